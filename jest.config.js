@@ -1,0 +1,29 @@
+// One Jest run for the whole monorepo: SWC transform (keeps decorator metadata for Nest DI),
+// tsconfig path aliases mapped to source. Integration suites create their own database, Redis key
+// prefix and RabbitMQ vhost (libs/testing), so they run in parallel workers safely.
+const { pathsToModuleNameMapper } = require('./scripts/jest/paths-mapper');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
+  testMatch: ['**/*.spec.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: {
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          target: 'es2022',
+        },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
+  moduleNameMapper: pathsToModuleNameMapper(),
+  globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+  testTimeout: 30000,
+  maxWorkers: process.env.JEST_MAX_WORKERS ?? '50%',
+};

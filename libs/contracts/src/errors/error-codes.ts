@@ -1,0 +1,33 @@
+/**
+ * Stable error codes. Clients switch on `code`; the HTTP status and title come from here so that
+ * every service and the gateway agree. Never change a code's meaning; add a new one instead.
+ */
+export const ERROR_CATALOG = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is invalid' },
+  BAD_REQUEST: { status: 400, title: 'Bad request' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  FORBIDDEN: { status: 403, title: 'Not allowed' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  CONFLICT: { status: 409, title: 'Conflict' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with a different request' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  PLAN_LIMIT_REACHED: { status: 402, title: 'Plan limit reached' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  NOT_IMPLEMENTED: { status: 501, title: 'Not implemented' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+  RPC_TIMEOUT: { status: 504, title: 'Upstream service timed out' },
+  RPC_NO_ROUTE: { status: 503, title: 'No service handles this request' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CATALOG, value);
+}
+
+/** Base of the problem `type` URIs (RFC 9457); each code gets `<base><code in kebab case>`. */
+export const PROBLEM_TYPE_BASE = 'https://docs.platform.dev/problems/';

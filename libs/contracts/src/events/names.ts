@@ -1,0 +1,15 @@
+/**
+ * Events: routing key `<service>.<entity>.<past tense>` on the durable topic exchange
+ * `platform.events`. Values are wire names — never rename one without a migration plan.
+ */
+export const EVENTS_EXCHANGE = 'platform.events';
+
+export const EVENT_ROUTING_KEY_REGEX = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;
+
+export const EVENT_NAMES = {
+  organizationCreated: 'auth.organization.created',
+  memberJoined: 'auth.member.joined',
+  subscriptionActivated: 'payments.subscription.activated',
+  uploadCompleted: 'storage.upload.completed',
+} as const;
+export type EventName = (typeof EVENT_NAMES)[keyof typeof EVENT_NAMES];

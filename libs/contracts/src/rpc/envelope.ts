@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ROLES } from '../auth/roles';
+
+/** Who is calling. Services scope every query by `organizationId` from here, never from `data`. */
+export const principalSchema = z.object({
+  userId: z.string().min(1).nullable(),
+  organizationId: z.string().min(1).nullable(),
+  roles: z.array(z.enum(ROLES)),
+  scopes: z.array(z.string()),
+  apiKeyId: z.string().min(1).nullable(),
+});
+export type Principal = z.infer<typeof principalSchema>;
+
+export const rpcMetaSchema = z.object({
+  requestId: z.string().min(1),
+  traceparent: z.string().optional(),
+  idempotencyKey: z.string().optional(),
+});
+export type RpcMeta = z.infer<typeof rpcMetaSchema>;
+
+export const rpcEnvelopeSchema = z.object({
+  principal: principalSchema.nullable(),
+  data: z.unknown(),
+  meta: rpcMetaSchema,
+});
+export interface RpcEnvelope<TData = unknown> {
+  principal: Principal | null;
+  data: TData;
+  meta: RpcMeta;
+}
+
+/** A failed RPC travels as data, never as a thrown AMQP-level error. */
+export const rpcErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+  errorId: z.string().optional(),
+});
+export type RpcErrorPayload = z.infer<typeof rpcErrorSchema>;
+
+export type RpcReply<TResult = unknown> =
+  | { ok: true; data: TResult }
+  | { ok: false; error: RpcErrorPayload };
+
+/** The principal of the platform itself (health pings, relays, scheduled jobs). */
+export const SYSTEM_PRINCIPAL: Principal = Object.freeze({
+  userId: null,
+  organizationId: null,
+  roles: [],
+  scopes: ['system'],
+  apiKeyId: null,
+}) as Principal;
