@@ -24,6 +24,7 @@ module.exports = {
   },
   moduleNameMapper: pathsToModuleNameMapper(),
   globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
   testTimeout: 30000,
   maxWorkers: process.env.JEST_MAX_WORKERS ?? '50%',
 };

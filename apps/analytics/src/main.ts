@@ -1,0 +1,4 @@
+import { runService } from '@platform/bootstrap';
+import { analyticsService } from './service-definition';
+
+runService(analyticsService);

@@ -1,0 +1,4 @@
+import { runService } from '@platform/bootstrap';
+import { audioWorkerService } from './service-definition';
+
+runService(audioWorkerService);

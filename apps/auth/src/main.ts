@@ -1,0 +1,4 @@
+import { runService } from '@platform/bootstrap';
+import { authService } from './service-definition';
+
+runService(authService);

@@ -1,0 +1,4 @@
+import { runService } from '@platform/bootstrap';
+import { campaignsService } from './service-definition';
+
+runService(campaignsService);

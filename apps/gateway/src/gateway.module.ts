@@ -1,0 +1,48 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { ProblemDetailsFilter } from '@platform/errors';
+import { HealthModule, RabbitMqHealthIndicator, RedisHealthIndicator } from '@platform/health';
+import { MessagingModule } from '@platform/messaging';
+import { RedisModule } from '@platform/redis';
+import type { GatewayEnv } from './config/gateway-env.schema';
+import { BackendServicesHealthIndicator } from './health/backend-services.health';
+
+/**
+ * The only public HTTP surface. So far: health (its readiness includes every backend's RPC ping),
+ * metrics, and problem+json for every error (unknown routes included).
+ */
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayEnv, logger: Logger): DynamicModule {
+    return {
+      module: GatewayModule,
+      global: true,
+      imports: [
+        RedisModule.forRoot({ url: config.REDIS_URL, connectionName: 'gateway' }),
+        MessagingModule.forRoot({
+          service: 'gateway',
+          url: config.AMQP_URL,
+          prefetch: config.AMQP_PREFETCH,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          eventMaxAttempts: config.EVENT_MAX_ATTEMPTS,
+          eventRetryBaseMs: config.EVENT_RETRY_BASE_MS,
+          logger,
+        }),
+        HealthModule.forRoot({
+          service: 'gateway',
+          version: config.SERVICE_VERSION,
+          indicators: [RedisHealthIndicator, RabbitMqHealthIndicator, BackendServicesHealthIndicator],
+          answerPing: false,
+        }),
+      ],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: APP_FILTER, useFactory: () => new ProblemDetailsFilter(logger) },
+      ],
+      exports: [SERVICE_CONFIG, LOGGER],
+    };
+  }
+}

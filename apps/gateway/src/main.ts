@@ -1,0 +1,4 @@
+import { runService } from '@platform/bootstrap';
+import { gatewayService } from './service-definition';
+
+runService(gatewayService);

@@ -1,0 +1,4 @@
+import { runService } from '@platform/bootstrap';
+import { paymentsService } from './service-definition';
+
+runService(paymentsService);

@@ -1,0 +1,4 @@
+import { runService } from '@platform/bootstrap';
+import { recordingsService } from './service-definition';
+
+runService(recordingsService);

@@ -1,0 +1,4 @@
+import { runService } from '@platform/bootstrap';
+import { storageService } from './service-definition';
+
+runService(storageService);

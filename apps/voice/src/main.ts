@@ -1,0 +1,4 @@
+import { runService } from '@platform/bootstrap';
+import { voiceService } from './service-definition';
+
+runService(voiceService);

@@ -1,0 +1,5 @@
+export * from './tokens';
+export * from './service-core.module';
+export * from './bootstrap-service';
+export * from './http-instrumentation';
+export * from './define-backend-service';

@@ -1,0 +1,91 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import type { BackendServiceName } from '@platform/contracts';
+import type { ServiceEnv } from '@platform/config';
+import {
+  HealthModule,
+  PostgresHealthIndicator,
+  RabbitMqHealthIndicator,
+  RedisHealthIndicator,
+  type ReadinessIndicator,
+} from '@platform/health';
+import {
+  CreateMessagingTables1764000000000,
+  EventPublisher,
+  MessagingModule,
+  OutboxEventEntity,
+  OutboxRelay,
+  OutboxWriter,
+  ProcessedEventEntity,
+} from '@platform/messaging';
+import { PersistenceModule } from '@platform/persistence';
+import { RedisModule } from '@platform/redis';
+import { OutboxRelayLifecycle } from './outbox-relay.lifecycle';
+import { LOGGER, SERVICE_CONFIG } from './tokens';
+
+export interface ServiceCoreOptions {
+  service: BackendServiceName;
+  config: ServiceEnv;
+  logger: Logger;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: Function[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations?: Function[];
+  /** Services that keep state in Redis (auth's denylist, storage's chunks) opt in. */
+  redis?: boolean;
+}
+
+/**
+ * What every backend service is made of: its own database (migrated at start, with the outbox and
+ * processed-events tables), one AMQP connection with RPC and events, optional Redis, health and metrics.
+ */
+@Module({})
+export class ServiceCoreModule {
+  static forRoot(options: ServiceCoreOptions): DynamicModule {
+    const { service, config, logger } = options;
+    const indicators: Type<ReadinessIndicator>[] = [PostgresHealthIndicator, RabbitMqHealthIndicator];
+    if (options.redis) indicators.push(RedisHealthIndicator);
+    return {
+      module: ServiceCoreModule,
+      global: true,
+      imports: [
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          applicationName: service,
+          poolSize: config.DATABASE_POOL_SIZE,
+          entities: [OutboxEventEntity, ProcessedEventEntity, ...(options.entities ?? [])],
+          migrations: [CreateMessagingTables1764000000000, ...(options.migrations ?? [])],
+        }),
+        ...(options.redis ? [RedisModule.forRoot({ url: config.REDIS_URL, connectionName: service })] : []),
+        MessagingModule.forRoot({
+          service,
+          url: config.AMQP_URL,
+          prefetch: config.AMQP_PREFETCH,
+          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          eventMaxAttempts: config.EVENT_MAX_ATTEMPTS,
+          eventRetryBaseMs: config.EVENT_RETRY_BASE_MS,
+          logger,
+        }),
+        HealthModule.forRoot({ service, version: config.SERVICE_VERSION, indicators, answerPing: true }),
+      ],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        {
+          provide: OutboxRelay,
+          useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
+            new OutboxRelay(dataSource, publisher, logger, { pollIntervalMs: config.OUTBOX_POLL_MS }),
+          inject: [DataSource, EventPublisher],
+        },
+        {
+          provide: OutboxWriter,
+          useFactory: (relay: OutboxRelay) => new OutboxWriter(() => relay.wake()),
+          inject: [OutboxRelay],
+        },
+        OutboxRelayLifecycle,
+      ],
+      exports: [SERVICE_CONFIG, LOGGER, OutboxWriter],
+    };
+  }
+}

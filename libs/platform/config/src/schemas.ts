@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { secret } from './secret';
+
+/** A URL with one of the given protocols, e.g. `url('postgres', 'postgresql')`. */
+export function urlWithProtocol(...protocols: string[]) {
+  return z
+    .string()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    }, `must be a URL with protocol ${protocols.map((p) => `${p}://`).join(' or ')}`);
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/** Variables every process of the platform reads. */
+export const baseEnvShape = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SERVICE_VERSION: z.string().default('0.1.0'),
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  HTTP_PORT: port,
+  AMQP_URL: secret(urlWithProtocol('amqp', 'amqps').default('amqp://guest:guest@localhost:5672')),
+  AMQP_PREFETCH: positiveInt.default(32),
+  RPC_TIMEOUT_MS: positiveInt.default(5000),
+  EVENT_MAX_ATTEMPTS: positiveInt.default(5),
+  EVENT_RETRY_BASE_MS: positiveInt.default(1000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocol('http', 'https').optional(),
+  OTEL_TRACES_SAMPLER_RATIO: z.coerce.number().min(0).max(1).default(1),
+  SHUTDOWN_GRACE_MS: positiveInt.default(10000),
+};
+
+export const redisEnvShape = {
+  REDIS_URL: secret(urlWithProtocol('redis', 'rediss').default('redis://localhost:6379')),
+};
+
+export const databaseEnvShape = {
+  DATABASE_URL: secret(urlWithProtocol('postgres', 'postgresql')),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  OUTBOX_POLL_MS: positiveInt.default(200),
+};
+
+export const baseEnvSchema = z.object(baseEnvShape);
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
+/** The env of a backend service with its own database and Redis. */
+export const serviceEnvSchema = z.object({ ...baseEnvShape, ...redisEnvShape, ...databaseEnvShape });
+export type ServiceEnv = z.infer<typeof serviceEnvSchema>;

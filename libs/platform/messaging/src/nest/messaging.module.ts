@@ -1,0 +1,50 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { AmqpConnection } from '../amqp/amqp-connection';
+import { EventPublisher } from '../events/event-publisher';
+import { RpcClient } from '../rpc/rpc-client';
+import { RpcServer } from '../rpc/rpc-server';
+import { HandlerExplorer } from './handler-explorer';
+import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-options';
+
+/** One AMQP connection per process, an RPC client and server, an event publisher and the consumers. */
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: AmqpConnection,
+          useFactory: () =>
+            new AmqpConnection({
+              url: options.url,
+              connectionName: `${options.service}:${process.pid}`,
+              logger: options.logger,
+            }),
+        },
+        {
+          provide: RpcClient,
+          useFactory: (connection: AmqpConnection) => new RpcClient(connection, options.rpcTimeoutMs),
+          inject: [AmqpConnection],
+        },
+        {
+          provide: RpcServer,
+          useFactory: (connection: AmqpConnection) =>
+            new RpcServer(connection, { service: options.service, prefetch: options.prefetch, logger: options.logger }),
+          inject: [AmqpConnection],
+        },
+        {
+          provide: EventPublisher,
+          useFactory: (connection: AmqpConnection) => new EventPublisher(connection, options.logger),
+          inject: [AmqpConnection],
+        },
+        HandlerExplorer,
+      ],
+      exports: [AmqpConnection, RpcClient, RpcServer, EventPublisher, MESSAGING_OPTIONS],
+    };
+  }
+}

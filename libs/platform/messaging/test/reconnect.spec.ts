@@ -1,0 +1,61 @@
+import { createTestVhost, waitFor, type TestVhost } from '@platform/testing';
+import { MessagingHarness, envelope, sleep } from './messaging-harness';
+
+describe('broker drops every connection mid-stream (real broker)', () => {
+  let vhost: TestVhost;
+  let harness: MessagingHarness;
+
+  beforeEach(async () => {
+    vhost = await createTestVhost('reconnect');
+    harness = new MessagingHarness(vhost.url);
+  });
+
+  afterEach(async () => {
+    await harness.close();
+    await vhost.delete();
+  });
+
+  it('reconnects producers and consumers, and delivers every confirmed event', async () => {
+    const received = new Set<string>();
+    await harness.consumer({
+      queue: 'analytics.all-uploads',
+      routingKeys: ['storage.upload.completed'],
+      handle: async (event) => {
+        received.add(event.id);
+      },
+    });
+    const publisher = await harness.publisher();
+    const confirmed: string[] = [];
+
+    const producing = (async () => {
+      for (let i = 0; i < 300; i++) {
+        const event = await publisher.publish('storage.upload.completed', { organizationId: 'o', i });
+        confirmed.push(event.id);
+      }
+    })();
+    await waitFor('some events confirmed', () => confirmed.length >= 50);
+    expect(await vhost.closeAllConnections()).toBeGreaterThanOrEqual(2);
+    await waitFor('more events confirmed after the first drop', () => confirmed.length >= 150, { timeoutMs: 20_000 });
+    await vhost.closeAllConnections();
+    await producing;
+
+    await waitFor('every confirmed event delivered', () => confirmed.every((id) => received.has(id)), {
+      timeoutMs: 20_000,
+    });
+    expect(confirmed).toHaveLength(300);
+  });
+
+  it('serves RPC again after the connections come back', async () => {
+    await harness.rpcServer('analytics', { 'analytics.report.get': async (request) => request.data });
+    const client = await harness.rpcClient(1000);
+    expect(await client.call('analytics.report.get', envelope({ n: 1 }))).toEqual({ n: 1 });
+
+    await vhost.closeAllConnections();
+    await sleep(50);
+
+    const answer = await waitFor('RPC to work again', () =>
+      client.call('analytics.report.get', envelope({ n: 2 })).catch(() => undefined),
+    );
+    expect(answer).toEqual({ n: 2 });
+  });
+});

@@ -1,0 +1,53 @@
+import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+export interface DatabaseOptions {
+  url: string;
+  /** Shown in pg_stat_activity: which service holds a connection. */
+  applicationName: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  poolSize?: number;
+}
+
+/** A PostgreSQL DataSource with the platform's conventions. Schema changes come only from migrations. */
+export function createDataSource(options: DatabaseOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    applicationName: options.applicationName,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 },
+  });
+}
+
+/** Arbitrary but fixed: every replica of every service takes the same lock key in its own database. */
+const MIGRATION_LOCK_KEY = 7_251_004_113;
+
+/**
+ * Connects and applies pending migrations. Replicas starting together serialize on a PostgreSQL
+ * advisory lock, so a migration never runs twice concurrently.
+ */
+export async function initializeDataSource(dataSource: DataSource): Promise<DataSource> {
+  if (!dataSource.isInitialized) await dataSource.initialize();
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+  }
+  return dataSource;
+}
