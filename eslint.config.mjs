@@ -1,9 +1,35 @@
 // Flat ESLint config. `@nx/enforce-module-boundaries` makes the layering a build error:
-// apps depend only on libs, contracts depend on nothing of ours, platform libs never on testing.
+// apps depend only on libs, contracts depend on nothing of ours, platform libs never on testing
+// (their specs may: test files get the test infrastructure on top of their production constraints).
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+
+const productionConstraints = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:lib'] },
+  { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:contracts'] },
+  { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:platform'] },
+  {
+    sourceTag: 'scope:testing',
+    onlyDependOnLibsWithTags: ['scope:contracts', 'scope:platform', 'scope:testing'],
+  },
+];
+
+const testConstraints = productionConstraints.map((constraint) =>
+  constraint.sourceTag.startsWith('scope:platform') || constraint.sourceTag === 'scope:contracts'
+    ? {
+        ...constraint,
+        onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'scope:testing', 'scope:platform'],
+      }
+    : constraint,
+);
+
+const boundaries = (depConstraints) => [
+  'error',
+  { enforceBuildableLibDependency: false, allow: [], depConstraints },
+];
 
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -15,25 +41,11 @@ export default [
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:contracts'] },
-            {
-              sourceTag: 'scope:platform',
-              onlyDependOnLibsWithTags: ['scope:contracts', 'scope:platform'],
-            },
-            {
-              sourceTag: 'scope:testing',
-              onlyDependOnLibsWithTags: ['scope:contracts', 'scope:platform', 'scope:testing'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(productionConstraints),
     },
+  },
+  {
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(testConstraints) },
   },
 ];

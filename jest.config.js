@@ -6,7 +6,7 @@ const { pathsToModuleNameMapper } = require('./scripts/jest/paths-mapper');
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts', '<rootDir>/e2e'],
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': [
@@ -26,5 +26,6 @@ module.exports = {
   globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
   testTimeout: 30000,
-  maxWorkers: process.env.JEST_MAX_WORKERS ?? '50%',
+  // Suites wait on I/O far more than they compute: two workers keep a 2-core CI busy.
+  maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
 };

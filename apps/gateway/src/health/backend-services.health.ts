@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { BACKEND_SERVICES, SYSTEM_PRINCIPAL, healthPingPattern, type HealthPingResult } from '@platform/contracts';
+import {
+  BACKEND_SERVICES,
+  SYSTEM_PRINCIPAL,
+  healthPingPattern,
+  type HealthPingResult,
+} from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import type { ReadinessIndicator } from '@platform/health';
 import { RpcClient } from '@platform/messaging';

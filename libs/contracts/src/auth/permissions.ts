@@ -40,7 +40,13 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   owner: new Set(PERMISSIONS),
   admin: new Set(PERMISSIONS.filter((p) => p !== 'org:delete' && p !== 'billing:write')),
   developer: new Set([...READ_ALL.filter((p) => p !== 'billing:read'), ...BUILD]),
-  billing: new Set<Permission>(['org:read', 'members:read', 'billing:read', 'billing:write', 'analytics:read']),
+  billing: new Set<Permission>([
+    'org:read',
+    'members:read',
+    'billing:read',
+    'billing:write',
+    'analytics:read',
+  ]),
   viewer: new Set(READ_ALL.filter((p) => p !== 'billing:read' && p !== 'api-keys:read')),
 };
 

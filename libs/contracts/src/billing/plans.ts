@@ -14,8 +14,20 @@ export interface PlanLimits {
 const GB = 1024 ** 3;
 
 export const PLANS: Readonly<Record<PlanCode, PlanLimits>> = {
-  FREE: { priceCentsPerMonth: 0, maxUsers: 1, maxRecordings: 10, storageBytes: 1 * GB, requestsPerMinute: 60 },
-  STARTER: { priceCentsPerMonth: 2900, maxUsers: 5, maxRecordings: 100, storageBytes: 10 * GB, requestsPerMinute: 300 },
+  FREE: {
+    priceCentsPerMonth: 0,
+    maxUsers: 1,
+    maxRecordings: 10,
+    storageBytes: 1 * GB,
+    requestsPerMinute: 60,
+  },
+  STARTER: {
+    priceCentsPerMonth: 2900,
+    maxUsers: 5,
+    maxRecordings: 100,
+    storageBytes: 10 * GB,
+    requestsPerMinute: 300,
+  },
   PROFESSIONAL: {
     priceCentsPerMonth: 9900,
     maxUsers: 20,

@@ -15,7 +15,9 @@ export const eventPayloadSchemas = {
   }),
 } as const;
 
-export type EventPayloads = { [K in keyof typeof eventPayloadSchemas]: z.infer<(typeof eventPayloadSchemas)[K]> };
+export type EventPayloads = {
+  [K in keyof typeof eventPayloadSchemas]: z.infer<(typeof eventPayloadSchemas)[K]>;
+};
 
 /** The envelope of every event message body. `id` is unique per event and is the dedup key. */
 export interface EventEnvelope<TPayload = unknown> {

@@ -38,9 +38,7 @@ export const rpcErrorSchema = z.object({
 });
 export type RpcErrorPayload = z.infer<typeof rpcErrorSchema>;
 
-export type RpcReply<TResult = unknown> =
-  | { ok: true; data: TResult }
-  | { ok: false; error: RpcErrorPayload };
+export type RpcReply<TResult = unknown> = { ok: true; data: TResult } | { ok: false; error: RpcErrorPayload };
 
 /** The principal of the platform itself (health pings, relays, scheduled jobs). */
 export const SYSTEM_PRINCIPAL: Principal = Object.freeze({

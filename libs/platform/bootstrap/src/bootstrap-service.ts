@@ -35,7 +35,11 @@ export async function bootstrapService<C extends BaseEnv>(
   env: Env = process.env,
 ): Promise<RunningService<C>> {
   const config = loadConfig(definition.envSchema, env) as C;
-  const logger = createLogger({ service: definition.service, level: config.LOG_LEVEL, version: config.SERVICE_VERSION });
+  const logger = createLogger({
+    service: definition.service,
+    level: config.LOG_LEVEL,
+    version: config.SERVICE_VERSION,
+  });
   startTracing({
     serviceName: definition.service,
     serviceVersion: config.SERVICE_VERSION,
@@ -62,7 +66,10 @@ export async function bootstrapService<C extends BaseEnv>(
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   const address = fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
-  logger.info({ config: redactConfig(definition.envSchema, config), port }, `${definition.service} listening`);
+  logger.info(
+    { config: redactConfig(definition.envSchema, config), port },
+    `${definition.service} listening`,
+  );
   return { app, config, logger, url: `http://127.0.0.1:${port}` };
 }
 

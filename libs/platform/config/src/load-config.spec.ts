@@ -20,7 +20,12 @@ describe('loadConfig', () => {
 
   it('rejects a bad env with a message naming every bad variable', () => {
     const attempt = () =>
-      loadConfig(serviceEnvSchema, { ...validEnv, HTTP_PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+      loadConfig(serviceEnvSchema, {
+        ...validEnv,
+        HTTP_PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        LOG_LEVEL: 'loud',
+      });
     expect(attempt).toThrow(ConfigError);
     const message = (() => {
       try {
@@ -32,7 +37,9 @@ describe('loadConfig', () => {
     })();
     expect(message).toMatch(/^Invalid configuration:/);
     expect(message).toMatch(/HTTP_PORT: .*\(got "eighty"\)/);
-    expect(message).toMatch(/DATABASE_URL: must be a URL with protocol postgres:\/\/ or postgresql:\/\/ \(value hidden\)/);
+    expect(message).toMatch(
+      /DATABASE_URL: must be a URL with protocol postgres:\/\/ or postgresql:\/\/ \(value hidden\)/,
+    );
     expect(message).toMatch(/LOG_LEVEL: .*\(got "loud"\)/);
   });
 

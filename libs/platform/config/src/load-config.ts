@@ -34,7 +34,8 @@ export function redactConfig<S extends z.ZodObject>(schema: S, config: z.infer<S
   for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     const field = schema.shape[key as keyof typeof schema.shape] as z.ZodType | undefined;
     if (field && isSecret(field)) out[key] = '[secret]';
-    else if (typeof value === 'string' && /^[a-z+]+:\/\/[^/]*@/i.test(value)) out[key] = stripCredentials(value);
+    else if (typeof value === 'string' && /^[a-z+]+:\/\/[^/]*@/i.test(value))
+      out[key] = stripCredentials(value);
     else out[key] = value;
   }
   return out;

@@ -3,15 +3,16 @@ import { secret } from './secret';
 
 /** A URL with one of the given protocols, e.g. `url('postgres', 'postgresql')`. */
 export function urlWithProtocol(...protocols: string[]) {
-  return z
-    .string()
-    .refine((value) => {
+  return z.string().refine(
+    (value) => {
       try {
         return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
       } catch {
         return false;
       }
-    }, `must be a URL with protocol ${protocols.map((p) => `${p}://`).join(' or ')}`);
+    },
+    `must be a URL with protocol ${protocols.map((p) => `${p}://`).join(' or ')}`,
+  );
 }
 
 const port = z.coerce.number().int().min(0).max(65535);

@@ -23,16 +23,33 @@ describe('events on platform.events (real broker)', () => {
     const record = (queue: string) => async (event: EventEnvelope) => {
       seen[queue].push(event.id);
     };
-    await harness.consumer({ queue: 'analytics.upload-stats', routingKeys: ['storage.upload.*'], handle: record('analytics') });
-    await harness.consumer({ queue: 'analytics.upload-stats', routingKeys: ['storage.upload.*'], handle: record('analytics') });
-    await harness.consumer({ queue: 'campaigns.uploads', routingKeys: ['storage.#'], handle: record('campaigns') });
+    await harness.consumer({
+      queue: 'analytics.upload-stats',
+      routingKeys: ['storage.upload.*'],
+      handle: record('analytics'),
+    });
+    await harness.consumer({
+      queue: 'analytics.upload-stats',
+      routingKeys: ['storage.upload.*'],
+      handle: record('analytics'),
+    });
+    await harness.consumer({
+      queue: 'campaigns.uploads',
+      routingKeys: ['storage.#'],
+      handle: record('campaigns'),
+    });
     const publisher = await harness.publisher();
 
     const events = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => publisher.publish('storage.upload.completed', { organizationId: 'o', i })),
+      Array.from({ length: 20 }, (_, i) =>
+        publisher.publish('storage.upload.completed', { organizationId: 'o', i }),
+      ),
     );
 
-    await waitFor('both queues to get all events', () => seen.analytics.length >= 20 && seen.campaigns.length >= 20);
+    await waitFor(
+      'both queues to get all events',
+      () => seen.analytics.length >= 20 && seen.campaigns.length >= 20,
+    );
     await sleep(200);
     const ids = events.map((e) => e.id).sort();
     expect([...seen.analytics].sort()).toEqual(ids);
@@ -76,9 +93,15 @@ describe('events on platform.events (real broker)', () => {
     });
     const publisher = await harness.publisher();
 
-    const event = await publisher.publish('payments.subscription.activated', { organizationId: 'o', plan: 'FREE' });
+    const event = await publisher.publish('payments.subscription.activated', {
+      organizationId: 'o',
+      plan: 'FREE',
+    });
 
-    await waitFor('the message in the DLQ', async () => (await vhost.readyCount(consumer.deadLetterQueue)) === 1);
+    await waitFor(
+      'the message in the DLQ',
+      async () => (await vhost.readyCount(consumer.deadLetterQueue)) === 1,
+    );
     expect(attemptTimes).toHaveLength(3);
     expect(attemptTimes[1] - attemptTimes[0]).toBeGreaterThanOrEqual(90); // first retry delay: 100 ms
     expect(attemptTimes[2] - attemptTimes[1]).toBeGreaterThanOrEqual(190); // second: 200 ms
@@ -128,18 +151,26 @@ describe('events on platform.events (real broker)', () => {
     await publisher.publish('storage.upload.completed', { organizationId: 'o', uploadId: 'u', sizeBytes: 1 });
 
     await waitFor('the handler to start', () => deliveries.length === 1);
-    await waitFor('the broker to count one unacked message', async () => {
-      const queue = await vhost.queue(consumer.queue);
-      return queue?.messages_unacknowledged === 1 && queue.messages_ready === 0;
-    }, { timeoutMs: 15_000 }); // management stats are sampled every 5 s
+    await waitFor(
+      'the broker to count one unacked message',
+      async () => {
+        const queue = await vhost.queue(consumer.queue);
+        return queue?.messages_unacknowledged === 1 && queue.messages_ready === 0;
+      },
+      { timeoutMs: 15_000 },
+    ); // management stats are sampled every 5 s
     await vhost.closeAllConnections();
 
     await waitFor('the redelivery after reconnect', () => deliveries.length === 2, { timeoutMs: 15_000 });
     release();
     expect(deliveries).toEqual([false, true]);
-    await waitFor('the message to be acked', async () => {
-      const queue = await vhost.queue(consumer.queue);
-      return queue?.messages === 0;
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      'the message to be acked',
+      async () => {
+        const queue = await vhost.queue(consumer.queue);
+        return queue?.messages === 0;
+      },
+      { timeoutMs: 15_000 },
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { RpcEnvelope } from '@platform/contracts';
-import { AmqpConnection, EventConsumer, EventPublisher, RpcClient, RpcServer, type EventSubscription } from '../src';
+import {
+  AmqpConnection,
+  EventConsumer,
+  EventPublisher,
+  RpcClient,
+  RpcServer,
+  type EventSubscription,
+} from '../src';
 
 /** Builds real messaging components against a test vhost and closes them all afterwards. */
 export class MessagingHarness {
@@ -25,7 +32,11 @@ export class MessagingHarness {
     return client;
   }
 
-  async rpcServer(service: string, handlers: Record<string, RpcServerHandler>, prefetch = 16): Promise<RpcServer> {
+  async rpcServer(
+    service: string,
+    handlers: Record<string, RpcServerHandler>,
+    prefetch = 16,
+  ): Promise<RpcServer> {
     const server = new RpcServer(await this.connection(`rpc-server-${service}`), {
       service,
       prefetch,
@@ -42,7 +53,10 @@ export class MessagingHarness {
     return new EventPublisher(await this.connection('publisher'), quietLogger);
   }
 
-  async consumer<T>(subscription: Partial<EventSubscription<T>> & Pick<EventSubscription<T>, 'queue' | 'routingKeys' | 'handle'>) {
+  async consumer<T>(
+    subscription: Partial<EventSubscription<T>> &
+      Pick<EventSubscription<T>, 'queue' | 'routingKeys' | 'handle'>,
+  ) {
     const consumer = new EventConsumer<T>(
       await this.connection(`consumer-${subscription.queue}`),
       { maxAttempts: 3, retryBaseMs: 50, prefetch: 8, ...subscription },

@@ -1,5 +1,11 @@
 import { createDataSource, initializeDataSource } from '@platform/persistence';
-import { createTestDatabase, createTestVhost, waitFor, type TestDatabase, type TestVhost } from '@platform/testing';
+import {
+  createTestDatabase,
+  createTestVhost,
+  waitFor,
+  type TestDatabase,
+  type TestVhost,
+} from '@platform/testing';
 import type { DataSource } from 'typeorm';
 import {
   CreateMessagingTables1764000000000,
@@ -31,8 +37,12 @@ describe('transactional outbox and idempotent consumer (real PostgreSQL and Rabb
         migrations: [CreateMessagingTables1764000000000],
       }),
     );
-    await dataSource.query(`CREATE TABLE subscriptions (organization_id text PRIMARY KEY, plan text NOT NULL)`);
-    await dataSource.query(`CREATE TABLE activations (organization_id text NOT NULL, event_id uuid NOT NULL)`);
+    await dataSource.query(
+      `CREATE TABLE subscriptions (organization_id text PRIMARY KEY, plan text NOT NULL)`,
+    );
+    await dataSource.query(
+      `CREATE TABLE activations (organization_id text NOT NULL, event_id uuid NOT NULL)`,
+    );
     publisher = await harness.publisher();
     deliveries = 0;
     // The consumer applies each event in the same transaction as its processed_events row.
@@ -62,19 +72,26 @@ describe('transactional outbox and idempotent consumer (real PostgreSQL and Rabb
 
   async function activate(organizationId: string): Promise<string> {
     return dataSource.transaction(async (manager) => {
-      await manager.query(`INSERT INTO subscriptions (organization_id, plan) VALUES ($1, 'STARTER')`, [organizationId]);
+      await manager.query(`INSERT INTO subscriptions (organization_id, plan) VALUES ($1, 'STARTER')`, [
+        organizationId,
+      ]);
       return writer.add(manager, 'payments.subscription.activated', { organizationId, plan: 'STARTER' });
     });
   }
 
   const activationsOf = async (organizationId: string) =>
     Number(
-      (await dataSource.query(`SELECT count(*)::int AS n FROM activations WHERE organization_id = $1`, [organizationId]))[0]
-        .n,
+      (
+        await dataSource.query(`SELECT count(*)::int AS n FROM activations WHERE organization_id = $1`, [
+          organizationId,
+        ])
+      )[0].n,
     );
 
   it('refuses to write outside a transaction', async () => {
-    await expect(writer.add(dataSource.manager, 'payments.subscription.activated', {})).rejects.toThrow(/inside the transaction/);
+    await expect(writer.add(dataSource.manager, 'payments.subscription.activated', {})).rejects.toThrow(
+      /inside the transaction/,
+    );
   });
 
   it('writes no event when the state change rolls back', async () => {
@@ -106,7 +123,11 @@ describe('transactional outbox and idempotent consumer (real PostgreSQL and Rabb
     const eventId = await activate('org-b');
     const row = await dataSource.getRepository(OutboxEventEntity).findOneByOrFail({ id: eventId });
     // The dying relay got its publish confirmed, then crashed before its UPDATE committed.
-    await publisher.publish(row.routingKey, row.payload, { id: row.id, occurredAt: row.occurredAt, headers: row.headers });
+    await publisher.publish(row.routingKey, row.payload, {
+      id: row.id,
+      occurredAt: row.occurredAt,
+      headers: row.headers,
+    });
     const relay = new OutboxRelay(dataSource, publisher, quietLogger, { pollIntervalMs: 50 });
 
     relay.start();
@@ -114,7 +135,9 @@ describe('transactional outbox and idempotent consumer (real PostgreSQL and Rabb
     await waitFor('both deliveries to arrive', () => deliveries === 2);
     await relay.stop();
     expect(await activationsOf('org-b')).toBe(1);
-    const ledger = await dataSource.query(`SELECT event_id FROM processed_events WHERE consumer = 'analytics.activations'`);
+    const ledger = await dataSource.query(
+      `SELECT event_id FROM processed_events WHERE consumer = 'analytics.activations'`,
+    );
     expect(ledger).toEqual([{ event_id: eventId }]);
   });
 

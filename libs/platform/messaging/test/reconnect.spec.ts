@@ -35,7 +35,9 @@ describe('broker drops every connection mid-stream (real broker)', () => {
     })();
     await waitFor('some events confirmed', () => confirmed.length >= 50);
     expect(await vhost.closeAllConnections()).toBeGreaterThanOrEqual(2);
-    await waitFor('more events confirmed after the first drop', () => confirmed.length >= 150, { timeoutMs: 20_000 });
+    await waitFor('more events confirmed after the first drop', () => confirmed.length >= 150, {
+      timeoutMs: 20_000,
+    });
     await vhost.closeAllConnections();
     await producing;
 

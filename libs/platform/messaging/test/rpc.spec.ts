@@ -134,7 +134,9 @@ describe('RPC over RabbitMQ (real broker)', () => {
     await server.stop(); // queue and binding stay, nobody consumes: a crashed service
     const client = await harness.rpcClient(200);
 
-    await expect(client.call('payments.checkout.create', envelope({}))).rejects.toBeInstanceOf(RpcTimeoutError);
+    await expect(client.call('payments.checkout.create', envelope({}))).rejects.toBeInstanceOf(
+      RpcTimeoutError,
+    );
 
     await sleep(300); // the request's expiration passes while it waits in the queue
     await harness.rpcServer('payments', {

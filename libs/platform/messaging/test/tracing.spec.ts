@@ -33,7 +33,9 @@ describe('trace context across AMQP (real broker)', () => {
     const tracer = trace.getTracer('test');
 
     const caller = tracer.startSpan('gateway request');
-    await context.with(trace.setSpan(context.active(), caller), () => client.call('auth.profile.get', envelope({})));
+    await context.with(trace.setSpan(context.active(), caller), () =>
+      client.call('auth.profile.get', envelope({})),
+    );
     caller.end();
 
     const spans = tracing.exporter.getFinishedSpans();
@@ -48,7 +50,11 @@ describe('trace context across AMQP (real broker)', () => {
   });
 
   it('parents an event consumer span on the publishing span', async () => {
-    await harness.consumer({ queue: 'analytics.traced', routingKeys: ['auth.member.joined'], handle: async () => undefined });
+    await harness.consumer({
+      queue: 'analytics.traced',
+      routingKeys: ['auth.member.joined'],
+      handle: async () => undefined,
+    });
     const publisher = await harness.publisher();
     const tracer = trace.getTracer('test');
 
@@ -61,7 +67,9 @@ describe('trace context across AMQP (real broker)', () => {
     const consumerSpan = await waitFor('the consumer span', () =>
       tracing.exporter.getFinishedSpans().find((s) => s.name === 'consume auth.member.joined'),
     );
-    const producerSpan = tracing.exporter.getFinishedSpans().find((s) => s.name === 'publish auth.member.joined');
+    const producerSpan = tracing.exporter
+      .getFinishedSpans()
+      .find((s) => s.name === 'publish auth.member.joined');
     expect(producerSpan?.parentSpanContext?.spanId).toBe(caller.spanContext().spanId);
     expect(consumerSpan.spanContext().traceId).toBe(caller.spanContext().traceId);
     expect(consumerSpan.parentSpanContext?.spanId).toBe(producerSpan?.spanContext().spanId);

@@ -25,8 +25,12 @@ export async function assertInfraReachable(): Promise<void> {
     ['RabbitMQ management API (RABBITMQ_MANAGEMENT_URL)', urls.rabbitmqManagement, 15672],
   ];
   const results = await Promise.all(checks.map(([, url, port]) => tcpReachable(url, port)));
-  const missing = checks.filter((_, i) => !results[i]).map(([name, url]) => `${name} at ${new URL(url).host}`);
+  const missing = checks
+    .filter((_, i) => !results[i])
+    .map(([name, url]) => `${name} at ${new URL(url).host}`);
   if (missing.length) {
-    throw new Error(`Test infrastructure not reachable: ${missing.join(', ')}. Run "npm test", which starts it.`);
+    throw new Error(
+      `Test infrastructure not reachable: ${missing.join(', ')}. Run "npm test", which starts it.`,
+    );
   }
 }

@@ -3,7 +3,9 @@ import { infraUrls } from '../infra/infra-urls';
 /** Minimal client of the RabbitMQ management HTTP API (fetch rejects credentials inside URLs). */
 export async function managementApi<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const base = new URL(infraUrls().rabbitmqManagement);
-  const auth = Buffer.from(`${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`).toString('base64');
+  const auth = Buffer.from(
+    `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`,
+  ).toString('base64');
   base.username = '';
   base.password = '';
   const response = await fetch(new URL(`/api${path}`, base), {

@@ -41,13 +41,15 @@ export async function createTestVhost(prefix = 'test'): Promise<TestVhost> {
     name,
     url: amqp.toString(),
     async closeAllConnections() {
-      const connections = (await managementApi<{ name: string }[]>('GET', `/vhosts/${vhost}/connections`)) ?? [];
+      const connections =
+        (await managementApi<{ name: string }[]>('GET', `/vhosts/${vhost}/connections`)) ?? [];
       await Promise.all(
         connections.map((c) => managementApi('DELETE', `/connections/${encodeURIComponent(c.name)}`)),
       );
       return connections.length;
     },
-    queue: (queue) => managementApi<QueueInfo | undefined>('GET', `/queues/${vhost}/${encodeURIComponent(queue)}`),
+    queue: (queue) =>
+      managementApi<QueueInfo | undefined>('GET', `/queues/${vhost}/${encodeURIComponent(queue)}`),
     async readyCount(queue) {
       const connection = await connect(amqp.toString());
       try {

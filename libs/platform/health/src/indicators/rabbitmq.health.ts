@@ -14,6 +14,8 @@ export class RabbitMqHealthIndicator implements ReadinessIndicator {
 
   async check() {
     const session = this.health.check(this.key);
-    return this.connection.isConnected ? session.up() : session.down({ message: 'not connected; reconnecting' });
+    return this.connection.isConnected
+      ? session.up()
+      : session.down({ message: 'not connected; reconnecting' });
   }
 }

@@ -110,7 +110,8 @@ export class AmqpConnection extends EventEmitter {
   /** Heartbeats notice a dead peer (e.g. a silently dropped NAT entry) within two intervals. */
   private urlWithHeartbeat(): string {
     const url = new URL(this.options.url);
-    if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 10));
+    if (!url.searchParams.has('heartbeat'))
+      url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 10));
     return url.toString();
   }
 

@@ -10,7 +10,8 @@ export function publishConfirmed(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     channel.publish(exchange, routingKey, content, options, (error) => {
-      if (error) reject(error instanceof Error ? error : new Error(`broker nacked publish to "${routingKey}"`));
+      if (error)
+        reject(error instanceof Error ? error : new Error(`broker nacked publish to "${routingKey}"`));
       else resolve();
     });
   });

@@ -99,7 +99,9 @@ export class ManagedChannel extends EventEmitter {
     // Channel-level loss: re-open on the same connection after a short pause.
     setTimeout(() => {
       if (!this.closed && !this.current && this.connection.isConnected) {
-        void this.connection.waitForConnection(1000).then((live) => (live === model ? this.open(live) : undefined));
+        void this.connection
+          .waitForConnection(1000)
+          .then((live) => (live === model ? this.open(live) : undefined));
       }
     }, 250).unref();
   }

@@ -112,7 +112,10 @@ export class EventConsumer<T = unknown> {
     const parentContext = extractTraceContext(headers);
     const span = this.tracer.startSpan(
       `consume ${message.fields.routingKey}`,
-      { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': this.queue } },
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': this.queue },
+      },
       parentContext,
     );
     try {
@@ -133,21 +136,30 @@ export class EventConsumer<T = unknown> {
     try {
       event = JSON.parse(message.content.toString('utf8')) as EventEnvelope<T>;
       if (!event || typeof event.id !== 'string') throw new Error('event envelope has no id');
-      if (this.subscription.schema) event = { ...event, payload: this.subscription.schema.parse(event.payload) };
+      if (this.subscription.schema)
+        event = { ...event, payload: this.subscription.schema.parse(event.payload) };
     } catch (error) {
       throw new PoisonMessageError(`unreadable event: ${(error as Error).message}`);
     }
     const organizationId = (event.payload as { organizationId?: string } | null)?.organizationId;
-    await requestContext.run({ requestId: event.id, organizationId }, () => this.subscription.handle(event, message));
+    await requestContext.run({ requestId: event.id, organizationId }, () =>
+      this.subscription.handle(event, message),
+    );
   }
 
-  private async handleFailure(channel: ConfirmChannel, message: ConsumeMessage, error: unknown): Promise<void> {
+  private async handleFailure(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    error: unknown,
+  ): Promise<void> {
     const headers = message.properties.headers ?? {};
     const attempts = Number(headers[ATTEMPTS_HEADER] ?? 0) + 1;
     const poison = error instanceof PoisonMessageError;
     const exhausted = attempts >= this.subscription.maxAttempts;
     const target =
-      poison || exhausted ? this.topology.deadLetterQueue : this.topology.retryQueue(this.topology.retryDelaysMs[attempts - 1]);
+      poison || exhausted
+        ? this.topology.deadLetterQueue
+        : this.topology.retryQueue(this.topology.retryDelaysMs[attempts - 1]);
     const outcome = poison || exhausted ? 'dead_letter' : 'retry';
     try {
       await publishConfirmed(channel, '', target, message.content, {
@@ -164,10 +176,17 @@ export class EventConsumer<T = unknown> {
       channel.ack(message);
       eventsConsumedTotal.inc({ queue: this.queue, outcome });
       const log = outcome === 'retry' ? this.logger.warn : this.logger.error;
-      log.call(this.logger, { err: error, queue: this.queue, attempts, target }, `event handler failed (${outcome})`);
+      log.call(
+        this.logger,
+        { err: error, queue: this.queue, attempts, target },
+        `event handler failed (${outcome})`,
+      );
     } catch (republishError) {
       // Could not park it: leave it on the queue (redelivered) rather than lose it.
-      this.logger.error({ err: republishError, queue: this.queue }, 'could not re-publish failed event; requeueing');
+      this.logger.error(
+        { err: republishError, queue: this.queue },
+        'could not re-publish failed event; requeueing',
+      );
       try {
         channel.nack(message, false, true);
       } catch {

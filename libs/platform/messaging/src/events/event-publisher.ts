@@ -71,7 +71,8 @@ export class EventPublisher {
     const deadline = Date.now() + this.publishTimeoutMs;
     for (let attempt = 1; ; attempt++) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`Event "${routingKey}" not confirmed within ${this.publishTimeoutMs} ms`);
+      if (left <= 0)
+        throw new Error(`Event "${routingKey}" not confirmed within ${this.publishTimeoutMs} ms`);
       try {
         const channel = (await this.channel.waitForChannel(left)) as ConfirmChannel;
         await publishConfirmed(channel, EVENTS_EXCHANGE, routingKey, content, {

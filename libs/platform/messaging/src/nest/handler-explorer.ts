@@ -20,12 +20,15 @@ import {
 } from './handler-decorators';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-options';
 
+type HandlerMethod = (this: object, ...args: unknown[]) => unknown;
+
 /**
  * Finds every `@RpcHandler`/`@EventHandler` method once the app is wired, then starts consuming.
  * Shutdown runs in reverse: stop consuming, let in-flight handlers finish, close the connection.
  */
 @Injectable()
-export class HandlerExplorer implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+export class HandlerExplorer
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly consumers: EventConsumer[] = [];
 
@@ -48,9 +51,17 @@ export class HandlerExplorer implements OnModuleInit, OnApplicationBootstrap, Be
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = instance[methodName] as (...args: unknown[]) => Promise<unknown>;
-        this.registerRpc(this.reflector.get<RpcHandlerMetadata>(RPC_HANDLER_METADATA, method), instance, method);
-        this.registerEvent(this.reflector.get<EventHandlerMetadata>(EVENT_HANDLER_METADATA, method), instance, method);
+        const method = instance[methodName] as HandlerMethod;
+        this.registerRpc(
+          this.reflector.get<RpcHandlerMetadata>(RPC_HANDLER_METADATA, method),
+          instance,
+          method,
+        );
+        this.registerEvent(
+          this.reflector.get<EventHandlerMetadata>(EVENT_HANDLER_METADATA, method),
+          instance,
+          method,
+        );
       }
     }
     if (this.rpcServer.patterns.length > 0) this.rpcServer.start();
@@ -67,7 +78,7 @@ export class HandlerExplorer implements OnModuleInit, OnApplicationBootstrap, Be
     await this.connection.close();
   }
 
-  private registerRpc(meta: RpcHandlerMetadata | undefined, instance: object, method: Function): void {
+  private registerRpc(meta: RpcHandlerMetadata | undefined, instance: object, method: HandlerMethod): void {
     if (!meta) return;
     if (!RPC_PATTERN_REGEX.test(meta.pattern) || !meta.pattern.startsWith(`${this.options.service}.`)) {
       throw new Error(`RPC pattern "${meta.pattern}" must be ${this.options.service}.<entity>.<verb>`);
@@ -79,7 +90,11 @@ export class HandlerExplorer implements OnModuleInit, OnApplicationBootstrap, Be
     });
   }
 
-  private registerEvent(meta: EventHandlerMetadata | undefined, instance: object, method: Function): void {
+  private registerEvent(
+    meta: EventHandlerMetadata | undefined,
+    instance: object,
+    method: HandlerMethod,
+  ): void {
     if (!meta) return;
     this.consumers.push(
       new EventConsumer(
@@ -91,7 +106,8 @@ export class HandlerExplorer implements OnModuleInit, OnApplicationBootstrap, Be
           maxAttempts: meta.maxAttempts ?? this.options.eventMaxAttempts,
           retryBaseMs: this.options.eventRetryBaseMs,
           prefetch: this.options.prefetch,
-          handle: (event: EventEnvelope) => Promise.resolve(method.call(instance, event)).then(() => undefined),
+          handle: (event: EventEnvelope) =>
+            Promise.resolve(method.call(instance, event)).then(() => undefined),
         },
         this.options.logger,
       ),

@@ -34,7 +34,11 @@ export class MessagingModule {
         {
           provide: RpcServer,
           useFactory: (connection: AmqpConnection) =>
-            new RpcServer(connection, { service: options.service, prefetch: options.prefetch, logger: options.logger }),
+            new RpcServer(connection, {
+              service: options.service,
+              prefetch: options.prefetch,
+              logger: options.logger,
+            }),
           inject: [AmqpConnection],
         },
         {

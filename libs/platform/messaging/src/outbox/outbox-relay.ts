@@ -88,7 +88,9 @@ export class OutboxRelay {
         }
       }
       if (published.length > 0) {
-        await manager.query(`UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::uuid[])`, [published]);
+        await manager.query(`UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::uuid[])`, [
+          published,
+        ]);
         outboxRelayedTotal.inc(published.length);
       }
       return published.length;

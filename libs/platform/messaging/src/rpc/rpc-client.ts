@@ -57,11 +57,20 @@ export class RpcClient {
     const started = process.hrtime.bigint();
     const span = this.tracer.startSpan(`rpc ${pattern}`, {
       kind: SpanKind.CLIENT,
-      attributes: { 'messaging.system': 'rabbitmq', 'rpc.method': pattern, 'messaging.destination.name': RPC_EXCHANGE },
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'rpc.method': pattern,
+        'messaging.destination.name': RPC_EXCHANGE,
+      },
     });
     let outcome = 'ok';
     try {
-      return (await this.send(pattern, envelope, timeoutMs, trace.setSpan(context.active(), span))) as TResult;
+      return (await this.send(
+        pattern,
+        envelope,
+        timeoutMs,
+        trace.setSpan(context.active(), span),
+      )) as TResult;
     } catch (error) {
       outcome = (error as { code?: string }).code?.toLowerCase() ?? 'error';
       span.recordException(error as Error);

@@ -2,7 +2,10 @@ import { DomainError } from '@platform/errors';
 
 /** The callee did not answer in time: at-most-once direct reply-to means the caller must give up. */
 export class RpcTimeoutError extends DomainError {
-  constructor(readonly pattern: string, timeoutMs: number) {
+  constructor(
+    readonly pattern: string,
+    timeoutMs: number,
+  ) {
     super('RPC_TIMEOUT', `RPC "${pattern}" got no reply within ${timeoutMs} ms`, { pattern, timeoutMs });
   }
 }

@@ -87,7 +87,9 @@ export class RpcServer {
     );
     let reply: RpcReply;
     try {
-      const data = await context.with(trace.setSpan(parentContext, span), () => this.dispatch(pattern, message));
+      const data = await context.with(trace.setSpan(parentContext, span), () =>
+        this.dispatch(pattern, message),
+      );
       reply = { ok: true, data };
     } catch (error) {
       reply = {
@@ -123,7 +125,10 @@ export class RpcServer {
     if (!route) throw new DomainError('RPC_NO_ROUTE', `This service does not handle RPC "${pattern}"`);
     const envelope = rpcEnvelopeSchema.parse(JSON.parse(message.content.toString('utf8')));
     const data = route.schema ? route.schema.parse(envelope.data) : envelope.data;
-    const ctx = { requestId: envelope.meta.requestId, organizationId: envelope.principal?.organizationId ?? undefined };
+    const ctx = {
+      requestId: envelope.meta.requestId,
+      organizationId: envelope.principal?.organizationId ?? undefined,
+    };
     return requestContext.run(ctx, () => route.handle({ ...envelope, data }));
   }
 }

@@ -1,0 +1,79 @@
+import type { BackendServiceName } from '@platform/contracts';
+import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
+import type { BaseEnv } from '@platform/config';
+import { createTestDatabase, createTestRedis, createTestVhost, type TestDatabase } from '@platform/testing';
+import { analyticsService } from '../apps/analytics/src/service-definition';
+import { audioWorkerService } from '../apps/audio-worker/src/service-definition';
+import { authService } from '../apps/auth/src/service-definition';
+import { campaignsService } from '../apps/campaigns/src/service-definition';
+import { gatewayService } from '../apps/gateway/src/service-definition';
+import { paymentsService } from '../apps/payments/src/service-definition';
+import { recordingsService } from '../apps/recordings/src/service-definition';
+import { storageService } from '../apps/storage/src/service-definition';
+import { voiceService } from '../apps/voice/src/service-definition';
+
+export const BACKEND_DEFINITIONS: Record<BackendServiceName, ServiceDefinition<never>> = {
+  auth: authService,
+  payments: paymentsService,
+  recordings: recordingsService,
+  voice: voiceService,
+  storage: storageService,
+  'audio-worker': audioWorkerService,
+  campaigns: campaignsService,
+  analytics: analyticsService,
+};
+
+type Running = RunningService<BaseEnv>;
+
+/**
+ * The whole platform in one test process: each backend on its own fresh database, all on a private
+ * vhost and Redis prefix, and the gateway in front. Real PostgreSQL, Redis and RabbitMQ.
+ */
+export class PlatformHarness {
+  readonly backends = new Map<BackendServiceName, Running>();
+  gateway!: Running;
+  private readonly cleanups: (() => Promise<unknown>)[] = [];
+  private env: Record<string, string> = {};
+
+  async start(extraEnv: Record<string, string> = {}): Promise<this> {
+    const [vhost, redis] = await Promise.all([createTestVhost('e2e'), createTestRedis('e2e')]);
+    this.cleanups.push(
+      () => vhost.delete(),
+      () => redis.cleanup(),
+    );
+    this.env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      HTTP_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      AMQP_URL: vhost.url,
+      REDIS_URL: redis.url,
+      ...extraEnv,
+    };
+    const names = Object.keys(BACKEND_DEFINITIONS) as BackendServiceName[];
+    const databases = await Promise.all(names.map((name) => createTestDatabase(name.replace('-', '_'))));
+    this.cleanups.push(() => Promise.all(databases.map((db) => db.drop())));
+    await Promise.all(names.map((name, i) => this.startBackend(name, databases[i])));
+    this.gateway = await bootstrapService(gatewayService as ServiceDefinition<never>, this.env);
+    return this;
+  }
+
+  async stopBackend(name: BackendServiceName): Promise<void> {
+    await this.backends.get(name)?.app.close();
+    this.backends.delete(name);
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway?.app.close();
+    await Promise.all([...this.backends.values()].map((service) => service.app.close()));
+    for (const cleanup of this.cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+
+  private async startBackend(name: BackendServiceName, database: TestDatabase): Promise<void> {
+    const running = await bootstrapService(BACKEND_DEFINITIONS[name], {
+      ...this.env,
+      DATABASE_URL: database.url,
+    });
+    this.backends.set(name, running);
+  }
+}
