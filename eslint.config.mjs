@@ -26,9 +26,9 @@ const testConstraints = productionConstraints.map((constraint) =>
     : constraint,
 );
 
-const boundaries = (depConstraints) => [
+const boundaries = (depConstraints, allow = []) => [
   'error',
-  { enforceBuildableLibDependency: false, allow: [], depConstraints },
+  { enforceBuildableLibDependency: false, allow, depConstraints },
 ];
 
 export default [
@@ -47,5 +47,12 @@ export default [
   {
     files: ['**/*.spec.ts', '**/test/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries(testConstraints) },
+  },
+  {
+    // The end-to-end suite boots every app in one process through each app's service definition.
+    files: ['e2e/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(testConstraints, ['../apps/**']),
+    },
   },
 ];

@@ -8,14 +8,18 @@ describe('events on platform.events (real broker)', () => {
   let vhost: TestVhost;
   let harness: MessagingHarness;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     vhost = await createTestVhost('events');
+  });
+
+  afterAll(() => vhost.delete());
+
+  beforeEach(async () => {
     harness = new MessagingHarness(vhost.url);
   });
 
   afterEach(async () => {
     await harness.close();
-    await vhost.delete();
   });
 
   it('delivers an event once to every consumer queue, and once per queue across competing instances', async () => {
@@ -159,7 +163,7 @@ describe('events on platform.events (real broker)', () => {
       },
       { timeoutMs: 15_000 },
     ); // management stats are sampled every 5 s
-    await vhost.closeAllConnections();
+    await vhost.closeAllConnections(2);
 
     await waitFor('the redelivery after reconnect', () => deliveries.length === 2, { timeoutMs: 15_000 });
     release();

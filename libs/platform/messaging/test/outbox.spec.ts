@@ -25,9 +25,17 @@ describe('transactional outbox and idempotent consumer (real PostgreSQL and Rabb
   let dataSource: DataSource;
   let publisher: EventPublisher;
   let deliveries: number;
+  let consumerName: string;
+  let testNumber = 0;
+
+  beforeAll(async () => {
+    vhost = await createTestVhost('outbox');
+  });
+
+  afterAll(() => vhost.delete());
 
   beforeEach(async () => {
-    [vhost, database] = await Promise.all([createTestVhost('outbox'), createTestDatabase('outbox')]);
+    database = await createTestDatabase('outbox');
     harness = new MessagingHarness(vhost.url);
     dataSource = await initializeDataSource(
       createDataSource({
@@ -45,13 +53,14 @@ describe('transactional outbox and idempotent consumer (real PostgreSQL and Rabb
     );
     publisher = await harness.publisher();
     deliveries = 0;
+    consumerName = `analytics.activations-${++testNumber}`; // the vhost is shared by the suite's tests
     // The consumer applies each event in the same transaction as its processed_events row.
     await harness.consumer({
-      queue: 'analytics.activations',
+      queue: consumerName,
       routingKeys: ['payments.subscription.activated'],
       handle: async (event) => {
         deliveries++;
-        await processOnce(dataSource, 'analytics.activations', event.id, async (manager) => {
+        await processOnce(dataSource, consumerName, event.id, async (manager) => {
           const payload = event.payload as { organizationId: string };
           await manager.query(`INSERT INTO activations (organization_id, event_id) VALUES ($1, $2)`, [
             payload.organizationId,
@@ -65,7 +74,7 @@ describe('transactional outbox and idempotent consumer (real PostgreSQL and Rabb
   afterEach(async () => {
     await harness.close();
     await dataSource.destroy();
-    await Promise.all([vhost.delete(), database.drop()]);
+    await database.drop();
   });
 
   const writer = new OutboxWriter();
@@ -135,9 +144,9 @@ describe('transactional outbox and idempotent consumer (real PostgreSQL and Rabb
     await waitFor('both deliveries to arrive', () => deliveries === 2);
     await relay.stop();
     expect(await activationsOf('org-b')).toBe(1);
-    const ledger = await dataSource.query(
-      `SELECT event_id FROM processed_events WHERE consumer = 'analytics.activations'`,
-    );
+    const ledger = await dataSource.query(`SELECT event_id FROM processed_events WHERE consumer = $1`, [
+      consumerName,
+    ]);
     expect(ledger).toEqual([{ event_id: eventId }]);
   });
 

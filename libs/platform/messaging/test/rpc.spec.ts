@@ -8,14 +8,18 @@ describe('RPC over RabbitMQ (real broker)', () => {
   let vhost: TestVhost;
   let harness: MessagingHarness;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     vhost = await createTestVhost('rpc');
+  });
+
+  afterAll(() => vhost.delete());
+
+  beforeEach(async () => {
     harness = new MessagingHarness(vhost.url);
   });
 
   afterEach(async () => {
     await harness.close();
-    await vhost.delete();
   });
 
   it('round-trips a request and carries the principal and meta to the handler', async () => {

@@ -8,18 +8,21 @@ describe('trace context across AMQP (real broker)', () => {
   let vhost: TestVhost;
   let harness: MessagingHarness;
 
-  beforeEach(async () => {
-    tracing.reset();
+  beforeAll(async () => {
     vhost = await createTestVhost('tracing');
+  });
+
+  beforeEach(() => {
+    tracing.reset();
     harness = new MessagingHarness(vhost.url);
   });
 
-  afterEach(async () => {
-    await harness.close();
+  afterEach(() => harness.close());
+
+  afterAll(async () => {
+    await tracing.shutdown();
     await vhost.delete();
   });
-
-  afterAll(() => tracing.shutdown());
 
   it('makes a span started in the RPC caller the ancestor of the handler span, in one trace', async () => {
     let handlerSpanId: string | undefined;

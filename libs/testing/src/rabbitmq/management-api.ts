@@ -12,6 +12,7 @@ export async function managementApi<T = unknown>(method: string, path: string, b
     method,
     headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(20_000),
   });
   if (!response.ok && response.status !== 404) {
     throw new Error(`RabbitMQ management ${method} ${path} → ${response.status} ${await response.text()}`);

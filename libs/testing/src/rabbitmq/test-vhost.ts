@@ -15,8 +15,11 @@ export interface TestVhost {
   name: string;
   /** AMQP URL pointing at the vhost. */
   url: string;
-  /** Drops every client connection to this vhost, as a broker restart or network cut would. */
-  closeAllConnections(): Promise<number>;
+  /**
+   * Drops every client connection to this vhost, as a broker restart or network cut would, once at
+   * least `atLeast` are listed. Returns how many it closed.
+   */
+  closeAllConnections(atLeast?: number): Promise<number>;
   /** Management API view (unacked counts; sampled every few seconds by the broker). */
   queue(name: string): Promise<QueueInfo | undefined>;
   /** Ready messages in a queue, read over AMQP: exact and immediate, unlike the management stats. */
@@ -37,14 +40,28 @@ export async function createTestVhost(prefix = 'test'): Promise<TestVhost> {
     read: '.*',
   });
   amqp.pathname = `/${vhost}`;
+  const closedConnections = new Set<string>();
   return {
     name,
     url: amqp.toString(),
-    async closeAllConnections() {
-      const connections =
-        (await managementApi<{ name: string }[]>('GET', `/vhosts/${vhost}/connections`)) ?? [];
+    async closeAllConnections(atLeast = 1) {
+      // The management API lists connections from sampled stats: wait until it sees them all.
+      // Connections closed by an earlier call may linger in the stats; they do not count.
+      const listed = async () =>
+        ((await managementApi<{ name: string }[]>('GET', `/vhosts/${vhost}/connections`)) ?? []).filter(
+          (c) => !closedConnections.has(c.name),
+        );
+      let connections = await listed();
+      const deadline = Date.now() + 15_000;
+      while (connections.length < atLeast && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        connections = await listed();
+      }
       await Promise.all(
-        connections.map((c) => managementApi('DELETE', `/connections/${encodeURIComponent(c.name)}`)),
+        connections.map((c) => {
+          closedConnections.add(c.name);
+          return managementApi('DELETE', `/connections/${encodeURIComponent(c.name)}`);
+        }),
       );
       return connections.length;
     },

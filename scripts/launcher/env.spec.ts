@@ -1,0 +1,124 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULTS, databaseUrlFor, loadDotenv, parseDotenv, resolveService, type Env } from './env';
+import { envPrefix, SERVICES } from './services';
+
+const service = (name: string) => {
+  const found = SERVICES.find((s) => s.name === name);
+  if (!found) throw new Error(`no service ${name}`);
+  return found;
+};
+
+describe('parseDotenv', () => {
+  it('reads KEY=VALUE lines, skipping comments and blanks, unquoting values', () => {
+    const text = [
+      '# comment',
+      '',
+      'A=1',
+      'export B="two words"',
+      "C='x=y'",
+      'EMPTY=',
+      'not a line',
+      'URL=postgres://u:p@h:5432/db?sslmode=disable',
+    ].join('\r\n');
+    expect(parseDotenv(text)).toEqual({
+      A: '1',
+      B: 'two words',
+      C: 'x=y',
+      EMPTY: '',
+      URL: 'postgres://u:p@h:5432/db?sslmode=disable',
+    });
+  });
+});
+
+describe('loadDotenv', () => {
+  it('keeps variables that are already set', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'launcher-env-'));
+    try {
+      const file = path.join(dir, '.env');
+      writeFileSync(file, 'KEEP=from-file\nNEW=from-file\n');
+      const env: Env = { KEEP: 'from-env' };
+      expect(loadDotenv(file, env)).toEqual(['NEW']);
+      expect(env).toEqual({ KEEP: 'from-env', NEW: 'from-file' });
+      expect(loadDotenv(path.join(dir, 'missing'), env)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('resolveService', () => {
+  it('gives each service its default port, in the documented order', () => {
+    expect(SERVICES.map((s) => [s.name, resolveService(s, {}).port])).toEqual([
+      ['gateway', 3000],
+      ['auth', 3101],
+      ['payments', 3102],
+      ['recordings', 3103],
+      ['voice', 3104],
+      ['storage', 3105],
+      ['audio-worker', 3106],
+      ['campaigns', 3107],
+      ['analytics', 3108],
+    ]);
+  });
+
+  it('derives DATABASE_URL from POSTGRES_URL unless <NAME>_DATABASE_URL is set', () => {
+    const env: Env = {
+      POSTGRES_URL: 'postgres://app:secret@db.internal:6432/postgres?sslmode=require',
+      PAYMENTS_DATABASE_URL: 'postgres://other/payments',
+    };
+    expect(resolveService(service('audio-worker'), env).env.DATABASE_URL).toBe(
+      'postgres://app:secret@db.internal:6432/platform_audio_worker?sslmode=require',
+    );
+    expect(resolveService(service('payments'), env).env.DATABASE_URL).toBe('postgres://other/payments');
+  });
+
+  it('gives the gateway no DATABASE_URL and the public port from GATEWAY_PORT', () => {
+    const gateway = resolveService(service('gateway'), {
+      GATEWAY_PORT: '8080',
+      DATABASE_URL: 'postgres://x/y',
+    });
+    expect(gateway.port).toBe(8080);
+    expect(gateway.host).toBe('0.0.0.0');
+    expect(gateway.env.HTTP_PORT).toBe('8080');
+    expect(gateway.env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('applies <NAME>_HTTP_PORT, passes REDIS_URL/AMQP_URL through and rejects a bad port', () => {
+    const env: Env = { AUDIO_WORKER_HTTP_PORT: '4106', REDIS_URL: 'redis://r:6379', AMQP_URL: 'amqp://mq' };
+    const worker = resolveService(service('audio-worker'), env);
+    expect(worker).toMatchObject({ port: 4106, host: '127.0.0.1' });
+    expect(worker.env).toMatchObject({
+      HTTP_PORT: '4106',
+      REDIS_URL: 'redis://r:6379',
+      AMQP_URL: 'amqp://mq',
+    });
+    expect(() => resolveService(service('auth'), { AUTH_HTTP_PORT: 'abc' })).toThrow(/AUTH_HTTP_PORT/);
+  });
+});
+
+describe('helpers', () => {
+  it('turns service names into variable prefixes', () => {
+    expect(envPrefix('audio-worker')).toBe('AUDIO_WORKER');
+  });
+
+  it('rejects an invalid POSTGRES_URL by name', () => {
+    expect(() => databaseUrlFor('not a url', 'platform_auth')).toThrow(/POSTGRES_URL/);
+  });
+});
+
+describe('.env.example', () => {
+  const example = parseDotenv(readFileSync(path.resolve(__dirname, '../../.env.example'), 'utf8'));
+
+  it('documents every port variable with the launcher default', () => {
+    for (const s of SERVICES)
+      expect([s.portVariable, example[s.portVariable]]).toEqual([s.portVariable, String(s.defaultPort)]);
+  });
+
+  it('documents the infrastructure URLs with the launcher defaults', () => {
+    expect(example.POSTGRES_URL).toBe(DEFAULTS.POSTGRES_URL);
+    expect(example.REDIS_URL).toBe(DEFAULTS.REDIS_URL);
+    expect(example.AMQP_URL).toBe(DEFAULTS.AMQP_URL);
+  });
+});

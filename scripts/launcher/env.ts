@@ -1,0 +1,98 @@
+/**
+ * Environment of the launcher and of each child service: a minimal `.env` reader (existing
+ * variables win) and the per-service variables (HTTP_PORT, HTTP_HOST, DATABASE_URL, ...).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { envPrefix, type ServiceDefinition } from './services';
+
+export type Env = Record<string, string | undefined>;
+
+export const DEFAULTS = {
+  POSTGRES_URL: 'postgres://postgres:postgres@localhost:5432/postgres',
+  REDIS_URL: 'redis://localhost:6379',
+  AMQP_URL: 'amqp://guest:guest@localhost:5672',
+  NODE_ENV: 'development',
+} as const;
+
+/** Parses KEY=VALUE lines: `#` comments, blank lines, optional `export `, optional quotes. */
+export function parseDotenv(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    let value = match[2];
+    const quoted = /^(["'])(.*)\1$/.exec(value);
+    if (quoted) value = quoted[2];
+    values[match[1]] = value;
+  }
+  return values;
+}
+
+/** Loads `file` into `env` without overriding what is set; returns the keys it set. */
+export function loadDotenv(file: string, env: Env = process.env): string[] {
+  if (!existsSync(file)) return [];
+  const applied: string[] = [];
+  for (const [key, value] of Object.entries(parseDotenv(readFileSync(file, 'utf8')))) {
+    if (env[key] === undefined) {
+      env[key] = value;
+      applied.push(key);
+    }
+  }
+  return applied;
+}
+
+/** POSTGRES_URL with its database path replaced by `database` (credentials and query kept). */
+export function databaseUrlFor(postgresUrl: string, database: string): string {
+  let url: URL;
+  try {
+    url = new URL(postgresUrl);
+  } catch {
+    throw new Error('POSTGRES_URL is not a valid URL');
+  }
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+function parsePort(value: string, variable: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    throw new Error(`${variable} must be a TCP port (1-65535), got "${value}"`);
+  }
+  return port;
+}
+
+export interface ResolvedService {
+  readonly name: string;
+  readonly port: number;
+  readonly host: string;
+  readonly database?: string;
+  readonly env: Env;
+}
+
+/** The environment a service is started with: the launcher's plus its own variables. */
+export function resolveService(service: ServiceDefinition, env: Env): ResolvedService {
+  const prefix = envPrefix(service.name);
+  const portValue = env[service.portVariable];
+  const port = portValue ? parsePort(portValue, service.portVariable) : service.defaultPort;
+  // Only the gateway is meant to be reached from outside; the others serve health/metrics locally.
+  const host =
+    env[`${prefix}_HTTP_HOST`] || env.HTTP_HOST || (service.name === 'gateway' ? '0.0.0.0' : '127.0.0.1');
+
+  const childEnv: Env = {
+    ...env,
+    NODE_ENV: env.NODE_ENV || DEFAULTS.NODE_ENV,
+    HTTP_PORT: String(port),
+    HTTP_HOST: host,
+    REDIS_URL: env.REDIS_URL || DEFAULTS.REDIS_URL,
+    AMQP_URL: env.AMQP_URL || DEFAULTS.AMQP_URL,
+  };
+  delete childEnv.DATABASE_URL;
+  if (service.database) {
+    childEnv.DATABASE_URL =
+      env[`${prefix}_DATABASE_URL`] ||
+      databaseUrlFor(env.POSTGRES_URL || DEFAULTS.POSTGRES_URL, service.database);
+  }
+  return { name: service.name, port, host, database: service.database, env: childEnv };
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# npm test: every check and every test, on a fresh clone or a warm one.
+#   1. Node dependencies (npm ci when missing or stale)
+#   2. PostgreSQL, Redis, RabbitMQ (+ management API) reachable, started when not
+#   3. typecheck (tsc), lint (eslint with the Nx module-boundaries rule), jest --ci "$@"
+# Extra arguments go to jest, e.g. `npm test -- apps/auth` or `npm test -- -t "refresh token"`.
+# shellcheck source-path=SCRIPTDIR/..
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+LOG_PREFIX="test"
+source scripts/lib/common.sh
+# Only the infrastructure URLs of .env (the suites set their own NODE_ENV, ports, ...), and before
+# ensure-infra.sh, which fills in the defaults of the ones still unset.
+load_dotenv .env POSTGRES_URL REDIS_URL AMQP_URL RABBITMQ_MANAGEMENT_URL
+source scripts/lib/ensure-infra.sh
+
+export NX_DAEMON=false NX_NO_CLOUD=true
+# The integration suites create one vhost per suite through the management API.
+INFRA_REQUIRE_MANAGEMENT=1
+
+# The boundaries rule reads Nx's cached project graph; without one it silently skips itself.
+lint() {
+  npx nx show projects >/dev/null && npx eslint .
+}
+
+run_step "dependencies" ensure_node_deps
+run_step "infrastructure" ensure_infra
+run_step "typecheck" npx tsc -p tsconfig.json
+run_step "lint" lint
+run_step "jest" npx jest --ci "$@"
+log_ok "all checks passed"
