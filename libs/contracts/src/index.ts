@@ -7,3 +7,5 @@ export * from './errors/error-codes';
 export * from './auth/roles';
 export * from './auth/permissions';
 export * from './billing/plans';
+export * from './auth/tokens';
+export * from './auth/auth-rpc';

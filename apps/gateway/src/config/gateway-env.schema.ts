@@ -8,10 +8,5 @@ export const gatewayEnvSchema = z.object({
   HTTP_PORT: baseEnvShape.HTTP_PORT.default(3000),
   /** Budget of each backend's health ping inside `/health/ready`. */
   READINESS_PING_TIMEOUT_MS: z.coerce.number().int().positive().default(1500),
-  BODY_LIMIT_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1024 * 1024),
 });
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

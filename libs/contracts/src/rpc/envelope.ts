@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/roles';
+import { PLAN_CODES } from '../billing/plans';
 
 /** Who is calling. Services scope every query by `organizationId` from here, never from `data`. */
 export const principalSchema = z.object({
@@ -8,6 +9,12 @@ export const principalSchema = z.object({
   roles: z.array(z.enum(ROLES)),
   scopes: z.array(z.string()),
   apiKeyId: z.string().min(1).nullable(),
+  /** The refresh-token family (login session) an access token belongs to; logout revokes it. */
+  sessionId: z.string().min(1).nullable().optional(),
+  /** The access token's `jti`, so logout can put exactly this token on the denylist. */
+  tokenId: z.string().min(1).nullable().optional(),
+  /** The organization's plan, for plan limits and rate limits. */
+  plan: z.enum(PLAN_CODES).optional(),
 });
 export type Principal = z.infer<typeof principalSchema>;
 

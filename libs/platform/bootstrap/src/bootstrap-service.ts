@@ -17,8 +17,6 @@ export interface ServiceDefinition<C extends BaseEnv> {
   envSchema: z.ZodObject;
   /** The root module, built from the validated config (so wiring never reads process.env). */
   module(config: C, logger: Logger): DynamicModule | Type;
-  /** Largest request body accepted, in bytes. */
-  bodyLimit?: number;
 }
 
 export interface RunningService<C> {
@@ -48,7 +46,7 @@ export async function bootstrapService<C extends BaseEnv>(
   });
   initMetrics({ service: definition.service });
   const adapter = new FastifyAdapter({
-    bodyLimit: definition.bodyLimit ?? 1024 * 1024,
+    bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     disableRequestLogging: true,
   });

@@ -25,6 +25,8 @@ export const baseEnvShape = {
   SERVICE_VERSION: z.string().default('0.1.0'),
   HTTP_HOST: z.string().default('0.0.0.0'),
   HTTP_PORT: port,
+  /** Largest HTTP request body accepted (413 problem+json beyond). */
+  BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
   AMQP_URL: secret(urlWithProtocol('amqp', 'amqps').default('amqp://guest:guest@localhost:5672')),
   AMQP_PREFETCH: positiveInt.default(32),
   RPC_TIMEOUT_MS: positiveInt.default(5000),
@@ -32,7 +34,6 @@ export const baseEnvShape = {
   EVENT_RETRY_BASE_MS: positiveInt.default(1000),
   OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocol('http', 'https').optional(),
   OTEL_TRACES_SAMPLER_RATIO: z.coerce.number().min(0).max(1).default(1),
-  SHUTDOWN_GRACE_MS: positiveInt.default(10000),
 };
 
 export const redisEnvShape = {
