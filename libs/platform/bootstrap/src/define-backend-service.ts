@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type ForwardReference, type Type } from '@nestjs/common';
+import type { z } from 'zod';
 import type { BackendServiceName } from '@platform/contracts';
 import { serviceEnvSchema, type ServiceEnv } from '@platform/config';
 import type { ServiceDefinition } from './bootstrap-service';
@@ -6,10 +7,15 @@ import { ServiceCoreModule, type ServiceCoreOptions } from './service-core.modul
 
 type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
-export interface BackendServiceSpec extends Pick<ServiceCoreOptions, 'entities' | 'migrations' | 'redis'> {
+export interface BackendServiceSpec<C extends ServiceEnv> extends Pick<
+  ServiceCoreOptions,
+  'entities' | 'migrations' | 'redis'
+> {
   service: BackendServiceName;
-  /** The service's feature modules (one folder each under src/). */
-  features: ModuleImport[];
+  /** The service's env schema: `serviceEnvSchema` extended with its own variables (default: as is). */
+  envSchema?: z.ZodObject;
+  /** The service's feature modules (one folder each under src/); config is the validated env. */
+  features: ModuleImport[] | ((config: C) => ModuleImport[]);
 }
 
 @Module({})
@@ -17,12 +23,15 @@ class BackendAppModule {}
 
 /**
  * The definition of a backend service: the shared core (database, AMQP, health, metrics) plus its
- * feature modules. Every backend app's `main.ts` runs one of these.
+ * feature modules. Every backend app's `main.ts` runs one of these. The validated config is
+ * injectable everywhere with `@Inject(SERVICE_CONFIG)`.
  */
-export function defineBackendService(spec: BackendServiceSpec): ServiceDefinition<ServiceEnv> {
+export function defineBackendService<C extends ServiceEnv = ServiceEnv>(
+  spec: BackendServiceSpec<C>,
+): ServiceDefinition<C> {
   return {
     service: spec.service,
-    envSchema: serviceEnvSchema,
+    envSchema: spec.envSchema ?? serviceEnvSchema,
     module: (config, logger) => ({
       module: BackendAppModule,
       imports: [
@@ -34,7 +43,7 @@ export function defineBackendService(spec: BackendServiceSpec): ServiceDefinitio
           migrations: spec.migrations,
           redis: spec.redis,
         }),
-        ...spec.features,
+        ...(typeof spec.features === 'function' ? spec.features(config) : spec.features),
       ],
     }),
   };
