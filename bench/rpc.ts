@@ -10,7 +10,7 @@ import { fmt, runConcurrently, summarize } from './stats';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@localhost:5672';
 const CALLS = Number(process.env.BENCH_CALLS ?? 5000);
-const PAYLOAD = { blob: randomBytes(384).toString('base64') }; // ≈1 KB of JSON with the envelope
+const PAYLOAD = { blob: randomBytes(640).toString('base64') }; // ≈1 KB of JSON with the envelope
 const PATTERN = 'bench.payload.echo';
 
 function envelope(): RpcEnvelope {
