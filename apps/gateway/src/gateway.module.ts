@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { LOGGER, SERVICE_CONFIG, messagingOptionsFrom } from '@platform/bootstrap';
 import { ProblemDetailsFilter } from '@platform/errors';
 import { HealthModule, RabbitMqHealthIndicator, RedisHealthIndicator } from '@platform/health';
 import { MessagingModule } from '@platform/messaging';
@@ -21,15 +21,7 @@ export class GatewayModule {
       global: true,
       imports: [
         RedisModule.forRoot({ url: config.REDIS_URL, connectionName: 'gateway' }),
-        MessagingModule.forRoot({
-          service: 'gateway',
-          url: config.AMQP_URL,
-          prefetch: config.AMQP_PREFETCH,
-          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
-          eventMaxAttempts: config.EVENT_MAX_ATTEMPTS,
-          eventRetryBaseMs: config.EVENT_RETRY_BASE_MS,
-          logger,
-        }),
+        MessagingModule.forRoot(messagingOptionsFrom('gateway', config, logger)),
         HealthModule.forRoot({
           service: 'gateway',
           version: config.SERVICE_VERSION,

@@ -3,3 +3,4 @@ export * from './service-core.module';
 export * from './bootstrap-service';
 export * from './http-instrumentation';
 export * from './define-backend-service';
+export * from './messaging-options';

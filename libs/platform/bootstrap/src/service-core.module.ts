@@ -21,6 +21,7 @@ import {
 } from '@platform/messaging';
 import { PersistenceModule } from '@platform/persistence';
 import { RedisModule } from '@platform/redis';
+import { messagingOptionsFrom } from './messaging-options';
 import { OutboxRelayLifecycle } from './outbox-relay.lifecycle';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
 
@@ -58,15 +59,7 @@ export class ServiceCoreModule {
           migrations: [CreateMessagingTables1764000000000, ...(options.migrations ?? [])],
         }),
         ...(options.redis ? [RedisModule.forRoot({ url: config.REDIS_URL, connectionName: service })] : []),
-        MessagingModule.forRoot({
-          service,
-          url: config.AMQP_URL,
-          prefetch: config.AMQP_PREFETCH,
-          rpcTimeoutMs: config.RPC_TIMEOUT_MS,
-          eventMaxAttempts: config.EVENT_MAX_ATTEMPTS,
-          eventRetryBaseMs: config.EVENT_RETRY_BASE_MS,
-          logger,
-        }),
+        MessagingModule.forRoot(messagingOptionsFrom(service, config, logger)),
         HealthModule.forRoot({ service, version: config.SERVICE_VERSION, indicators, answerPing: true }),
       ],
       providers: [

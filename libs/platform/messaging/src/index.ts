@@ -20,3 +20,4 @@ export * from './idempotency/idempotent-consumer';
 export * from './nest/handler-decorators';
 export * from './nest/messaging-options';
 export * from './nest/messaging.module';
+export * from './amqp/queue-consumer';

@@ -1,48 +1,33 @@
 import type { EventEnvelope } from '@platform/contracts';
-import { createTestVhost, waitFor, type TestVhost } from '@platform/testing';
+import { waitFor } from '@platform/testing';
 import { ATTEMPTS_HEADER, PoisonMessageError } from '../src';
-import { MessagingHarness, sleep } from './messaging-harness';
+import { sleep, useMessagingSuite } from './messaging-harness';
 import { z } from 'zod';
 
 describe('events on platform.events (real broker)', () => {
-  let vhost: TestVhost;
-  let harness: MessagingHarness;
-
-  beforeAll(async () => {
-    vhost = await createTestVhost('events');
-  });
-
-  afterAll(() => vhost.delete());
-
-  beforeEach(async () => {
-    harness = new MessagingHarness(vhost.url);
-  });
-
-  afterEach(async () => {
-    await harness.close();
-  });
+  const suite = useMessagingSuite('events');
 
   it('delivers an event once to every consumer queue, and once per queue across competing instances', async () => {
     const seen: Record<string, string[]> = { analytics: [], campaigns: [] };
     const record = (queue: string) => async (event: EventEnvelope) => {
       seen[queue].push(event.id);
     };
-    await harness.consumer({
+    await suite.harness.consumer({
       queue: 'analytics.upload-stats',
       routingKeys: ['storage.upload.*'],
       handle: record('analytics'),
     });
-    await harness.consumer({
+    await suite.harness.consumer({
       queue: 'analytics.upload-stats',
       routingKeys: ['storage.upload.*'],
       handle: record('analytics'),
     });
-    await harness.consumer({
+    await suite.harness.consumer({
       queue: 'campaigns.uploads',
       routingKeys: ['storage.#'],
       handle: record('campaigns'),
     });
-    const publisher = await harness.publisher();
+    const publisher = await suite.harness.publisher();
 
     const events = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -63,7 +48,7 @@ describe('events on platform.events (real broker)', () => {
   it('redelivers an event whose handler threw once, and the retry succeeds', async () => {
     const attempts: number[] = [];
     let handled = false;
-    const consumer = await harness.consumer({
+    const consumer = await suite.harness.consumer({
       queue: 'analytics.flaky',
       routingKeys: ['auth.member.joined'],
       handle: async (_event, message) => {
@@ -72,20 +57,20 @@ describe('events on platform.events (real broker)', () => {
         handled = true;
       },
     });
-    const publisher = await harness.publisher();
+    const publisher = await suite.harness.publisher();
 
     await publisher.publish('auth.member.joined', { organizationId: 'o', userId: 'u', role: 'viewer' });
 
     await waitFor('the retry to succeed', () => handled);
     expect(attempts).toEqual([0, 1]);
     await sleep(100);
-    expect(await vhost.readyCount(consumer.deadLetterQueue)).toBe(0);
-    expect(await vhost.readyCount(consumer.queue)).toBe(0);
+    expect(await suite.vhost.readyCount(consumer.deadLetterQueue)).toBe(0);
+    expect(await suite.vhost.readyCount(consumer.queue)).toBe(0);
   });
 
   it('moves a poison message to the DLQ after maxAttempts, with backoff between attempts', async () => {
     const attemptTimes: number[] = [];
-    const consumer = await harness.consumer({
+    const consumer = await suite.harness.consumer({
       queue: 'analytics.poison',
       routingKeys: ['payments.subscription.activated'],
       maxAttempts: 3,
@@ -95,7 +80,7 @@ describe('events on platform.events (real broker)', () => {
         throw new Error('always fails');
       },
     });
-    const publisher = await harness.publisher();
+    const publisher = await suite.harness.publisher();
 
     const event = await publisher.publish('payments.subscription.activated', {
       organizationId: 'o',
@@ -104,12 +89,12 @@ describe('events on platform.events (real broker)', () => {
 
     await waitFor(
       'the message in the DLQ',
-      async () => (await vhost.readyCount(consumer.deadLetterQueue)) === 1,
+      async () => (await suite.vhost.readyCount(consumer.deadLetterQueue)) === 1,
     );
     expect(attemptTimes).toHaveLength(3);
     expect(attemptTimes[1] - attemptTimes[0]).toBeGreaterThanOrEqual(90); // first retry delay: 100 ms
     expect(attemptTimes[2] - attemptTimes[1]).toBeGreaterThanOrEqual(190); // second: 200 ms
-    const dead = await harness.connection('dlq-reader').then((c) => c.waitForConnection(1000));
+    const dead = await suite.harness.connection('dlq-reader').then((c) => c.waitForConnection(1000));
     const channel = await dead.createChannel();
     const message = await channel.get(consumer.deadLetterQueue, { noAck: true });
     expect(message && JSON.parse(message.content.toString()).id).toBe(event.id);
@@ -120,7 +105,7 @@ describe('events on platform.events (real broker)', () => {
 
   it('sends a message that fails its schema, or is marked poison, straight to the DLQ', async () => {
     let calls = 0;
-    const consumer = await harness.consumer({
+    const consumer = await suite.harness.consumer({
       queue: 'analytics.strict',
       routingKeys: ['auth.organization.created', 'auth.member.joined'],
       schema: z.object({ organizationId: z.string() }),
@@ -130,12 +115,15 @@ describe('events on platform.events (real broker)', () => {
         if (event.name === 'auth.member.joined') throw new PoisonMessageError('cannot ever work');
       },
     });
-    const publisher = await harness.publisher();
+    const publisher = await suite.harness.publisher();
 
     await publisher.publish('auth.organization.created', { wrong: true });
     await publisher.publish('auth.member.joined', { organizationId: 'o' });
 
-    await waitFor('both in the DLQ', async () => (await vhost.readyCount(consumer.deadLetterQueue)) === 2);
+    await waitFor(
+      'both in the DLQ',
+      async () => (await suite.vhost.readyCount(consumer.deadLetterQueue)) === 2,
+    );
     expect(calls).toBe(1);
   });
 
@@ -143,7 +131,7 @@ describe('events on platform.events (real broker)', () => {
     let release!: () => void;
     const blocked = new Promise<void>((resolve) => (release = resolve));
     const deliveries: boolean[] = [];
-    const consumer = await harness.consumer({
+    const consumer = await suite.harness.consumer({
       queue: 'analytics.slow',
       routingKeys: ['storage.upload.completed'],
       handle: async (_event, message) => {
@@ -151,19 +139,19 @@ describe('events on platform.events (real broker)', () => {
         if (deliveries.length === 1) await blocked;
       },
     });
-    const publisher = await harness.publisher();
+    const publisher = await suite.harness.publisher();
     await publisher.publish('storage.upload.completed', { organizationId: 'o', uploadId: 'u', sizeBytes: 1 });
 
     await waitFor('the handler to start', () => deliveries.length === 1);
     await waitFor(
       'the broker to count one unacked message',
       async () => {
-        const queue = await vhost.queue(consumer.queue);
+        const queue = await suite.vhost.queue(consumer.queue);
         return queue?.messages_unacknowledged === 1 && queue.messages_ready === 0;
       },
       { timeoutMs: 15_000 },
     ); // management stats are sampled every 5 s
-    await vhost.closeAllConnections(2);
+    await suite.vhost.closeAllConnections(2);
 
     await waitFor('the redelivery after reconnect', () => deliveries.length === 2, { timeoutMs: 15_000 });
     release();
@@ -171,7 +159,7 @@ describe('events on platform.events (real broker)', () => {
     await waitFor(
       'the message to be acked',
       async () => {
-        const queue = await vhost.queue(consumer.queue);
+        const queue = await suite.vhost.queue(consumer.queue);
         return queue?.messages === 0;
       },
       { timeoutMs: 15_000 },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RpcEnvelope } from '@platform/contracts';
+import { createTestVhost, type TestVhost } from '@platform/testing';
 import {
   AmqpConnection,
   EventConsumer,
@@ -90,3 +91,20 @@ export function envelope<T>(data: T, organizationId = 'org-1'): RpcEnvelope<T> {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Jest hooks for a messaging suite: one private vhost for the file, a fresh harness per test.
+ * Read `suite.vhost` / `suite.harness` inside tests (they are set by the hooks).
+ */
+export function useMessagingSuite(prefix: string): { vhost: TestVhost; harness: MessagingHarness } {
+  const suite = {} as { vhost: TestVhost; harness: MessagingHarness };
+  beforeAll(async () => {
+    suite.vhost = await createTestVhost(prefix);
+  });
+  afterAll(() => suite.vhost.delete());
+  beforeEach(() => {
+    suite.harness = new MessagingHarness(suite.vhost.url);
+  });
+  afterEach(() => suite.harness.close());
+  return suite;
+}

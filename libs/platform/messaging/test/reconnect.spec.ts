@@ -1,34 +1,19 @@
-import { createTestVhost, waitFor, type TestVhost } from '@platform/testing';
-import { MessagingHarness, envelope, sleep } from './messaging-harness';
+import { waitFor } from '@platform/testing';
+import { envelope, sleep, useMessagingSuite } from './messaging-harness';
 
 describe('broker drops every connection mid-stream (real broker)', () => {
-  let vhost: TestVhost;
-  let harness: MessagingHarness;
-
-  beforeAll(async () => {
-    vhost = await createTestVhost('reconnect');
-  });
-
-  afterAll(() => vhost.delete());
-
-  beforeEach(async () => {
-    harness = new MessagingHarness(vhost.url);
-  });
-
-  afterEach(async () => {
-    await harness.close();
-  });
+  const suite = useMessagingSuite('reconnect');
 
   it('reconnects producers and consumers, and delivers every confirmed event', async () => {
     const received = new Set<string>();
-    await harness.consumer({
+    await suite.harness.consumer({
       queue: 'analytics.all-uploads',
       routingKeys: ['storage.upload.completed'],
       handle: async (event) => {
         received.add(event.id);
       },
     });
-    const publisher = await harness.publisher();
+    const publisher = await suite.harness.publisher();
     const confirmed: string[] = [];
 
     const producing = (async () => {
@@ -38,11 +23,11 @@ describe('broker drops every connection mid-stream (real broker)', () => {
       }
     })();
     await waitFor('some events confirmed', () => confirmed.length >= 50);
-    expect(await vhost.closeAllConnections(2)).toBeGreaterThanOrEqual(2);
+    expect(await suite.vhost.closeAllConnections(2)).toBeGreaterThanOrEqual(2);
     await waitFor('more events confirmed after the first drop', () => confirmed.length >= 150, {
       timeoutMs: 20_000,
     });
-    expect(await vhost.closeAllConnections(2)).toBeGreaterThanOrEqual(2);
+    expect(await suite.vhost.closeAllConnections(2)).toBeGreaterThanOrEqual(2);
     await producing;
 
     await waitFor('every confirmed event delivered', () => confirmed.every((id) => received.has(id)), {
@@ -52,11 +37,11 @@ describe('broker drops every connection mid-stream (real broker)', () => {
   });
 
   it('serves RPC again after the connections come back', async () => {
-    await harness.rpcServer('analytics', { 'analytics.report.get': async (request) => request.data });
-    const client = await harness.rpcClient(1000);
+    await suite.harness.rpcServer('analytics', { 'analytics.report.get': async (request) => request.data });
+    const client = await suite.harness.rpcClient(1000);
     expect(await client.call('analytics.report.get', envelope({ n: 1 }))).toEqual({ n: 1 });
 
-    expect(await vhost.closeAllConnections(2)).toBeGreaterThanOrEqual(2);
+    expect(await suite.vhost.closeAllConnections(2)).toBeGreaterThanOrEqual(2);
     await sleep(50);
 
     const answer = await waitFor('RPC to work again', () =>

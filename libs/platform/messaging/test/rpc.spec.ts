@@ -1,36 +1,20 @@
 import { z } from 'zod';
 import { DomainError, NotFoundError } from '@platform/errors';
-import { createTestVhost, type TestVhost } from '@platform/testing';
 import { RpcNoRouteError, RpcServer, RpcTimeoutError } from '../src';
-import { MessagingHarness, envelope, quietLogger, sleep } from './messaging-harness';
+import { envelope, quietLogger, sleep, useMessagingSuite } from './messaging-harness';
 
 describe('RPC over RabbitMQ (real broker)', () => {
-  let vhost: TestVhost;
-  let harness: MessagingHarness;
-
-  beforeAll(async () => {
-    vhost = await createTestVhost('rpc');
-  });
-
-  afterAll(() => vhost.delete());
-
-  beforeEach(async () => {
-    harness = new MessagingHarness(vhost.url);
-  });
-
-  afterEach(async () => {
-    await harness.close();
-  });
+  const suite = useMessagingSuite('rpc');
 
   it('round-trips a request and carries the principal and meta to the handler', async () => {
-    await harness.rpcServer('recordings', {
+    await suite.harness.rpcServer('recordings', {
       'recordings.recording.get': async (request) => ({
         id: (request.data as { id: string }).id,
         organizationId: request.principal?.organizationId,
         requestId: request.meta.requestId,
       }),
     });
-    const client = await harness.rpcClient();
+    const client = await suite.harness.rpcClient();
     const request = envelope({ id: 'rec-42' }, 'org-7');
 
     const result = await client.call('recordings.recording.get', request);
@@ -39,13 +23,13 @@ describe('RPC over RabbitMQ (real broker)', () => {
   });
 
   it('keeps many concurrent calls apart by correlation id', async () => {
-    await harness.rpcServer('recordings', {
+    await suite.harness.rpcServer('recordings', {
       'recordings.recording.echo': async (request) => {
         await sleep(Math.random() * 20);
         return request.data;
       },
     });
-    const client = await harness.rpcClient();
+    const client = await suite.harness.rpcClient();
 
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) => client.call('recordings.recording.echo', envelope({ i }))),
@@ -55,12 +39,12 @@ describe('RPC over RabbitMQ (real broker)', () => {
   });
 
   it('turns a domain error in the handler into the same error code at the caller', async () => {
-    await harness.rpcServer('recordings', {
+    await suite.harness.rpcServer('recordings', {
       'recordings.recording.get': async () => {
         throw new NotFoundError('recording', 'rec-1');
       },
     });
-    const client = await harness.rpcClient();
+    const client = await suite.harness.rpcClient();
 
     const failure = client.call('recordings.recording.get', envelope({ id: 'rec-1' }));
 
@@ -69,12 +53,12 @@ describe('RPC over RabbitMQ (real broker)', () => {
   });
 
   it('hides unexpected handler errors behind an error id', async () => {
-    await harness.rpcServer('recordings', {
+    await suite.harness.rpcServer('recordings', {
       'recordings.recording.get': async () => {
         throw new Error('db password is hunter2');
       },
     });
-    const client = await harness.rpcClient();
+    const client = await suite.harness.rpcClient();
 
     const error = await client.call('recordings.recording.get', envelope({})).catch((e: DomainError) => e);
 
@@ -83,7 +67,7 @@ describe('RPC over RabbitMQ (real broker)', () => {
   });
 
   it('validates the request data against the route schema', async () => {
-    const connection = await harness.connection('schema-server');
+    const connection = await suite.harness.connection('schema-server');
     const server = new RpcServer(connection, { service: 'auth', prefetch: 4, logger: quietLogger });
     server.register({
       pattern: 'auth.user.get',
@@ -91,7 +75,7 @@ describe('RPC over RabbitMQ (real broker)', () => {
       handle: async () => 'never',
     });
     await server.start().waitForChannel(5000);
-    const client = await harness.rpcClient();
+    const client = await suite.harness.rpcClient();
 
     await expect(client.call('auth.user.get', envelope({ id: 'not-a-uuid' }))).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
@@ -100,7 +84,7 @@ describe('RPC over RabbitMQ (real broker)', () => {
   });
 
   it('fails at once, naming the pattern, when no service handles it', async () => {
-    const client = await harness.rpcClient(5000);
+    const client = await suite.harness.rpcClient(5000);
     const started = Date.now();
 
     const error = await client.call('voice.session.start', envelope({})).catch((e: Error) => e);
@@ -111,13 +95,13 @@ describe('RPC over RabbitMQ (real broker)', () => {
   });
 
   it('times out with an error naming the pattern when the handler is too slow', async () => {
-    await harness.rpcServer('storage', {
+    await suite.harness.rpcServer('storage', {
       'storage.upload.finalize': async () => {
         await sleep(1500);
         return 'late';
       },
     });
-    const client = await harness.rpcClient(300);
+    const client = await suite.harness.rpcClient(300);
 
     const error = await client.call('storage.upload.finalize', envelope({})).catch((e: Error) => e);
 
@@ -129,21 +113,21 @@ describe('RPC over RabbitMQ (real broker)', () => {
 
   it('times out when the service is down, and never runs the stale request later', async () => {
     let executions = 0;
-    const server = await harness.rpcServer('payments', {
+    const server = await suite.harness.rpcServer('payments', {
       'payments.checkout.create': async () => {
         executions++;
         return 'ok';
       },
     });
     await server.stop(); // queue and binding stay, nobody consumes: a crashed service
-    const client = await harness.rpcClient(200);
+    const client = await suite.harness.rpcClient(200);
 
     await expect(client.call('payments.checkout.create', envelope({}))).rejects.toBeInstanceOf(
       RpcTimeoutError,
     );
 
     await sleep(300); // the request's expiration passes while it waits in the queue
-    await harness.rpcServer('payments', {
+    await suite.harness.rpcServer('payments', {
       'payments.checkout.create': async () => {
         executions++;
         return 'ok';

@@ -7,6 +7,7 @@ import { eventsConsumedTotal } from '@platform/observability';
 import type { AmqpConnection } from '../amqp/amqp-connection';
 import { publishConfirmed } from '../amqp/confirm-publish';
 import type { ManagedChannel } from '../amqp/managed-channel';
+import { QueueConsumer } from '../amqp/queue-consumer';
 import type { MessagingLogger } from '../amqp/messaging-logger';
 import { extractTraceContext } from '../amqp/trace-headers';
 import { consumerTopology, type ConsumerTopology } from './consumer-topology';
@@ -33,9 +34,7 @@ export interface EventSubscription<T = unknown> {
  */
 export class EventConsumer<T = unknown> {
   private readonly topology: ConsumerTopology;
-  private channel: ManagedChannel | undefined;
-  private consumerTag: string | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
+  private consumer: QueueConsumer<ConfirmChannel> | undefined;
   private readonly tracer = trace.getTracer('platform.messaging');
 
   constructor(
@@ -55,29 +54,20 @@ export class EventConsumer<T = unknown> {
   }
 
   start(): ManagedChannel {
-    this.channel ??= this.connection.createChannel({
+    this.consumer ??= new QueueConsumer<ConfirmChannel>(this.connection, {
       name: `consumer:${this.topology.queue}`,
+      queue: this.topology.queue,
       confirm: true,
       prefetch: this.subscription.prefetch,
-      setup: async (channel) => {
-        await this.declare(channel as ConfirmChannel);
-        const { consumerTag } = await channel.consume(
-          this.topology.queue,
-          (message) => this.track(channel as ConfirmChannel, message),
-          { noAck: false },
-        );
-        this.consumerTag = consumerTag;
-      },
+      declare: (channel) => this.declare(channel),
+      handle: (channel, message) => this.process(channel, message),
     });
-    return this.channel;
+    return this.consumer.start();
   }
 
   async stop(): Promise<void> {
-    const channel = this.channel?.channel;
-    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
-    await Promise.allSettled([...this.inFlight]);
-    await this.channel?.close();
-    this.channel = undefined;
+    await this.consumer?.stop();
+    this.consumer = undefined;
   }
 
   private async declare(channel: ConfirmChannel): Promise<void> {
@@ -99,12 +89,6 @@ export class EventConsumer<T = unknown> {
     for (const routingKey of this.subscription.routingKeys) {
       await channel.bindQueue(queue, EVENTS_EXCHANGE, routingKey);
     }
-  }
-
-  private track(channel: ConfirmChannel, message: ConsumeMessage | null): void {
-    if (!message) return; // consumer cancelled by the broker (queue deleted); the channel re-opens
-    const work = this.process(channel, message).finally(() => this.inFlight.delete(work));
-    this.inFlight.add(work);
   }
 
   private async process(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {

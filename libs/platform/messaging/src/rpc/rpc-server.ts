@@ -6,6 +6,7 @@ import { requestContext } from '@platform/logging';
 import { rpcServerDuration } from '@platform/observability';
 import type { AmqpConnection } from '../amqp/amqp-connection';
 import type { ManagedChannel } from '../amqp/managed-channel';
+import { QueueConsumer } from '../amqp/queue-consumer';
 import type { MessagingLogger } from '../amqp/messaging-logger';
 import { extractTraceContext } from '../amqp/trace-headers';
 import { rpcQueueName, type RpcRoute } from './rpc-route';
@@ -24,9 +25,7 @@ export interface RpcServerOptions {
  */
 export class RpcServer {
   private readonly routes = new Map<string, RpcRoute>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private channel: ManagedChannel | undefined;
-  private consumerTag: string | undefined;
+  private consumer: QueueConsumer<Channel> | undefined;
   private readonly tracer = trace.getTracer('platform.messaging');
 
   constructor(
@@ -45,35 +44,24 @@ export class RpcServer {
 
   start(): ManagedChannel {
     const queue = rpcQueueName(this.options.service);
-    this.channel ??= this.connection.createChannel({
+    this.consumer ??= new QueueConsumer<Channel>(this.connection, {
       name: `rpc-server:${this.options.service}`,
+      queue,
       prefetch: this.options.prefetch,
-      setup: async (channel) => {
+      declare: async (channel) => {
         await channel.assertExchange(RPC_EXCHANGE, 'direct', { durable: true });
         await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
         for (const pattern of this.routes.keys()) await channel.bindQueue(queue, RPC_EXCHANGE, pattern);
-        const { consumerTag } = await channel.consume(queue, (message) => this.track(channel, message), {
-          noAck: false,
-        });
-        this.consumerTag = consumerTag;
       },
+      handle: (channel, message) => this.handle(channel, message),
     });
-    return this.channel;
+    return this.consumer.start();
   }
 
   /** Stops taking requests, lets in-flight ones finish, then closes the channel. */
   async stop(): Promise<void> {
-    const channel = this.channel?.channel;
-    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
-    await Promise.allSettled([...this.inFlight]);
-    await this.channel?.close();
-    this.channel = undefined;
-  }
-
-  private track(channel: Channel, message: ConsumeMessage | null): void {
-    if (!message) return;
-    const work = this.handle(channel, message).finally(() => this.inFlight.delete(work));
-    this.inFlight.add(work);
+    await this.consumer?.stop();
+    this.consumer = undefined;
   }
 
   private async handle(channel: Channel, message: ConsumeMessage): Promise<void> {
