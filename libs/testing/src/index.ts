@@ -5,3 +5,4 @@ export * from './redis/test-redis';
 export * from './rabbitmq/management-api';
 export * from './rabbitmq/test-vhost';
 export * from './wait-for';
+export * from './fakes';
