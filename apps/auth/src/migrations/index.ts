@@ -1,6 +1,8 @@
+import { CreateAuthTables1764100000000 } from './1764100000000-create-auth-tables';
+
 /**
  * Migrations of the auth database, in order. The outbox/processed-events tables come from
  * @platform/messaging via ServiceCoreModule; this service's own tables are added here.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const authMigrations: Function[] = [];
+export const authMigrations: Function[] = [CreateAuthTables1764100000000];

@@ -233,6 +233,8 @@ export const authRpcSchemas = {
       provider: z.enum(['google', 'github', 'microsoft']),
       code: z.string().min(1),
       state: z.string().min(1),
+      /** RFC 9207: the `iss` query parameter of the redirect, when the provider sends one (pass it through). */
+      iss: z.string().url().optional(),
     }),
     result: z.object({ tokens: tokenPairSchema, created: z.boolean() }),
   },

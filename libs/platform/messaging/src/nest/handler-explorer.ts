@@ -22,6 +22,9 @@ import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-opti
 
 type HandlerMethod = (this: object, ...args: unknown[]) => unknown;
 
+/** Declaring and binding every queue takes milliseconds on a live connection; this only bounds a sick broker. */
+const CONSUMERS_READY_TIMEOUT_MS = 30_000;
+
 /**
  * Finds every `@RpcHandler`/`@EventHandler` method once the app is wired, then starts consuming.
  * Shutdown runs in reverse: stop consuming, let in-flight handlers finish, close the connection.
@@ -45,7 +48,8 @@ export class HandlerExplorer
     await this.connection.connect();
   }
 
-  onApplicationBootstrap(): void {
+  /** Resolves once every queue is declared, bound and consumed: a started service answers at once. */
+  async onApplicationBootstrap(): Promise<void> {
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
@@ -64,8 +68,10 @@ export class HandlerExplorer
         );
       }
     }
-    if (this.rpcServer.patterns.length > 0) this.rpcServer.start();
-    for (const consumer of this.consumers) consumer.start();
+    const channels = this.consumers.map((consumer) => consumer.start());
+    if (this.rpcServer.patterns.length > 0) channels.push(this.rpcServer.start());
+    // Without this wait, a caller right after start-up could find a pattern not yet bound (RPC_NO_ROUTE).
+    await Promise.all(channels.map((channel) => channel.waitForChannel(CONSUMERS_READY_TIMEOUT_MS)));
   }
 
   /** First stop taking work and drain in-flight handlers (other shutdown hooks may still publish)... */

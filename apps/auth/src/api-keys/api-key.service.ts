@@ -1,0 +1,140 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource, IsNull } from 'typeorm';
+import { ROLE_PERMISSIONS, type Permission, type PlanCode, type Principal } from '@platform/contracts';
+import { LOGGER } from '@platform/bootstrap';
+import { NotFoundError, UnauthenticatedError, ValidationError } from '@platform/errors';
+import { MembershipService } from '../memberships/membership.service';
+import { sha256Hex } from '../security/opaque-token';
+import { Clock } from '../shared/clock';
+import type { UserContext } from '../shared/principal.guard';
+import { ApiKeyEntity } from './api-key.entity';
+import { generateApiKey, isWellFormedApiKey } from './api-key.format';
+
+/** The role every API key acts with; its scopes (when any) narrow it further at the gateway. */
+export const API_KEY_ROLE = 'developer' as const;
+const INVALID_KEY = 'Invalid API key';
+/** lastUsedAt is a hint for people ("used 3 minutes ago"), so it is written at most once a minute. */
+const LAST_USED_RESOLUTION_SECONDS = 60;
+
+interface VerifiedKeyRow {
+  id: string;
+  organization_id: string;
+  scopes: string[];
+  expires_at: Date | null;
+  plan: PlanCode;
+}
+
+@Injectable()
+export class ApiKeyService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly memberships: MembershipService,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async create(
+    ctx: UserContext,
+    input: { name: string; scopes: string[]; expiresAt?: string },
+  ): Promise<{ apiKey: ApiKeyEntity; secret: string }> {
+    await this.memberships.requirePermission(ctx, 'api-keys:write');
+    const scopes = [...new Set(input.scopes)].sort();
+    assertGrantableScopes(scopes);
+    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+    if (expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) {
+      throw new ValidationError([
+        { path: 'expiresAt', code: 'in_the_past', message: 'must be in the future' },
+      ]);
+    }
+    const { key, prefix } = generateApiKey();
+    const apiKey = await this.dataSource.manager.save(
+      this.dataSource.manager.create(ApiKeyEntity, {
+        organizationId: ctx.organizationId,
+        createdBy: ctx.userId,
+        name: input.name,
+        prefix,
+        keyHash: sha256Hex(key),
+        scopes,
+        expiresAt,
+      }),
+    );
+    return { apiKey, secret: key };
+  }
+
+  async list(ctx: UserContext): Promise<ApiKeyEntity[]> {
+    await this.memberships.requirePermission(ctx, 'api-keys:read');
+    return this.dataSource.manager.find(ApiKeyEntity, {
+      where: { organizationId: ctx.organizationId },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  async revoke(ctx: UserContext, apiKeyId: string): Promise<void> {
+    await this.memberships.requirePermission(ctx, 'api-keys:write');
+    const result = await this.dataSource.manager.update(
+      ApiKeyEntity,
+      { id: apiKeyId, organizationId: ctx.organizationId, revokedAt: IsNull() },
+      { revokedAt: this.clock.now() },
+    );
+    if (!result.affected) {
+      // Already revoked keys of this organization answer as revoked (idempotent); others do not exist.
+      const existing = await this.dataSource.manager.findOneBy(ApiKeyEntity, {
+        id: apiKeyId,
+        organizationId: ctx.organizationId,
+      });
+      if (!existing) throw new NotFoundError('API key', apiKeyId);
+    }
+  }
+
+  /** The gateway's `x-api-key` check: one indexed lookup joined with the organization's plan. */
+  async verify(key: string): Promise<Principal> {
+    if (!isWellFormedApiKey(key)) throw new UnauthenticatedError(INVALID_KEY);
+    const rows: VerifiedKeyRow[] = await this.dataSource.query(
+      `SELECT k.id, k.organization_id, k.scopes, k.expires_at, o.plan
+       FROM api_keys k JOIN organizations o ON o.id = k.organization_id
+       WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+      [sha256Hex(key)],
+    );
+    const row = rows[0];
+    if (!row || (row.expires_at && row.expires_at.getTime() <= this.clock.now().getTime())) {
+      throw new UnauthenticatedError(INVALID_KEY);
+    }
+    this.touch(row.id);
+    return {
+      userId: null,
+      organizationId: row.organization_id,
+      roles: [API_KEY_ROLE],
+      scopes: row.scopes,
+      apiKeyId: row.id,
+      plan: row.plan,
+    };
+  }
+
+  /** Off the reply path and throttled in SQL: a hot key costs one cheap no-op UPDATE a minute. */
+  private touch(apiKeyId: string): void {
+    this.dataSource
+      .query(
+        `UPDATE api_keys SET last_used_at = now()
+         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))`,
+        [apiKeyId, LAST_USED_RESOLUTION_SECONDS],
+      )
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, apiKeyId }, 'api key lastUsedAt not updated'),
+      );
+  }
+}
+
+/** A scope must be a permission the API-key role has; anything else could never be used. */
+function assertGrantableScopes(scopes: string[]): void {
+  const grantable = ROLE_PERMISSIONS[API_KEY_ROLE];
+  const issues = scopes
+    .map((scope, index) => ({ scope, index }))
+    .filter(({ scope }) => !grantable.has(scope as Permission))
+    .map(({ scope, index }) => ({
+      path: `scopes.${index}`,
+      code: 'invalid_scope',
+      message: `"${scope}" is not a permission an API key can hold`,
+    }));
+  if (issues.length > 0) throw new ValidationError(issues);
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { MembershipsModule } from '../memberships/memberships.module';
+import { ApiKeyHandlers } from './api-key.handlers';
+import { ApiKeyService } from './api-key.service';
+
+@Module({
+  imports: [MembershipsModule],
+  providers: [ApiKeyService, ApiKeyHandlers],
+})
+export class ApiKeysModule {}

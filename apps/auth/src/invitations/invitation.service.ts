@@ -1,0 +1,166 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource, IsNull, MoreThan } from 'typeorm';
+import type { Role } from '@platform/contracts';
+import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '@platform/errors';
+import type { AuthEnv } from '../config/auth-env.schema';
+import { MailTemplates } from '../mail/mail-templates';
+import { Mailer } from '../mail/mailer.port';
+import { MembershipRepository } from '../memberships/membership.repository';
+import { MembershipService } from '../memberships/membership.service';
+import { canInvite } from '../memberships/role-policy';
+import { OrganizationEntity } from '../organizations/organization.entity';
+import { OrganizationService } from '../organizations/organization.service';
+import { randomToken, sha256Hex } from '../security/opaque-token';
+import { Clock } from '../shared/clock';
+import { isUniqueViolation, returnedRows } from '../shared/postgres';
+import type { UserContext } from '../shared/principal.guard';
+import { UserService } from '../users/user.service';
+import { InvitationEntity } from './invitation.entity';
+
+const INVALID_INVITATION = 'The invitation is invalid, expired or already used';
+
+/** Invitations by emailed token. Every query is scoped by the caller's organization. */
+@Injectable()
+export class InvitationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly memberships: MembershipRepository,
+    private readonly membershipService: MembershipService,
+    private readonly organizations: OrganizationService,
+    private readonly users: UserService,
+    private readonly mailer: Mailer,
+    private readonly templates: MailTemplates,
+    private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: AuthEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Inviting an email again replaces its open invitation (new token, new expiry). */
+  async invite(ctx: UserContext, email: string, role: Role): Promise<InvitationEntity> {
+    const actor = await this.membershipService.requireMembership(ctx);
+    const decision = canInvite(actor.role, role);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason);
+    const invitee = await this.users.findByEmail(email);
+    if (invitee && (await this.memberships.find(ctx.organizationId, invitee.id))) {
+      throw new ConflictError('This person is already a member');
+    }
+    const organization = (await this.organizations.findById(ctx.organizationId))!;
+    const token = randomToken(32);
+    const invitation = await this.dataSource.transaction(async (manager) => {
+      await manager.update(
+        InvitationEntity,
+        { organizationId: ctx.organizationId, email, acceptedAt: IsNull(), revokedAt: IsNull() },
+        { revokedAt: this.clock.now() },
+      );
+      try {
+        return await manager.save(
+          manager.create(InvitationEntity, {
+            organizationId: ctx.organizationId,
+            email,
+            role,
+            tokenHash: sha256Hex(token),
+            invitedBy: ctx.userId,
+            expiresAt: this.clock.in(this.config.INVITATION_TTL_SECONDS),
+          }),
+        );
+      } catch (error) {
+        if (isUniqueViolation(error, 'uq_invitations_open')) {
+          throw new ConflictError('This email is being invited right now; try again');
+        }
+        throw error;
+      }
+    });
+    await this.deliver(invitation, token, organization);
+    return invitation;
+  }
+
+  async listOpen(ctx: UserContext): Promise<InvitationEntity[]> {
+    await this.membershipService.requirePermission(ctx, 'members:read');
+    return this.dataSource.manager.find(InvitationEntity, {
+      where: {
+        organizationId: ctx.organizationId,
+        acceptedAt: IsNull(),
+        revokedAt: IsNull(),
+        expiresAt: MoreThan(this.clock.now()),
+      },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  async revoke(ctx: UserContext, invitationId: string): Promise<void> {
+    const actor = await this.membershipService.requireMembership(ctx);
+    // Scoped by organization: another tenant's invitation id is simply not found.
+    const invitation = await this.dataSource.manager.findOneBy(InvitationEntity, {
+      id: invitationId,
+      organizationId: ctx.organizationId,
+      acceptedAt: IsNull(),
+      revokedAt: IsNull(),
+    });
+    if (!invitation) throw new NotFoundError('Invitation', invitationId);
+    const decision = canInvite(actor.role, invitation.role);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason);
+    await this.dataSource.manager.update(
+      InvitationEntity,
+      { id: invitation.id },
+      { revokedAt: this.clock.now() },
+    );
+  }
+
+  /** The signed-in user whose email the invitation was sent to joins the organization. */
+  async accept(ctx: UserContext, token: string) {
+    const user = await this.users.requireById(ctx.userId);
+    return this.dataSource.transaction(async (manager) => {
+      const invitation = await manager.findOne(InvitationEntity, {
+        where: { tokenHash: sha256Hex(token), acceptedAt: IsNull(), revokedAt: IsNull() },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!invitation || invitation.expiresAt.getTime() <= this.clock.now().getTime()) {
+        throw new DomainError('BAD_REQUEST', INVALID_INVITATION);
+      }
+      if (invitation.email.toLowerCase() !== user.email.toLowerCase()) {
+        throw new ForbiddenError('This invitation was sent to another email address');
+      }
+      if (await this.memberships.find(invitation.organizationId, user.id, manager)) {
+        throw new ConflictError('You are already a member of this organization');
+      }
+      await this.memberships.insert(manager, invitation.organizationId, user.id, invitation.role);
+      const claimed = await manager.query(
+        `UPDATE invitations SET accepted_at = now(), accepted_by = $2 WHERE id = $1 AND accepted_at IS NULL RETURNING id`,
+        [invitation.id, user.id],
+      );
+      if (returnedRows(claimed).length !== 1) throw new DomainError('BAD_REQUEST', INVALID_INVITATION);
+      // The token reached that mailbox: the address is proven.
+      await this.users.markEmailVerified(manager, user.id);
+      await this.organizations.announceMember(manager, invitation.organizationId, user.id, invitation.role);
+      const organization = (await manager.findOneBy(OrganizationEntity, { id: invitation.organizationId }))!;
+      const membership = (await this.memberships.find(invitation.organizationId, user.id, manager))!;
+      return { organization, role: invitation.role, joinedAt: membership.createdAt };
+    });
+  }
+
+  /**
+   * The invitation only exists if its email could be sent: on failure it is revoked and the caller
+   * gets 503, so an inviter never believes an email went out when it did not.
+   */
+  private async deliver(
+    invitation: InvitationEntity,
+    token: string,
+    organization: OrganizationEntity,
+  ): Promise<void> {
+    try {
+      await this.mailer.send(
+        this.templates.invitation(invitation.email, token, organization.name, invitation.role),
+      );
+    } catch (error) {
+      this.logger.error({ err: error, invitationId: invitation.id }, 'invitation email failed');
+      await this.dataSource.manager.update(
+        InvitationEntity,
+        { id: invitation.id },
+        { revokedAt: this.clock.now() },
+      );
+      throw new DomainError('SERVICE_UNAVAILABLE', 'The invitation email could not be sent; try again later');
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { Mailer, type MailMessage } from './mailer.port';
+
+/** Sends through any SMTP server (`smtp://user:pass@host:587`, `smtps://...`) with pooled connections. */
+export class SmtpMailer extends Mailer implements OnApplicationShutdown {
+  private readonly transport: Transporter;
+
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+  ) {
+    super();
+    this.transport = nodemailer.createTransport(smtpUrl, {
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    });
+  }
+
+  async send(message: MailMessage): Promise<void> {
+    await this.transport.sendMail({ from: this.from, ...message });
+  }
+
+  onApplicationShutdown(): void {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,14 @@
+import type { AuthResult } from '../shared/rpc-types';
+import type { MemberRow } from './membership.repository';
+
+export type MemberDto = AuthResult<'auth.member.change-role'>['member'];
+
+export function toMemberDto(row: MemberRow): MemberDto {
+  return {
+    userId: row.userId,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    joinedAt: new Date(row.joinedAt).toISOString(),
+  };
+}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { roleHasPermission, type Permission, type Role } from '@platform/contracts';
+import { ConflictError, ForbiddenError, NotFoundError } from '@platform/errors';
+import type { UserContext } from '../shared/principal.guard';
+import { SessionRevoker } from '../sessions/session-revoker';
+import { MembershipEntity } from './membership.entity';
+import { MembershipRepository, type MemberRow } from './membership.repository';
+import { canChangeRole, canRemove, type RoleDecision } from './role-policy';
+
+const LAST_OWNER = 'An organization must keep at least one owner';
+
+/**
+ * Members of the caller's organization. The caller's role is read from the database, not from the
+ * token: a role changed or a member removed in the last 15 minutes must not keep its old powers.
+ */
+@Injectable()
+export class MembershipService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly memberships: MembershipRepository,
+    private readonly revoker: SessionRevoker,
+  ) {}
+
+  /** The caller's current membership of the organization in their token. */
+  async requireMembership(ctx: Pick<UserContext, 'organizationId' | 'userId'>): Promise<MembershipEntity> {
+    const membership = await this.memberships.find(ctx.organizationId, ctx.userId);
+    if (!membership) throw new ForbiddenError('You are not a member of this organization');
+    return membership;
+  }
+
+  /**
+   * The gateway already checked the permission against the token's role; this re-checks it against
+   * the current role, which may have changed since the token was minted.
+   */
+  async requirePermission(
+    ctx: Pick<UserContext, 'organizationId' | 'userId'>,
+    permission: Permission,
+  ): Promise<MembershipEntity> {
+    const membership = await this.requireMembership(ctx);
+    if (!roleHasPermission(membership.role, permission)) {
+      throw new ForbiddenError(`Your role (${membership.role}) does not allow ${permission}`);
+    }
+    return membership;
+  }
+
+  async list(ctx: UserContext): Promise<MemberRow[]> {
+    await this.requirePermission(ctx, 'members:read');
+    return this.memberships.listMembers(ctx.organizationId);
+  }
+
+  async changeRole(ctx: UserContext, targetUserId: string, role: Role): Promise<MemberRow> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.memberships.lockOrganization(manager, ctx.organizationId);
+      const actor = await this.memberships.find(ctx.organizationId, ctx.userId, manager);
+      if (!actor) throw new ForbiddenError('You are not a member of this organization');
+      const target = await this.memberships.find(ctx.organizationId, targetUserId, manager);
+      if (!target) throw new NotFoundError('Member', targetUserId);
+      assertAllowed(canChangeRole(actor.role, target.role, role));
+      if (target.role === 'owner' && role !== 'owner') {
+        if ((await this.memberships.countOwners(manager, ctx.organizationId)) <= 1) {
+          throw new ConflictError(LAST_OWNER);
+        }
+      }
+      if (target.role !== role) {
+        await manager.update(
+          MembershipEntity,
+          { organizationId: ctx.organizationId, userId: targetUserId },
+          { role },
+        );
+      }
+      return (await this.memberships.findMember(ctx.organizationId, targetUserId, manager))!;
+    });
+  }
+
+  async remove(ctx: UserContext, targetUserId: string): Promise<void> {
+    const revokedSessions = await this.dataSource.transaction(async (manager) => {
+      await this.memberships.lockOrganization(manager, ctx.organizationId);
+      const actor = await this.memberships.find(ctx.organizationId, ctx.userId, manager);
+      if (!actor) throw new ForbiddenError('You are not a member of this organization');
+      const target = await this.memberships.find(ctx.organizationId, targetUserId, manager);
+      if (!target) throw new NotFoundError('Member', targetUserId);
+      assertAllowed(canRemove(actor.role, target.role, targetUserId === ctx.userId));
+      if (target.role === 'owner' && (await this.memberships.countOwners(manager, ctx.organizationId)) <= 1) {
+        throw new ConflictError(LAST_OWNER);
+      }
+      await manager.delete(MembershipEntity, { organizationId: ctx.organizationId, userId: targetUserId });
+      // Their sessions in this organization end now; their other organizations are untouched.
+      return this.revoker.markUserSessions(manager, targetUserId, 'membership-ended', {
+        organizationId: ctx.organizationId,
+      });
+    });
+    await this.revoker.deny(revokedSessions);
+  }
+}
+
+function assertAllowed(decision: RoleDecision): void {
+  if (!decision.allowed) throw new ForbiddenError(decision.reason);
+}

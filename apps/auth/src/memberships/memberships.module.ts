@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { SessionRevocationModule } from '../sessions/session-revocation.module';
+import { MembershipHandlers } from './membership.handlers';
+import { MembershipRepository } from './membership.repository';
+import { MembershipService } from './membership.service';
+
+@Module({
+  imports: [SessionRevocationModule],
+  providers: [MembershipRepository, MembershipService, MembershipHandlers],
+  exports: [MembershipRepository, MembershipService],
+})
+export class MembershipsModule {}

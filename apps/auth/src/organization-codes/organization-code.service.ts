@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { PlanCode, Principal } from '@platform/contracts';
+import { ConflictError, DomainError, NotFoundError, UnauthenticatedError } from '@platform/errors';
+import { MembershipRepository } from '../memberships/membership.repository';
+import type { OrganizationEntity } from '../organizations/organization.entity';
+import { OrganizationService } from '../organizations/organization.service';
+import { HUMAN_ALPHABET, randomString, sha256Hex } from '../security/opaque-token';
+import { Clock } from '../shared/clock';
+import { isUniqueViolation } from '../shared/postgres';
+import { OrganizationCodeEntity } from './organization-code.entity';
+
+/** Seed 004: "código único de 10 caracteres (ej: ABC123XYZ9)"; drawn without look-alike characters. */
+const CODE_LENGTH = 10;
+/** The role of a request authenticated by an organization code alone (seed 004: reads need no user). */
+export const CODE_ONLY_ROLE = 'viewer' as const;
+const INVALID_CODE = 'The organization code is invalid';
+
+/** People type codes: case, spaces and dashes do not matter. */
+export function normalizeOrganizationCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '');
+}
+
+@Injectable()
+export class OrganizationCodeService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly organizations: OrganizationService,
+    private readonly memberships: MembershipRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async validate(code: string): Promise<{ valid: boolean; plan?: PlanCode; redeemed?: boolean }> {
+    const row = await this.find(code);
+    if (!row || !this.isLive(row)) return { valid: false };
+    return { valid: true, plan: row.plan, redeemed: row.organizationId !== null };
+  }
+
+  /** Creates an organization on the code's plan with the caller as owner; a code does this once. */
+  async redeem(userId: string, code: string, organizationName: string): Promise<OrganizationEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.find(code, manager, true);
+      if (!row || !this.isLive(row)) throw new DomainError('BAD_REQUEST', INVALID_CODE);
+      if (row.organizationId) throw new ConflictError('This organization code has already been used');
+      const organization = await this.organizations.createWithOwner(manager, {
+        name: organizationName,
+        ownerUserId: userId,
+        plan: row.plan,
+      });
+      await manager.update(
+        OrganizationCodeEntity,
+        { id: row.id },
+        { organizationId: organization.id, redeemedAt: this.clock.now(), redeemedBy: userId },
+      );
+      return organization;
+    });
+  }
+
+  /**
+   * The gateway's `x-organization-code` (+ optional `x-user-id`) check. The code alone acts as a
+   * read-only viewer of its organization; with a user id that is a member, as that member.
+   */
+  async resolve(code: string, userId?: string): Promise<Principal> {
+    const rows: { organization_id: string; plan: PlanCode; expires_at: Date | null }[] =
+      await this.dataSource.query(
+        `SELECT c.organization_id, o.plan, c.expires_at
+       FROM organization_codes c JOIN organizations o ON o.id = c.organization_id
+       WHERE c.code_hash = $1 AND c.revoked_at IS NULL`,
+        [sha256Hex(normalizeOrganizationCode(code))],
+      );
+    const row = rows[0];
+    if (!row || (row.expires_at && row.expires_at.getTime() <= this.clock.now().getTime())) {
+      throw new UnauthenticatedError(INVALID_CODE);
+    }
+    const base = { organizationId: row.organization_id, scopes: [], apiKeyId: null, plan: row.plan };
+    if (!userId) return { ...base, userId: null, roles: [CODE_ONLY_ROLE] };
+    const membership = await this.memberships.find(row.organization_id, userId);
+    if (!membership) throw new UnauthenticatedError('The user is not a member of this organization');
+    return { ...base, userId, roles: [membership.role] };
+  }
+
+  /** Internal (payments): a new code on `plan`, bound to an organization or to be redeemed. */
+  async issue(plan: PlanCode, organizationId?: string): Promise<string> {
+    if (organizationId && !(await this.organizations.findById(organizationId))) {
+      throw new NotFoundError('Organization', organizationId);
+    }
+    for (;;) {
+      const code = randomString(CODE_LENGTH, HUMAN_ALPHABET);
+      try {
+        await this.dataSource.manager.insert(OrganizationCodeEntity, {
+          codeHash: sha256Hex(code),
+          plan,
+          organizationId: organizationId ?? null,
+        });
+        return code;
+      } catch (error) {
+        // ~10^14 codes: a collision is astronomically rare, but a retry costs nothing.
+        if (!isUniqueViolation(error, 'uq_organization_codes_hash')) throw error;
+      }
+    }
+  }
+
+  private find(code: string, manager: EntityManager = this.dataSource.manager, lock = false) {
+    return manager.findOne(OrganizationCodeEntity, {
+      where: { codeHash: sha256Hex(normalizeOrganizationCode(code)) },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+  }
+
+  private isLive(row: OrganizationCodeEntity): boolean {
+    return !row.revokedAt && (!row.expiresAt || row.expiresAt.getTime() > this.clock.now().getTime());
+  }
+}

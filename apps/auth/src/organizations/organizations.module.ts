@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { MembershipsModule } from '../memberships/memberships.module';
+import { OrganizationHandlers } from './organization.handlers';
+import { OrganizationService } from './organization.service';
+import { PlanSyncHandler } from './plan-sync.handler';
+
+@Module({
+  imports: [MembershipsModule],
+  providers: [OrganizationService, OrganizationHandlers, PlanSyncHandler],
+  exports: [OrganizationService],
+})
+export class OrganizationsModule {}

@@ -1,0 +1,119 @@
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DataSource, IsNull } from 'typeorm';
+import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { DomainError, ValidationError } from '@platform/errors';
+import type { AuthEnv } from '../config/auth-env.schema';
+import { MailTemplates } from '../mail/mail-templates';
+import { Mailer } from '../mail/mailer.port';
+import { randomToken, sha256Hex } from '../security/opaque-token';
+import { PasswordHasher } from '../security/password-hasher';
+import { assertAcceptablePassword } from '../security/password-policy';
+import { SessionRevoker } from '../sessions/session-revoker';
+import { Clock } from '../shared/clock';
+import { returnedRows } from '../shared/postgres';
+import type { UserContext } from '../shared/principal.guard';
+import { UserService } from '../users/user.service';
+import { PasswordResetTokenEntity } from './password-reset-token.entity';
+
+const INVALID_RESET = 'The reset link is invalid, expired or already used';
+
+@Injectable()
+export class PasswordService implements BeforeApplicationShutdown {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UserService,
+    private readonly hasher: PasswordHasher,
+    private readonly revoker: SessionRevoker,
+    private readonly mailer: Mailer,
+    private readonly templates: MailTemplates,
+    private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: AuthEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Needs the current password; every other session of the user ends (a thief's included). */
+  async change(ctx: UserContext, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.users.requireById(ctx.userId);
+    // 400 on the field rather than 401: the session is valid, only the re-entered password is not.
+    if (!user.passwordHash || !(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      throw new ValidationError([
+        { path: 'currentPassword', code: 'invalid_password', message: 'The current password is incorrect' },
+      ]);
+    }
+    assertAcceptablePassword(newPassword, user.email, 'newPassword');
+    const hash = await this.hasher.hash(newPassword);
+    const ended = await this.dataSource.transaction(async (manager) => {
+      await this.users.setPasswordHash(manager, user.id, hash);
+      return this.revoker.markUserSessions(manager, user.id, 'password-changed', {
+        exceptSessionId: ctx.sessionId,
+      });
+    });
+    await this.revoker.deny(ended);
+  }
+
+  /**
+   * Always answers the same way, fast, whether or not the email has an account: the lookup, token
+   * and mail happen after the reply, so neither content nor timing reveals who is registered.
+   */
+  requestReset(email: string): void {
+    const work = this.sendReset(email)
+      .catch((error: unknown) => this.logger.error({ err: error }, 'password reset email failed'))
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  /** Lets reset emails already under way finish before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  async confirmReset(token: string, newPassword: string): Promise<void> {
+    const row = await this.dataSource.manager.findOneBy(PasswordResetTokenEntity, {
+      tokenHash: sha256Hex(token),
+      usedAt: IsNull(),
+    });
+    if (!row || row.expiresAt.getTime() <= this.clock.now().getTime()) {
+      throw new DomainError('BAD_REQUEST', INVALID_RESET);
+    }
+    const user = await this.users.requireById(row.userId);
+    assertAcceptablePassword(newPassword, user.email, 'newPassword');
+    const hash = await this.hasher.hash(newPassword);
+    const ended = await this.dataSource.transaction(async (manager) => {
+      // Single use even under concurrency: only one confirm flips used_at.
+      const claimed = await manager.query(
+        `UPDATE password_reset_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id`,
+        [row.id],
+      );
+      if (returnedRows(claimed).length !== 1) throw new DomainError('BAD_REQUEST', INVALID_RESET);
+      await this.users.setPasswordHash(manager, user.id, hash);
+      // The link reached the mailbox, so the address is proven.
+      await this.users.markEmailVerified(manager, user.id);
+      return this.revoker.markUserSessions(manager, user.id, 'password-reset');
+    });
+    await this.revoker.deny(ended);
+  }
+
+  private async sendReset(email: string): Promise<void> {
+    const user = await this.users.findByEmail(email);
+    if (!user) return;
+    const token = randomToken(32);
+    const ttl = this.config.PASSWORD_RESET_TTL_SECONDS;
+    await this.dataSource.transaction(async (manager) => {
+      // Only the newest link works: asking again invalidates the previous ones.
+      await manager.update(
+        PasswordResetTokenEntity,
+        { userId: user.id, usedAt: IsNull() },
+        { usedAt: this.clock.now() },
+      );
+      await manager.insert(PasswordResetTokenEntity, {
+        userId: user.id,
+        tokenHash: sha256Hex(token),
+        expiresAt: this.clock.in(ttl),
+      });
+    });
+    await this.mailer.send(this.templates.passwordReset(user.email, token, ttl));
+  }
+}

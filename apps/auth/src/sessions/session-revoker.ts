@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { returnedRows } from '../shared/postgres';
+import { AccessTokenDenylist } from './access-token-denylist';
+
+export type RevokeReason =
+  | 'logout'
+  | 'logout-all'
+  | 'reuse-detected'
+  | 'password-changed'
+  | 'password-reset'
+  | 'switched-organization'
+  | 'membership-ended';
+
+export interface RevokeScope {
+  /** Only this organization's sessions (a member removed from it). */
+  organizationId?: string;
+  /** Keep this one (the session that changed the password). */
+  exceptSessionId?: string | null;
+}
+
+/**
+ * Ends sessions: marks them revoked (their refresh tokens stop working) and puts their ids on the
+ * denylist (their access tokens stop working at the gateway now, not in 15 minutes).
+ */
+@Injectable()
+export class SessionRevoker {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly denylist: AccessTokenDenylist,
+  ) {}
+
+  /** Marks sessions revoked inside the caller's transaction; call `deny` with the ids after commit. */
+  async markUserSessions(
+    manager: EntityManager,
+    userId: string,
+    reason: RevokeReason,
+    scope: RevokeScope = {},
+  ): Promise<string[]> {
+    const result: unknown = await manager.query(
+      `UPDATE sessions SET revoked_at = now(), revoke_reason = $2
+       WHERE user_id = $1 AND revoked_at IS NULL
+         AND ($3::uuid IS NULL OR organization_id = $3)
+         AND ($4::uuid IS NULL OR id <> $4)
+       RETURNING id`,
+      [userId, reason, scope.organizationId ?? null, scope.exceptSessionId ?? null],
+    );
+    return returnedRows<{ id: string }>(result).map((row) => row.id);
+  }
+
+  async markSession(manager: EntityManager, sessionId: string, reason: RevokeReason): Promise<boolean> {
+    const result = await manager.query(
+      `UPDATE sessions SET revoked_at = now(), revoke_reason = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
+      [sessionId, reason],
+    );
+    return returnedRows(result).length > 0;
+  }
+
+  deny(sessionIds: readonly string[]): Promise<void> {
+    return this.denylist.denySessions(sessionIds);
+  }
+
+  /** Revokes and denylists in one go (its own transaction). */
+  async revokeUserSessions(userId: string, reason: RevokeReason, scope: RevokeScope = {}): Promise<number> {
+    const ids = await this.dataSource.transaction((manager) =>
+      this.markUserSessions(manager, userId, reason, scope),
+    );
+    await this.deny(ids);
+    return ids.length;
+  }
+}

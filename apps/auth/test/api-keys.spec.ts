@@ -1,0 +1,139 @@
+import { SYSTEM_PRINCIPAL } from '@platform/contracts';
+import { startSmtpSink, waitFor, type SmtpSink } from '@platform/testing';
+import { AuthTestApp, rejectionOf } from './support/auth-test-app';
+import { addMember } from './support/team';
+
+describe('auth API keys', () => {
+  let auth: AuthTestApp;
+  let smtp: SmtpSink;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    auth = await AuthTestApp.start({ SMTP_URL: smtp.url });
+  }, 60_000);
+  afterAll(async () => {
+    await auth?.stop();
+    await smtp?.close();
+  });
+
+  it('creates a key whose secret is shown once and resolves to a developer principal of the organization', async () => {
+    const owner = await auth.register();
+    const created = await auth.call(
+      'auth.api-key.create',
+      { name: 'CI', scopes: ['recordings:read', 'recordings:write'] },
+      owner.principal,
+    );
+    expect(created.secret).toMatch(/^pk_[0-9a-z]{8}_[0-9A-Za-z]{40}$/);
+    expect(created.apiKey).toMatchObject({
+      name: 'CI',
+      prefix: created.secret.slice(3, 11),
+      scopes: ['recordings:read', 'recordings:write'],
+      expiresAt: null,
+      lastUsedAt: null,
+      revokedAt: null,
+    });
+    const stored: { key_hash: string }[] = await auth.dataSource.query(
+      `SELECT key_hash FROM api_keys WHERE id = $1`,
+      [created.apiKey.id],
+    );
+    expect(stored[0]!.key_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(await auth.call('auth.api-key.list', {}, owner.principal))).not.toContain(
+      created.secret,
+    );
+
+    const { principal } = await auth.call('auth.api-key.verify', { key: created.secret });
+    expect(principal).toEqual({
+      userId: null,
+      organizationId: owner.organizationId,
+      roles: ['developer'],
+      scopes: ['recordings:read', 'recordings:write'],
+      apiKeyId: created.apiKey.id,
+      plan: 'FREE',
+    });
+    await waitFor('lastUsedAt recorded', async () => {
+      const { items } = await auth.call('auth.api-key.list', {}, owner.principal);
+      return items[0]!.lastUsedAt !== null;
+    });
+  });
+
+  it('revoked, expired, malformed and unknown keys are UNAUTHENTICATED with one message', async () => {
+    const owner = await auth.register();
+    const revoked = await auth.call('auth.api-key.create', { name: 'old' }, owner.principal);
+    await expect(
+      auth.call('auth.api-key.revoke', { apiKeyId: revoked.apiKey.id }, owner.principal),
+    ).resolves.toEqual({
+      revoked: true,
+    });
+    const expiring = await auth.call(
+      'auth.api-key.create',
+      { name: 'short-lived', expiresAt: new Date(Date.now() + 1_000).toISOString() },
+      owner.principal,
+    );
+    await expect(auth.call('auth.api-key.verify', { key: expiring.secret })).resolves.toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    for (const key of [revoked.secret, expiring.secret, 'pk_nope', `pk_abcdefgh_${'x'.repeat(40)}`]) {
+      const error = await rejectionOf(auth.call('auth.api-key.verify', { key }));
+      expect(error).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Invalid API key' });
+    }
+    const { items } = await auth.call('auth.api-key.list', {}, owner.principal);
+    expect(items.find((k) => k.id === revoked.apiKey.id)!.revokedAt).not.toBeNull();
+  });
+
+  it('validates scopes and expiry', async () => {
+    const owner = await auth.register();
+    const badScope = await rejectionOf(
+      auth.call('auth.api-key.create', { name: 'x', scopes: ['members:remove'] }, owner.principal),
+    );
+    expect(badScope).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { issues: [expect.objectContaining({ path: 'scopes.0' })] },
+    });
+    const malformed = await rejectionOf(
+      auth.call('auth.api-key.create', { name: 'x', scopes: ['everything'] }, owner.principal),
+    );
+    expect(malformed.code).toBe('VALIDATION_FAILED');
+    const past = await rejectionOf(
+      auth.call('auth.api-key.create', { name: 'x', expiresAt: '2020-01-01T00:00:00.000Z' }, owner.principal),
+    );
+    expect(past).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { issues: [expect.objectContaining({ path: 'expiresAt' })] },
+    });
+  });
+
+  it('needs the role to allow it (current role), and a user: a key cannot mint keys', async () => {
+    const owner = await auth.register();
+    const viewer = await addMember(auth, smtp, owner, 'viewer');
+    expect((await rejectionOf(auth.call('auth.api-key.create', { name: 'x' }, viewer.principal))).code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await rejectionOf(auth.call('auth.api-key.list', {}, viewer.principal))).code).toBe('FORBIDDEN');
+
+    const { secret } = await auth.call('auth.api-key.create', { name: 'k' }, owner.principal);
+    const { principal } = await auth.call('auth.api-key.verify', { key: secret });
+    expect((await rejectionOf(auth.call('auth.api-key.create', { name: 'child' }, principal))).code).toBe(
+      'FORBIDDEN',
+    );
+  });
+
+  it('cross-tenant: org A cannot see or revoke org B keys (NOT_FOUND), lists are per organization', async () => {
+    const a = await auth.register();
+    const b = await auth.register();
+    const keyB = await auth.call('auth.api-key.create', { name: 'B key' }, b.principal);
+    await auth.call('auth.api-key.create', { name: 'A key' }, a.principal);
+
+    expect(
+      (await rejectionOf(auth.call('auth.api-key.revoke', { apiKeyId: keyB.apiKey.id }, a.principal))).code,
+    ).toBe('NOT_FOUND');
+    const listA = await auth.call('auth.api-key.list', {}, a.principal);
+    expect(listA.items.map((k) => k.name)).toEqual(['A key']);
+    await expect(auth.call('auth.api-key.verify', { key: keyB.secret })).resolves.toMatchObject({
+      principal: { organizationId: b.organizationId },
+    });
+    expect(
+      (await rejectionOf(auth.call('auth.api-key.revoke', { apiKeyId: keyB.apiKey.id }, SYSTEM_PRINCIPAL)))
+        .code,
+    ).toBe('UNAUTHENTICATED');
+  });
+});

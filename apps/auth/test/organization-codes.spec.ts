@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_NAMES, SYSTEM_PRINCIPAL } from '@platform/contracts';
+import { EventPublisher } from '@platform/messaging';
+import { waitFor } from '@platform/testing';
+import { AuthTestApp, rejectionOf } from './support/auth-test-app';
+
+describe('auth organization codes (seed 004)', () => {
+  let auth: AuthTestApp;
+
+  beforeAll(async () => {
+    auth = await AuthTestApp.start();
+  }, 60_000);
+  afterAll(() => auth?.stop());
+
+  const issue = (plan: 'STARTER' | 'PROFESSIONAL' | 'ENTERPRISE', organizationId?: string) =>
+    auth.call('auth.organization-code.issue', { plan, organizationId }, SYSTEM_PRINCIPAL);
+
+  it('issues 10-character codes (platform services only), stored hashed', async () => {
+    const { code } = await issue('PROFESSIONAL');
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{10}$/);
+    const rows: { code_hash: string }[] = await auth.dataSource.query(
+      `SELECT code_hash FROM organization_codes`,
+    );
+    expect(rows.map((r) => r.code_hash)).not.toContain(code);
+
+    const user = await auth.register();
+    const error = await rejectionOf(
+      auth.call('auth.organization-code.issue', { plan: 'ENTERPRISE' }, user.principal),
+    );
+    expect(error.code).toBe('FORBIDDEN');
+    expect(
+      (await rejectionOf(auth.call('auth.organization-code.issue', { plan: 'ENTERPRISE' }, null))).code,
+    ).toBe('FORBIDDEN');
+  });
+
+  it('validates a code, then creates an organization from it once, on its plan, with the caller as owner', async () => {
+    const { code } = await issue('STARTER');
+    await expect(auth.call('auth.organization-code.validate', { code: code.toLowerCase() })).resolves.toEqual(
+      {
+        valid: true,
+        plan: 'STARTER',
+        redeemed: false,
+      },
+    );
+
+    const user = await auth.register();
+    const redeemed = await auth.call(
+      'auth.organization-code.redeem',
+      { code, organizationName: 'Paid Co' },
+      user.principal,
+    );
+    expect(redeemed).toMatchObject({ organization: { name: 'Paid Co', plan: 'STARTER' }, role: 'owner' });
+    await expect(auth.call('auth.organization-code.validate', { code })).resolves.toEqual({
+      valid: true,
+      plan: 'STARTER',
+      redeemed: true,
+    });
+
+    const again = await rejectionOf(
+      auth.call('auth.organization-code.redeem', { code, organizationName: 'Twice' }, user.principal),
+    );
+    expect(again.code).toBe('CONFLICT');
+    const switched = await auth.call(
+      'auth.organization.switch',
+      { organizationId: redeemed.organization.id },
+      user.principal,
+    );
+    expect(await auth.principalOf(switched.accessToken)).toMatchObject({ plan: 'STARTER', roles: ['owner'] });
+  });
+
+  it('answers unknown codes as invalid', async () => {
+    await expect(auth.call('auth.organization-code.validate', { code: 'NOPE000000' })).resolves.toEqual({
+      valid: false,
+    });
+    const user = await auth.register();
+    const error = await rejectionOf(
+      auth.call(
+        'auth.organization-code.redeem',
+        { code: 'NOPE000000', organizationName: 'X' },
+        user.principal,
+      ),
+    );
+    expect(error.code).toBe('BAD_REQUEST');
+  });
+
+  it('resolves a code (+ optional member user id) to a principal for the gateway', async () => {
+    const owner = await auth.register();
+    const { code } = await issue('ENTERPRISE', owner.organizationId);
+    await expect(auth.call('auth.organization-code.validate', { code })).resolves.toMatchObject({
+      valid: true,
+      redeemed: true,
+    });
+
+    const alone = await auth.call('auth.organization-code.resolve', { code });
+    expect(alone.principal).toEqual({
+      userId: null,
+      organizationId: owner.organizationId,
+      roles: ['viewer'],
+      scopes: [],
+      apiKeyId: null,
+      plan: 'FREE',
+    });
+    const withUser = await auth.call('auth.organization-code.resolve', { code, userId: owner.userId });
+    expect(withUser.principal).toMatchObject({
+      userId: owner.userId,
+      organizationId: owner.organizationId,
+      roles: ['owner'],
+    });
+
+    const stranger = await auth.register();
+    const notMember = await rejectionOf(
+      auth.call('auth.organization-code.resolve', { code, userId: stranger.userId }),
+    );
+    expect(notMember.code).toBe('UNAUTHENTICATED');
+    expect(
+      (await rejectionOf(auth.call('auth.organization-code.resolve', { code: 'UNKNOWN123' }))).code,
+    ).toBe('UNAUTHENTICATED');
+    // A code not yet redeemed into an organization authenticates nothing.
+    const { code: unbound } = await issue('STARTER');
+    expect((await rejectionOf(auth.call('auth.organization-code.resolve', { code: unbound }))).code).toBe(
+      'UNAUTHENTICATED',
+    );
+  });
+
+  it('refuses issuing for an unknown organization', async () => {
+    const error = await rejectionOf(issue('STARTER', '00000000-0000-4000-8000-000000000000'));
+    expect(error.code).toBe('NOT_FOUND');
+  });
+
+  it('follows payments: payments.subscription.activated sets the organization plan (once per event id)', async () => {
+    const owner = await auth.register();
+    // Stands in for the payments service publishing on the shared events exchange.
+    const publisher = auth.service.app.get(EventPublisher);
+    const id = randomUUID();
+    const event = { organizationId: owner.organizationId, plan: 'PROFESSIONAL' as const };
+    await publisher.publish(EVENT_NAMES.subscriptionActivated, event, { id });
+    await publisher.publish(EVENT_NAMES.subscriptionActivated, event, { id });
+
+    const plan = await waitFor('the plan to change', async () => {
+      const { organization } = await auth.call('auth.profile.get', {}, owner.principal);
+      return organization.plan === 'PROFESSIONAL' ? organization.plan : undefined;
+    });
+    expect(plan).toBe('PROFESSIONAL');
+    const refreshed = await auth.call('auth.session.refresh', { refreshToken: owner.tokens.refreshToken });
+    expect((await auth.principalOf(refreshed.accessToken)).plan).toBe('PROFESSIONAL');
+    await waitFor('both deliveries handled', async () => {
+      const rows: unknown[] = await auth.dataSource.query(
+        `SELECT 1 FROM processed_events WHERE consumer = 'auth.plan-sync' AND event_id = $1`,
+        [id],
+      );
+      return rows.length === 1;
+    });
+  });
+});
