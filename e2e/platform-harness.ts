@@ -1,7 +1,14 @@
 import type { BackendServiceName } from '@platform/contracts';
 import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
 import type { BaseEnv } from '@platform/config';
-import { createTestDatabase, createTestRedis, createTestVhost, type TestDatabase } from '@platform/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  createTestVhost,
+  startSmtpSink,
+  type SmtpSink,
+  type TestDatabase,
+} from '@platform/testing';
 import { analyticsService } from '../apps/analytics/src/service-definition';
 import { audioWorkerService } from '../apps/audio-worker/src/service-definition';
 import { authService } from '../apps/auth/src/service-definition';
@@ -32,14 +39,22 @@ type Running = RunningService<BaseEnv>;
 export class PlatformHarness {
   readonly backends = new Map<BackendServiceName, Running>();
   gateway!: Running;
+  /** Every email the platform sends (invitations, password resets) lands here. */
+  mail!: SmtpSink;
   private readonly cleanups: (() => Promise<unknown>)[] = [];
   private env: Record<string, string> = {};
 
   async start(extraEnv: Record<string, string> = {}): Promise<this> {
-    const [vhost, redis] = await Promise.all([createTestVhost('e2e'), createTestRedis('e2e')]);
+    const [vhost, redis, mail] = await Promise.all([
+      createTestVhost('e2e'),
+      createTestRedis('e2e'),
+      startSmtpSink(),
+    ]);
+    this.mail = mail;
     this.cleanups.push(
       () => vhost.delete(),
       () => redis.cleanup(),
+      () => mail.close(),
     );
     this.env = {
       NODE_ENV: 'test',
@@ -48,6 +63,13 @@ export class PlatformHarness {
       HTTP_HOST: '127.0.0.1',
       AMQP_URL: vhost.url,
       REDIS_URL: redis.url,
+      // The gateway's own keys (limits, credential cache) under the suite's prefix: suites running in
+      // parallel from the same IP never share a counter, and cleanup removes them.
+      GATEWAY_REDIS_KEY_PREFIX: `${redis.keyPrefix}gateway:`,
+      SMTP_URL: mail.url,
+      // Password hashing at test strength (production refuses these values).
+      ARGON2_MEMORY_KIB: '1024',
+      ARGON2_TIME_COST: '1',
       ...extraEnv,
     };
     const names = Object.keys(BACKEND_DEFINITIONS) as BackendServiceName[];
@@ -56,6 +78,19 @@ export class PlatformHarness {
     await Promise.all(names.map((name, i) => this.startBackend(name, databases[i])));
     this.gateway = await bootstrapService(gatewayService as ServiceDefinition<never>, this.env);
     return this;
+  }
+
+  /**
+   * Another gateway on the same platform (same vhost and Redis), configured differently, e.g. to
+   * expect another token issuer. Stopped with the platform.
+   */
+  async startExtraGateway(overrides: Record<string, string>): Promise<Running> {
+    const gateway = await bootstrapService(gatewayService as ServiceDefinition<never>, {
+      ...this.env,
+      ...overrides,
+    });
+    this.cleanups.push(() => gateway.app.close());
+    return gateway;
   }
 
   async stopBackend(name: BackendServiceName): Promise<void> {

@@ -8,10 +8,12 @@ import { MessagingModule } from '@platform/messaging';
 import { RedisModule } from '@platform/redis';
 import type { GatewayEnv } from './config/gateway-env.schema';
 import { BackendServicesHealthIndicator } from './health/backend-services.health';
+import { RoutesModule } from './routes/routes.module';
 
 /**
- * The only public HTTP surface. So far: health (its readiness includes every backend's RPC ping),
- * metrics, and problem+json for every error (unknown routes included).
+ * The only public HTTP surface: the public API from the route table (authentication, throttling,
+ * authorization, validation, RPC to the owning service), OpenAPI + Swagger UI, health (its readiness
+ * includes every backend's RPC ping), metrics, and problem+json for every error.
  */
 @Module({})
 export class GatewayModule {
@@ -28,6 +30,7 @@ export class GatewayModule {
           indicators: [RedisHealthIndicator, RabbitMqHealthIndicator, BackendServicesHealthIndicator],
           answerPing: false,
         }),
+        RoutesModule,
       ],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },

@@ -1,12 +1,77 @@
 import { z } from 'zod';
 import { baseEnvShape, redisEnvShape } from '@platform/config';
 
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
+const ratio = z.coerce.number().gt(0).lte(1);
+const failMode = z.enum(['open', 'closed']);
+
+/** `a, b ,c` → `['a','b','c']`; empty → `[]`. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
 /** The gateway has no database: Redis (limits, cache, denylist) and RabbitMQ only. */
 export const gatewayEnvSchema = z.object({
   ...baseEnvShape,
   ...redisEnvShape,
   HTTP_PORT: baseEnvShape.HTTP_PORT.default(3000),
   /** Budget of each backend's health ping inside `/health/ready`. */
-  READINESS_PING_TIMEOUT_MS: z.coerce.number().int().positive().default(1500),
+  READINESS_PING_TIMEOUT_MS: positiveInt.default(1500),
+
+  // --- Access tokens (must match the auth service) ---
+  JWT_ISSUER: z.string().min(1).default('http://localhost:3000'),
+  JWT_AUDIENCE: z.string().min(1).default('platform-api'),
+  /** Leeway for clock drift between auth and gateway when checking exp/iat/nbf. */
+  JWT_CLOCK_TOLERANCE_SECONDS: nonNegativeInt.default(5),
+  /** The JWKS is re-fetched in the background once this old (a retired key disappears by then). */
+  JWKS_CACHE_TTL_SECONDS: positiveInt.default(300),
+  /** An unknown `kid` triggers a JWKS re-fetch at most this often (random kids cannot flood auth). */
+  JWKS_REFRESH_MIN_INTERVAL_MS: positiveInt.default(5000),
+  /** Redis down while checking the denylist: `closed` refuses (503), `open` skips the check. */
+  REVOCATION_FAIL_MODE: failMode.default('closed'),
+  /** How long a resolved `x-api-key` / `x-organization-code` is cached (revoking through the gateway clears it). */
+  CREDENTIAL_CACHE_TTL_SECONDS: positiveInt.default(30),
+  /** API-key / organization-code look-ups that miss the cache (each costs an RPC), per client IP per minute. */
+  CREDENTIAL_LOOKUPS_PER_MINUTE: positiveInt.default(120),
+
+  // --- HTTP edge ---
+  /** Origins allowed by CORS, comma-separated (`*` = any origin; empty = no cross-origin access). */
+  CORS_ORIGINS: commaList,
+  /** Reverse proxies in front of the gateway that append to X-Forwarded-For (0: use the socket address). */
+  TRUSTED_PROXY_HOPS: nonNegativeInt.default(0),
+  /** Namespace of every Redis key the gateway owns (rate limits, credential cache). */
+  GATEWAY_REDIS_KEY_PREFIX: z.string().default('gateway:'),
+
+  // --- Throttling ---
+  /** Redis unreachable while throttling: `open` lets requests through, `closed` answers 503. */
+  RATE_LIMIT_FAIL_MODE: failMode.default('open'),
+  /** A throttle check slower than this counts as Redis being down. */
+  RATE_LIMIT_REDIS_TIMEOUT_MS: positiveInt.default(250),
+  /** Multiplies every plan's requestsPerMinute (operators' global knob; 1 = the plans as sold). */
+  RATE_LIMIT_PLAN_SCALE: z.coerce.number().positive().default(1),
+  /** Per-endpoint sliding windows (per principal, or per IP on public routes), requests per minute. */
+  RATE_LIMIT_READ_PER_MINUTE: positiveInt.default(600),
+  RATE_LIMIT_WRITE_PER_MINUTE: positiveInt.default(120),
+  RATE_LIMIT_SENSITIVE_PER_MINUTE: positiveInt.default(20),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: positiveInt.default(60),
+  RATE_LIMIT_CREDENTIAL_PER_MINUTE: positiveInt.default(20),
+  /** Login attempts per IP+email before a lockout; a successful login resets the count. */
+  LOGIN_MAX_ATTEMPTS: positiveInt.default(5),
+  LOGIN_ATTEMPT_WINDOW_SECONDS: positiveInt.default(900),
+  LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
+
+  // --- Adaptive limits (see docs/SECURITY.md "Adaptive throttling") ---
+  ADAPTIVE_WINDOW_SECONDS: positiveInt.default(30),
+  ADAPTIVE_MIN_REQUESTS: positiveInt.default(20),
+  ADAPTIVE_ERROR_RATE_THRESHOLD: ratio.default(0.25),
+  ADAPTIVE_LATENCY_P95_THRESHOLD_MS: positiveInt.default(2000),
+  ADAPTIVE_LIMIT_FACTOR: ratio.default(0.5),
 });
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type ProtectedHeaderParameters } from 'jose';
+import { accessTokenClaimsSchema, type AccessTokenClaims, type Principal } from '@platform/contracts';
+import { SERVICE_CONFIG } from '@platform/bootstrap';
+import { UnauthenticatedError } from '@platform/errors';
+import type { GatewayEnv } from '../config/gateway-env.schema';
+import { JwksCache } from './jwks.cache';
+import { TokenDenylist } from './token-denylist';
+
+const INVALID = 'The access token is invalid';
+
+/**
+ * Verifies an access token locally: RS256 only (so `none` and HS256-with-the-public-key are refused
+ * before any key is touched), a `kid` naming a key of the cached JWKS, signature, issuer, audience,
+ * expiry (with JWT_CLOCK_TOLERANCE_SECONDS), the claim shape of the contracts, then the denylist.
+ */
+@Injectable()
+export class AccessTokenVerifier {
+  constructor(
+    private readonly jwks: JwksCache,
+    private readonly denylist: TokenDenylist,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
+  ) {}
+
+  async verify(token: string): Promise<Principal> {
+    const header = decodeHeader(token);
+    if (header.alg !== 'RS256') throw new UnauthenticatedError(INVALID);
+    if (typeof header.kid !== 'string' || header.kid.length === 0) throw new UnauthenticatedError(INVALID);
+    const key = await this.jwks.keyFor(header.kid);
+    if (!key) throw new UnauthenticatedError(INVALID);
+
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, key, {
+        algorithms: ['RS256'],
+        issuer: this.config.JWT_ISSUER,
+        audience: this.config.JWT_AUDIENCE,
+        clockTolerance: this.config.JWT_CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired)
+        throw new UnauthenticatedError('The access token has expired');
+      throw new UnauthenticatedError(INVALID);
+    }
+    const claims = accessTokenClaimsSchema.safeParse(payload);
+    if (!claims.success) throw new UnauthenticatedError(INVALID);
+    if (await this.denylist.isRevoked(claims.data.jti, claims.data.sid)) {
+      throw new UnauthenticatedError('The access token has been revoked');
+    }
+    return principalFromClaims(claims.data);
+  }
+}
+
+function decodeHeader(token: string): ProtectedHeaderParameters {
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    throw new UnauthenticatedError(INVALID);
+  }
+}
+
+export function principalFromClaims(claims: AccessTokenClaims): Principal {
+  return {
+    userId: claims.sub,
+    organizationId: claims.org,
+    roles: claims.roles,
+    scopes: claims.scope ? claims.scope.split(' ').filter(Boolean) : [],
+    apiKeyId: null,
+    sessionId: claims.sid,
+    tokenId: claims.jti,
+    plan: claims.plan,
+  };
+}

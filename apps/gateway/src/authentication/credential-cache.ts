@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { Logger } from 'pino';
+import { principalSchema, type Principal } from '@platform/contracts';
+import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { REDIS } from '@platform/redis';
+import type { GatewayEnv } from '../config/gateway-env.schema';
+import { withTimeout } from '../http/with-timeout';
+
+export type CredentialKind = 'api-key' | 'org-code';
+/** A resolved credential, or the memory that it was refused (so a wrong key repeated costs no RPC). */
+export type CachedCredential = { principal: Principal } | { invalid: true };
+
+/** Refusals are remembered for less time than successes: a key created a second later must work soon. */
+const INVALID_TTL_SECONDS = 5;
+
+/**
+ * Principals resolved from API keys and organization codes, in Redis (shared by every gateway
+ * replica) under the SHA-256 of the secret — never the secret itself. The cache is an optimization:
+ * when Redis fails, the look-up simply goes to auth.
+ */
+@Injectable()
+export class CredentialCache {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  static digest(...parts: string[]): string {
+    return createHash('sha256').update(parts.join('\n')).digest('base64url');
+  }
+
+  async get(kind: CredentialKind, digest: string): Promise<CachedCredential | undefined> {
+    try {
+      const raw = await this.withBudget(this.redis.get(this.key(kind, digest)));
+      if (raw === null) return undefined;
+      const value = JSON.parse(raw) as { principal?: unknown; invalid?: boolean };
+      if (value.invalid) return { invalid: true };
+      const principal = principalSchema.safeParse(value.principal);
+      return principal.success ? { principal: principal.data } : undefined;
+    } catch (error) {
+      this.logger.debug({ err: error }, 'credential cache read failed; resolving through auth');
+      return undefined;
+    }
+  }
+
+  async set(kind: CredentialKind, digest: string, value: CachedCredential): Promise<void> {
+    const ttl =
+      'invalid' in value
+        ? Math.min(INVALID_TTL_SECONDS, this.config.CREDENTIAL_CACHE_TTL_SECONDS)
+        : this.config.CREDENTIAL_CACHE_TTL_SECONDS;
+    const multi = this.redis.multi().set(this.key(kind, digest), JSON.stringify(value), 'EX', ttl);
+    // Remember which entry belongs to which key id, so revoking the key can drop it at once.
+    if ('principal' in value && value.principal.apiKeyId) {
+      multi.set(this.idKey(value.principal.apiKeyId), digest, 'EX', ttl);
+    }
+    await this.withBudget(multi.exec()).catch((error: unknown) =>
+      this.logger.debug({ err: error }, 'credential cache write failed'),
+    );
+  }
+
+  /** Called after the gateway routed a successful revocation of this key. */
+  async forgetApiKey(apiKeyId: string): Promise<void> {
+    try {
+      const digest = await this.withBudget(this.redis.get(this.idKey(apiKeyId)));
+      if (digest) await this.withBudget(this.redis.del(this.key('api-key', digest), this.idKey(apiKeyId)));
+    } catch (error) {
+      this.logger.warn(
+        { err: error, apiKeyId },
+        `could not drop the revoked API key from the cache; it stops working within ${this.config.CREDENTIAL_CACHE_TTL_SECONDS} s`,
+      );
+    }
+  }
+
+  private key(kind: CredentialKind, digest: string): string {
+    return `${this.config.GATEWAY_REDIS_KEY_PREFIX}cred:${kind}:${digest}`;
+  }
+
+  private idKey(apiKeyId: string): string {
+    return `${this.config.GATEWAY_REDIS_KEY_PREFIX}cred:api-key-id:${apiKeyId}`;
+  }
+
+  private withBudget<T>(promise: Promise<T>): Promise<T> {
+    return withTimeout(promise, this.config.RATE_LIMIT_REDIS_TIMEOUT_MS, 'Redis (credential cache)');
+  }
+}

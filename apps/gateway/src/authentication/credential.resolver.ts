@@ -1,0 +1,99 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AUTH_RPC, principalSchema, type Principal } from '@platform/contracts';
+import { SERVICE_CONFIG } from '@platform/bootstrap';
+import { DomainError, UnauthenticatedError } from '@platform/errors';
+import { RpcClient } from '@platform/messaging';
+import type { GatewayEnv } from '../config/gateway-env.schema';
+import { RateLimiter } from '../throttling/rate-limiter.service';
+import { CredentialCache, type CredentialKind } from './credential-cache';
+
+/** Codes with which auth refuses a credential (as opposed to failing itself). */
+const REFUSALS = new Set(['UNAUTHENTICATED', 'NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED']);
+
+/**
+ * Resolves `x-api-key` (`auth.api-key.verify`) and `x-organization-code` (+ `x-user-id`,
+ * `auth.organization-code.resolve`) to a principal, through the credential cache. Look-ups that
+ * miss the cache cost an RPC each, so they are limited per client IP (CREDENTIAL_LOOKUPS_PER_MINUTE):
+ * made-up keys cannot be turned into load on auth.
+ */
+@Injectable()
+export class CredentialResolver {
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly cache: CredentialCache,
+    private readonly limiter: RateLimiter,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
+  ) {}
+
+  resolveApiKey(key: string, ip: string, requestId: string): Promise<Principal> {
+    return this.resolve(
+      'api-key',
+      CredentialCache.digest(key),
+      ip,
+      'The API key is invalid, expired or revoked',
+      () => this.rpc.call(AUTH_RPC.verifyApiKey, { principal: null, data: { key }, meta: { requestId } }),
+    );
+  }
+
+  resolveOrganizationCode(
+    code: string,
+    userId: string | undefined,
+    ip: string,
+    requestId: string,
+  ): Promise<Principal> {
+    const data = userId === undefined ? { code } : { code, userId };
+    return this.resolve(
+      'org-code',
+      CredentialCache.digest(code, userId ?? ''),
+      ip,
+      'The organization code (or user) is invalid',
+      () => this.rpc.call(AUTH_RPC.resolveOrganizationCode, { principal: null, data, meta: { requestId } }),
+    );
+  }
+
+  private async resolve(
+    kind: CredentialKind,
+    digest: string,
+    ip: string,
+    refusal: string,
+    lookup: () => Promise<unknown>,
+  ): Promise<Principal> {
+    const cached = await this.cache.get(kind, digest);
+    if (cached) {
+      if ('invalid' in cached) throw new UnauthenticatedError(refusal);
+      return cached.principal;
+    }
+    await this.limitLookups(ip);
+    let result: { principal?: unknown };
+    try {
+      result = (await lookup()) as { principal?: unknown };
+    } catch (error) {
+      if (error instanceof DomainError && REFUSALS.has(error.code)) {
+        await this.cache.set(kind, digest, { invalid: true });
+        throw new UnauthenticatedError(refusal);
+      }
+      throw error;
+    }
+    const principal = principalSchema.safeParse(result.principal);
+    // A contract breach on auth's side is our failure (500 with an errorId), not the client's input.
+    if (!principal.success) throw new Error(`auth answered a ${kind} look-up with a malformed principal`);
+    await this.cache.set(kind, digest, { principal: principal.data });
+    return principal.data;
+  }
+
+  private async limitLookups(ip: string): Promise<void> {
+    const decision = await this.limiter.check([
+      {
+        kind: 'window',
+        key: `${this.config.GATEWAY_REDIS_KEY_PREFIX}rl:{ip:${ip}}:w:credential-lookup`,
+        limit: this.config.CREDENTIAL_LOOKUPS_PER_MINUTE,
+        windowMs: 60_000,
+      },
+    ]);
+    if (decision && !decision.allowed) {
+      throw new DomainError('RATE_LIMITED', 'Too many credential look-ups from your address', {
+        retryAfterSeconds: decision.retryAfterSeconds,
+      });
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import type { GatewayEnv } from '../config/gateway-env.schema';
+import { DOCS_PREFIX } from '../openapi/api-docs';
+
+/** The API answers JSON only: nothing may be loaded, framed or run from its responses. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** Swagger UI: its own scripts and styles (it sets inline styles), data: images, calls to this origin. */
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+const EXPOSED_HEADERS = [
+  'x-request-id',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'retry-after',
+  'location',
+];
+const ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'x-api-key',
+  'x-organization-code',
+  'x-user-id',
+  'x-request-id',
+  'idempotency-key',
+];
+
+/**
+ * Security headers (helmet: HSTS, nosniff, frame denial, referrer policy, a deny-all CSP for the
+ * API and a Swagger-friendly one under /docs) and CORS for CORS_ORIGINS only. Credentials are
+ * bearer headers, never cookies, so CORS never allows credentials.
+ */
+export async function registerHttpEdge(fastify: FastifyInstance, config: GatewayEnv): Promise<void> {
+  await fastify.register(helmet, {
+    contentSecurityPolicy: false,
+    crossOriginResourcePolicy: { policy: 'same-site' },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    frameguard: { action: 'deny' },
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?')[0] ?? '';
+    const isDocs = path === DOCS_PREFIX || path.startsWith(`${DOCS_PREFIX}/`);
+    void reply.header('content-security-policy', isDocs ? DOCS_CSP : API_CSP);
+    done();
+  });
+
+  const anyOrigin = config.CORS_ORIGINS.includes('*');
+  await fastify.register(cors, {
+    origin: anyOrigin ? '*' : config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ALLOWED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS,
+    credentials: false,
+    maxAge: 600,
+  });
+}

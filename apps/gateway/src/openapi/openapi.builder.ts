@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import { ROUTED_RPC_SCHEMAS } from '../routes/rpc-schemas';
+import type { RouteDefinition } from '../routes/route-definition';
+import { RATE_LIMIT_CLASS_DESCRIPTIONS } from '../throttling/rate-limit-classes';
+import { PROBLEM_DETAILS_SCHEMA } from './problem-details.schema';
+
+type JsonSchema = Record<string, unknown>;
+export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
+
+const PROBLEM = 'application/problem+json';
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { $ref: '#/components/headers/RateLimit-Limit' },
+  'RateLimit-Remaining': { $ref: '#/components/headers/RateLimit-Remaining' },
+  'RateLimit-Reset': { $ref: '#/components/headers/RateLimit-Reset' },
+};
+
+/** zod → JSON Schema 2020-12 (OpenAPI 3.1's dialect); request parts as accepted, results as sent. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+function problemResponse(description: string, extraHeaders: Record<string, unknown> = {}) {
+  return {
+    description,
+    headers: { 'x-request-id': { $ref: '#/components/headers/X-Request-Id' }, ...extraHeaders },
+    content: { [PROBLEM]: { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+  };
+}
+
+function parameters(route: RouteDefinition): unknown[] {
+  const out: unknown[] = [];
+  for (const place of ['params', 'query'] as const) {
+    const schema = route.request[place];
+    if (!schema) continue;
+    const object = jsonSchema(schema, 'input') as {
+      properties?: Record<string, JsonSchema>;
+      required?: string[];
+    };
+    for (const [name, property] of Object.entries(object.properties ?? {})) {
+      const { description, ...propertySchema } = property;
+      out.push({
+        name,
+        in: place === 'params' ? 'path' : 'query',
+        required: place === 'params' || (object.required ?? []).includes(name),
+        schema: propertySchema,
+        ...(description ? { description } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+function operation(route: RouteDefinition): Record<string, unknown> {
+  const result = ROUTED_RPC_SCHEMAS[route.rpc as keyof typeof ROUTED_RPC_SCHEMAS].result as z.ZodType;
+  const responses: Record<string, unknown> = {
+    [route.success.status]: {
+      description: route.success.description,
+      headers: { 'x-request-id': { $ref: '#/components/headers/X-Request-Id' }, ...RATE_LIMIT_HEADERS },
+      ...(route.success.status === 204
+        ? {}
+        : { content: { 'application/json': { schema: jsonSchema(result, 'output') } } }),
+    },
+  };
+  for (const [status, description] of Object.entries(route.alternateResponses ?? {})) {
+    responses[status] = { description };
+  }
+  responses['400'] = { $ref: '#/components/responses/BadRequest' };
+  if (route.auth !== 'public') responses['401'] = { $ref: '#/components/responses/Unauthenticated' };
+  if (route.auth !== 'public' && route.auth !== 'authenticated') {
+    responses['403'] = { $ref: '#/components/responses/Forbidden' };
+  }
+  if (route.request.body) responses['413'] = { $ref: '#/components/responses/PayloadTooLarge' };
+  responses['429'] = { $ref: '#/components/responses/RateLimited' };
+  responses['503'] = { $ref: '#/components/responses/ServiceUnavailable' };
+  responses['504'] = { $ref: '#/components/responses/Timeout' };
+
+  const op: Record<string, unknown> = {
+    operationId: route.id,
+    tags: [route.tag],
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    security: route.auth === 'public' ? [] : [{ bearerAuth: [] }, { apiKey: [] }, { organizationCode: [] }],
+    parameters: parameters(route),
+    responses,
+    'x-rpc-pattern': route.rpc,
+    'x-permission': route.auth,
+    'x-rate-limit-class': route.rateLimit,
+  };
+  if (route.request.body) {
+    const body = jsonSchema(route.request.body, 'input') as { required?: string[] };
+    op.requestBody = {
+      required: (body.required ?? []).length > 0,
+      content: { 'application/json': { schema: body } },
+    };
+  }
+  return op;
+}
+
+/** `/v1/orgs/members/:userId` → `/v1/orgs/members/{userId}`. */
+export function openApiPath(fastifyPath: string): string {
+  return fastifyPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/** The OpenAPI 3.1 document of the public API, derived entirely from the route table. */
+export function buildOpenApiDocument(routes: readonly RouteDefinition[], version: string): OpenApiDocument {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = openApiPath(route.path);
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = operation(route);
+  }
+  paths['/health/live'] = {
+    get: {
+      operationId: 'health.live',
+      tags: ['Operations'],
+      summary: 'Liveness: the process serves requests',
+      security: [],
+      responses: { 200: { description: 'Up' } },
+    },
+  };
+  paths['/health/ready'] = {
+    get: {
+      operationId: 'health.ready',
+      tags: ['Operations'],
+      summary: 'Readiness: Redis, RabbitMQ and every backend service (RPC ping) answer',
+      security: [],
+      responses: {
+        200: { description: 'Ready' },
+        503: { description: 'A dependency is down (named in the body)' },
+      },
+    },
+  };
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Platform API',
+      version,
+      description:
+        'The public API of the platform, served by the gateway. Errors are RFC 9457 problem+json with a stable `code`. ' +
+        'Every response carries `x-request-id`; throttled routes carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`. ' +
+        `Rate-limit classes: ${Object.entries(RATE_LIMIT_CLASS_DESCRIPTIONS)
+          .map(([name, description]) => `\`${name}\` (${description})`)
+          .join(', ')}.`,
+    },
+    servers: [{ url: '/' }],
+    tags: [
+      { name: 'Auth', description: 'Identity, sessions, second factor, OAuth' },
+      { name: 'Organizations', description: 'Organizations and organization codes' },
+      { name: 'Members', description: 'Members and invitations of the current organization' },
+      { name: 'API keys', description: 'API keys of the current organization' },
+      { name: 'Operations', description: 'Health' },
+    ],
+    components: {
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Access token (RS256, 15 min)',
+        },
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        organizationCode: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-organization-code',
+          description: 'Organization code, optionally with `x-user-id` to act as a member',
+        },
+      },
+      schemas: { ProblemDetails: PROBLEM_DETAILS_SCHEMA },
+      headers: {
+        'X-Request-Id': {
+          description: 'The request id (yours if you sent a sane one)',
+          schema: { type: 'string' },
+        },
+        'RateLimit-Limit': {
+          description: 'Requests allowed by the most restrictive limit',
+          schema: { type: 'integer' },
+        },
+        'RateLimit-Remaining': { description: 'Requests left under that limit', schema: { type: 'integer' } },
+        'RateLimit-Reset': {
+          description: 'Seconds until that limit is fully available again',
+          schema: { type: 'integer' },
+        },
+        'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+      },
+      responses: {
+        BadRequest: problemResponse('VALIDATION_FAILED (with `errors`) or BAD_REQUEST'),
+        Unauthenticated: problemResponse('UNAUTHENTICATED: missing, invalid, expired or revoked credential'),
+        Forbidden: problemResponse('FORBIDDEN: the role (or API key scope) lacks the permission'),
+        PayloadTooLarge: problemResponse('PAYLOAD_TOO_LARGE'),
+        RateLimited: problemResponse('RATE_LIMITED', {
+          ...RATE_LIMIT_HEADERS,
+          'Retry-After': { $ref: '#/components/headers/Retry-After' },
+        }),
+        ServiceUnavailable: problemResponse('SERVICE_UNAVAILABLE or RPC_NO_ROUTE'),
+        Timeout: problemResponse('RPC_TIMEOUT: the service did not answer in time'),
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import type { Permission } from '@platform/contracts';
+import type { RateLimitClass } from '../throttling/rate-limit-classes';
+import type { RoutedRpcPattern, RpcRequestOf, RpcResultOf } from './rpc-schemas';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** `public`: no credentials; `authenticated`: any valid principal; a Permission: the principal's roles must grant it. */
+export type RouteAuth = 'public' | 'authenticated' | Permission;
+
+/** The HTTP input after validation; each part is the output of its schema (`{}` when the route has none). */
+export interface RouteInput {
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+}
+
+/** What a route sends back when it does not simply answer the RPC result as JSON. */
+export interface Presentation {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** Gateway-side effects of a successful call (kept as names so the table stays pure data). */
+export type RouteEffect = 'forget-cached-api-key';
+
+export interface RouteDefinition<P extends RoutedRpcPattern = RoutedRpcPattern> {
+  /** Stable id: the OpenAPI operationId and part of rate-limit keys. */
+  id: string;
+  method: HttpMethod;
+  /** Fastify syntax (`/v1/orgs/members/:userId`). */
+  path: string;
+  rpc: P;
+  auth: RouteAuth;
+  rateLimit: RateLimitClass;
+  /** Parts of the HTTP request, each validated on its own so errors name `body.email`, `params.userId`... */
+  request: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodObject };
+  /** Builds the RPC `data`; default: params, query and body merged. */
+  toData?: (input: RouteInput) => RpcRequestOf<P>;
+  success: { status: 200 | 201 | 202 | 204; description: string };
+  /** Replaces the default answer (status + JSON result), e.g. a redirect. */
+  present?: (result: RpcResultOf<P>, input: RouteInput) => Presentation;
+  /** Extra statuses `present` may answer with, for the OpenAPI document. */
+  alternateResponses?: Record<number, string>;
+  /** Password login: brute-force limit per client IP + this body field (the email). */
+  loginGuard?: { emailField: string };
+  effects?: RouteEffect[];
+  /** Smaller than BODY_LIMIT_BYTES for routes that only take a few fields. */
+  bodyLimitBytes?: number;
+  /** Sets Cache-Control: public, max-age=N on success. */
+  cacheSeconds?: number;
+  tag: string;
+  summary: string;
+  description?: string;
+}
+
+/** Keeps `P` inferred per route, so `toData` and `present` are checked against that pattern's schemas. */
+export function defineRoute<P extends RoutedRpcPattern>(route: RouteDefinition<P>): RouteDefinition {
+  return route as unknown as RouteDefinition;
+}

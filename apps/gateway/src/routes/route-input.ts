@@ -1,0 +1,40 @@
+import type { z } from 'zod';
+import { ValidationError, zodIssuesToValidationIssues, type ValidationIssue } from '@platform/errors';
+import type { RouteDefinition, RouteInput } from './route-definition';
+
+export interface RawHttpInput {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+/**
+ * Validates each part of the request against the route's schemas and reports every problem at once,
+ * each path prefixed with where it was (`body.email`, `params.userId`, `query.redirectUri`).
+ * A route without a schema for a part ignores that part.
+ */
+export function parseRouteInput(route: RouteDefinition, raw: RawHttpInput): RouteInput {
+  const issues: ValidationIssue[] = [];
+  const parse = (part: keyof RawHttpInput, schema: z.ZodObject | undefined): Record<string, unknown> => {
+    if (!schema) return {};
+    // An absent body (no Content-Type) is an empty object: routes without fields need no `{}`.
+    const result = schema.safeParse(raw[part] ?? {});
+    if (result.success) return result.data as Record<string, unknown>;
+    for (const issue of zodIssuesToValidationIssues(result.error)) {
+      issues.push({ ...issue, path: issue.path ? `${part}.${issue.path}` : part });
+    }
+    return {};
+  };
+  const input: RouteInput = {
+    params: parse('params', route.request.params),
+    query: parse('query', route.request.query),
+    body: parse('body', route.request.body),
+  };
+  if (issues.length > 0) throw new ValidationError(issues);
+  return input;
+}
+
+/** The RPC `data`: the route's own mapping, else params over body over query. */
+export function rpcDataFor(route: RouteDefinition, input: RouteInput): unknown {
+  return route.toData ? route.toData(input) : { ...input.query, ...input.body, ...input.params };
+}

@@ -1,0 +1,135 @@
+import '../http/fastify-request.augment';
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SERVICE_CONFIG } from '@platform/bootstrap';
+import { DomainError } from '@platform/errors';
+import { RpcClient } from '@platform/messaging';
+import { Authenticator } from '../authentication/authenticator.service';
+import { CredentialCache } from '../authentication/credential-cache';
+import { authorize } from '../authorization/permission.policy';
+import type { GatewayEnv } from '../config/gateway-env.schema';
+import { AdaptiveLimitsService, isServiceFailure } from '../throttling/adaptive/adaptive-limits.service';
+import type { AttemptsLimiter } from '../throttling/attempts.limiter';
+import { clientIp } from '../throttling/client-ip';
+import { RequestThrottle } from '../throttling/request-throttle.service';
+import { LOGIN_ATTEMPTS } from '../throttling/throttling.tokens';
+import type { RouteDefinition, RouteInput } from './route-definition';
+import { parseRouteInput, rpcDataFor } from './route-input';
+import { serviceOfPattern } from './rpc-schemas';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Turns a route-table entry into a Fastify route. Before the body is even read (onRequest):
+ * authenticate, throttle, authorize — so unauthenticated or throttled callers cost no parsing.
+ * Then (handler): validate, the login guard, one RPC to the owning service, the answer.
+ * Any error becomes problem+json through the global ProblemDetailsFilter.
+ */
+@Injectable()
+export class RoutePipeline {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly throttle: RequestThrottle,
+    private readonly rpc: RpcClient,
+    private readonly adaptive: AdaptiveLimitsService,
+    private readonly credentialCache: CredentialCache,
+    @Inject(LOGIN_ATTEMPTS) private readonly loginAttempts: AttemptsLimiter,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
+  ) {}
+
+  register(fastify: FastifyInstance, route: RouteDefinition): void {
+    fastify.route({
+      method: route.method,
+      url: route.path,
+      bodyLimit: Math.min(route.bodyLimitBytes ?? Infinity, this.config.BODY_LIMIT_BYTES),
+      onRequest: (request, reply) => this.admit(route, request, reply),
+      handler: (request, reply) => this.handle(route, request, reply),
+    });
+  }
+
+  private async admit(route: RouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    request.clientIp = clientIp(request, this.config.TRUSTED_PROXY_HOPS);
+    request.principal =
+      route.auth === 'public'
+        ? null
+        : await this.authenticator.authenticate(request.headers, request.clientIp, String(request.id));
+    await this.throttle.enforce(route, request.principal, request.clientIp, reply);
+    authorize(route.auth, request.principal);
+  }
+
+  private async handle(route: RouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const input = parseRouteInput(route, {
+      params: request.params,
+      query: request.query,
+      body: request.body,
+    });
+    const idempotencyKey = readIdempotencyKey(request);
+    const loginKey = route.loginGuard
+      ? this.loginAttempts.key(
+          request.clientIp,
+          String(input.body[route.loginGuard.emailField]).toLowerCase(),
+        )
+      : undefined;
+    if (loginKey) await this.loginAttempts.admit(loginKey);
+
+    const service = serviceOfPattern(route.rpc);
+    const started = performance.now();
+    let result: unknown;
+    try {
+      result = await this.rpc.call(route.rpc, {
+        principal: request.principal,
+        data: rpcDataFor(route, input),
+        meta: idempotencyKey
+          ? { requestId: String(request.id), idempotencyKey }
+          : { requestId: String(request.id) },
+      });
+    } catch (error) {
+      const serviceFailed = isServiceFailure(error);
+      this.adaptive.record(service, performance.now() - started, serviceFailed);
+      // A guess the service never judged is not held against the caller.
+      if (loginKey && serviceFailed) await this.loginAttempts.refund(loginKey);
+      throw error;
+    }
+    this.adaptive.record(service, performance.now() - started, false);
+    if (loginKey) await this.loginAttempts.succeeded(loginKey);
+    await this.applyEffects(route, input);
+    this.answer(route, input, result, reply);
+  }
+
+  private async applyEffects(route: RouteDefinition, input: RouteInput): Promise<void> {
+    for (const effect of route.effects ?? []) {
+      switch (effect) {
+        case 'forget-cached-api-key':
+          await this.credentialCache.forgetApiKey(String(input.params.apiKeyId));
+          break;
+      }
+    }
+  }
+
+  private answer(route: RouteDefinition, input: RouteInput, result: unknown, reply: FastifyReply): void {
+    // Answers carry tokens and tenant data: no shared cache may keep them unless the route says so.
+    void reply.header(
+      'cache-control',
+      route.cacheSeconds ? `public, max-age=${route.cacheSeconds}` : 'no-store',
+    );
+    if (route.present) {
+      const presentation = route.present(result as never, input);
+      void reply.status(presentation.status).headers(presentation.headers ?? {});
+      void reply.send(presentation.body);
+      return;
+    }
+    void reply.status(route.success.status);
+    void reply.send(route.success.status === 204 ? undefined : result);
+  }
+}
+
+function readIdempotencyKey(request: FastifyRequest): string | undefined {
+  const raw = request.headers['idempotency-key'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(value)) {
+    throw new DomainError('BAD_REQUEST', 'Idempotency-Key must be 1–255 visible ASCII characters');
+  }
+  return value;
+}

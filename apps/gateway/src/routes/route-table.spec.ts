@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { AUTH_RPC, PERMISSIONS } from '@platform/contracts';
+import { ROUTED_RPC_SCHEMAS } from './rpc-schemas';
+import { ROUTE_TABLE } from './route-table';
+
+/** Invariants every entry of the route table keeps; a new route that breaks one fails here first. */
+describe('the route table', () => {
+  const keysOf = (schema: z.ZodObject | undefined) => Object.keys(schema?.shape ?? {});
+
+  it('has unique ids and unique method + path pairs', () => {
+    const ids = ROUTE_TABLE.map((r) => r.id);
+    const endpoints = ROUTE_TABLE.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(endpoints).size).toBe(endpoints.length);
+  });
+
+  it('versions every public path (well-known URIs excepted)', () => {
+    for (const route of ROUTE_TABLE) expect(route.path).toMatch(/^\/(v1\/|\.well-known\/)/);
+  });
+
+  it('routes only to patterns with contract schemas, and requires only known permissions', () => {
+    for (const route of ROUTE_TABLE) {
+      expect(ROUTED_RPC_SCHEMAS).toHaveProperty([route.rpc]);
+      if (route.auth !== 'public' && route.auth !== 'authenticated')
+        expect(PERMISSIONS).toContain(route.auth);
+    }
+  });
+
+  it('routes every auth pattern of issue 3 except the gateway-internal and service-to-service ones', () => {
+    const internal: string[] = [
+      AUTH_RPC.verifyApiKey,
+      AUTH_RPC.resolveOrganizationCode,
+      AUTH_RPC.issueOrganizationCode,
+    ];
+    const routed = new Set(ROUTE_TABLE.map((r) => r.rpc));
+    for (const pattern of Object.values(AUTH_RPC)) {
+      expect({ pattern, routed: routed.has(pattern) }).toEqual({
+        pattern,
+        routed: !internal.includes(pattern),
+      });
+    }
+  });
+
+  it('declares a params schema for exactly the path parameters', () => {
+    for (const route of ROUTE_TABLE) {
+      const inPath = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
+      expect({ route: route.id, params: keysOf(route.request.params).sort() }).toEqual({
+        route: route.id,
+        params: inPath.sort(),
+      });
+    }
+  });
+
+  it('maps the HTTP input onto exactly the RPC request fields (routes without their own mapping)', () => {
+    for (const route of ROUTE_TABLE.filter((r) => !r.toData)) {
+      const rpcFields = keysOf(
+        ROUTED_RPC_SCHEMAS[route.rpc as keyof typeof ROUTED_RPC_SCHEMAS].request as z.ZodObject,
+      );
+      const httpFields = [
+        ...keysOf(route.request.params),
+        ...keysOf(route.request.query),
+        ...keysOf(route.request.body),
+      ];
+      expect({ route: route.id, fields: httpFields.sort() }).toEqual({
+        route: route.id,
+        fields: rpcFields.sort(),
+      });
+    }
+  });
+
+  it('never takes the tenant from the URL: the organization is the caller’s', () => {
+    for (const route of ROUTE_TABLE) {
+      expect([...keysOf(route.request.params), ...keysOf(route.request.query)]).not.toContain(
+        'organizationId',
+      );
+    }
+  });
+
+  it('keeps credential-guessing routes public only under the per-IP credential class', () => {
+    for (const route of ROUTE_TABLE.filter((r) => r.auth === 'public')) {
+      expect(['public', 'credential']).toContain(route.rateLimit);
+    }
+    for (const route of ROUTE_TABLE.filter((r) => r.auth !== 'public')) {
+      expect(['public', 'credential']).not.toContain(route.rateLimit);
+    }
+  });
+
+  it('is documented route by route in docs/API_REFERENCE.md', () => {
+    const reference = readFileSync(join(__dirname, '../../../../docs/API_REFERENCE.md'), 'utf8');
+    for (const route of ROUTE_TABLE) {
+      expect({
+        route: route.id,
+        documented: new RegExp(
+          `\\|\\s*\`${route.method}\`\\s*\\|\\s*\`${escapeRegExp(route.path)}\`\\s*\\|`,
+        ).test(reference),
+      }).toEqual({
+        route: route.id,
+        documented: true,
+      });
+    }
+  });
+
+  it('caps the body of every route that takes one at 16 KiB', () => {
+    for (const route of ROUTE_TABLE.filter((r) => r.request.body && r.method !== 'GET')) {
+      expect({ route: route.id, limit: route.bodyLimitBytes }).toEqual({ route: route.id, limit: 16 * 1024 });
+    }
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import Redis from 'ioredis';
+import { loadConfig } from '@platform/config';
+import { DomainError } from '@platform/errors';
+import { createLogger } from '@platform/logging';
+import { createTestRedis, type TestRedis } from '@platform/testing';
+import { gatewayEnvSchema, type GatewayEnv } from '../src/config/gateway-env.schema';
+import { AttemptsLimiter } from '../src/throttling/attempts.limiter';
+import type { LimitSpec } from '../src/throttling/rate-limit.types';
+import { RateLimiter } from '../src/throttling/rate-limiter.service';
+
+/** A logger whose JSON lines land in an array. */
+function memoryLogger() {
+  const lines: { level: string; msg: string }[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as { level: string; msg: string });
+      done();
+    },
+  });
+  return { logger: createLogger({ service: 'gateway', level: 'info', destination }), lines };
+}
+
+function config(env: Record<string, string> = {}): GatewayEnv {
+  return loadConfig(gatewayEnvSchema, { RATE_LIMIT_REDIS_TIMEOUT_MS: '1000', ...env }) as GatewayEnv;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('rate limiting in Redis with atomic Lua scripts (real Redis)', () => {
+  let testRedis: TestRedis;
+  let redis: Redis;
+  let limiter: RateLimiter;
+  const key = (name: string) => `${testRedis.keyPrefix}rl:{${randomUUID()}}:${name}`;
+  const bucket = (capacity: number, perMinute: number, cost = 1, k = key('b')): LimitSpec => ({
+    kind: 'bucket',
+    key: k,
+    capacity,
+    refillPerMs: perMinute / 60_000,
+    cost,
+  });
+  const window = (limit: number, windowMs = 60_000, k = key('w')): LimitSpec => ({
+    kind: 'window',
+    key: k,
+    limit,
+    windowMs,
+  });
+
+  beforeAll(async () => {
+    testRedis = await createTestRedis('rl');
+    redis = new Redis(testRedis.url);
+    limiter = new RateLimiter(redis, config(), memoryLogger().logger);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await testRedis.cleanup();
+  });
+
+  describe('token bucket', () => {
+    it('allows the burst capacity, then refuses with the time until one token is back', async () => {
+      const limit = bucket(6, 5); // 5/min sustained, +20% burst
+      const decisions = [];
+      for (let i = 0; i < 7; i++) decisions.push(await limiter.check([limit]));
+
+      expect(decisions.map((d) => d!.allowed)).toEqual([true, true, true, true, true, true, false]);
+      expect(decisions.map((d) => d!.remaining)).toEqual([5, 4, 3, 2, 1, 0, 0]);
+      expect(decisions[0]).toMatchObject({ limit: 6, resetSeconds: 12 });
+      // One token every 12 s at 5/min.
+      expect(decisions[6]!.retryAfterSeconds).toBeGreaterThanOrEqual(11);
+      expect(decisions[6]!.retryAfterSeconds).toBeLessThanOrEqual(12);
+    });
+
+    it('refills continuously at the sustained rate', async () => {
+      const limit = bucket(2, 600); // 10 tokens per second
+      await limiter.check([limit]);
+      await limiter.check([limit]);
+      expect((await limiter.check([limit]))!.allowed).toBe(false);
+
+      await sleep(150);
+      expect((await limiter.check([limit]))!.allowed).toBe(true);
+    });
+
+    it('charges a request its cost (adaptive throttling makes requests to a degraded service cost more)', async () => {
+      const limit = bucket(6, 60, 2);
+      const allowed = [];
+      for (let i = 0; i < 4; i++) allowed.push((await limiter.check([limit]))!.allowed);
+      expect(allowed).toEqual([true, true, true, false]);
+    });
+
+    it('lets exactly the capacity through 1,000 concurrent requests (atomic check-and-take)', async () => {
+      const limit = bucket(5, 1);
+      const decisions = await Promise.all(Array.from({ length: 1000 }, () => limiter.check([limit])));
+      expect(decisions.filter((d) => d!.allowed)).toHaveLength(5);
+    });
+  });
+
+  describe('sliding window', () => {
+    it('lets exactly the limit through 1,000 concurrent requests', async () => {
+      const limit = window(5);
+      const decisions = await Promise.all(Array.from({ length: 1000 }, () => limiter.check([limit])));
+      expect(decisions.filter((d) => d!.allowed)).toHaveLength(5);
+    });
+
+    it('slides: a slot frees when the oldest request leaves the window', async () => {
+      const limit = window(3, 400);
+      for (let i = 0; i < 3; i++) expect((await limiter.check([limit]))!.allowed).toBe(true);
+      const refused = await limiter.check([limit]);
+      expect(refused).toMatchObject({ allowed: false, remaining: 0, retryAfterSeconds: 1 });
+
+      await sleep(450);
+      expect((await limiter.check([limit]))!.allowed).toBe(true);
+    });
+
+    it('keeps separate keys independent', async () => {
+      const a = window(1);
+      const b = window(1);
+      expect((await limiter.check([a]))!.allowed).toBe(true);
+      expect((await limiter.check([a]))!.allowed).toBe(false);
+      expect((await limiter.check([b]))!.allowed).toBe(true);
+    });
+  });
+
+  describe('several limits in one script', () => {
+    it('consumes nothing from any limit when one refuses', async () => {
+      const tokens = bucket(10, 1);
+      const narrow = window(2);
+      for (let i = 0; i < 5; i++) await limiter.check([tokens, narrow]);
+
+      // 2 admitted by the window, so the bucket lost exactly 2 of its 10.
+      const fields = await redis.hmget(tokens.key, 'tokens');
+      expect(Math.floor(Number(fields[0]))).toBe(8);
+    });
+
+    it('reports the most restrictive limit when allowing, and the refusing one when refusing', async () => {
+      const tokens = bucket(100, 60);
+      const narrow = window(3);
+      const first = await limiter.check([tokens, narrow]);
+      expect(first).toMatchObject({ allowed: true, limit: 3, remaining: 2 });
+
+      await limiter.check([tokens, narrow]);
+      await limiter.check([tokens, narrow]);
+      const refused = await limiter.check([tokens, narrow]);
+      expect(refused).toMatchObject({ allowed: false, limit: 3, remaining: 0 });
+      expect(refused!.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+    });
+
+    it('survives Redis forgetting the script (EVALSHA falls back to EVAL)', async () => {
+      await redis.script('FLUSH');
+      expect((await limiter.check([window(1)]))!.allowed).toBe(true);
+    });
+  });
+
+  describe('login attempts per IP + email', () => {
+    const attempts = () =>
+      new AttemptsLimiter(
+        redis,
+        config({ GATEWAY_REDIS_KEY_PREFIX: testRedis.keyPrefix }),
+        memoryLogger().logger,
+        {
+          name: 'login',
+          maxAttempts: 3,
+          windowMs: 60_000,
+          lockoutMs: 120_000,
+          lockedMessage: 'locked',
+        },
+      );
+
+    it('locks the pair out after the maximum, with the lockout as Retry-After; other pairs are unaffected', async () => {
+      const guard = attempts();
+      const pair = guard.key('203.0.113.7', 'victim@example.com');
+      for (let i = 0; i < 3; i++) await guard.admit(pair);
+
+      const locked = await guard.admit(pair).catch((error: DomainError) => error);
+      expect(locked).toBeInstanceOf(DomainError);
+      expect(locked).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 120 } });
+      await expect(guard.admit(guard.key('203.0.113.8', 'victim@example.com'))).resolves.toBeUndefined();
+      await expect(guard.admit(guard.key('203.0.113.7', 'other@example.com'))).resolves.toBeUndefined();
+    });
+
+    it('counts attempts as they start: 100 concurrent guesses admit exactly the maximum', async () => {
+      const guard = attempts();
+      const pair = guard.key('198.51.100.1', 'concurrent@example.com');
+      const results = await Promise.allSettled(Array.from({ length: 100 }, () => guard.admit(pair)));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    });
+
+    it('forgets the attempts after a success, and gives back an attempt that got no verdict', async () => {
+      const guard = attempts();
+      const pair = guard.key('198.51.100.2', 'user@example.com');
+      await guard.admit(pair);
+      await guard.admit(pair);
+      await guard.succeeded(pair);
+      for (let i = 0; i < 3; i++) await guard.admit(pair);
+      await guard.refund(pair);
+      await expect(guard.admit(pair)).resolves.toBeUndefined();
+      await expect(guard.admit(pair)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    });
+
+    it('never puts the email in the key', () => {
+      expect(attempts().key('203.0.113.7', 'victim@example.com')).not.toContain('victim');
+    });
+  });
+
+  describe('when Redis is unreachable', () => {
+    let dead: Redis;
+    beforeAll(() => {
+      dead = new Redis('redis://127.0.0.1:1', {
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+        lazyConnect: true,
+        retryStrategy: () => null,
+        disconnectTimeout: 10,
+      });
+    });
+    afterAll(() => dead.disconnect());
+
+    it('fails open when RATE_LIMIT_FAIL_MODE=open, and says so in the log', async () => {
+      const { logger, lines } = memoryLogger();
+      const open = new RateLimiter(
+        dead,
+        config({ RATE_LIMIT_FAIL_MODE: 'open', RATE_LIMIT_REDIS_TIMEOUT_MS: '200' }),
+        logger,
+      );
+
+      await expect(open.check([window(1)])).resolves.toBeNull();
+      expect(lines).toContainEqual(
+        expect.objectContaining({ level: 'error', msg: expect.stringContaining('failing open') }),
+      );
+    });
+
+    it('fails closed with 503 SERVICE_UNAVAILABLE when RATE_LIMIT_FAIL_MODE=closed, and says so', async () => {
+      const { logger, lines } = memoryLogger();
+      const closed = new RateLimiter(
+        dead,
+        config({ RATE_LIMIT_FAIL_MODE: 'closed', RATE_LIMIT_REDIS_TIMEOUT_MS: '200' }),
+        logger,
+      );
+
+      await expect(closed.check([window(1)])).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+      expect(lines).toContainEqual(
+        expect.objectContaining({ level: 'error', msg: expect.stringContaining('failing closed') }),
+      );
+    });
+
+    it('also bounds a Redis that hangs instead of refusing (timeout)', async () => {
+      const hanging = new Redis('redis://127.0.0.1:1', {
+        lazyConnect: true,
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: null,
+        retryStrategy: () => 60_000,
+        disconnectTimeout: 10,
+      });
+      try {
+        const open = new RateLimiter(
+          hanging,
+          config({ RATE_LIMIT_REDIS_TIMEOUT_MS: '150' }),
+          memoryLogger().logger,
+        );
+        const started = Date.now();
+        await expect(open.check([window(1)])).resolves.toBeNull();
+        expect(Date.now() - started).toBeLessThan(1000);
+      } finally {
+        hanging.disconnect();
+      }
+    });
+  });
+});

@@ -1,0 +1,108 @@
+import type Redis from 'ioredis';
+import type { RpcEnvelope } from '@platform/contracts';
+import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
+import { AmqpConnection, RpcServer, silentLogger } from '@platform/messaging';
+import { REDIS } from '@platform/redis';
+import { createTestRedis, createTestVhost, type TestRedis, type TestVhost } from '@platform/testing';
+import type { GatewayEnv } from '../../src/config/gateway-env.schema';
+import { gatewayService } from '../../src/service-definition';
+import { TEST_AUDIENCE, TEST_ISSUER } from './token-mint';
+
+export type StandInHandler = (envelope: RpcEnvelope) => Promise<unknown>;
+
+/**
+ * The gateway alone, on a private vhost and Redis prefix, with the auth service's side of the RPC
+ * contract played by a stand-in whose handlers each test sets. Gateway-only behaviour (token
+ * verification, caching, throttling, adaptive limits, timeouts) is exercised here with exact
+ * control over keys and failures; the real auth service is exercised end to end in e2e/.
+ */
+export class GatewayTestBed {
+  gateway!: RunningService<GatewayEnv>;
+  redis!: TestRedis;
+  private vhost!: TestVhost;
+  private server!: RpcServer;
+  private connection!: AmqpConnection;
+  /** Calls received by the stand-in, by pattern. */
+  readonly calls = new Map<string, RpcEnvelope[]>();
+  readonly handlers = new Map<string, StandInHandler>();
+
+  constructor(private readonly patterns: readonly string[]) {}
+
+  get url(): string {
+    return this.gateway.url;
+  }
+
+  async start(env: Record<string, string> = {}): Promise<this> {
+    [this.vhost, this.redis] = await Promise.all([createTestVhost('gw'), createTestRedis('gw')]);
+    this.connection = new AmqpConnection({ url: this.vhost.url, connectionName: 'auth-stand-in' });
+    await this.connection.connect();
+    this.server = new RpcServer(this.connection, { service: 'auth', prefetch: 64, logger: silentLogger });
+    for (const pattern of this.patterns) {
+      this.server.register({
+        pattern,
+        handle: async (envelope) => {
+          this.calls.set(pattern, [...(this.calls.get(pattern) ?? []), envelope]);
+          const handler = this.handlers.get(pattern);
+          if (!handler) throw new Error(`no stand-in handler for ${pattern}`);
+          return handler(envelope);
+        },
+      });
+    }
+    await this.server.start().waitForChannel(5000);
+    this.gateway = await bootstrapService(gatewayService as ServiceDefinition<never>, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'error',
+      HTTP_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      AMQP_URL: this.vhost.url,
+      REDIS_URL: this.redis.url,
+      GATEWAY_REDIS_KEY_PREFIX: this.redis.keyPrefix,
+      JWT_ISSUER: TEST_ISSUER,
+      JWT_AUDIENCE: TEST_AUDIENCE,
+      ...env,
+    });
+    return this;
+  }
+
+  callsOf(pattern: string): RpcEnvelope[] {
+    return this.calls.get(pattern) ?? [];
+  }
+
+  async stop(): Promise<void> {
+    const redis = this.gateway?.app.get<Redis>(REDIS);
+    await this.gateway?.app.close().catch(() => undefined);
+    // RedisModule quits gracefully, which leaves ioredis's reconnect timer running when Redis was unreachable.
+    redis?.disconnect();
+    await this.server?.stop().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
+    await this.vhost?.delete().catch(() => undefined);
+    await this.redis?.cleanup().catch(() => undefined);
+  }
+}
+
+export interface JsonResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function request<T = Record<string, unknown>>(
+  url: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<JsonResponse<T>> {
+  const { json, headers, ...rest } = init;
+  const response = await fetch(url, {
+    redirect: 'manual',
+    ...rest,
+    headers: { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: json === undefined ? rest.body : JSON.stringify(json),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON */
+  }
+  return { status: response.status, headers: response.headers, body: body as T };
+}

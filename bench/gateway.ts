@@ -1,0 +1,109 @@
+/**
+ * HTTP throughput and latency of the gateway, with autocannon at 64 connections, against a running
+ * platform (`npm start`). Prints figures; asserts nothing.
+ *
+ *   RATE_LIMIT_PLAN_SCALE=1000 RATE_LIMIT_READ_PER_MINUTE=1000000 npm start   # terminal 1
+ *   npx tsx bench/gateway.ts                                                  # terminal 2
+ *
+ * (The limits stay on — every request still runs the Lua check — but far above the load.)
+ *
+ * Scenarios:
+ *   1. GET /health/live — the HTTP stack alone (Fastify, request id, security headers, metrics).
+ *   2. GET /v1/auth/profile with a bearer token — local JWT verification, the Redis denylist (MGET),
+ *      the Lua rate-limit check (EVALSHA), the RPC over RabbitMQ to auth, and auth's PostgreSQL read.
+ * Env: BENCH_GATEWAY_URL (default http://localhost:$GATEWAY_PORT or 3000), BENCH_DURATION_SECONDS (10),
+ * BENCH_CONNECTIONS (64).
+ */
+import { randomUUID } from 'node:crypto';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+interface AutocannonOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+}
+// autocannon ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (options: AutocannonOptions) => Promise<AutocannonResult>;
+
+const BASE_URL = process.env.BENCH_GATEWAY_URL || `http://localhost:${process.env.GATEWAY_PORT || 3000}`;
+const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+
+async function ensureReady(): Promise<void> {
+  try {
+    const response = await fetch(`${BASE_URL}/health/ready`);
+    if (response.status !== 200) throw new Error(`/health/ready answered ${response.status}`);
+  } catch (error) {
+    throw new Error(
+      `The platform is not ready at ${BASE_URL} (${(error as Error).message}). Start it with ` +
+        '`RATE_LIMIT_PLAN_SCALE=1000 RATE_LIMIT_READ_PER_MINUTE=1000000 npm start` (or set BENCH_GATEWAY_URL).',
+    );
+  }
+}
+
+/** A fresh user and organization, registered through the gateway like any client. */
+async function accessToken(): Promise<string> {
+  const response = await fetch(`${BASE_URL}/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: `bench-${randomUUID().slice(0, 8)}@example.com`,
+      password: 'benchmark passphrase 1',
+      name: 'Bench',
+      organizationName: 'Bench org',
+    }),
+  });
+  const body = (await response.json()) as { tokens?: { accessToken: string } };
+  if (response.status !== 201 || !body.tokens) {
+    throw new Error(`register answered ${response.status}: ${JSON.stringify(body)}`);
+  }
+  return body.tokens.accessToken;
+}
+
+async function run(name: string, path: string, headers: Record<string, string> = {}) {
+  const options = { url: `${BASE_URL}${path}`, connections: CONNECTIONS, headers };
+  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, connection pools, caches
+  const result = await autocannon({ ...options, duration: DURATION });
+  const statuses = Object.entries(result.statusCodeStats)
+    .map(([status, { count }]) => `${status}×${count}`)
+    .join(' ');
+  console.log(
+    `${name.padEnd(50)} | ${String(Math.round(result.requests.average)).padStart(7)} | ` +
+      `${`${result.latency.p50} ms`.padStart(7)} | ${`${result.latency.p99} ms`.padStart(7)} | ${statuses}`,
+  );
+  if (result.non2xx > 0 || result.errors > 0) {
+    console.log(
+      `  ! ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` +
+        ' (429s mean a limit was reached: raise RATE_LIMIT_PLAN_SCALE and RATE_LIMIT_READ_PER_MINUTE)',
+    );
+  }
+}
+
+async function main() {
+  await ensureReady();
+  const token = await accessToken();
+  console.log(
+    `Gateway at ${BASE_URL}: autocannon, ${CONNECTIONS} connections, ${DURATION} s per scenario (after 2 s warm-up)`,
+  );
+  console.log(
+    `${'scenario'.padEnd(50)} | ${'req/s'.padStart(7)} | ${'p50'.padStart(7)} | ${'p99'.padStart(7)} | statuses`,
+  );
+  await run('GET /health/live', '/health/live');
+  await run('GET /v1/auth/profile (JWT, denylist, limit, RPC)', '/v1/auth/profile', {
+    authorization: `Bearer ${token}`,
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).message ?? error);
+  process.exit(1);
+});

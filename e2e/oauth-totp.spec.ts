@@ -1,0 +1,175 @@
+import { authenticator } from 'otplib';
+import type { TokenPair } from '@platform/contracts';
+import {
+  startFakeGitHub,
+  startFakeOidcProvider,
+  type FakeGitHub,
+  type FakeOidcProvider,
+} from '@platform/testing';
+import { PASSWORD, register, uniqueEmail } from './support/accounts';
+import { PlatformHarness } from './platform-harness';
+import { ApiClient } from './support/api-client';
+import { GENEROUS_LIMITS } from './support/platform';
+
+/** The web app's callback page (the fakes accept any loopback redirect URI). */
+const APP_ORIGIN = 'http://127.0.0.1:45680';
+const REDIRECT_URI = `${APP_ORIGIN}/oauth/callback`;
+/** The TOTP code `offset` 30 s steps from now (auth accepts ±1 step; a code is good once). */
+const codeAt = (secret: string, offset = 0) =>
+  authenticator.clone({ epoch: Date.now() + offset * 30_000 }).generate(secret);
+
+type Provider = 'google' | 'microsoft' | 'github';
+
+/** Second factors and social login, end to end through the gateway against local providers. */
+describe('OAuth login and TOTP through the gateway (whole platform, local providers)', () => {
+  const platform = new PlatformHarness();
+  let api: ApiClient;
+  let fakes: Record<Provider, FakeOidcProvider | FakeGitHub>;
+
+  beforeAll(async () => {
+    const [google, microsoft, github] = await Promise.all([
+      startFakeOidcProvider(),
+      startFakeOidcProvider(),
+      startFakeGitHub(),
+    ]);
+    fakes = { google, microsoft, github };
+    await platform.start({
+      ...GENEROUS_LIMITS,
+      LOG_LEVEL: 'error',
+      OAUTH_ALLOWED_REDIRECT_ORIGINS: APP_ORIGIN,
+      OAUTH_GOOGLE_ISSUER: google.issuer,
+      OAUTH_GOOGLE_CLIENT_ID: google.clientId,
+      OAUTH_GOOGLE_CLIENT_SECRET: google.clientSecret,
+      OAUTH_MICROSOFT_ISSUER: microsoft.issuer,
+      OAUTH_MICROSOFT_CLIENT_ID: microsoft.clientId,
+      OAUTH_MICROSOFT_CLIENT_SECRET: microsoft.clientSecret,
+      OAUTH_GITHUB_CLIENT_ID: github.clientId,
+      OAUTH_GITHUB_CLIENT_SECRET: github.clientSecret,
+      GITHUB_OAUTH_BASE_URL: github.baseUrl,
+      GITHUB_API_BASE_URL: github.apiBaseUrl,
+    });
+    api = new ApiClient(platform.gateway.url);
+  }, 120_000);
+  afterAll(async () => {
+    await platform.stop();
+    await Promise.all(Object.values(fakes ?? {}).map((fake) => fake.close()));
+  }, 60_000);
+
+  /** Authorize through the gateway, sign in at the provider, come back to the gateway's callback. */
+  async function oauthLogin(provider: Provider) {
+    const start = await api.get<{ authorizationUrl: string; state: string }>(
+      `/v1/auth/oauth/${provider}/authorize`,
+      {
+        query: { redirectUri: REDIRECT_URI },
+      },
+    );
+    expect(start.status).toBe(200);
+    const back = await fakes[provider].followAuthorization(start.body.authorizationUrl);
+    expect(back.state).toBe(start.body.state);
+    // The browser lands on the web app, which hands the query to the gateway as it came.
+    const query = Object.fromEntries(new URL(back.redirectedTo).searchParams);
+    return api.get<{ tokens: TokenPair; created: boolean }>(`/v1/auth/oauth/${provider}/callback`, { query });
+  }
+
+  it.each(['google', 'microsoft'] as const)(
+    '%s (OIDC): signs a new person up, then in, with working tokens',
+    async (provider) => {
+      const email = uniqueEmail(provider);
+      await (fakes[provider] as FakeOidcProvider).setNextLogin({
+        sub: `${provider}-${email}`,
+        email,
+        emailVerified: true,
+        name: `Someone from ${provider}`,
+      });
+
+      const first = await oauthLogin(provider);
+      expect(first.status).toBe(200);
+      expect(first.body.created).toBe(true);
+      const profile = await api.get<{ user: { email: string } }>('/v1/auth/profile', {
+        token: first.body.tokens.accessToken,
+      });
+      expect(profile.status).toBe(200);
+      expect(profile.body.user.email).toBe(email);
+
+      const second = await oauthLogin(provider);
+      expect(second.body.created).toBe(false);
+    },
+  );
+
+  it('github: signs in with the verified primary email and links to the existing account', async () => {
+    const account = await register(api, 'octo');
+    await (fakes.github as FakeGitHub).setNextLogin({
+      id: Math.floor(Math.random() * 1e9),
+      login: 'octocat',
+      name: 'The Octocat',
+      emails: [{ email: account.email, primary: true, verified: true }],
+    });
+
+    const result = await oauthLogin('github');
+    expect(result.status).toBe(200);
+    expect(result.body.created).toBe(false);
+    const profile = await api.get<{ organization: { id: string } }>('/v1/auth/profile', {
+      token: result.body.tokens.accessToken,
+    });
+    expect(profile.body.organization.id).toBe(account.organizationId);
+  });
+
+  it('answers a browser navigation with a 302 to the provider (mode=redirect)', async () => {
+    const response = await api.get('/v1/auth/oauth/google/authorize', {
+      query: { redirectUri: REDIRECT_URI, mode: 'redirect' },
+    });
+    expect(response.status).toBe(302);
+    expect(new URL(response.headers.get('location')!).origin).toBe((fakes.google as FakeOidcProvider).issuer);
+  });
+
+  it('refuses a callback with a forged state', async () => {
+    const response = await api.get('/v1/auth/oauth/google/callback', {
+      query: { code: 'whatever', state: 'forged-state' },
+    });
+    expect([400, 401]).toContain(response.status);
+  });
+
+  it('TOTP: enroll, confirm, then login asks for the code and completes with it (or a recovery code)', async () => {
+    const account = await register(api, 'totp');
+    const token = account.tokens.accessToken;
+    const enroll = await api.post<{ otpauthUri: string; secret: string }>('/v1/auth/totp/enroll', { token });
+    expect(enroll.status).toBe(200);
+    expect(enroll.body.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+    const confirm = await api.post<{ enabled: boolean; recoveryCodes: string[] }>('/v1/auth/totp/verify', {
+      token,
+      json: { code: codeAt(enroll.body.secret) },
+    });
+    expect(confirm.status).toBe(200);
+    expect(confirm.body.recoveryCodes.length).toBeGreaterThan(0);
+
+    const login = await api.post<{ mfaRequired: boolean; mfaToken: string }>('/v1/auth/login', {
+      json: { email: account.email, password: PASSWORD },
+    });
+    expect(login.body).toEqual({ mfaRequired: true, mfaToken: expect.any(String) });
+    const wrong = await api.post('/v1/auth/mfa/verify', {
+      json: { mfaToken: login.body.mfaToken, code: '000000' },
+    });
+    expect(wrong.status).toBe(401);
+    const verified = await api.post<{ tokens: TokenPair }>('/v1/auth/mfa/verify', {
+      json: { mfaToken: login.body.mfaToken, code: codeAt(enroll.body.secret, 1) },
+    });
+    expect(verified.status).toBe(200);
+    expect((await api.get('/v1/auth/profile', { token: verified.body.tokens.accessToken })).status).toBe(200);
+
+    const again = await api.post<{ mfaToken: string }>('/v1/auth/login', {
+      json: { email: account.email, password: PASSWORD },
+    });
+    const recovered = await api.post('/v1/auth/mfa/verify', {
+      json: { mfaToken: again.body.mfaToken, recoveryCode: confirm.body.recoveryCodes[0] },
+    });
+    expect(recovered.status).toBe(200);
+  });
+
+  it('TOTP: verify-mfa validates its body (400 problem+json)', async () => {
+    const response = await api.post<{ code: string }>('/v1/auth/mfa/verify', {
+      json: { mfaToken: 'x', code: '12' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('VALIDATION_FAILED');
+  });
+});

@@ -1,0 +1,111 @@
+import { ROLES, ROLE_PERMISSIONS, type Permission, type Role } from '@platform/contracts';
+import { ROUTE_TABLE } from '../apps/gateway/src/routes/route-table';
+import type { RouteDefinition } from '../apps/gateway/src/routes/route-definition';
+import { addMember, register, uniqueEmail, type Account } from './support/accounts';
+import type { ApiClient } from './support/api-client';
+import { GENEROUS_LIMITS, usePlatform } from './support/platform';
+
+/** What a route call needs beyond the caller: path parameters and a body. */
+interface CallSpec {
+  params?: Record<string, string>;
+  json?: unknown;
+}
+
+interface FixtureContext {
+  api: ApiClient;
+  owner: Account;
+  /** A fresh member of the organization (a target that a destructive call may consume). */
+  freshMember(): Promise<Account>;
+}
+
+/**
+ * For every permission-bearing route: a valid request, built fresh per call so that destructive
+ * calls (remove, revoke) always have something to act on. A route added to the table without a
+ * fixture fails the first test below.
+ */
+const FIXTURES: Record<string, (ctx: FixtureContext) => Promise<CallSpec>> = {
+  'members.list': async () => ({}),
+  'members.changeRole': async ({ freshMember }) => ({
+    params: { userId: (await freshMember()).userId },
+    json: { role: 'developer' },
+  }),
+  'members.remove': async ({ freshMember }) => ({ params: { userId: (await freshMember()).userId } }),
+  'invitations.create': async () => ({ json: { email: uniqueEmail('invitee'), role: 'viewer' } }),
+  'invitations.list': async () => ({}),
+  'invitations.revoke': async ({ api, owner }) => {
+    const created = await api.post<{ invitation: { id: string } }>('/v1/orgs/invitations', {
+      token: owner.tokens.accessToken,
+      json: { email: uniqueEmail('revokable'), role: 'viewer' },
+    });
+    return { params: { invitationId: created.body.invitation.id } };
+  },
+  'apiKeys.create': async () => ({ json: { name: 'matrix key' } }),
+  'apiKeys.list': async () => ({}),
+  'apiKeys.revoke': async ({ api, owner }) => {
+    const created = await api.post<{ apiKey: { id: string } }>('/v1/orgs/api-keys', {
+      token: owner.tokens.accessToken,
+      json: { name: 'revokable key' },
+    });
+    return { params: { apiKeyId: created.body.apiKey.id } };
+  },
+};
+
+const PERMISSION_ROUTES = ROUTE_TABLE.filter(
+  (route): route is RouteDefinition & { auth: Permission } =>
+    route.auth !== 'public' && route.auth !== 'authenticated',
+);
+
+function pathOf(route: RouteDefinition, params: Record<string, string> = {}): string {
+  return route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
+    if (!(name in params)) throw new Error(`fixture of ${route.id} gives no ${name}`);
+    return params[name]!;
+  });
+}
+
+describe('role × permission matrix over every permission-bearing route (whole platform)', () => {
+  const suite = usePlatform(GENEROUS_LIMITS);
+  const members = {} as Record<Role, Account>;
+  let ctx: FixtureContext;
+
+  beforeAll(async () => {
+    const { api, platform } = suite;
+    const owner = await register(api, 'matrix-owner');
+    members.owner = owner;
+    for (const role of ROLES.filter((r) => r !== 'owner')) {
+      members[role] = await addMember(api, platform.mail, owner, role);
+    }
+    ctx = { api, owner, freshMember: () => addMember(api, platform.mail, owner, 'viewer') };
+  }, 60_000);
+
+  it('has a fixture for exactly the permission-bearing routes of the table', () => {
+    expect(Object.keys(FIXTURES).sort()).toEqual(PERMISSION_ROUTES.map((route) => route.id).sort());
+  });
+
+  describe.each(
+    PERMISSION_ROUTES.map((route) => [`${route.method} ${route.path} (${route.auth})`, route] as const),
+  )('%s', (_name, route) => {
+    it.each(
+      ROLES.map((role) => {
+        const allowed = ROLE_PERMISSIONS[role].has(route.auth);
+        return [role, allowed ? String(route.success.status) : '403 FORBIDDEN', allowed] as const;
+      }),
+    )('%s → %s', async (role, _expected, allowed) => {
+      const spec = await FIXTURES[route.id]!(ctx);
+      const response = await suite.api.call(route.method, pathOf(route, spec.params), {
+        token: members[role].tokens.accessToken,
+        json: spec.json,
+      });
+
+      if (allowed) {
+        expect({ role, status: response.status, body: response.body }).toMatchObject({
+          role,
+          status: route.success.status,
+        });
+      } else {
+        expect({ role, status: response.status }).toEqual({ role, status: 403 });
+        expect(response.headers.get('content-type')).toContain('application/problem+json');
+        expect(response.body).toMatchObject({ code: 'FORBIDDEN' });
+      }
+    });
+  });
+});
