@@ -5,6 +5,7 @@ import {
   startFakeOidcProvider,
   type FakeGitHub,
   type FakeOidcProvider,
+  oauthEnvFor,
 } from '@platform/testing';
 import { PASSWORD, register, uniqueEmail } from './support/accounts';
 import { PlatformHarness } from './platform-harness';
@@ -37,16 +38,7 @@ describe('OAuth login and TOTP through the gateway (whole platform, local provid
       ...GENEROUS_LIMITS,
       LOG_LEVEL: 'error',
       OAUTH_ALLOWED_REDIRECT_ORIGINS: APP_ORIGIN,
-      OAUTH_GOOGLE_ISSUER: google.issuer,
-      OAUTH_GOOGLE_CLIENT_ID: google.clientId,
-      OAUTH_GOOGLE_CLIENT_SECRET: google.clientSecret,
-      OAUTH_MICROSOFT_ISSUER: microsoft.issuer,
-      OAUTH_MICROSOFT_CLIENT_ID: microsoft.clientId,
-      OAUTH_MICROSOFT_CLIENT_SECRET: microsoft.clientSecret,
-      OAUTH_GITHUB_CLIENT_ID: github.clientId,
-      OAUTH_GITHUB_CLIENT_SECRET: github.clientSecret,
-      GITHUB_OAUTH_BASE_URL: github.baseUrl,
-      GITHUB_API_BASE_URL: github.apiBaseUrl,
+      ...oauthEnvFor({ google, microsoft, github }),
     });
     api = new ApiClient(platform.gateway.url);
   }, 120_000);

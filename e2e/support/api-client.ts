@@ -1,10 +1,7 @@
 import type { TokenPair } from '@platform/contracts';
+import { jsonRequest, type JsonResponse } from '@platform/testing';
 
-export interface ApiResponse<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export type ApiResponse<T = Record<string, unknown>> = JsonResponse<T>;
 
 export interface ApiRequest {
   /** Access token, sent as `Authorization: Bearer`. */
@@ -27,21 +24,7 @@ export class ApiClient {
     for (const [name, value] of Object.entries(req.query ?? {})) url.searchParams.set(name, value);
     const headers: Record<string, string> = { ...req.headers };
     if (req.token) headers.authorization = `Bearer ${req.token}`;
-    if (req.json !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(url, {
-      method,
-      headers,
-      body: req.json === undefined ? undefined : JSON.stringify(req.json),
-      redirect: 'manual',
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: response.status, headers: response.headers, body: body as T };
+    return jsonRequest<T>(url, { method, headers, json: req.json });
   }
 
   get<T = Record<string, unknown>>(path: string, req?: ApiRequest) {

@@ -5,6 +5,7 @@ import {
   type FakeGitHub,
   type FakeGitHubAccount,
   type FakeOidcProvider,
+  oauthEnvFor,
 } from '@platform/testing';
 import { AuthTestApp, rejectionOf } from './support/auth-test-app';
 
@@ -25,16 +26,7 @@ describe('auth OAuth login (local OIDC provider for Google/Microsoft, fake GitHu
     ]);
     auth = await AuthTestApp.start({
       OAUTH_ALLOWED_REDIRECT_ORIGINS: 'http://127.0.0.1:45679',
-      OAUTH_GOOGLE_ISSUER: google.issuer,
-      OAUTH_GOOGLE_CLIENT_ID: google.clientId,
-      OAUTH_GOOGLE_CLIENT_SECRET: google.clientSecret,
-      OAUTH_MICROSOFT_ISSUER: microsoft.issuer,
-      OAUTH_MICROSOFT_CLIENT_ID: microsoft.clientId,
-      OAUTH_MICROSOFT_CLIENT_SECRET: microsoft.clientSecret,
-      OAUTH_GITHUB_CLIENT_ID: github.clientId,
-      OAUTH_GITHUB_CLIENT_SECRET: github.clientSecret,
-      GITHUB_OAUTH_BASE_URL: github.baseUrl,
-      GITHUB_API_BASE_URL: github.apiBaseUrl,
+      ...oauthEnvFor({ google, microsoft, github }),
     });
   }, 60_000);
   afterAll(async () => {

@@ -6,3 +6,4 @@ export * from './rabbitmq/management-api';
 export * from './rabbitmq/test-vhost';
 export * from './wait-for';
 export * from './fakes';
+export * from './http/json-request';

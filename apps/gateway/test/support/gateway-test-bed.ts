@@ -80,29 +80,4 @@ export class GatewayTestBed {
   }
 }
 
-export interface JsonResponse<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-export async function request<T = Record<string, unknown>>(
-  url: string,
-  init: RequestInit & { json?: unknown } = {},
-): Promise<JsonResponse<T>> {
-  const { json, headers, ...rest } = init;
-  const response = await fetch(url, {
-    redirect: 'manual',
-    ...rest,
-    headers: { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: json === undefined ? rest.body : JSON.stringify(json),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* not JSON */
-  }
-  return { status: response.status, headers: response.headers, body: body as T };
-}
+export { jsonRequest as request, type JsonResponse } from '@platform/testing';

@@ -4,3 +4,4 @@ export * from './smtp/smtp-sink';
 export * from './oidc/fake-oidc-provider';
 export type { FakeGitHubAccount, FakeGitHubEmail } from './github/github-state';
 export * from './github/fake-github';
+export * from './oauth-env';
