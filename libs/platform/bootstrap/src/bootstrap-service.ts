@@ -48,7 +48,6 @@ export async function bootstrapService<C extends BaseEnv>(
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
-    disableRequestLogging: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module(config, logger), adapter, {
     logger: new PinoNestLogger(logger),

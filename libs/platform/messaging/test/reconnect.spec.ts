@@ -1,5 +1,7 @@
 import { waitFor } from '@platform/testing';
-import { envelope, sleep, useMessagingSuite } from './messaging-harness';
+import { AmqpConnection, EventPublisher } from '../src';
+import { startFreezableProxy } from './freezable-proxy';
+import { envelope, quietLogger, sleep, useMessagingSuite } from './messaging-harness';
 
 describe('broker drops every connection mid-stream (real broker)', () => {
   const suite = useMessagingSuite('reconnect');
@@ -48,5 +50,27 @@ describe('broker drops every connection mid-stream (real broker)', () => {
       client.call('analytics.report.get', envelope({ n: 2 })).catch(() => undefined),
     );
     expect(answer).toEqual({ n: 2 });
+  });
+});
+
+describe('shutting down while the broker has gone silent (real broker behind a proxy)', () => {
+  const suite = useMessagingSuite('silent');
+
+  it('closes the connection within its bound instead of waiting for an answer that never comes', async () => {
+    const target = new URL(suite.vhost.url);
+    const proxy = await startFreezableProxy(target.hostname, Number(target.port || 5672));
+    const viaProxy = new URL(suite.vhost.url);
+    viaProxy.port = String(proxy.port);
+    const connection = new AmqpConnection({ url: viaProxy.toString(), connectionName: 'silent-peer' });
+    await connection.connect();
+    const publisher = new EventPublisher(connection, quietLogger);
+    await publisher.publish('storage.upload.completed', { organizationId: 'o' });
+
+    proxy.freeze();
+    const closing = connection.close().then(() => 'closed');
+    const outcome = await Promise.race([closing, sleep(15_000).then(() => 'still waiting')]);
+
+    expect(outcome).toBe('closed');
+    await proxy.close();
   });
 });

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { connect, type ChannelModel } from 'amqplib';
+import { CLOSE_TIMEOUT_MS, boundedBy } from './bounded';
 import { type MessagingLogger, silentLogger } from './messaging-logger';
 import { ManagedChannel, type ManagedChannelOptions } from './managed-channel';
 
@@ -75,13 +76,27 @@ export class AmqpConnection extends EventEmitter {
     return channel;
   }
 
+  /**
+   * Closes channels, then the connection. Each step is bounded: a peer that vanished without the
+   * socket noticing yet never answers Close, and a shutdown must not wait for heartbeats to find out;
+   * past the bound the socket is destroyed.
+   */
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.reconnectTimer);
-    await Promise.all([...this.channels].map((channel) => channel.close()));
+    await boundedBy(Promise.all([...this.channels].map((channel) => channel.close())), CLOSE_TIMEOUT_MS);
     const model = this.model;
     this.model = undefined;
-    if (model) await model.close().catch(() => undefined);
+    if (!model) return;
+    const closed = await boundedBy(
+      model.close().then(
+        () => true,
+        () => true,
+      ),
+      CLOSE_TIMEOUT_MS,
+    );
+    if (!closed)
+      (model as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   }
 
   private async connectWithRetry(): Promise<ChannelModel> {

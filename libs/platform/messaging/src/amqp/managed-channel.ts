@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection';
+import { CLOSE_TIMEOUT_MS, boundedBy } from './bounded';
 import type { MessagingLogger } from './messaging-logger';
 
 export interface ManagedChannelOptions {
@@ -66,7 +67,11 @@ export class ManagedChannel extends EventEmitter {
     this.closed = true;
     const channel = this.current;
     this.current = undefined;
-    if (channel) await channel.close().catch(() => undefined);
+    if (channel)
+      await boundedBy(
+        channel.close().catch(() => undefined),
+        CLOSE_TIMEOUT_MS,
+      );
     this.emit('closed');
   }
 

@@ -1,5 +1,6 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection';
+import { CLOSE_TIMEOUT_MS, boundedBy } from './bounded';
 import type { ManagedChannel } from './managed-channel';
 
 export interface QueueConsumerOptions<C extends Channel> {
@@ -49,7 +50,12 @@ export class QueueConsumer<C extends Channel = Channel> {
 
   async stop(): Promise<void> {
     const channel = this.channel?.channel;
-    if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => undefined);
+    if (channel && this.consumerTag) {
+      await boundedBy(
+        channel.cancel(this.consumerTag).catch(() => undefined),
+        CLOSE_TIMEOUT_MS,
+      );
+    }
     await Promise.allSettled([...this.inFlight]);
     await this.channel?.close();
     this.channel = undefined;
