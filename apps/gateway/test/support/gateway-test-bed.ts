@@ -1,8 +1,6 @@
-import type Redis from 'ioredis';
 import type { RpcEnvelope } from '@platform/contracts';
 import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
 import { AmqpConnection, RpcServer, silentLogger } from '@platform/messaging';
-import { REDIS } from '@platform/redis';
 import { createTestRedis, createTestVhost, type TestRedis, type TestVhost } from '@platform/testing';
 import type { GatewayEnv } from '../../src/config/gateway-env.schema';
 import { gatewayService } from '../../src/service-definition';
@@ -69,10 +67,7 @@ export class GatewayTestBed {
   }
 
   async stop(): Promise<void> {
-    const redis = this.gateway?.app.get<Redis>(REDIS);
     await this.gateway?.app.close().catch(() => undefined);
-    // RedisModule quits gracefully, which leaves ioredis's reconnect timer running when Redis was unreachable.
-    redis?.disconnect();
     await this.server?.stop().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
     await this.vhost?.delete().catch(() => undefined);

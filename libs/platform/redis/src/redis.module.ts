@@ -3,6 +3,8 @@ import Redis from 'ioredis';
 
 export const REDIS = Symbol('REDIS');
 
+const QUIT_TIMEOUT_MS = 1_000;
+
 export interface RedisOptions {
   url: string;
   /** Namespaces every key (tests isolate suites this way; services may share one Redis). */
@@ -35,6 +37,18 @@ export class RedisModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // QUIT lets pending replies arrive; with Redis unreachable it would wait on reconnect timers,
+    // so it gets a short bound and then the socket is dropped.
+    const quit = this.redis.quit().then(
+      () => true,
+      () => false,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const quitInTime = await Promise.race([
+      quit,
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), QUIT_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!quitInTime) this.redis.disconnect();
   }
 }
