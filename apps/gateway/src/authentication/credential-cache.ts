@@ -6,7 +6,7 @@ import { principalSchema, type Principal } from '@platform/contracts';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { REDIS } from '@platform/redis';
 import type { GatewayEnv } from '../config/gateway-env.schema';
-import { withTimeout } from '../http/with-timeout';
+import { withTimeout } from '@platform/timeouts';
 
 export type CredentialKind = 'api-key' | 'org-code';
 /** A resolved credential, or the memory that it was refused (so a wrong key repeated costs no RPC). */

@@ -6,7 +6,7 @@ import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError } from '@platform/errors';
 import { REDIS } from '@platform/redis';
 import type { GatewayEnv } from '../config/gateway-env.schema';
-import { withTimeout } from '../http/with-timeout';
+import { withTimeout } from '@platform/timeouts';
 import { DegradedDependencyLog } from '../throttling/degraded-dependency.log';
 
 /**

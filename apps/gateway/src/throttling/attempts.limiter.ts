@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { DomainError } from '@platform/errors';
 import type { GatewayEnv } from '../config/gateway-env.schema';
-import { withTimeout } from '../http/with-timeout';
+import { withTimeout } from '@platform/timeouts';
 import { DegradedDependencyLog } from './degraded-dependency.log';
 import { ATTEMPT_SCRIPT, REFUND_SCRIPT } from './scripts/attempts.script';
 

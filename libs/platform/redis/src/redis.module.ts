@@ -1,5 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
+import { boundedBy } from '@platform/timeouts';
 
 export const REDIS = Symbol('REDIS');
 
@@ -39,16 +40,13 @@ export class RedisModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     // QUIT lets pending replies arrive; with Redis unreachable it would wait on reconnect timers,
     // so it gets a short bound and then the socket is dropped.
-    const quit = this.redis.quit().then(
-      () => true,
-      () => false,
+    const quitInTime = await boundedBy(
+      this.redis.quit().then(
+        () => true,
+        () => false,
+      ),
+      QUIT_TIMEOUT_MS,
     );
-    let timer: NodeJS.Timeout | undefined;
-    const quitInTime = await Promise.race([
-      quit,
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), QUIT_TIMEOUT_MS))),
-    ]);
-    clearTimeout(timer);
     if (!quitInTime) this.redis.disconnect();
   }
 }

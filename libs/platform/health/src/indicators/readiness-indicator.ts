@@ -1,3 +1,4 @@
+import { withTimeout } from '@platform/timeouts';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 
 /** One dependency `/health/ready` checks. Each check must answer within CHECK_TIMEOUT_MS. */
@@ -11,23 +12,6 @@ export const READINESS_INDICATORS = Symbol('READINESS_INDICATORS');
 export const CHECK_TIMEOUT_MS = 2000;
 
 /** Rejects when `work` takes longer than the check budget, so a hung dependency reads as down. */
-export async function withinBudget<T>(
-  work: Promise<T>,
-  what: string,
-  timeoutMs = CHECK_TIMEOUT_MS,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`${what} did not answer within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function withinBudget<T>(work: Promise<T>, what: string, timeoutMs = CHECK_TIMEOUT_MS): Promise<T> {
+  return withTimeout(work, timeoutMs, what);
 }

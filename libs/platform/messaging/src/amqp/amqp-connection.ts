@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { connect, type ChannelModel } from 'amqplib';
-import { CLOSE_TIMEOUT_MS, boundedBy } from './bounded';
+import { boundedBy } from '@platform/timeouts';
+import { CLOSE_TIMEOUT_MS } from './bounded';
 import { type MessagingLogger, silentLogger } from './messaging-logger';
 import { ManagedChannel, type ManagedChannelOptions } from './managed-channel';
 

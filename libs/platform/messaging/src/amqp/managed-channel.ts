@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection';
-import { CLOSE_TIMEOUT_MS, boundedBy } from './bounded';
+import { boundedBy } from '@platform/timeouts';
+import { CLOSE_TIMEOUT_MS } from './bounded';
 import type { MessagingLogger } from './messaging-logger';
 
 export interface ManagedChannelOptions {

@@ -1,6 +1,7 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { AmqpConnection } from './amqp-connection';
-import { CLOSE_TIMEOUT_MS, boundedBy } from './bounded';
+import { boundedBy } from '@platform/timeouts';
+import { CLOSE_TIMEOUT_MS } from './bounded';
 import type { ManagedChannel } from './managed-channel';
 
 export interface QueueConsumerOptions<C extends Channel> {
