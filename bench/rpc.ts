@@ -15,7 +15,7 @@ const PATTERN = 'bench.payload.echo';
 
 function envelope(): RpcEnvelope {
   return {
-    principal: { userId: 'u', organizationId: 'o', roles: ['owner'], scopes: [], apiKeyId: null },
+    principal: { kind: 'user', userId: 'u', organizationId: 'o', roles: ['owner'], scopes: [], apiKeyId: null },
     data: PAYLOAD,
     meta: { requestId: randomUUID() },
   };

@@ -43,6 +43,7 @@ describe('auth API keys', () => {
 
     const { principal } = await auth.call('auth.api-key.verify', { key: created.secret });
     expect(principal).toEqual({
+      kind: 'api-key',
       userId: null,
       organizationId: owner.organizationId,
       roles: ['developer'],

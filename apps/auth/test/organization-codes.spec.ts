@@ -93,6 +93,7 @@ describe('auth organization codes (seed 004)', () => {
 
     const alone = await auth.call('auth.organization-code.resolve', { code });
     expect(alone.principal).toEqual({
+      kind: 'organization-code',
       userId: null,
       organizationId: owner.organizationId,
       roles: ['viewer'],

@@ -61,6 +61,7 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
 
       expect(response.status).toBe(200);
       expect(response.body.principal).toEqual({
+        kind: 'user',
         userId: payload.sub,
         organizationId: payload.org,
         roles: ['developer'],
@@ -164,6 +165,7 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
     const organizationId = randomUUID();
     const apiKeyId = randomUUID();
     const keyPrincipal: Principal = {
+      kind: 'api-key',
       userId: null,
       organizationId,
       roles: ['developer'],
@@ -185,6 +187,7 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
         if (code !== 'ORGCODE123') throw new DomainError('NOT_FOUND', 'no such code');
         return {
           principal: {
+            kind: 'organization-code',
             userId: userId ?? null,
             organizationId,
             roles: ['viewer'],

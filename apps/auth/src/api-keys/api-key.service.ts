@@ -102,6 +102,7 @@ export class ApiKeyService {
     }
     this.touch(row.id);
     return {
+      kind: 'api-key',
       userId: null,
       organizationId: row.organization_id,
       roles: [API_KEY_ROLE],

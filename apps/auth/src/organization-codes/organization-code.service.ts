@@ -72,7 +72,7 @@ export class OrganizationCodeService {
     if (!row || (row.expires_at && row.expires_at.getTime() <= this.clock.now().getTime())) {
       throw new UnauthenticatedError(INVALID_CODE);
     }
-    const base = { organizationId: row.organization_id, scopes: [], apiKeyId: null, plan: row.plan };
+    const base = { kind: 'organization-code' as const, organizationId: row.organization_id, scopes: [], apiKeyId: null, plan: row.plan };
     if (!userId) return { ...base, userId: null, roles: [CODE_ONLY_ROLE] };
     const membership = await this.memberships.find(row.organization_id, userId);
     if (!membership) throw new UnauthenticatedError('The user is not a member of this organization');

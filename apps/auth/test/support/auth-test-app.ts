@@ -128,6 +128,7 @@ export class AuthTestApp {
   async principalOf(accessToken: string): Promise<Principal> {
     const claims = await this.verifyAccessToken(accessToken);
     return {
+      kind: 'user',
       userId: claims.sub,
       organizationId: claims.org,
       roles: claims.roles,

@@ -62,6 +62,7 @@ function decodeHeader(token: string): ProtectedHeaderParameters {
 
 export function principalFromClaims(claims: AccessTokenClaims): Principal {
   return {
+    kind: 'user',
     userId: claims.sub,
     organizationId: claims.org,
     roles: claims.roles,

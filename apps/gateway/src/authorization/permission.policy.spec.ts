@@ -4,6 +4,7 @@ import { authorize } from './permission.policy';
 
 describe('authorize', () => {
   const principal = (overrides: Partial<Principal> = {}): Principal => ({
+    kind: 'user',
     userId: 'u',
     organizationId: 'o',
     roles: ['viewer'],
@@ -30,7 +31,7 @@ describe('authorize', () => {
   });
 
   it('bounds an API key by its scopes when it has some', () => {
-    const key = principal({ roles: ['admin'], apiKeyId: 'k', userId: null });
+    const key = principal({ kind: 'api-key', roles: ['admin'], apiKeyId: 'k', userId: null });
     expect(() => authorize('members:read', key)).not.toThrow();
     expect(() => authorize('members:read', { ...key, scopes: ['members:read'] })).not.toThrow();
     expect(() => authorize('api-keys:write', { ...key, scopes: ['members:read'] })).toThrow(/scopes/);

@@ -2,8 +2,17 @@ import { z } from 'zod';
 import { ROLES } from '../auth/roles';
 import { PLAN_CODES } from '../billing/plans';
 
+/**
+ * What kind of credential authenticated the caller. An organization code is an organization
+ * credential (a fixed, limited role; `userId` only attributes actions), distinct from a user's token
+ * and from an API key everywhere a rule depends on it.
+ */
+export const PRINCIPAL_KINDS = ['user', 'api-key', 'organization-code', 'system'] as const;
+export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
+
 /** Who is calling. Services scope every query by `organizationId` from here, never from `data`. */
 export const principalSchema = z.object({
+  kind: z.enum(PRINCIPAL_KINDS),
   userId: z.string().min(1).nullable(),
   organizationId: z.string().min(1).nullable(),
   roles: z.array(z.enum(ROLES)),
@@ -49,6 +58,7 @@ export type RpcReply<TResult = unknown> = { ok: true; data: TResult } | { ok: fa
 
 /** The principal of the platform itself (health pings, relays, scheduled jobs). */
 export const SYSTEM_PRINCIPAL: Principal = Object.freeze({
+  kind: 'system',
   userId: null,
   organizationId: null,
   roles: [],

@@ -84,7 +84,7 @@ export const quietLogger = {
 
 export function envelope<T>(data: T, organizationId = 'org-1'): RpcEnvelope<T> {
   return {
-    principal: { userId: 'user-1', organizationId, roles: ['owner'], scopes: [], apiKeyId: null },
+    principal: { kind: 'user', userId: 'user-1', organizationId, roles: ['owner'], scopes: [], apiKeyId: null },
     data,
     meta: { requestId: randomUUID() },
   };
