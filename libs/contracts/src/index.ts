@@ -1,6 +1,7 @@
 export * from './services';
 export * from './rpc/envelope';
 export * from './rpc/patterns';
+export * from './rpc/pagination';
 export * from './events/names';
 export * from './events/payloads';
 export * from './errors/error-codes';

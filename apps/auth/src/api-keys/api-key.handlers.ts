@@ -19,7 +19,8 @@ export class ApiKeyHandlers {
 
   @AuthRpc(AUTH_RPC.listApiKeys)
   async list(envelope: AuthEnvelope<'auth.api-key.list'>): Promise<AuthResult<'auth.api-key.list'>> {
-    return { items: (await this.apiKeys.list(requireUser(envelope))).map(toApiKeyDto) };
+    const { rows, nextCursor } = await this.apiKeys.list(requireUser(envelope), envelope.data);
+    return { items: rows.map(toApiKeyDto), nextCursor };
   }
 
   @AuthRpc(AUTH_RPC.revokeApiKey)

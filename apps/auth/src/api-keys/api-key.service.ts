@@ -1,12 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, IsNull } from 'typeorm';
-import { ROLE_PERMISSIONS, type Permission, type PlanCode, type Principal } from '@platform/contracts';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import {
+  PLANS,
+  ROLE_PERMISSIONS,
+  type PageRequest,
+  type Permission,
+  type PlanCode,
+  type Principal,
+} from '@platform/contracts';
 import { LOGGER } from '@platform/bootstrap';
-import { NotFoundError, UnauthenticatedError, ValidationError } from '@platform/errors';
+import { DomainError, NotFoundError, UnauthenticatedError, ValidationError } from '@platform/errors';
 import { MembershipService } from '../memberships/membership.service';
 import { sha256Hex } from '../security/opaque-token';
 import { Clock } from '../shared/clock';
+import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
 import type { UserContext } from '../shared/principal.guard';
 import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKey, isWellFormedApiKey } from './api-key.format';
@@ -48,26 +56,44 @@ export class ApiKeyService {
       ]);
     }
     const { key, prefix } = generateApiKey();
-    const apiKey = await this.dataSource.manager.save(
-      this.dataSource.manager.create(ApiKeyEntity, {
-        organizationId: ctx.organizationId,
-        createdBy: ctx.userId,
-        name: input.name,
-        prefix,
-        keyHash: sha256Hex(key),
-        scopes,
-        expiresAt,
-      }),
-    );
+    const apiKey = await this.dataSource.transaction(async (manager) => {
+      await this.assertBelowPlanCap(manager, ctx.organizationId);
+      return manager.save(
+        manager.create(ApiKeyEntity, {
+          organizationId: ctx.organizationId,
+          createdBy: ctx.userId,
+          name: input.name,
+          prefix,
+          keyHash: sha256Hex(key),
+          scopes,
+          expiresAt,
+        }),
+      );
+    });
     return { apiKey, secret: key };
   }
 
-  async list(ctx: UserContext): Promise<ApiKeyEntity[]> {
+  /** Newest first, one keyset page (see keyset-page.ts). */
+  async list(ctx: UserContext, page: PageRequest): Promise<{ rows: ApiKeyEntity[]; nextCursor: string | null }> {
     await this.memberships.requirePermission(ctx, 'api-keys:read');
-    return this.dataSource.manager.find(ApiKeyEntity, {
-      where: { organizationId: ctx.organizationId },
-      order: { createdAt: 'DESC' },
-    });
+    const scope = { list: 'api-keys', owner: ctx.organizationId };
+    const after = keysetCondition('created_at', 'id', 'DESC', decodeCursor(scope, page.cursor), 3);
+    const rows: (Record<string, unknown> & { sort_us: string })[] = await this.dataSource.query(
+      `SELECT id, organization_id AS "organizationId", created_by AS "createdBy", name, prefix,
+              scopes, expires_at AS "expiresAt", last_used_at AS "lastUsedAt",
+              created_at AS "createdAt", revoked_at AS "revokedAt", ${sortKeySql('created_at')}::text AS sort_us
+       FROM api_keys WHERE organization_id = $1 ${after.sql}
+       ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [ctx.organizationId, page.limit + 1, ...after.params],
+    );
+    const { rows: pageRows, nextCursor } = toPage(rows, page.limit, scope, (row) => ({
+      sortUs: row.sort_us,
+      id: row.id as string,
+    }));
+    return {
+      rows: pageRows.map(({ sort_us: _sortKey, ...key }) => Object.assign(new ApiKeyEntity(), key)),
+      nextCursor,
+    };
   }
 
   async revoke(ctx: UserContext, apiKeyId: string): Promise<void> {
@@ -84,6 +110,32 @@ export class ApiKeyService {
         organizationId: ctx.organizationId,
       });
       if (!existing) throw new NotFoundError('API key', apiKeyId);
+    }
+  }
+
+  /**
+   * The plan's cap on active keys (not revoked, not yet expired). The organization row is locked
+   * first, so concurrent creations count one after another and cannot overshoot together.
+   */
+  private async assertBelowPlanCap(manager: EntityManager, organizationId: string): Promise<void> {
+    const [organization] = (await manager.query(
+      `SELECT plan FROM organizations WHERE id = $1 FOR UPDATE`,
+      [organizationId],
+    )) as { plan: PlanCode }[];
+    if (!organization) throw new NotFoundError('Organization', organizationId);
+    const [row] = (await manager.query(
+      `SELECT count(*)::int AS usage FROM api_keys
+       WHERE organization_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
+      [organizationId, this.clock.now()],
+    )) as { usage: number }[];
+    const max = PLANS[organization.plan].maxApiKeys;
+    const usage = row?.usage ?? 0;
+    if (usage >= max) {
+      throw new DomainError(
+        'PLAN_LIMIT_REACHED',
+        `The ${organization.plan} plan allows ${max} active API keys; revoke one or upgrade the plan`,
+        { limit: { name: 'apiKeys', plan: organization.plan, max, usage } },
+      );
     }
   }
 

@@ -53,6 +53,8 @@ export const authEnvSchema = z
     APP_BASE_URL: urlWithProtocol('http', 'https').default('http://localhost:3000'),
     PASSWORD_RESET_TTL_SECONDS: positiveInt.default(3600),
     INVITATION_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
+    /** Organizations one user may own (create, or create from a code): each brings its own plan limits. */
+    MAX_OWNED_ORGANIZATIONS_PER_USER: positiveInt.default(5),
     /** A login with TOTP on must complete verify-mfa within this time, in at most 5 attempts. */
     MFA_CHALLENGE_TTL_SECONDS: positiveInt.default(300),
     /** Issuer label shown by authenticator apps. */

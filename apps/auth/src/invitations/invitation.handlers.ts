@@ -21,7 +21,8 @@ export class InvitationHandlers {
 
   @AuthRpc(AUTH_RPC.listInvitations)
   async list(envelope: AuthEnvelope<'auth.invitation.list'>): Promise<AuthResult<'auth.invitation.list'>> {
-    return { items: (await this.invitations.listOpen(requireUser(envelope))).map(toInvitationDto) };
+    const { rows, nextCursor } = await this.invitations.listOpen(requireUser(envelope), envelope.data);
+    return { items: rows.map(toInvitationDto), nextCursor };
   }
 
   @AuthRpc(AUTH_RPC.revokeInvitation)

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, IsNull, MoreThan } from 'typeorm';
-import type { Role } from '@platform/contracts';
+import { DataSource, IsNull } from 'typeorm';
+import type { PageRequest, Role } from '@platform/contracts';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '@platform/errors';
 import type { AuthEnv } from '../config/auth-env.schema';
@@ -14,6 +14,7 @@ import { OrganizationEntity } from '../organizations/organization.entity';
 import { OrganizationService } from '../organizations/organization.service';
 import { randomToken, sha256Hex } from '../security/opaque-token';
 import { Clock } from '../shared/clock';
+import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
 import { isUniqueViolation, returnedRows } from '../shared/postgres';
 import type { UserContext } from '../shared/principal.guard';
 import { UserService } from '../users/user.service';
@@ -76,17 +77,28 @@ export class InvitationService {
     return invitation;
   }
 
-  async listOpen(ctx: UserContext): Promise<InvitationEntity[]> {
+  /** Open invitations, newest first, one keyset page (see keyset-page.ts). */
+  async listOpen(
+    ctx: UserContext,
+    page: PageRequest,
+  ): Promise<{ rows: InvitationEntity[]; nextCursor: string | null }> {
     await this.membershipService.requirePermission(ctx, 'members:read');
-    return this.dataSource.manager.find(InvitationEntity, {
-      where: {
-        organizationId: ctx.organizationId,
-        acceptedAt: IsNull(),
-        revokedAt: IsNull(),
-        expiresAt: MoreThan(this.clock.now()),
-      },
-      order: { createdAt: 'DESC' },
-    });
+    const scope = { list: 'invitations', owner: ctx.organizationId };
+    const after = keysetCondition('created_at', 'id', 'DESC', decodeCursor(scope, page.cursor), 4);
+    const rows: (Record<string, unknown> & { sort_us: string })[] = await this.dataSource.query(
+      `SELECT id, organization_id AS "organizationId", email, role, invited_by AS "invitedBy",
+              expires_at AS "expiresAt", created_at AS "createdAt", ${sortKeySql('created_at')}::text AS sort_us
+       FROM invitations
+       WHERE organization_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
+         ${after.sql}
+       ORDER BY created_at DESC, id DESC LIMIT $3`,
+      [ctx.organizationId, this.clock.now(), page.limit + 1, ...after.params],
+    );
+    const result = toPage(rows, page.limit, scope, (row) => ({ sortUs: row.sort_us, id: row.id as string }));
+    return {
+      rows: result.rows.map(({ sort_us: _sortKey, ...invitation }) => Object.assign(new InvitationEntity(), invitation)),
+      nextCursor: result.nextCursor,
+    };
   }
 
   async revoke(ctx: UserContext, invitationId: string): Promise<void> {

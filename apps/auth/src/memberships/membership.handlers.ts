@@ -12,8 +12,8 @@ export class MembershipHandlers {
 
   @AuthRpc(AUTH_RPC.listMembers)
   async list(envelope: AuthEnvelope<'auth.member.list'>): Promise<AuthResult<'auth.member.list'>> {
-    const rows = await this.memberships.list(requireUser(envelope));
-    return { items: rows.map(toMemberDto) };
+    const { rows, nextCursor } = await this.memberships.list(requireUser(envelope), envelope.data);
+    return { items: rows.map(toMemberDto), nextCursor };
   }
 
   @AuthRpc(AUTH_RPC.changeMemberRole)

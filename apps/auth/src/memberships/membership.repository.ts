@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { PlanCode, Role } from '@platform/contracts';
+import type { PageRequest, PlanCode, Role } from '@platform/contracts';
+import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
 import { MembershipEntity } from './membership.entity';
 
 export interface MemberRow {
@@ -47,13 +48,24 @@ export class MembershipRepository {
     await manager.insert(MembershipEntity, { organizationId, userId, role });
   }
 
-  async listMembers(organizationId: string, manager?: EntityManager): Promise<MemberRow[]> {
-    return this.manager(manager).query(
-      `SELECT u.id AS "userId", u.email, u.name, m.role, m.created_at AS "joinedAt"
+  /** Oldest membership first, one keyset page (see keyset-page.ts). */
+  async listMembers(
+    organizationId: string,
+    page: PageRequest,
+    manager?: EntityManager,
+  ): Promise<{ rows: MemberRow[]; nextCursor: string | null }> {
+    const scope = { list: 'members', owner: organizationId };
+    const after = keysetCondition('m.created_at', 'm.user_id', 'ASC', decodeCursor(scope, page.cursor), 3);
+    const rows: (MemberRow & { sort_us: string })[] = await this.manager(manager).query(
+      `SELECT u.id AS "userId", u.email, u.name, m.role, m.created_at AS "joinedAt",
+              ${sortKeySql('m.created_at')}::text AS sort_us
        FROM memberships m JOIN users u ON u.id = m.user_id
-       WHERE m.organization_id = $1 ORDER BY m.created_at, u.email`,
-      [organizationId],
+       WHERE m.organization_id = $1 ${after.sql}
+       ORDER BY m.created_at, m.user_id LIMIT $2`,
+      [organizationId, page.limit + 1, ...after.params],
     );
+    const result = toPage(rows, page.limit, scope, (row) => ({ sortUs: row.sort_us, id: row.userId }));
+    return { rows: result.rows.map(({ sort_us: _sortKey, ...member }) => member), nextCursor: result.nextCursor };
   }
 
   async findMember(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { roleHasPermission, type Permission, type Role } from '@platform/contracts';
+import { roleHasPermission, type PageRequest, type Permission, type Role } from '@platform/contracts';
 import { ConflictError, ForbiddenError, NotFoundError } from '@platform/errors';
 import type { UserContext } from '../shared/principal.guard';
 import { SessionRevoker } from '../sessions/session-revoker';
@@ -44,9 +44,9 @@ export class MembershipService {
     return membership;
   }
 
-  async list(ctx: UserContext): Promise<MemberRow[]> {
+  async list(ctx: UserContext, page: PageRequest): Promise<{ rows: MemberRow[]; nextCursor: string | null }> {
     await this.requirePermission(ctx, 'members:read');
-    return this.memberships.listMembers(ctx.organizationId);
+    return this.memberships.listMembers(ctx.organizationId, page);
   }
 
   async changeRole(ctx: UserContext, targetUserId: string, role: Role): Promise<MemberRow> {

@@ -42,6 +42,7 @@ export class OrganizationCodeService {
       const row = await this.find(code, manager, true);
       if (!row || !this.isLive(row)) throw new DomainError('BAD_REQUEST', INVALID_CODE);
       if (row.organizationId) throw new ConflictError('This organization code has already been used');
+      await this.organizations.assertMayOwnAnother(manager, userId);
       const organization = await this.organizations.createWithOwner(manager, {
         name: organizationName,
         ownerUserId: userId,

@@ -26,7 +26,7 @@ export class OrganizationHandlers {
     envelope: AuthEnvelope<'auth.organization.list'>,
   ): Promise<AuthResult<'auth.organization.list'>> {
     const { userId } = requireUser(envelope);
-    const items = await this.organizations.listForUser(userId);
-    return { items: items.map((m) => toMembershipDto(m.organization, m.role, m.joinedAt)) };
+    const { rows, nextCursor } = await this.organizations.pageForUser(userId, envelope.data);
+    return { items: rows.map((m) => toMembershipDto(m.organization, m.role, m.joinedAt)), nextCursor };
   }
 }

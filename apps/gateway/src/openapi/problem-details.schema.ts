@@ -25,5 +25,16 @@ export const PROBLEM_DETAILS_SCHEMA = {
     },
     errorId: { type: 'string', description: 'Internal errors only: the id under which the cause was logged' },
     retryAfterSeconds: { type: 'integer', description: 'Mirrors Retry-After' },
+    limit: {
+      type: 'object',
+      description: 'PLAN_LIMIT_REACHED / ACCOUNT_LIMIT_REACHED: which cap, its maximum and the current usage',
+      required: ['name', 'max', 'usage'],
+      properties: {
+        name: { type: 'string', examples: ['apiKeys', 'ownedOrganizations'] },
+        plan: { type: 'string', description: 'The organization’s plan, for plan limits' },
+        max: { type: 'integer' },
+        usage: { type: 'integer' },
+      },
+    },
   },
 } as const;

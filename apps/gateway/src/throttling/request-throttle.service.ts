@@ -16,9 +16,9 @@ const MINUTE_MS = 60_000;
 /**
  * The limits of one request, checked in one atomic script:
  * - public routes: the route's sliding window per client IP;
- * - authenticated routes: the principal's token bucket (the organization's, or the API key's own)
- *   at the plan's requestsPerMinute with RATE_LIMIT_BURST_RATIO of burst, plus the route's sliding
- *   window per caller (user, API key, or organization for a bare organization code).
+ * - authenticated routes: the organization's one token bucket (shared by its users, API keys and
+ *   code) at the plan's requestsPerMinute with RATE_LIMIT_BURST_RATIO of burst, plus the route's
+ *   sliding window per caller (user, API key, or organization for a bare organization code).
  * While the route's backend service is degraded, its windows shrink by the adaptive factor and its
  * requests cost 1/factor tokens. Keys carry a `{hash tag}` so one request's keys share a Redis
  * Cluster slot.
@@ -83,12 +83,16 @@ export function throttleLimits(
   });
   if (!principal) return [window(`ip:${ip}`, '')];
 
-  const tag = principal.apiKeyId
-    ? `key:${principal.apiKeyId}`
-    : principal.organizationId
-      ? `org:${principal.organizationId}`
-      : `user:${principal.userId}`;
-  const caller = principal.apiKeyId || !principal.userId ? '' : `:user:${principal.userId}`;
+  // One plan bucket per organization, whatever the credential: its users' tokens, its API keys and
+  // its code all draw from it, so adding keys never multiplies the plan's rate. Only a principal
+  // without an organization (none today) would fall back to a bucket of its own user.
+  const tag = principal.organizationId ? `org:${principal.organizationId}` : `user:${principal.userId}`;
+  // The per-endpoint window stays per caller: this user, this API key, or the bare organization code.
+  const caller = principal.apiKeyId
+    ? `:key:${principal.apiKeyId}`
+    : principal.userId && principal.organizationId
+      ? `:user:${principal.userId}`
+      : '';
   const perMinute = PLANS[principal.plan ?? 'FREE'].requestsPerMinute * config.RATE_LIMIT_PLAN_SCALE;
   return [
     {

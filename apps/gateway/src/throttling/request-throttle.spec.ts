@@ -37,10 +37,20 @@ describe('throttle limits of a request', () => {
     expect(window).toMatchObject({ key: 'gw:rl:{org:o1}:w:members.list:user:u1', limit: 600 });
   });
 
-  it('gives each API key a bucket of its own', () => {
-    const [a] = throttleLimits(route, { ...user, kind: 'api-key', userId: null, apiKeyId: 'k1' }, 'ip', settings());
-    const [b] = throttleLimits(route, { ...user, kind: 'api-key', userId: null, apiKeyId: 'k2' }, 'ip', settings());
-    expect([a!.key, b!.key]).toEqual(['gw:rl:{key:k1}:b', 'gw:rl:{key:k2}:b']);
+  it('makes API keys draw from their organization’s bucket, each with a window of its own', () => {
+    const keyPrincipal = (apiKeyId: string): Principal => ({ ...user, kind: 'api-key', userId: null, apiKeyId });
+    const [bucketA, windowA] = throttleLimits(route, keyPrincipal('k1'), 'ip', settings());
+    const [bucketB, windowB] = throttleLimits(route, keyPrincipal('k2'), 'ip', settings());
+    const [bucketUser] = throttleLimits(route, user, 'ip', settings());
+    expect([bucketA!.key, bucketB!.key, bucketUser!.key]).toEqual([
+      'gw:rl:{org:o1}:b',
+      'gw:rl:{org:o1}:b',
+      'gw:rl:{org:o1}:b',
+    ]);
+    expect([windowA!.key, windowB!.key]).toEqual([
+      'gw:rl:{org:o1}:w:members.list:key:k1',
+      'gw:rl:{org:o1}:w:members.list:key:k2',
+    ]);
   });
 
   it('shrinks windows and raises the token cost by the adaptive factor, and scales plans', () => {

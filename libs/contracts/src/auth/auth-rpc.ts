@@ -3,6 +3,7 @@ import { ROLES } from './roles';
 import { PLAN_CODES } from '../billing/plans';
 import { jwksSchema, tokenPairSchema } from './tokens';
 import { principalSchema } from '../rpc/envelope';
+import { pageRequestSchema, pageResultSchema } from '../rpc/pagination';
 
 /**
  * The auth service's RPC patterns. Values are wire names: never rename one without a migration plan.
@@ -154,11 +155,11 @@ export const authRpcSchemas = {
     result: z.object({ organization: organizationSchema, role }),
   },
   [AUTH_RPC.listOrganizations]: {
-    request: z.object({}),
-    result: z.object({ items: z.array(membershipSchema) }),
+    request: pageRequestSchema,
+    result: pageResultSchema(membershipSchema),
   },
   [AUTH_RPC.switchOrganization]: { request: z.object({ organizationId: id }), result: tokenPairSchema },
-  [AUTH_RPC.listMembers]: { request: z.object({}), result: z.object({ items: z.array(memberSchema) }) },
+  [AUTH_RPC.listMembers]: { request: pageRequestSchema, result: pageResultSchema(memberSchema) },
   [AUTH_RPC.changeMemberRole]: {
     request: z.object({ userId: id, role }),
     result: z.object({ member: memberSchema }),
@@ -172,8 +173,8 @@ export const authRpcSchemas = {
     result: z.object({ invitation: invitationSchema }),
   },
   [AUTH_RPC.listInvitations]: {
-    request: z.object({}),
-    result: z.object({ items: z.array(invitationSchema) }),
+    request: pageRequestSchema,
+    result: pageResultSchema(invitationSchema),
   },
   [AUTH_RPC.revokeInvitation]: {
     request: z.object({ invitationId: id }),
@@ -195,7 +196,7 @@ export const authRpcSchemas = {
     /** `secret` is shown once and never stored in clear. */
     result: z.object({ apiKey: apiKeySchema, secret: z.string() }),
   },
-  [AUTH_RPC.listApiKeys]: { request: z.object({}), result: z.object({ items: z.array(apiKeySchema) }) },
+  [AUTH_RPC.listApiKeys]: { request: pageRequestSchema, result: pageResultSchema(apiKeySchema) },
   [AUTH_RPC.revokeApiKey]: {
     request: z.object({ apiKeyId: id }),
     result: z.object({ revoked: z.literal(true) }),

@@ -9,6 +9,8 @@ export interface PlanLimits {
   readonly storageBytes: number;
   /** Sustained API requests per minute for the organization's token bucket (burst is +20%). */
   readonly requestsPerMinute: number;
+  /** Active (not revoked, not expired) API keys the organization may hold at once. */
+  readonly maxApiKeys: number;
 }
 
 const GB = 1024 ** 3;
@@ -20,6 +22,7 @@ export const PLANS: Readonly<Record<PlanCode, PlanLimits>> = {
     maxRecordings: 10,
     storageBytes: 1 * GB,
     requestsPerMinute: 60,
+    maxApiKeys: 2,
   },
   STARTER: {
     priceCentsPerMonth: 2900,
@@ -27,6 +30,7 @@ export const PLANS: Readonly<Record<PlanCode, PlanLimits>> = {
     maxRecordings: 100,
     storageBytes: 10 * GB,
     requestsPerMinute: 300,
+    maxApiKeys: 10,
   },
   PROFESSIONAL: {
     priceCentsPerMonth: 9900,
@@ -34,6 +38,7 @@ export const PLANS: Readonly<Record<PlanCode, PlanLimits>> = {
     maxRecordings: 500,
     storageBytes: 50 * GB,
     requestsPerMinute: 1200,
+    maxApiKeys: 50,
   },
   ENTERPRISE: {
     priceCentsPerMonth: 29900,
@@ -41,6 +46,7 @@ export const PLANS: Readonly<Record<PlanCode, PlanLimits>> = {
     maxRecordings: 2000,
     storageBytes: 200 * GB,
     requestsPerMinute: 6000,
+    maxApiKeys: 200,
   },
 };
 

@@ -14,7 +14,10 @@ export const ERROR_CATALOG = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with a different request' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
-  PLAN_LIMIT_REACHED: { status: 402, title: 'Plan limit reached' },
+  /** details.limit: { name, plan, max, usage }. 403 rather than 402 (reserved in RFC 9110). */
+  PLAN_LIMIT_REACHED: { status: 403, title: 'Plan limit reached' },
+  /** A per-user cap that is not a plan's (organizations owned); details.limit: { name, max, usage }. */
+  ACCOUNT_LIMIT_REACHED: { status: 403, title: 'Account limit reached' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   NOT_IMPLEMENTED: { status: 501, title: 'Not implemented' },
   INTERNAL: { status: 500, title: 'Internal error' },

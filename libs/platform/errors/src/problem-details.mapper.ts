@@ -2,7 +2,7 @@ import type { ErrorCode } from '@platform/contracts';
 import { ZodError } from 'zod';
 import { DomainError } from './domain.error';
 import { mapFrameworkError } from './framework-error.mapper';
-import { catalogEntryFor, problemTypeFor, type ProblemDetails } from './problem-details';
+import { catalogEntryFor, problemTypeFor, type LimitDetails, type ProblemDetails } from './problem-details';
 import { errorIdFor, INTERNAL_ERROR_MESSAGE, type OnUnexpectedError } from './unexpected-error';
 import { readValidationIssues, type ValidationIssue } from './validation-issue';
 import { zodIssuesToValidationIssues } from './zod-issues.mapper';
@@ -21,6 +21,7 @@ interface Classified {
   errors?: ValidationIssue[];
   errorId?: string;
   retryAfterSeconds?: number;
+  limit?: LimitDetails;
 }
 
 /**
@@ -43,6 +44,7 @@ export function toProblemDetails(err: unknown, ctx: ProblemContext): ProblemDeta
   if (classified.errors !== undefined) problem.errors = classified.errors;
   if (classified.errorId !== undefined) problem.errorId = classified.errorId;
   if (classified.retryAfterSeconds !== undefined) problem.retryAfterSeconds = classified.retryAfterSeconds;
+  if (classified.limit !== undefined) problem.limit = classified.limit;
   return problem;
 }
 
@@ -60,6 +62,10 @@ function classify(err: unknown, onUnexpected: OnUnexpectedError | undefined): Cl
     if (err.code === 'VALIDATION_FAILED') classified.errors = readValidationIssues(err.details) ?? [];
     const retryAfterSeconds = readRetryAfterSeconds(err.details);
     if (retryAfterSeconds !== undefined) classified.retryAfterSeconds = retryAfterSeconds;
+    if (err.code === 'PLAN_LIMIT_REACHED' || err.code === 'ACCOUNT_LIMIT_REACHED') {
+      const limit = readLimitDetails(err.details);
+      if (limit) classified.limit = limit;
+    }
     return classified;
   }
   return mapFrameworkError(err) ?? internal(err, onUnexpected);
@@ -74,4 +80,14 @@ function readRetryAfterSeconds(details: unknown): number | undefined {
   if (typeof details !== 'object' || details === null) return undefined;
   const value = (details as { retryAfterSeconds?: unknown }).retryAfterSeconds;
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.ceil(value) : undefined;
+}
+
+/** Only the known fields of a limit, so nothing else a service put in details reaches the client. */
+function readLimitDetails(details: unknown): LimitDetails | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const limit = (details as { limit?: unknown }).limit;
+  if (typeof limit !== 'object' || limit === null) return undefined;
+  const { name, plan, max, usage } = limit as Record<string, unknown>;
+  if (typeof name !== 'string' || typeof max !== 'number' || typeof usage !== 'number') return undefined;
+  return { name, ...(typeof plan === 'string' ? { plan } : {}), max, usage };
 }

@@ -21,6 +21,15 @@ export interface ProblemDetails {
   errorId?: string;
   /** Mirrors the Retry-After header for clients that only read the body. */
   retryAfterSeconds?: number;
+  /** PLAN_LIMIT_REACHED / ACCOUNT_LIMIT_REACHED: which cap was hit, its maximum and the usage. */
+  limit?: LimitDetails;
+}
+
+export interface LimitDetails {
+  name: string;
+  plan?: string;
+  max: number;
+  usage: number;
 }
 
 /** `RATE_LIMITED` becomes `<base>rate-limited`: stable, documented URIs per code. */
