@@ -1,7 +1,7 @@
 import { ROLES, ROLE_PERMISSIONS, type Permission, type Role } from '@platform/contracts';
 import { ROUTE_TABLE } from '../apps/gateway/src/routes/route-table';
 import type { RouteDefinition } from '../apps/gateway/src/routes/route-definition';
-import { addMember, register, uniqueEmail, type Account } from './support/accounts';
+import { addMember, ownerOnPlan, uniqueEmail, type Account } from './support/accounts';
 import type { ApiClient } from './support/api-client';
 import { GENEROUS_LIMITS, usePlatform } from './support/platform';
 
@@ -69,7 +69,8 @@ describe('role × permission matrix over every permission-bearing route (whole p
 
   beforeAll(async () => {
     const { api, platform } = suite;
-    const owner = await register(api, 'matrix-owner');
+    // ENTERPRISE: the matrix creates more API keys than a FREE plan may hold at once.
+    const owner = await ownerOnPlan(api, platform, 'ENTERPRISE');
     members.owner = owner;
     for (const role of ROLES.filter((r) => r !== 'owner')) {
       members[role] = await addMember(api, platform.mail, owner, role);

@@ -137,4 +137,26 @@ describe('auth API keys', () => {
         .code,
     ).toBe('UNAUTHENTICATED');
   });
+
+  it('caps a FREE organization at 2 active keys: revoked and expired ones do not count', async () => {
+    const owner = await auth.register();
+    const create = (name: string) => auth.call('auth.api-key.create', { name }, owner.principal);
+    const first = await create('first');
+    const second = await create('second');
+    expect(await rejectionOf(create('third'))).toMatchObject({
+      code: 'PLAN_LIMIT_REACHED',
+      details: { limit: { name: 'apiKeys', plan: 'FREE', max: 2, usage: 2 } },
+    });
+
+    await auth.call('auth.api-key.revoke', { apiKeyId: first.apiKey.id }, owner.principal);
+    const third = await create('third');
+    // The second key's expiry passes (set in the database rather than waited for).
+    await auth.dataSource.query(
+      `UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1`,
+      [second.apiKey.id],
+    );
+    await create('fourth');
+    expect(await rejectionOf(create('fifth'))).toMatchObject({ code: 'PLAN_LIMIT_REACHED' });
+    expect(third.apiKey.id).not.toBe(second.apiKey.id);
+  });
 });
