@@ -26,11 +26,16 @@ describe('throttling through the gateway (whole platform, real Redis)', () => {
     const owner = await registerFrom(ip, 'burst');
     const call = () => api.get('/v1/auth/profile', { token: owner.tokens.accessToken, headers: from(ip) });
 
+    const started = Date.now();
     const burst = await Promise.all(Array.from({ length: FREE_BURST }, call));
+    // One token a second flows back meanwhile: on a loaded machine a burst that takes 3 s leaves 3.
+    const refilled = () => Math.ceil((Date.now() - started) / 1000);
     expect(burst.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
-    expect(burst.map((r) => Number(r.headers.get('ratelimit-remaining'))).sort((x, y) => x - y)[0]).toBe(0);
+    const lowestRemaining = burst.map((r) => Number(r.headers.get('ratelimit-remaining'))).sort((x, y) => x - y)[0];
+    expect(lowestRemaining).toBeLessThanOrEqual(refilled());
 
-    const refused = await call();
+    let refused = await call();
+    for (let extra = 0; refused.status === 200 && extra <= refilled(); extra++) refused = await call();
     expect(refused.status).toBe(429);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(refused.body).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
