@@ -3,7 +3,7 @@ import type { GatewayEnv } from '../config/gateway-env.schema';
 /**
  * Every route names one class; the class fixes the per-endpoint sliding window (requests per minute
  * per principal, or per client IP on public routes). Authenticated routes also draw from the
- * principal's token bucket at the plan's rate.
+ * organization's one token bucket at the plan's rate.
  */
 export const RATE_LIMIT_CLASSES = ['read', 'write', 'sensitive', 'public', 'credential'] as const;
 export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
