@@ -125,7 +125,6 @@ describe('gateway edge hardening (whole platform)', () => {
       expect(response.status).toBe(400);
       expect(fieldPaths(response.body)).toEqual(['body.password']);
     });
-
   });
 
   describe('JSON routes take application/json only (no CORS-simple bodies)', () => {
@@ -186,7 +185,9 @@ describe('gateway edge hardening (whole platform)', () => {
 
       const bodyless = await jsonRequest(`${suite.platform.gateway.url}/v1/auth/logout`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${(login.body as unknown as { tokens: { accessToken: string } }).tokens.accessToken}` },
+        headers: {
+          authorization: `Bearer ${(login.body as unknown as { tokens: { accessToken: string } }).tokens.accessToken}`,
+        },
       });
       expect(bodyless.status).toBe(200);
     });

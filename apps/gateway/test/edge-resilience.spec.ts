@@ -81,9 +81,7 @@ describe('gateway edge resilience (auth played by a stand-in)', () => {
       const internalReady = await request<{
         info: Record<string, { status: string }>;
         error: Record<string, { status: string }>;
-      }>(
-        `${bed.internalUrl}/health/ready`,
-      );
+      }>(`${bed.internalUrl}/health/ready`);
       const internalMetrics = await fetch(`${bed.internalUrl}/metrics`);
 
       expect([publicMetrics.status, publicReady.status]).toEqual([404, 404]);

@@ -20,7 +20,9 @@ export function assertJsonMediaType(request: FastifyRequest): void {
   }
   if (!hasBody && !METHODS_WITH_BODY.has(request.method)) return;
   if (!isJson(contentType)) {
-    throw unsupported(`Content-Type ${JSON.stringify(contentType.slice(0, 100))} is not accepted; send application/json`);
+    throw unsupported(
+      `Content-Type ${JSON.stringify(contentType.slice(0, 100))} is not accepted; send application/json`,
+    );
   }
 }
 

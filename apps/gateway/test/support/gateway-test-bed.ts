@@ -1,7 +1,13 @@
 import type { RpcEnvelope } from '@platform/contracts';
 import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
 import { AmqpConnection, RpcServer, silentLogger } from '@platform/messaging';
-import { createTestRedis, createTestVhost, infraUrls, type TestRedis, type TestVhost } from '@platform/testing';
+import {
+  createTestRedis,
+  createTestVhost,
+  infraUrls,
+  type TestRedis,
+  type TestVhost,
+} from '@platform/testing';
 import type { GatewayEnv } from '../../src/config/gateway-env.schema';
 import { GatewayInternalServer } from '../../src/health/gateway-internal.server';
 import { gatewayService } from '../../src/service-definition';

@@ -25,7 +25,13 @@ export function problemClientErrorHandler(error: NodeJS.ErrnoException, socket: 
     detail: 'The request is not valid HTTP',
   };
   const { status, title } = catalogEntryFor(known.code);
-  const body = JSON.stringify({ type: problemTypeFor(known.code), title, status, detail: known.detail, code: known.code });
+  const body = JSON.stringify({
+    type: problemTypeFor(known.code),
+    title,
+    status,
+    detail: known.detail,
+    code: known.code,
+  });
   // As Node itself does: never write into a response that already started, it would corrupt it.
   const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (socket.writable && !inFlight?.headersSent) {

@@ -29,9 +29,7 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
       controllers:
-        options.httpPort === 'liveness-only'
-          ? [LivenessController]
-          : [HealthController, MetricsController],
+        options.httpPort === 'liveness-only' ? [LivenessController] : [HealthController, MetricsController],
       providers: [...providers, ReadinessCheck],
       exports: [READINESS_INDICATORS, ReadinessCheck],
     };
