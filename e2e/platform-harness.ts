@@ -13,6 +13,7 @@ import { analyticsService } from '../apps/analytics/src/service-definition';
 import { audioWorkerService } from '../apps/audio-worker/src/service-definition';
 import { authService } from '../apps/auth/src/service-definition';
 import { campaignsService } from '../apps/campaigns/src/service-definition';
+import { GatewayInternalServer } from '../apps/gateway/src/health/gateway-internal.server';
 import { gatewayService } from '../apps/gateway/src/service-definition';
 import { paymentsService } from '../apps/payments/src/service-definition';
 import { recordingsService } from '../apps/recordings/src/service-definition';
@@ -44,6 +45,11 @@ export class PlatformHarness {
   private readonly cleanups: (() => Promise<unknown>)[] = [];
   private env: Record<string, string> = {};
 
+  /** The gateway's internal port (detailed readiness, metrics), never routed publicly. */
+  get gatewayInternalUrl(): string {
+    return this.gateway.app.get(GatewayInternalServer).url;
+  }
+
   async start(extraEnv: Record<string, string> = {}): Promise<this> {
     const [vhost, redis, mail] = await Promise.all([
       createTestVhost('e2e'),
@@ -61,6 +67,7 @@ export class PlatformHarness {
       LOG_LEVEL: 'warn',
       HTTP_PORT: '0',
       HTTP_HOST: '127.0.0.1',
+      GATEWAY_INTERNAL_PORT: '0',
       AMQP_URL: vhost.url,
       REDIS_URL: redis.url,
       // The gateway's own keys (limits, credential cache) under the suite's prefix: suites running in

@@ -14,8 +14,8 @@ describe('the whole platform boots and reports readiness (real infrastructure)',
   beforeAll(() => platform.start({ READINESS_PING_TIMEOUT_MS: '700' }), 120_000);
   afterAll(() => platform.stop(), 60_000);
 
-  it('gateway /health/ready is 200 with every backend service up via its RPC ping', async () => {
-    const response = await fetch(`${platform.gateway.url}/health/ready`);
+  it('gateway /health/ready (internal port) is 200 with every backend service up via its RPC ping', async () => {
+    const response = await fetch(`${platform.gatewayInternalUrl}/health/ready`);
     const body = (await response.json()) as HealthBody;
 
     expect(response.status).toBe(200);
@@ -59,7 +59,7 @@ describe('the whole platform boots and reports readiness (real infrastructure)',
   it('reports 503 naming the service when one backend stops answering', async () => {
     await platform.stopBackend('campaigns');
 
-    const response = await fetch(`${platform.gateway.url}/health/ready`);
+    const response = await fetch(`${platform.gatewayInternalUrl}/health/ready`);
     const body = (await response.json()) as HealthBody;
 
     expect(response.status).toBe(503);

@@ -85,6 +85,17 @@ describe('resolveService', () => {
     expect(gateway.env.DATABASE_URL).toBeUndefined();
   });
 
+  it('gives the gateway its internal port (readiness, metrics) from GATEWAY_INTERNAL_PORT, default 3100', () => {
+    const byDefault = resolveService(service('gateway'), {});
+    const overridden = resolveService(service('gateway'), { GATEWAY_INTERNAL_PORT: '9100' });
+    expect([byDefault.readinessPort, byDefault.env.GATEWAY_INTERNAL_PORT]).toEqual([3100, '3100']);
+    expect([overridden.readinessPort, overridden.env.GATEWAY_INTERNAL_PORT]).toEqual([9100, '9100']);
+    expect(resolveService(service('auth'), {}).readinessPort).toBe(3101);
+    expect(() => resolveService(service('gateway'), { GATEWAY_INTERNAL_PORT: 'x' })).toThrow(
+      /GATEWAY_INTERNAL_PORT/,
+    );
+  });
+
   it('applies <NAME>_HTTP_PORT, passes REDIS_URL/AMQP_URL through and rejects a bad port', () => {
     const env: Env = { AUDIO_WORKER_HTTP_PORT: '4106', REDIS_URL: 'redis://r:6379', AMQP_URL: 'amqp://mq' };
     const worker = resolveService(service('audio-worker'), env);

@@ -68,6 +68,8 @@ export interface ResolvedService {
   readonly port: number;
   readonly host: string;
   readonly database?: string;
+  /** Port serving the detailed /health/ready (the gateway's internal port, else `port`). */
+  readonly readinessPort: number;
   readonly env: Env;
 }
 
@@ -88,11 +90,18 @@ export function resolveService(service: ServiceDefinition, env: Env): ResolvedSe
     REDIS_URL: env.REDIS_URL || DEFAULTS.REDIS_URL,
     AMQP_URL: env.AMQP_URL || DEFAULTS.AMQP_URL,
   };
+  let readinessPort = port;
+  if (service.internalPort) {
+    const { variable, defaultPort } = service.internalPort;
+    const value = env[variable];
+    readinessPort = value ? parsePort(value, variable) : defaultPort;
+    childEnv[variable] = String(readinessPort);
+  }
   delete childEnv.DATABASE_URL;
   if (service.database) {
     childEnv.DATABASE_URL =
       env[`${prefix}_DATABASE_URL`] ||
       databaseUrlFor(env.POSTGRES_URL || DEFAULTS.POSTGRES_URL, service.database);
   }
-  return { name: service.name, port, host, database: service.database, env: childEnv };
+  return { name: service.name, port, host, database: service.database, readinessPort, env: childEnv };
 }

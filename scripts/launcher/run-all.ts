@@ -54,7 +54,8 @@ function printSummary(services: readonly ResolvedService[]): void {
       `  ${'service'.padEnd(LABEL_WIDTH)}  ${'port'.padEnd(5)}  database`,
       ...rows,
       '',
-      'Each service answers /health/live, /health/ready and /metrics on its port. Ctrl+C stops everything.',
+      'Each backend answers /health/live, /health/ready and /metrics on its port; the gateway serves',
+      `/health/live publicly and /health/ready and /metrics on http://127.0.0.1:${gateway?.readinessPort ?? '?'}. Ctrl+C stops everything.`,
       '',
     ].join('\n'),
   );
@@ -137,7 +138,9 @@ async function main(): Promise<number> {
   const startedAt = Date.now();
   void Promise.allSettled(
     services.map(async (service) => {
-      const url = `http://${probeHost(service.host)}:${service.port}/health/ready`;
+      // The gateway's internal port listens on loopback (GATEWAY_INTERNAL_HOST) unless told otherwise.
+      const host = service.readinessPort === service.port ? probeHost(service.host) : '127.0.0.1';
+      const url = `http://${host}:${service.readinessPort}/health/ready`;
       await waitUntilReady({ name: service.name, url }, readyTimeout, readiness.signal);
       log(`${service.name} ready (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
     }),

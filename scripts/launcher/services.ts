@@ -1,6 +1,6 @@
 /**
  * The nine services the launcher runs, with their default internal HTTP ports (health and metrics;
- * the gateway's is the public port) and their databases.
+ * the gateway's is the public port, its health and metrics are on its internal port) and their databases.
  */
 import { SERVICE_DATABASES } from '../db/create-databases';
 
@@ -12,6 +12,8 @@ export interface ServiceDefinition {
   readonly portVariable: string;
   /** PostgreSQL database of the service; the gateway has none. */
   readonly database?: string;
+  /** The gateway's internal port (detailed readiness, metrics) and the variable that overrides it. */
+  readonly internalPort?: { readonly defaultPort: number; readonly variable: string };
 }
 
 /** `audio-worker` -> `AUDIO_WORKER`: the prefix of a service's own variables. */
@@ -29,7 +31,12 @@ function backend(name: keyof typeof SERVICE_DATABASES, defaultPort: number): Ser
 }
 
 export const SERVICES: readonly ServiceDefinition[] = [
-  { name: 'gateway', defaultPort: 3000, portVariable: 'GATEWAY_PORT' },
+  {
+    name: 'gateway',
+    defaultPort: 3000,
+    portVariable: 'GATEWAY_PORT',
+    internalPort: { defaultPort: 3100, variable: 'GATEWAY_INTERNAL_PORT' },
+  },
   backend('auth', 3101),
   backend('payments', 3102),
   backend('recordings', 3103),

@@ -8,12 +8,13 @@ import { MessagingModule } from '@platform/messaging';
 import { RedisModule } from '@platform/redis';
 import type { GatewayEnv } from './config/gateway-env.schema';
 import { BackendServicesHealthIndicator } from './health/backend-services.health';
+import { GatewayInternalServer } from './health/gateway-internal.server';
 import { RoutesModule } from './routes/routes.module';
 
 /**
  * The only public HTTP surface: the public API from the route table (authentication, throttling,
  * authorization, validation, RPC to the owning service), OpenAPI + Swagger UI, health (its readiness
- * includes every backend's RPC ping), metrics, and problem+json for every error.
+ * includes every backend's RPC ping) and metrics on an internal port, and problem+json for every error.
  */
 @Module({})
 export class GatewayModule {
@@ -29,6 +30,8 @@ export class GatewayModule {
           version: config.SERVICE_VERSION,
           indicators: [RedisHealthIndicator, RabbitMqHealthIndicator, BackendServicesHealthIndicator],
           answerPing: false,
+          // Public port: liveness only; readiness and metrics are on GatewayInternalServer's port.
+          httpPort: 'liveness-only',
         }),
         RoutesModule,
       ],
@@ -36,6 +39,7 @@ export class GatewayModule {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: APP_FILTER, useFactory: () => new ProblemDetailsFilter(logger) },
+        GatewayInternalServer,
       ],
       exports: [SERVICE_CONFIG, LOGGER],
     };

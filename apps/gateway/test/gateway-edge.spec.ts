@@ -29,6 +29,8 @@ describe('gateway edge: headers, CORS, errors, timeouts, adaptive limits (auth p
       ADAPTIVE_WINDOW_SECONDS: '2',
       ADAPTIVE_MIN_REQUESTS: '4',
       ADAPTIVE_ERROR_RATE_THRESHOLD: '0.5',
+      // One token here; the distinct-callers rule has its own suite (edge-resilience.spec.ts).
+      ADAPTIVE_MIN_DISTINCT_CALLERS: '1',
       ADAPTIVE_LIMIT_FACTOR: '0.5',
       RATE_LIMIT_READ_PER_MINUTE: '100',
       BODY_LIMIT_BYTES: '2048',

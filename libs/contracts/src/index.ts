@@ -10,3 +10,4 @@ export * from './auth/permissions';
 export * from './billing/plans';
 export * from './auth/tokens';
 export * from './auth/auth-rpc';
+export * from './text/plain-text';

@@ -22,6 +22,10 @@ export const gatewayEnvSchema = z.object({
   ...baseEnvShape,
   ...redisEnvShape,
   HTTP_PORT: baseEnvShape.HTTP_PORT.default(3000),
+  /** Internal port: detailed `/health/ready` and `/metrics` (the public port keeps `/health/live`). */
+  GATEWAY_INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  /** Address of the internal port: loopback unless probes / Prometheus come from elsewhere (0.0.0.0 in Kubernetes). */
+  GATEWAY_INTERNAL_HOST: z.string().default('127.0.0.1'),
   /** Budget of each backend's health ping inside `/health/ready`. */
   READINESS_PING_TIMEOUT_MS: positiveInt.default(1500),
 
@@ -72,6 +76,8 @@ export const gatewayEnvSchema = z.object({
   ADAPTIVE_MIN_REQUESTS: positiveInt.default(20),
   ADAPTIVE_ERROR_RATE_THRESHOLD: ratio.default(0.25),
   ADAPTIVE_LATENCY_P95_THRESHOLD_MS: positiveInt.default(2000),
+  /** Failures / slow calls shrink limits only when this many distinct callers (orgs or IPs) saw them. */
+  ADAPTIVE_MIN_DISTINCT_CALLERS: positiveInt.default(3),
   ADAPTIVE_LIMIT_FACTOR: ratio.default(0.5),
 });
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

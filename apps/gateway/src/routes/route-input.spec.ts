@@ -60,4 +60,22 @@ describe('route input', () => {
 
     expect(rpcDataFor(route, input)).toEqual({ dryRun: 'true', name: 'ok', size: 3, thingId });
   });
+
+  it('refuses a NUL character in any forwarded string, naming where it was', () => {
+    const attempt = () =>
+      parseRouteInput(route, {
+        params: { thingId: '6f1c7a52-3d1e-4b8e-9a53-1f6a9b0c2d4e' },
+        query: {},
+        body: { name: 'ok\u0000', size: 1 },
+      });
+
+    expect(attempt).toThrow(ValidationError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as ValidationError).issues).toEqual([
+        { path: 'body.name', message: 'must not contain the NUL character', code: 'invalid_string' },
+      ]);
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { Authenticator } from '../authentication/authenticator.service';
 import { CredentialCache } from '../authentication/credential-cache';
 import { authorize } from '../authorization/permission.policy';
 import type { GatewayEnv } from '../config/gateway-env.schema';
+import { assertJsonMediaType } from '../http/json-media-type';
 import { AdaptiveLimitsService, isServiceFailure } from '../throttling/adaptive/adaptive-limits.service';
 import type { AttemptsLimiter } from '../throttling/attempts.limiter';
 import { clientIp } from '../throttling/client-ip';
@@ -21,8 +22,8 @@ import { serviceOfPattern } from './rpc-schemas';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
- * Turns a route-table entry into a Fastify route. Before the body is even read (onRequest):
- * authenticate, throttle, authorize — so unauthenticated or throttled callers cost no parsing.
+ * Turns a route-table entry into a Fastify route. Before the body is even read (onRequest): refuse
+ * non-JSON bodies, authenticate, throttle, authorize — so unauthenticated or throttled callers cost no parsing.
  * Then (handler): validate, the login guard, one RPC to the owning service, the answer.
  * Any error becomes problem+json through the global ProblemDetailsFilter.
  */
@@ -49,6 +50,7 @@ export class RoutePipeline {
   }
 
   private async admit(route: RouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    assertJsonMediaType(request);
     request.clientIp = clientIp(request, this.config.TRUSTED_PROXY_HOPS);
     request.principal =
       route.auth === 'public'
@@ -74,6 +76,8 @@ export class RoutePipeline {
     if (loginKey) await this.loginAttempts.admit(loginKey);
 
     const service = serviceOfPattern(route.rpc);
+    // Who the adaptive rule counts as one caller: a tenant, or an address when anonymous.
+    const caller = request.principal?.organizationId ?? `ip:${request.clientIp}`;
     const started = performance.now();
     let result: unknown;
     try {
@@ -86,12 +90,12 @@ export class RoutePipeline {
       });
     } catch (error) {
       const serviceFailed = isServiceFailure(error);
-      this.adaptive.record(service, performance.now() - started, serviceFailed);
+      this.adaptive.record(service, performance.now() - started, serviceFailed, caller);
       // A guess the service never judged is not held against the caller.
       if (loginKey && serviceFailed) await this.loginAttempts.refund(loginKey);
       throw error;
     }
-    this.adaptive.record(service, performance.now() - started, false);
+    this.adaptive.record(service, performance.now() - started, false, caller);
     if (loginKey) await this.loginAttempts.succeeded(loginKey);
     await this.applyEffects(route, input);
     this.answer(route, input, result, reply);

@@ -1,9 +1,17 @@
 import type { RpcEnvelope } from '@platform/contracts';
 import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
 import { AmqpConnection, RpcServer, silentLogger } from '@platform/messaging';
-import { createTestRedis, createTestVhost, type TestRedis, type TestVhost } from '@platform/testing';
+import {
+  createTestRedis,
+  createTestVhost,
+  infraUrls,
+  type TestRedis,
+  type TestVhost,
+} from '@platform/testing';
 import type { GatewayEnv } from '../../src/config/gateway-env.schema';
+import { GatewayInternalServer } from '../../src/health/gateway-internal.server';
 import { gatewayService } from '../../src/service-definition';
+import { startCuttableProxy, type CuttableProxy } from './cuttable-proxy';
 import { TEST_AUDIENCE, TEST_ISSUER } from './token-mint';
 
 export type StandInHandler = (envelope: RpcEnvelope) => Promise<unknown>;
@@ -23,11 +31,21 @@ export class GatewayTestBed {
   /** Calls received by the stand-in, by pattern. */
   readonly calls = new Map<string, RpcEnvelope[]>();
   readonly handlers = new Map<string, StandInHandler>();
+  /** With `brokerThroughProxy`: cut it to take the broker away from the gateway alone. */
+  broker?: CuttableProxy;
 
-  constructor(private readonly patterns: readonly string[]) {}
+  constructor(
+    private readonly patterns: readonly string[],
+    private readonly options: { brokerThroughProxy?: boolean } = {},
+  ) {}
 
   get url(): string {
     return this.gateway.url;
+  }
+
+  /** The gateway's internal port: detailed readiness and metrics. */
+  get internalUrl(): string {
+    return this.gateway.app.get(GatewayInternalServer).url;
   }
 
   async start(env: Record<string, string> = {}): Promise<this> {
@@ -47,12 +65,22 @@ export class GatewayTestBed {
       });
     }
     await this.server.start().waitForChannel(5000);
+    let gatewayAmqpUrl = this.vhost.url;
+    if (this.options.brokerThroughProxy) {
+      const upstream = new URL(infraUrls().amqp);
+      this.broker = await startCuttableProxy(upstream.hostname, Number(upstream.port || 5672));
+      const viaProxy = new URL(this.vhost.url);
+      viaProxy.hostname = '127.0.0.1';
+      viaProxy.port = String(this.broker.port);
+      gatewayAmqpUrl = viaProxy.toString();
+    }
     this.gateway = await bootstrapService(gatewayService as ServiceDefinition<never>, {
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
       HTTP_PORT: '0',
       HTTP_HOST: '127.0.0.1',
-      AMQP_URL: this.vhost.url,
+      GATEWAY_INTERNAL_PORT: '0',
+      AMQP_URL: gatewayAmqpUrl,
       REDIS_URL: this.redis.url,
       GATEWAY_REDIS_KEY_PREFIX: this.redis.keyPrefix,
       JWT_ISSUER: TEST_ISSUER,
@@ -70,6 +98,7 @@ export class GatewayTestBed {
     await this.gateway?.app.close().catch(() => undefined);
     await this.server?.stop().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
+    await this.broker?.close().catch(() => undefined);
     await this.vhost?.delete().catch(() => undefined);
     await this.redis?.cleanup().catch(() => undefined);
   }

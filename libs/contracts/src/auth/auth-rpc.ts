@@ -4,6 +4,7 @@ import { PLAN_CODES } from '../billing/plans';
 import { jwksSchema, tokenPairSchema } from './tokens';
 import { principalSchema } from '../rpc/envelope';
 import { pageRequestSchema, pageResultSchema } from '../rpc/pagination';
+import { plainText } from '../text/plain-text';
 
 /**
  * The auth service's RPC patterns. Values are wire names: never rename one without a migration plan.
@@ -54,7 +55,8 @@ export type AuthRpcPattern = (typeof AUTH_RPC)[keyof typeof AUTH_RPC];
 const email = z.string().trim().toLowerCase().email().max(254);
 /** NIST 800-63B: length over composition rules; the service also rejects known-breached/common ones. */
 const password = z.string().min(10).max(256);
-const name = z.string().trim().min(1).max(120);
+/** Names of people, organizations and API keys: plain single-line text (no control characters). */
+const name = plainText({ max: 120 });
 const id = z.string().uuid();
 const role = z.enum(ROLES);
 

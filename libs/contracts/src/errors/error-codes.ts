@@ -13,6 +13,8 @@ export const ERROR_CATALOG = {
   CONFLICT: { status: 409, title: 'Conflict' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with a different request' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request was not received in time' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   /** details.limit: { name, plan, max, usage }. 403 rather than 402 (reserved in RFC 9110). */
   PLAN_LIMIT_REACHED: { status: 403, title: 'Plan limit reached' },

@@ -8,6 +8,7 @@ import type { ServiceName } from '@platform/contracts';
 import { ConfigError, loadConfig, redactConfig, type BaseEnv, type Env } from '@platform/config';
 import { PinoNestLogger, createLogger, requestContext } from '@platform/logging';
 import { initMetrics, startTracing } from '@platform/observability';
+import { problemClientErrorHandler } from './client-error.handler';
 import { instrumentHttp } from './http-instrumentation';
 import { requestIdFor } from './request-id';
 
@@ -48,6 +49,16 @@ export async function bootstrapService<C extends BaseEnv>(
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
+    // A whole request (headers + body) must arrive within REQUEST_BODY_TIMEOUT_MS: a body trickled
+    // byte by byte otherwise holds a connection and a handler for minutes (Node's default is 300 s).
+    requestTimeout: config.REQUEST_BODY_TIMEOUT_MS,
+    http: {
+      requestTimeout: config.REQUEST_BODY_TIMEOUT_MS,
+      headersTimeout: Math.min(60_000, config.REQUEST_BODY_TIMEOUT_MS),
+      // Node checks the timeouts on this period (default 30 s, which would double a 30 s limit).
+      connectionsCheckingInterval: Math.min(1000, config.REQUEST_BODY_TIMEOUT_MS),
+    },
+    clientErrorHandler: problemClientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module(config, logger), adapter, {
     logger: new PinoNestLogger(logger),

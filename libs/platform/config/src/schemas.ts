@@ -27,6 +27,8 @@ export const baseEnvShape = {
   HTTP_PORT: port,
   /** Largest HTTP request body accepted (413 problem+json beyond). */
   BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+  /** Longest time to receive a whole request, headers and body (slow-body attacks): 408 beyond. */
+  REQUEST_BODY_TIMEOUT_MS: positiveInt.default(30_000),
   AMQP_URL: secret(urlWithProtocol('amqp', 'amqps').default('amqp://guest:guest@localhost:5672')),
   AMQP_PREFETCH: positiveInt.default(32),
   RPC_TIMEOUT_MS: positiveInt.default(5000),

@@ -7,6 +7,11 @@ export interface HealthModuleOptions {
   indicators: Type<ReadinessIndicator>[];
   /** Backend services answer `<service>.health.ping`; the gateway does not. */
   answerPing: boolean;
+  /**
+   * What the service's HTTP port serves: `all` (live, ready, metrics: a backend's port is internal)
+   * or `liveness-only` (a public port: readiness and metrics are served on an internal one).
+   */
+  httpPort?: 'all' | 'liveness-only';
 }
 
 export const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');

@@ -1,7 +1,6 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { READINESS_INDICATORS, type ReadinessIndicator } from './indicators/readiness-indicator';
+import { ReadinessCheck } from './readiness.check';
 
 /**
  * `/health/live`: the process serves requests (no dependency checks: a DB outage must not get every
@@ -9,10 +8,7 @@ import { READINESS_INDICATORS, type ReadinessIndicator } from './indicators/read
  */
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    @Inject(READINESS_INDICATORS) private readonly indicators: ReadinessIndicator[],
-  ) {}
+  constructor(private readonly readiness: ReadinessCheck) {}
 
   @Get('live')
   live(): { status: 'ok' } {
@@ -21,15 +17,16 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    let result: HealthCheckResult;
-    try {
-      result = await this.health.check(this.indicators.map((indicator) => () => indicator.check()));
-    } catch (error) {
-      // Terminus throws a 503 carrying the full result; answer it as is rather than as an error page.
-      const response = (error as { getResponse?: () => HealthCheckResult }).getResponse?.();
-      if (!response) throw error;
-      result = response;
-    }
-    void reply.status(result.status === 'ok' ? 200 : 503).send(result);
+    const { httpStatus, result } = await this.readiness.run();
+    void reply.status(httpStatus).send(result);
+  }
+}
+
+/** Liveness alone, for a public port that must not expose dependencies or versions (the gateway's). */
+@Controller('health')
+export class LivenessController {
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
   }
 }

@@ -1,12 +1,17 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthController } from './health.controller';
+import { HealthController, LivenessController } from './health.controller';
 import { HealthPingResponder } from './health-ping.responder';
 import { HEALTH_OPTIONS, type HealthModuleOptions } from './health-options';
 import { READINESS_INDICATORS, type ReadinessIndicator } from './indicators/readiness-indicator';
 import { MetricsController } from './metrics.controller';
+import { ReadinessCheck } from './readiness.check';
 
-/** `/health/live`, `/health/ready`, `/metrics`, and the RPC health ping of backend services. */
+/**
+ * `/health/live`, `/health/ready`, `/metrics`, and the RPC health ping of backend services. With
+ * `httpPort: 'liveness-only'` the HTTP port gets `/health/live` alone and the owner serves
+ * `ReadinessCheck` and metrics elsewhere (the gateway's internal port).
+ */
 @Module({})
 export class HealthModule {
   static forRoot(options: HealthModuleOptions): DynamicModule {
@@ -23,9 +28,10 @@ export class HealthModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthController, MetricsController],
-      providers,
-      exports: [READINESS_INDICATORS],
+      controllers:
+        options.httpPort === 'liveness-only' ? [LivenessController] : [HealthController, MetricsController],
+      providers: [...providers, ReadinessCheck],
+      exports: [READINESS_INDICATORS, ReadinessCheck],
     };
   }
 }

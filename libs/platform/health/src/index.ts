@@ -5,3 +5,4 @@ export * from './indicators/rabbitmq.health';
 export * from './health-options';
 export * from './health.module';
 export * from './health-ping.responder';
+export * from './readiness.check';

@@ -32,6 +32,7 @@ export class AdaptiveLimitsService extends AdaptiveLimits {
         minRequests: config.ADAPTIVE_MIN_REQUESTS,
         errorRateThreshold: config.ADAPTIVE_ERROR_RATE_THRESHOLD,
         latencyP95ThresholdMs: config.ADAPTIVE_LATENCY_P95_THRESHOLD_MS,
+        minDistinctCallers: config.ADAPTIVE_MIN_DISTINCT_CALLERS,
         limitFactor: config.ADAPTIVE_LIMIT_FACTOR,
       },
       (service, degraded, stats) => {

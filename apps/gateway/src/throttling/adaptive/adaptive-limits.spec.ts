@@ -6,6 +6,7 @@ describe('adaptive limits', () => {
     minRequests: 10,
     errorRateThreshold: 0.25,
     latencyP95ThresholdMs: 1000,
+    minDistinctCallers: 3,
     limitFactor: 0.5,
   };
   let now: number;
@@ -20,8 +21,9 @@ describe('adaptive limits', () => {
       () => now,
     );
   });
-  const record = (n: number, service: string, ms: number, failed: boolean) => {
-    for (let i = 0; i < n; i++) limits.record(service, ms, failed);
+  /** Calls spread round-robin over `callers` distinct callers (organizations or IPs). */
+  const record = (n: number, service: string, ms: number, failed: boolean, callers = 3) => {
+    for (let i = 0; i < n; i++) limits.record(service, ms, failed, `caller-${i % callers}`);
   };
 
   it('leaves a healthy service at factor 1', () => {
@@ -65,5 +67,60 @@ describe('adaptive limits', () => {
       ['auth', true],
       ['auth', false],
     ]);
+  });
+
+  it('leaves a service never recorded at factor 1', () => {
+    expect(limits.factorFor('never-called')).toBe(1);
+    expect(limits.isDegraded('never-called')).toBe(false);
+  });
+
+  it('judges the failure rate strictly: exactly at the threshold is healthy, one more failure is not', () => {
+    record(15, 'auth', 20, false);
+    record(5, 'auth', 20, true); // 5 / 20 = 25 %, not over 25 %
+    expect(limits.isDegraded('auth')).toBe(false);
+
+    record(1, 'auth', 20, true); // 6 / 21 ≈ 28.6 %
+    expect(limits.isDegraded('auth')).toBe(true);
+  });
+
+  it('judges from exactly minRequests calls on', () => {
+    record(9, 'auth', 20, true);
+    expect(limits.isDegraded('auth')).toBe(false);
+    record(1, 'auth', 20, true);
+    expect(limits.isDegraded('auth')).toBe(true);
+  });
+
+  it('ignores failures, however many, when they come from fewer than minDistinctCallers callers', () => {
+    record(100, 'auth', 20, false, 10);
+    for (let i = 0; i < 200; i++) limits.record('auth', 20, true, 'mallory');
+    for (let i = 0; i < 200; i++) limits.record('auth', 20, true, 'mallory-too');
+    expect(limits.isDegraded('auth')).toBe(false);
+    expect(limits.factorFor('auth')).toBe(1);
+
+    limits.record('auth', 20, true, 'a-third-caller');
+    expect(limits.isDegraded('auth')).toBe(true);
+  });
+
+  it('ignores slow calls made by fewer than minDistinctCallers callers', () => {
+    record(90, 'auth', 20, false, 10);
+    for (let i = 0; i < 50; i++) limits.record('auth', 4000, false, 'heavy-report-user');
+    for (let i = 0; i < 50; i++) limits.record('auth', 4000, false, 'another-heavy-user');
+    expect(limits.isDegraded('auth')).toBe(false);
+
+    limits.record('auth', 4000, false, 'third-heavy-user');
+    expect(limits.isDegraded('auth')).toBe(true);
+  });
+
+  it('forgets distinct failing callers once their seconds slide out of the window', () => {
+    record(20, 'auth', 20, false, 10);
+    limits.record('auth', 20, true, 'a');
+    limits.record('auth', 20, true, 'b');
+    record(10, 'auth', 20, true, 1); // many failures, all from one caller
+    expect(limits.isDegraded('auth')).toBe(true); // a, b and caller-0 failed in the window
+
+    now += 10_000; // a and b are out of the window
+    record(20, 'auth', 20, false, 10);
+    record(20, 'auth', 20, true, 1);
+    expect(limits.isDegraded('auth')).toBe(false);
   });
 });

@@ -6,6 +6,13 @@ export interface AdaptiveRule {
   minRequests: number;
   errorRateThreshold: number;
   latencyP95ThresholdMs: number;
+  /**
+   * Failures (or slow calls) count only when at least this many distinct callers (organizations,
+   * or client IPs for anonymous calls) saw them in the window: one caller's bad input or heavy
+   * requests must not shrink every tenant's limits; a service that is really failing or saturated
+   * fails for everyone.
+   */
+  minDistinctCallers: number;
   /** Limits of a degraded service's routes are multiplied by this (0 < factor ≤ 1). */
   limitFactor: number;
 }
@@ -16,7 +23,9 @@ export type AdaptiveChange = (service: string, degraded: boolean, stats: StatsSn
  * The adaptive rule (docs/SECURITY.md, "Adaptive throttling"): over a rolling window, a backend
  * service with at least `minRequests` calls whose failure rate (5xx-class outcomes: internal
  * errors, timeouts, no route, unavailable) exceeds `errorRateThreshold`, or whose p95 latency
- * exceeds `latencyP95ThresholdMs`, is degraded: its routes' limits are multiplied by `limitFactor`.
+ * exceeds `latencyP95ThresholdMs`, is degraded: its routes' limits are multiplied by `limitFactor` —
+ * but only when those failures (or slow calls) come from at least `minDistinctCallers` distinct
+ * callers, so that a single client provoking errors cannot halve every tenant's limits.
  * It recovers as soon as the window's figures are back under both thresholds — the window length is
  * the hysteresis, since bad seconds take that long to slide out.
  */
@@ -31,10 +40,18 @@ export class AdaptiveLimits {
     private readonly now: () => number = Date.now,
   ) {}
 
-  record(service: string, durationMs: number, failed: boolean): void {
+  /** `caller`: who made the call (organization id, or `ip:<address>` for anonymous calls). */
+  record(service: string, durationMs: number, failed: boolean, caller: string): void {
     let stats = this.stats.get(service);
-    if (!stats) this.stats.set(service, (stats = new RollingStats(this.rule.windowSeconds)));
-    stats.record(this.now(), durationMs, failed);
+    if (!stats) {
+      stats = new RollingStats({
+        windowSeconds: this.rule.windowSeconds,
+        slowMs: this.rule.latencyP95ThresholdMs,
+        callerCap: this.rule.minDistinctCallers,
+      });
+      this.stats.set(service, stats);
+    }
+    stats.record(this.now(), durationMs, failed, caller);
     this.evaluate(service, false);
   }
 
@@ -56,9 +73,10 @@ export class AdaptiveLimits {
     this.evaluatedAt.set(service, now);
     const stats = this.stats.get(service)?.snapshot(now);
     if (!stats) return;
-    const over =
-      stats.requests >= this.rule.minRequests &&
-      (stats.errorRate > this.rule.errorRateThreshold || stats.p95Ms > this.rule.latencyP95ThresholdMs);
+    const enoughCallers = (callers: number) => callers >= this.rule.minDistinctCallers;
+    const failing = stats.errorRate > this.rule.errorRateThreshold && enoughCallers(stats.failingCallers);
+    const slow = stats.p95Ms > this.rule.latencyP95ThresholdMs && enoughCallers(stats.slowCallers);
+    const over = stats.requests >= this.rule.minRequests && (failing || slow);
     const was = this.degraded.has(service);
     if (over === was) return;
     if (over) this.degraded.add(service);

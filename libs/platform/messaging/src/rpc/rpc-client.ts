@@ -7,7 +7,12 @@ import { rpcClientDuration } from '@platform/observability';
 import type { AmqpConnection } from '../amqp/amqp-connection';
 import type { ManagedChannel } from '../amqp/managed-channel';
 import { injectTraceHeaders } from '../amqp/trace-headers';
-import { RpcConnectionLostError, RpcNoRouteError, RpcTimeoutError } from './rpc-errors';
+import {
+  RpcBrokerUnavailableError,
+  RpcConnectionLostError,
+  RpcNoRouteError,
+  RpcTimeoutError,
+} from './rpc-errors';
 
 const REPLY_QUEUE = 'amq.rabbitmq.reply-to';
 
@@ -33,7 +38,7 @@ export class RpcClient {
   private readonly tracer = trace.getTracer('platform.messaging');
 
   constructor(
-    connection: AmqpConnection,
+    private readonly connection: AmqpConnection,
     private readonly defaultTimeoutMs: number,
   ) {
     this.channel = connection.createChannel({
@@ -88,6 +93,8 @@ export class RpcClient {
     timeoutMs: number,
     ctx: ReturnType<typeof context.active>,
   ): Promise<unknown> {
+    // Fail fast while the broker is away: the reconnect loop brings the channel back by itself.
+    if (!this.connection.isConnected) throw new RpcBrokerUnavailableError(pattern);
     const deadline = Date.now() + timeoutMs;
     let channel: Channel;
     try {
