@@ -163,6 +163,21 @@ class UncontractedHandlers {
   }
 }
 
+/** Never started: it only has to fail to compile (tsc runs over test files too). */
+export class DriftingHandlers {
+  // @ts-expect-error -- answers `{ deleted: boolean }` where the contract says `{ deleted: true }`
+  @Recordings.MessagePattern('recordings.recording.delete')
+  delete() {
+    return { deleted: Math.random() > 0.5 };
+  }
+
+  // @ts-expect-error -- not a pattern of the recordings contract
+  @Recordings.MessagePattern('recordings.recording.undelete')
+  undelete() {
+    return {};
+  }
+}
+
 function appModule(amqpUrl: string, controllers: Type[]): DynamicModule {
   @Module({})
   class TestAppModule {}
@@ -383,6 +398,20 @@ describe('Nest microservices transport over the amqplib layer (real broker)', ()
     const dlq = 'recordings.recordings.recording.uploaded.dlq';
     await waitFor('the poison event in the DLQ', async () => (await suite.vhost.readyCount(dlq)) >= 1);
     expect(probe.eventCalls).toEqual([]);
+  });
+
+  it('checks a published event against its contract before it leaves (typed from the event name)', async () => {
+    const publisher = await suite.harness.publisher();
+
+    await expect(
+      // @ts-expect-error -- 'GOLD' is not a plan code: the payload type follows from the event name
+      publisher.publishEvent('payments.subscription.activated', { organizationId: 'org-1', plan: 'GOLD' }),
+    ).rejects.toMatchObject({ name: 'ZodError' });
+    const sent = await publisher.publishEvent('payments.subscription.activated', {
+      organizationId: 'org-1',
+      plan: 'STARTER',
+    });
+    expect(sent).toMatchObject({ name: 'payments.subscription.activated', payload: { plan: 'STARTER' } });
   });
 
   it('refuses to start a handler whose pattern is not declared through the contract', async () => {
