@@ -15,7 +15,10 @@ describe('service contracts', () => {
   it("auth's contract is its existing RPC map, unchanged, plus the events it publishes", () => {
     expect(authContract.service).toBe('auth');
     expect(authContract.rpc).toBe(authRpcSchemas);
-    expect(Object.keys(authContract.events).sort()).toEqual(['auth.member.joined', 'auth.organization.created']);
+    expect(Object.keys(authContract.events).sort()).toEqual([
+      'auth.member.joined',
+      'auth.organization.created',
+    ]);
   });
 
   it('finds a pattern or an event of any service contract by name alone', () => {
@@ -57,8 +60,11 @@ describe('service contracts', () => {
     const badResult: PlatformRpcResult<'auth.api-key.revoke'> = { removed: true };
     const data: ContractRequest<typeof authContract, 'auth.api-key.create'> = { name: 'ci', scopes: [] };
     const answer: ContractResult<typeof authContract, 'auth.session.logout-all'> = { sessionsRevoked: 2 };
-    // @ts-expect-error -- plan must be one of the plan codes
-    const badEvent: PlatformEventInput<'payments.subscription.activated'> = { organizationId: 'o', plan: 'GOLD' };
+    const badEvent: PlatformEventInput<'payments.subscription.activated'> = {
+      organizationId: 'o',
+      // @ts-expect-error -- plan must be one of the plan codes
+      plan: 'GOLD',
+    };
     expect([request, badRole, result, badResult, data, answer, badEvent]).toHaveLength(7);
   });
 });

@@ -51,7 +51,11 @@ export function defineServiceContract<
   return Object.freeze({ service: contract.service, rpc: contract.rpc, events: contract.events });
 }
 
-export type AnyServiceContract = ServiceContract<string, Record<string, RpcContractEntry>, Record<string, ZodType>>;
+export type AnyServiceContract = ServiceContract<
+  string,
+  Record<string, RpcContractEntry>,
+  Record<string, ZodType>
+>;
 
 export type ContractPattern<C extends AnyServiceContract> = keyof C['rpc'] & string;
 export type ContractEventName<C extends AnyServiceContract> = keyof C['events'] & string;

@@ -43,9 +43,18 @@ const recordingsContract = defineServiceContract({
   rpc: {
     'recordings.recording.get': {
       request: z.object({ id, label: z.string().trim().default('none') }),
-      result: z.object({ id, label: z.string(), userId: z.string(), organizationId: z.string(), requestId: z.string() }),
+      result: z.object({
+        id,
+        label: z.string(),
+        userId: z.string(),
+        organizationId: z.string(),
+        requestId: z.string(),
+      }),
     },
-    'recordings.recording.delete': { request: z.object({ id }), result: z.object({ deleted: z.literal(true) }) },
+    'recordings.recording.delete': {
+      request: z.object({ id }),
+      result: z.object({ deleted: z.literal(true) }),
+    },
     'recordings.code.issue': { request: z.object({}), result: z.object({ code: z.string() }) },
     'recordings.recording.fail': {
       request: z.object({ how: z.enum(['not-found', 'secret', 'legacy-conflict']) }),
@@ -73,7 +82,11 @@ const probe = {
 class StampInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     probe.intercepted.push(context.switchToRpc().getContext<AmqpContext>().pattern);
-    return next.handle().pipe(map((result: object) => ({ ...result, label: `${(result as { label?: string }).label}+stamped` })));
+    return next
+      .handle()
+      .pipe(
+        map((result: object) => ({ ...result, label: `${(result as { label?: string }).label}+stamped` })),
+      );
   }
 }
 
@@ -136,7 +149,10 @@ class RecordingHandlers {
   }
 
   @Recordings.EventPattern('recordings.recording.uploaded', { maxAttempts: 3 })
-  async onUploaded(@Payload() payload: { organizationId: string; sizeBytes: number }, @Ctx() ctx: AmqpContext) {
+  async onUploaded(
+    @Payload() payload: { organizationId: string; sizeBytes: number },
+    @Ctx() ctx: AmqpContext,
+  ) {
     probe.eventCalls.push({
       payload,
       eventId: ctx.event?.id,
@@ -290,7 +306,13 @@ describe('Nest microservices transport over the amqplib layer (real broker)', ()
       code: 'FORBIDDEN',
       message: 'Only platform services may call this',
     });
-    const system = principal({ kind: 'system', userId: null, organizationId: null, roles: [], scopes: ['system'] });
+    const system = principal({
+      kind: 'system',
+      userId: null,
+      organizationId: null,
+      roles: [],
+      scopes: ['system'],
+    });
     await expect(client.call('recordings.code.issue', call(system, {}))).resolves.toEqual({
       code: 'issued-for-system',
     });
@@ -317,7 +339,9 @@ describe('Nest microservices transport over the amqplib layer (real broker)', ()
 
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect((error as DomainError).details).toMatchObject({ issues: [expect.objectContaining({ path: 'id' })] });
+    expect((error as DomainError).details).toMatchObject({
+      issues: [expect.objectContaining({ path: 'id' })],
+    });
     // Guards first: a caller without the permission learns nothing about the payload.
     await expect(
       client.call('recordings.recording.delete', call(principal({ roles: ['viewer'] }), { id: 'x' })),
@@ -329,7 +353,11 @@ describe('Nest microservices transport over the amqplib layer (real broker)', ()
 
     await expect(
       client.call('recordings.recording.fail', call(principal(), { how: 'not-found' })),
-    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Recording rec-9 not found', details: { entity: 'Recording', id: 'rec-9' } });
+    ).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Recording rec-9 not found',
+      details: { entity: 'Recording', id: 'rec-9' },
+    });
     await expect(
       client.call('recordings.recording.fail', call(principal(), { how: 'legacy-conflict' })),
     ).rejects.toMatchObject({ code: 'CONFLICT', message: 'legacy conflict' });
@@ -345,8 +373,12 @@ describe('Nest microservices transport over the amqplib layer (real broker)', ()
     const client = await suite.harness.rpcClient(5000);
     const five = Array.from({ length: 5 }, (_, n) => n);
 
-    const rendered = await Promise.all(five.map((n) => client.call('recordings.job.render', call(principal(), { n }))));
-    const previewed = await Promise.all(five.map((n) => client.call('recordings.job.preview', call(principal(), { n }))));
+    const rendered = await Promise.all(
+      five.map((n) => client.call('recordings.job.render', call(principal(), { n }))),
+    );
+    const previewed = await Promise.all(
+      five.map((n) => client.call('recordings.job.preview', call(principal(), { n }))),
+    );
 
     expect(rendered).toEqual(five.map((n) => ({ n })));
     expect(probe.maxInFlight.render).toBe(1);
@@ -361,7 +393,10 @@ describe('Nest microservices transport over the amqplib layer (real broker)', ()
   it('consumes an @EventPattern on a queue derived from service and event, with the validated payload and the event id', async () => {
     const publisher = await suite.harness.publisher();
 
-    const event = await publisher.publish('recordings.recording.uploaded', { organizationId: 'org-1', sizeBytes: 12 });
+    const event = await publisher.publish('recordings.recording.uploaded', {
+      organizationId: 'org-1',
+      sizeBytes: 12,
+    });
 
     await waitFor('the event handler to run', () => probe.eventCalls.length === 1);
     expect(probe.eventCalls[0]).toEqual({
@@ -376,7 +411,10 @@ describe('Nest microservices transport over the amqplib layer (real broker)', ()
     probe.failEvents = true;
     const publisher = await suite.harness.publisher();
 
-    const event = await publisher.publish('recordings.recording.uploaded', { organizationId: 'org-1', sizeBytes: 1 });
+    const event = await publisher.publish('recordings.recording.uploaded', {
+      organizationId: 'org-1',
+      sizeBytes: 1,
+    });
 
     const dlq = 'recordings.recordings.recording.uploaded.dlq';
     await waitFor('the event in the DLQ', async () => (await suite.vhost.readyCount(dlq)) === 1);

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { EVENT_ROUTING_KEY_REGEX, type PlatformEventInput, type PlatformEventName } from '@platform/contracts';
+import {
+  EVENT_ROUTING_KEY_REGEX,
+  type PlatformEventInput,
+  type PlatformEventName,
+} from '@platform/contracts';
 import { contractPayload } from '../events/contract-payload';
 import { injectTraceHeaders } from '../amqp/trace-headers';
 import { OutboxEventEntity } from './outbox-event.entity';

@@ -2,11 +2,7 @@ import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import type { ConsumeMessage } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
-import {
-  RPC_PATTERN_REGEX,
-  type EventEnvelope,
-  type RpcEnvelope,
-} from '@platform/contracts';
+import { RPC_PATTERN_REGEX, type EventEnvelope, type RpcEnvelope } from '@platform/contracts';
 import type { AmqpConnection } from '../amqp/amqp-connection';
 import type { ManagedChannel } from '../amqp/managed-channel';
 import type { MessagingLogger } from '../amqp/messaging-logger';
@@ -39,7 +35,10 @@ export const AMQP_TRANSPORT_ID = Symbol('platform-amqp');
  * (quorum queue, retry tiers, DLQ, confirms), on the process's one self-healing `AmqpConnection`.
  * A handler with `concurrency` gets its own queue and channel with that prefetch.
  */
-export class AmqpTransportServer extends Server implements CustomTransportStrategy, BeforeApplicationShutdown {
+export class AmqpTransportServer
+  extends Server
+  implements CustomTransportStrategy, BeforeApplicationShutdown
+{
   override readonly transportId = AMQP_TRANSPORT_ID;
   private readonly dedicated: RpcServer[] = [];
   private readonly consumers: EventConsumer[] = [];
@@ -132,8 +131,7 @@ export class AmqpTransportServer extends Server implements CustomTransportStrate
 
   private eventConsumer(event: string, handler: MessageHandler, extras: AmqpHandlerExtras): EventConsumer {
     const schema = extras[CONTRACT_SCHEMA_EXTRA];
-    if (!schema)
-      throw new Error(`Event handler of "${event}" must be declared with ContractEventPattern`);
+    if (!schema) throw new Error(`Event handler of "${event}" must be declared with ContractEventPattern`);
     return new EventConsumer(
       this.connection,
       {
@@ -143,7 +141,8 @@ export class AmqpTransportServer extends Server implements CustomTransportStrate
         schema,
         maxAttempts: extras.maxAttempts ?? this.options.eventMaxAttempts,
         retryBaseMs: this.options.eventRetryBaseMs,
-        prefetch: extras.concurrency === undefined ? this.options.prefetch : positive(extras.concurrency, event),
+        prefetch:
+          extras.concurrency === undefined ? this.options.prefetch : positive(extras.concurrency, event),
         handle: (envelope, message) => this.invokeEvent(event, handler, envelope, message),
       },
       this.options.logger,
