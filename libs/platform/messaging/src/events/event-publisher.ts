@@ -48,7 +48,7 @@ export class EventPublisher {
   }
 
   /** `publish` typed from the contracts: the payload type follows from the event name and is checked. */
-  publishEvent<E extends PlatformEventName>(
+  async publishEvent<E extends PlatformEventName>(
     event: E,
     payload: PlatformEventInput<E>,
     options: PublishOptions = {},

@@ -21,7 +21,7 @@ export class OutboxWriter {
    * `add` typed from the contracts: the payload type follows from the event name, and a payload that
    * breaks the contract throws inside the transaction (so the state change rolls back with it).
    */
-  addEvent<E extends PlatformEventName>(
+  async addEvent<E extends PlatformEventName>(
     manager: EntityManager,
     event: E,
     payload: PlatformEventInput<E>,
