@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { ServiceName } from '@platform/contracts';
 import { ConfigError, loadConfig, redactConfig, type BaseEnv, type Env } from '@platform/config';
 import { PinoNestLogger, createLogger, requestContext } from '@platform/logging';
+import { connectAmqpTransport } from '@platform/messaging';
 import { initMetrics, startTracing } from '@platform/observability';
 import { problemClientErrorHandler } from './client-error.handler';
 import { instrumentHttp } from './http-instrumentation';
@@ -18,6 +19,11 @@ export interface ServiceDefinition<C extends BaseEnv> {
   envSchema: z.ZodObject;
   /** The root module, built from the validated config (so wiring never reads process.env). */
   module(config: C, logger: Logger): DynamicModule | Type;
+  /**
+   * Serve `@MessagePattern`/`@EventPattern` controllers over the platform's AMQP transport (needs
+   * MessagingModule, which every backend service has through ServiceCoreModule).
+   */
+  amqpTransport?: boolean;
 }
 
 export interface RunningService<C> {
@@ -71,6 +77,12 @@ export async function bootstrapService<C extends BaseEnv>(
     requestContext.run({ requestId: String(request.id) }, done);
   });
   app.enableShutdownHooks();
+  if (definition.amqpTransport) {
+    connectAmqpTransport(app);
+    // Handlers are bound before the HTTP port opens, like the ones of the core's own RpcServer.
+    await app.init();
+    await app.startAllMicroservices();
+  }
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   const address = fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;

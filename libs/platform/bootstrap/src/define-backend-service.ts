@@ -32,6 +32,7 @@ export function defineBackendService<C extends ServiceEnv = ServiceEnv>(
   return {
     service: spec.service,
     envSchema: spec.envSchema ?? serviceEnvSchema,
+    amqpTransport: true,
     module: (config, logger) => ({
       module: BackendAppModule,
       imports: [

@@ -21,3 +21,4 @@ export * from './nest/handler-decorators';
 export * from './nest/messaging-options';
 export * from './nest/messaging.module';
 export * from './amqp/queue-consumer';
+export * from './transport';

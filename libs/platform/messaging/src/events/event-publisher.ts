@@ -1,6 +1,13 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { ConfirmChannel } from 'amqplib';
-import { EVENT_ROUTING_KEY_REGEX, EVENTS_EXCHANGE, type EventEnvelope } from '@platform/contracts';
+import {
+  EVENT_ROUTING_KEY_REGEX,
+  EVENTS_EXCHANGE,
+  type EventEnvelope,
+  type PlatformEventInput,
+  type PlatformEventName,
+} from '@platform/contracts';
+import { contractPayload } from './contract-payload';
 import { eventsPublishedTotal } from '@platform/observability';
 import type { AmqpConnection } from '../amqp/amqp-connection';
 import { publishConfirmed } from '../amqp/confirm-publish';
@@ -38,6 +45,15 @@ export class EventPublisher {
         await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
       },
     });
+  }
+
+  /** `publish` typed from the contracts: the payload type follows from the event name and is checked. */
+  async publishEvent<E extends PlatformEventName>(
+    event: E,
+    payload: PlatformEventInput<E>,
+    options: PublishOptions = {},
+  ): Promise<EventEnvelope<PlatformEventInput<E>>> {
+    return this.publish(event, contractPayload(event, payload), options);
   }
 
   async publish<T>(routingKey: string, payload: T, options: PublishOptions = {}): Promise<EventEnvelope<T>> {

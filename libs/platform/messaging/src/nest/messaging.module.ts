@@ -4,10 +4,15 @@ import { AmqpConnection } from '../amqp/amqp-connection';
 import { EventPublisher } from '../events/event-publisher';
 import { RpcClient } from '../rpc/rpc-client';
 import { RpcServer } from '../rpc/rpc-server';
+import { AmqpClient } from '../transport/amqp-client';
+import { AmqpTransportServer } from '../transport/amqp-transport.server';
 import { HandlerExplorer } from './handler-explorer';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-options';
 
-/** One AMQP connection per process, an RPC client and server, an event publisher and the consumers. */
+/**
+ * One AMQP connection per process, an RPC client and server, an event publisher and the consumers;
+ * the Nest transport (`AmqpTransportServer`, `AmqpClient`) over the same connection.
+ */
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingModuleOptions): DynamicModule {
@@ -46,9 +51,35 @@ export class MessagingModule {
           useFactory: (connection: AmqpConnection) => new EventPublisher(connection, options.logger),
           inject: [AmqpConnection],
         },
+        {
+          // The @nestjs/microservices strategy (connectAmqpTransport); a provider so it drains on shutdown.
+          provide: AmqpTransportServer,
+          useFactory: (connection: AmqpConnection, rpcServer: RpcServer) =>
+            new AmqpTransportServer(connection, rpcServer, {
+              service: options.service,
+              prefetch: options.prefetch,
+              eventMaxAttempts: options.eventMaxAttempts,
+              eventRetryBaseMs: options.eventRetryBaseMs,
+              logger: options.logger,
+            }),
+          inject: [AmqpConnection, RpcServer],
+        },
+        {
+          provide: AmqpClient,
+          useFactory: (rpc: RpcClient, publisher: EventPublisher) => new AmqpClient(rpc, publisher),
+          inject: [RpcClient, EventPublisher],
+        },
         HandlerExplorer,
       ],
-      exports: [AmqpConnection, RpcClient, RpcServer, EventPublisher, MESSAGING_OPTIONS],
+      exports: [
+        AmqpConnection,
+        RpcClient,
+        RpcServer,
+        EventPublisher,
+        AmqpTransportServer,
+        AmqpClient,
+        MESSAGING_OPTIONS,
+      ],
     };
   }
 }

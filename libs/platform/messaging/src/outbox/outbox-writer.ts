@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { EVENT_ROUTING_KEY_REGEX } from '@platform/contracts';
+import {
+  EVENT_ROUTING_KEY_REGEX,
+  type PlatformEventInput,
+  type PlatformEventName,
+} from '@platform/contracts';
+import { contractPayload } from '../events/contract-payload';
 import { injectTraceHeaders } from '../amqp/trace-headers';
 import { OutboxEventEntity } from './outbox-event.entity';
 
@@ -11,6 +16,18 @@ import { OutboxEventEntity } from './outbox-event.entity';
 export class OutboxWriter {
   /** Optional hook to wake the relay right after the caller's commit instead of at the next poll. */
   constructor(private readonly onWritten?: () => void) {}
+
+  /**
+   * `add` typed from the contracts: the payload type follows from the event name, and a payload that
+   * breaks the contract throws inside the transaction (so the state change rolls back with it).
+   */
+  async addEvent<E extends PlatformEventName>(
+    manager: EntityManager,
+    event: E,
+    payload: PlatformEventInput<E>,
+  ): Promise<string> {
+    return this.add(manager, event, contractPayload(event, payload));
+  }
 
   async add<T>(manager: EntityManager, routingKey: string, payload: T): Promise<string> {
     if (!manager.queryRunner?.isTransactionActive) {

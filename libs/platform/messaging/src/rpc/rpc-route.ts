@@ -1,3 +1,4 @@
+import type { ConsumeMessage } from 'amqplib';
 import type { ZodType } from 'zod';
 import type { RpcEnvelope } from '@platform/contracts';
 
@@ -5,7 +6,8 @@ import type { RpcEnvelope } from '@platform/contracts';
 export interface RpcRoute {
   pattern: string;
   schema?: ZodType;
-  handle(envelope: RpcEnvelope): Promise<unknown>;
+  /** `message` is the raw delivery, for handlers that need its properties (the Nest transport's context). */
+  handle(envelope: RpcEnvelope, message: ConsumeMessage): Promise<unknown>;
 }
 
 /** The queue every instance of a service consumes RPC requests from. */

@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { RPC_EXCHANGE, rpcEnvelopeSchema, type RpcReply } from '@platform/contracts';
+import { RPC_EXCHANGE, rpcEnvelopeSchema, type RpcErrorPayload, type RpcReply } from '@platform/contracts';
 import { DomainError, toRpcError } from '@platform/errors';
 import { requestContext } from '@platform/logging';
 import { rpcServerDuration } from '@platform/observability';
@@ -15,6 +15,21 @@ export interface RpcServerOptions {
   service: string;
   prefetch: number;
   logger: MessagingLogger;
+  /**
+   * A queue of its own (default: the service's shared `rpc.<service>`), for patterns that need their
+   * own prefetch. Its patterns are unbound from the shared queue, so a request never reaches both.
+   */
+  queue?: string;
+}
+
+const RPC_QUEUE_OPTIONS = { durable: true, arguments: { 'x-queue-type': 'classic' } };
+
+/** Thrown by a handler pipeline that already shaped its error reply (the Nest exception filter). */
+export class RpcErrorReply extends Error {
+  constructor(readonly payload: RpcErrorPayload) {
+    super(payload.message);
+    this.name = 'RpcErrorReply';
+  }
 }
 
 /**
@@ -42,20 +57,46 @@ export class RpcServer {
     return [...this.routes.keys()];
   }
 
+  get queue(): string {
+    return this.options.queue ?? rpcQueueName(this.options.service);
+  }
+
+  /**
+   * Registers routes on a server that may already be consuming (the Nest transport registers its
+   * handlers after the core started): their bindings are added on the live channel, and every later
+   * re-setup declares them with the rest.
+   */
+  async addRoutes(routes: RpcRoute[], timeoutMs: number): Promise<void> {
+    for (const route of routes) this.register(route);
+    const channel = await this.start().waitForChannel(timeoutMs);
+    for (const route of routes) await this.bind(channel, route.pattern);
+  }
+
   start(): ManagedChannel {
-    const queue = rpcQueueName(this.options.service);
+    const queue = this.queue;
     this.consumer ??= new QueueConsumer<Channel>(this.connection, {
-      name: `rpc-server:${this.options.service}`,
+      name: `rpc-server:${queue}`,
       queue,
       prefetch: this.options.prefetch,
       declare: async (channel) => {
         await channel.assertExchange(RPC_EXCHANGE, 'direct', { durable: true });
-        await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
-        for (const pattern of this.routes.keys()) await channel.bindQueue(queue, RPC_EXCHANGE, pattern);
+        await channel.assertQueue(queue, RPC_QUEUE_OPTIONS);
+        for (const pattern of this.routes.keys()) await this.bind(channel, pattern);
       },
       handle: (channel, message) => this.handle(channel, message),
     });
     return this.consumer.start();
+  }
+
+  private async bind(channel: Channel, pattern: string): Promise<void> {
+    const shared = rpcQueueName(this.options.service);
+    if (this.queue !== shared) {
+      // A pattern bound to two queues would run twice: take it off the shared queue (declared first,
+      // since unbinding from a queue that does not exist is a channel error).
+      await channel.assertQueue(shared, RPC_QUEUE_OPTIONS);
+      await channel.unbindQueue(shared, RPC_EXCHANGE, pattern);
+    }
+    await channel.bindQueue(this.queue, RPC_EXCHANGE, pattern);
   }
 
   /** Stops taking requests, lets in-flight ones finish, then closes the channel. */
@@ -82,9 +123,12 @@ export class RpcServer {
     } catch (error) {
       reply = {
         ok: false,
-        error: toRpcError(error, (errorId, err) =>
-          this.options.logger.error({ err, errorId, pattern }, 'RPC handler failed unexpectedly'),
-        ),
+        error:
+          error instanceof RpcErrorReply
+            ? error.payload
+            : toRpcError(error, (errorId, err) =>
+                this.options.logger.error({ err, errorId, pattern }, 'RPC handler failed unexpectedly'),
+              ),
       };
       span.setStatus({ code: SpanStatusCode.ERROR, message: reply.error.message });
     }
@@ -117,6 +161,6 @@ export class RpcServer {
       requestId: envelope.meta.requestId,
       organizationId: envelope.principal?.organizationId ?? undefined,
     };
-    return requestContext.run(ctx, () => route.handle({ ...envelope, data }));
+    return requestContext.run(ctx, () => route.handle({ ...envelope, data }, message));
   }
 }
