@@ -38,18 +38,8 @@ describe('throttle limits of a request', () => {
   });
 
   it('gives each API key a bucket of its own', () => {
-    const [a] = throttleLimits(
-      route,
-      { ...user, kind: 'api-key', userId: null, apiKeyId: 'k1' },
-      'ip',
-      settings(),
-    );
-    const [b] = throttleLimits(
-      route,
-      { ...user, kind: 'api-key', userId: null, apiKeyId: 'k2' },
-      'ip',
-      settings(),
-    );
+    const [a] = throttleLimits(route, { ...user, kind: 'api-key', userId: null, apiKeyId: 'k1' }, 'ip', settings());
+    const [b] = throttleLimits(route, { ...user, kind: 'api-key', userId: null, apiKeyId: 'k2' }, 'ip', settings());
     expect([a!.key, b!.key]).toEqual(['gw:rl:{key:k1}:b', 'gw:rl:{key:k2}:b']);
   });
 
