@@ -21,6 +21,10 @@ const codeAt = (secret: string, offset = 0) =>
 
 type Provider = 'google' | 'microsoft' | 'github';
 
+/** Wrong second-factor codes an account may get per window (the production defaults, written out). */
+const SECOND_FACTOR_MAX_FAILURES = 5;
+const SECOND_FACTOR_WINDOW_SECONDS = 900;
+
 /** Second factors and social login, end to end through the gateway against local providers. */
 describe('OAuth login and TOTP through the gateway (whole platform, local providers)', () => {
   const platform = new PlatformHarness();
@@ -155,6 +159,97 @@ describe('OAuth login and TOTP through the gateway (whole platform, local provid
       json: { mfaToken: again.body.mfaToken, recoveryCode: confirm.body.recoveryCodes[0] },
     });
     expect(recovered.status).toBe(200);
+  });
+
+  /** Enrols and confirms TOTP for a new account; returns the secret, the confirming code and the codes. */
+  async function withTotp(label: string) {
+    const account = await register(api, label);
+    const token = account.tokens.accessToken;
+    const enroll = await api.post<{ secret: string }>('/v1/auth/totp/enroll', { token });
+    const enrolCode = codeAt(enroll.body.secret);
+    const confirm = await api.post<{ recoveryCodes: string[] }>('/v1/auth/totp/verify', {
+      token,
+      json: { code: enrolCode },
+    });
+    expect(confirm.status).toBe(200);
+    return {
+      account,
+      token,
+      secret: enroll.body.secret,
+      enrolCode,
+      recoveryCodes: confirm.body.recoveryCodes,
+    };
+  }
+
+  /** A code that is wrong now: none of the three steps auth accepts (previous, current, next). */
+  const wrongCodeFor = (secret: string) => {
+    const accepted = new Set([-1, 0, 1].map((offset) => codeAt(secret, offset)));
+    let candidate = 100_000;
+    while (accepted.has(String(candidate))) candidate++;
+    return String(candidate);
+  };
+
+  const startLogin = async (email: string) => {
+    const login = await api.post<{ mfaToken: string }>('/v1/auth/login', {
+      json: { email, password: PASSWORD },
+    });
+    expect(login.status).toBe(200);
+    return login.body.mfaToken;
+  };
+
+  it('TOTP: the code that confirmed enrolment cannot sign in; a code of a later step can', async () => {
+    const { account, secret, enrolCode } = await withTotp('totp-replay');
+    const reused = await api.post('/v1/auth/mfa/verify', {
+      json: { mfaToken: await startLogin(account.email), code: enrolCode },
+    });
+    expect(reused.status).toBe(401);
+    const later = await api.post('/v1/auth/mfa/verify', {
+      json: { mfaToken: await startLogin(account.email), code: codeAt(secret, 1) },
+    });
+    expect(later.status).toBe(200);
+  });
+
+  it(`TOTP: wrong codes over fresh challenges share one account budget of ${SECOND_FACTOR_MAX_FAILURES}; then even the right code waits (429)`, async () => {
+    const { account, secret, recoveryCodes } = await withTotp('totp-guess');
+    const wrong = wrongCodeFor(secret);
+    for (let i = 0; i < SECOND_FACTOR_MAX_FAILURES; i++) {
+      // A correct password opens a fresh challenge every time: the budget is the account's, not the challenge's.
+      const guess = await api.post('/v1/auth/mfa/verify', {
+        json: { mfaToken: await startLogin(account.email), code: wrong },
+      });
+      expect(guess.status).toBe(401);
+    }
+    const mfaToken = await startLogin(account.email);
+    const right = await api.post<{ code: string; retryAfterSeconds: number }>('/v1/auth/mfa/verify', {
+      json: { mfaToken, code: codeAt(secret, 1) },
+    });
+    expect(right.status).toBe(429);
+    expect(right.body.code).toBe('RATE_LIMITED');
+    expect(right.body.retryAfterSeconds).toBeGreaterThan(0);
+    expect(right.body.retryAfterSeconds).toBeLessThanOrEqual(SECOND_FACTOR_WINDOW_SECONDS);
+    expect(right.headers.get('retry-after')).toBe(String(right.body.retryAfterSeconds));
+    // Recovery codes draw from the same budget.
+    const recovery = await api.post('/v1/auth/mfa/verify', {
+      json: { mfaToken, recoveryCode: recoveryCodes[0] },
+    });
+    expect(recovery.status).toBe(429);
+  });
+
+  it('TOTP: disabling with wrong codes hits the same budget; then even the right code waits (429)', async () => {
+    const { token, secret } = await withTotp('totp-disable');
+    const wrong = wrongCodeFor(secret);
+    for (let i = 0; i < SECOND_FACTOR_MAX_FAILURES; i++) {
+      const attempt = await api.post('/v1/auth/totp/disable', { token, json: { code: wrong } });
+      expect(attempt.status).toBe(400);
+    }
+    const right = await api.post<{ code: string }>('/v1/auth/totp/disable', {
+      token,
+      json: { code: codeAt(secret, 1) },
+    });
+    expect(right.status).toBe(429);
+    expect(right.body.code).toBe('RATE_LIMITED');
+    const profile = await api.get<{ user: { totpEnabled: boolean } }>('/v1/auth/profile', { token });
+    expect(profile.body.user.totpEnabled).toBe(true);
   });
 
   it('TOTP: verify-mfa validates its body (400 problem+json)', async () => {

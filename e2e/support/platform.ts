@@ -9,7 +9,8 @@ export const GENEROUS_LIMITS = {
   RATE_LIMIT_SENSITIVE_PER_MINUTE: '10000',
   RATE_LIMIT_WRITE_PER_MINUTE: '10000',
   RATE_LIMIT_READ_PER_MINUTE: '10000',
-  LOGIN_MAX_ATTEMPTS: '1000',
+  LOGIN_FREE_ATTEMPTS_PER_ACCOUNT: '1000',
+  LOGIN_FREE_ATTEMPTS_PER_CLIENT: '1000',
 };
 
 /** Boots the whole platform for a suite; read `suite.platform` / `suite.api` inside tests. */

@@ -24,6 +24,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { SigningKeyEntity } from './signing-keys/signing-key.entity';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { RecoveryCodeEntity } from './totp/recovery-code.entity';
+import { SecondFactorGuessEntity } from './totp/second-factor-guess.entity';
 import { TotpModule } from './totp/totp.module';
 import { UserEntity } from './users/user.entity';
 import { UsersModule } from './users/users.module';
@@ -49,6 +50,7 @@ export const authService = defineBackendService<AuthEnv>({
     ApiKeyEntity,
     OrganizationCodeEntity,
     RecoveryCodeEntity,
+    SecondFactorGuessEntity,
     OAuthIdentityEntity,
   ],
   redis: true,

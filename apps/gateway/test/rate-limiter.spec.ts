@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import Redis from 'ioredis';
 import { loadConfig } from '@platform/config';
-import { DomainError } from '@platform/errors';
 import { createLogger } from '@platform/logging';
 import { createTestRedis, type TestRedis } from '@platform/testing';
 import { gatewayEnvSchema, type GatewayEnv } from '../src/config/gateway-env.schema';
-import { AttemptsLimiter } from '../src/throttling/attempts.limiter';
 import type { LimitSpec } from '../src/throttling/rate-limit.types';
 import { RateLimiter } from '../src/throttling/rate-limiter.service';
 
@@ -148,57 +146,6 @@ describe('rate limiting in Redis with atomic Lua scripts (real Redis)', () => {
     it('survives Redis forgetting the script (EVALSHA falls back to EVAL)', async () => {
       await redis.script('FLUSH');
       expect((await limiter.check([window(1)]))!.allowed).toBe(true);
-    });
-  });
-
-  describe('login attempts per IP + email', () => {
-    const attempts = () =>
-      new AttemptsLimiter(
-        redis,
-        config({ GATEWAY_REDIS_KEY_PREFIX: testRedis.keyPrefix }),
-        memoryLogger().logger,
-        {
-          name: 'login',
-          maxAttempts: 3,
-          windowMs: 60_000,
-          lockoutMs: 120_000,
-          lockedMessage: 'locked',
-        },
-      );
-
-    it('locks the pair out after the maximum, with the lockout as Retry-After; other pairs are unaffected', async () => {
-      const guard = attempts();
-      const pair = guard.key('203.0.113.7', 'victim@example.com');
-      for (let i = 0; i < 3; i++) await guard.admit(pair);
-
-      const locked = await guard.admit(pair).catch((error: DomainError) => error);
-      expect(locked).toBeInstanceOf(DomainError);
-      expect(locked).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 120 } });
-      await expect(guard.admit(guard.key('203.0.113.8', 'victim@example.com'))).resolves.toBeUndefined();
-      await expect(guard.admit(guard.key('203.0.113.7', 'other@example.com'))).resolves.toBeUndefined();
-    });
-
-    it('counts attempts as they start: 100 concurrent guesses admit exactly the maximum', async () => {
-      const guard = attempts();
-      const pair = guard.key('198.51.100.1', 'concurrent@example.com');
-      const results = await Promise.allSettled(Array.from({ length: 100 }, () => guard.admit(pair)));
-      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
-    });
-
-    it('forgets the attempts after a success, and gives back an attempt that got no verdict', async () => {
-      const guard = attempts();
-      const pair = guard.key('198.51.100.2', 'user@example.com');
-      await guard.admit(pair);
-      await guard.admit(pair);
-      await guard.succeeded(pair);
-      for (let i = 0; i < 3; i++) await guard.admit(pair);
-      await guard.refund(pair);
-      await expect(guard.admit(pair)).resolves.toBeUndefined();
-      await expect(guard.admit(pair)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
-    });
-
-    it('never puts the email in the key', () => {
-      expect(attempts().key('203.0.113.7', 'victim@example.com')).not.toContain('victim');
     });
   });
 

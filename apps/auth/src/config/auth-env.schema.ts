@@ -57,6 +57,10 @@ export const authEnvSchema = z
     MAX_OWNED_ORGANIZATIONS_PER_USER: positiveInt.default(5),
     /** A login with TOTP on must complete verify-mfa within this time, in at most 5 attempts. */
     MFA_CHALLENGE_TTL_SECONDS: positiveInt.default(300),
+    /** Wrong second-factor codes (TOTP or recovery) one account may get per window, over all challenges. */
+    SECOND_FACTOR_MAX_FAILURES: positiveInt.default(5),
+    /** The window of SECOND_FACTOR_MAX_FAILURES, from the first guess; further guesses wait until it ends. */
+    SECOND_FACTOR_WINDOW_SECONDS: positiveInt.default(900),
     /** Issuer label shown by authenticator apps. */
     TOTP_ISSUER: z.string().min(1).default('Platform'),
     /** Origins (comma-separated) an OAuth redirectUri may point at; default: APP_BASE_URL's origin. */

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module';
 import { MfaChallengeStore } from './mfa-challenge.store';
+import { SecondFactorGuessBudget } from './second-factor-guess.budget';
 import { TotpHandlers } from './totp.handlers';
 import { TotpService } from './totp.service';
 
 @Module({
   imports: [UsersModule],
-  providers: [TotpService, MfaChallengeStore, TotpHandlers],
+  providers: [TotpService, SecondFactorGuessBudget, MfaChallengeStore, TotpHandlers],
   exports: [TotpService, MfaChallengeStore],
 })
 export class TotpModule {}

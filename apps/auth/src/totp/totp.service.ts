@@ -11,6 +11,7 @@ import { returnedRows } from '../shared/postgres';
 import { UserEntity } from '../users/user.entity';
 import { UserService } from '../users/user.service';
 import { RecoveryCodeEntity } from './recovery-code.entity';
+import { SecondFactorGuessBudget } from './second-factor-guess.budget';
 
 const RECOVERY_CODE_COUNT = 10;
 const STEP_SECONDS = 30;
@@ -23,8 +24,9 @@ const invalidCode = () =>
 
 /**
  * RFC 6238 TOTP (SHA-1, 6 digits, 30 s, ±1 step of drift) with otplib. The secret is sealed at
- * rest. A code accepted for sign-in or disabling is remembered by its time step, so it cannot be
- * replayed within its validity window.
+ * rest. Every accepted code — the one confirming enrolment too — is remembered by its time step, and
+ * only a later step is accepted next (RFC 6238 §5.2: a code is good once). Every guess, of a code or
+ * a recovery code, draws from the account's SecondFactorGuessBudget.
  */
 @Injectable()
 export class TotpService {
@@ -34,6 +36,7 @@ export class TotpService {
     private readonly secretBox: SecretBox,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: AuthEnv,
+    private readonly guesses: SecondFactorGuessBudget,
   ) {}
 
   /** Starts (or restarts) enrolment: a new secret, not active until verified. */
@@ -56,10 +59,18 @@ export class TotpService {
     if (!user.totpSecretEncrypted) {
       throw new DomainError('BAD_REQUEST', 'Start enrolment first (auth.totp.enroll)');
     }
-    if (this.stepOf(user, code) === null) throw invalidCode();
+    const step = this.stepOf(user, code);
+    if (!(await this.guesses.judge(userId, async () => step !== null)) || step === null) throw invalidCode();
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => this.newRecoveryCode());
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(UserEntity, { id: userId }, { totpEnabled: true });
+      // The confirming code is spent like any other: its step becomes the last one used.
+      const enabled = await manager.query(
+        `UPDATE users SET totp_enabled = true, totp_last_step = $2
+         WHERE id = $1 AND NOT totp_enabled AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`,
+        [userId, step],
+      );
+      if (returnedRows(enabled).length !== 1)
+        throw new ConflictError('Two-factor authentication is already on');
       await manager.delete(RecoveryCodeEntity, { userId });
       await manager.insert(
         RecoveryCodeEntity,
@@ -72,7 +83,7 @@ export class TotpService {
   async disable(userId: string, code: string): Promise<void> {
     const user = await this.users.requireById(userId);
     if (!user.totpEnabled) throw new DomainError('BAD_REQUEST', 'Two-factor authentication is not on');
-    if (!(await this.acceptCode(user, code))) throw invalidCode();
+    if (!(await this.guesses.judge(userId, () => this.acceptCode(user, code)))) throw invalidCode();
     await this.dataSource.transaction(async (manager) => {
       await manager.update(
         UserEntity,
@@ -89,8 +100,9 @@ export class TotpService {
     input: { code?: string; recoveryCode?: string },
   ): Promise<boolean> {
     if (!user.totpEnabled) return false;
-    if (input.code) return this.acceptCode(user, input.code);
-    if (input.recoveryCode) return this.useRecoveryCode(user.id, input.recoveryCode);
+    const { code, recoveryCode } = input;
+    if (code) return this.guesses.judge(user.id, () => this.acceptCode(user, code));
+    if (recoveryCode) return this.guesses.judge(user.id, () => this.useRecoveryCode(user.id, recoveryCode));
     return false;
   }
 

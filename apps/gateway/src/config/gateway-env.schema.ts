@@ -66,10 +66,18 @@ export const gatewayEnvSchema = z.object({
   RATE_LIMIT_SENSITIVE_PER_MINUTE: positiveInt.default(20),
   RATE_LIMIT_PUBLIC_PER_MINUTE: positiveInt.default(60),
   RATE_LIMIT_CREDENTIAL_PER_MINUTE: positiveInt.default(20),
-  /** Login attempts per IP+email before a lockout; a successful login resets the count. */
-  LOGIN_MAX_ATTEMPTS: positiveInt.default(5),
+  // --- Login guard (see docs/SECURITY.md "Login brute force"): delays, never a lockout ---
+  /** Password attempts all strangers together get per account before each further one waits. */
+  LOGIN_FREE_ATTEMPTS_PER_ACCOUNT: positiveInt.default(10),
+  /** Password attempts one client (an address, or a known device) gets per account before waiting. */
+  LOGIN_FREE_ATTEMPTS_PER_CLIENT: positiveInt.default(5),
+  /** The first wait past a free budget; each further attempt doubles it, up to LOGIN_DELAY_MAX_SECONDS. */
+  LOGIN_DELAY_BASE_SECONDS: positiveInt.default(30),
+  LOGIN_DELAY_MAX_SECONDS: positiveInt.default(900),
+  /** A budget with no attempt for this long after its delay ended forgets its attempts. */
   LOGIN_ATTEMPT_WINDOW_SECONDS: positiveInt.default(900),
-  LOGIN_LOCKOUT_SECONDS: positiveInt.default(900),
+  /** How long a device token, or an address, stays known to an account after its last sign-in. */
+  LOGIN_KNOWN_CLIENT_TTL_SECONDS: positiveInt.default(90 * 24 * 3600),
 
   // --- Adaptive limits (see docs/SECURITY.md "Adaptive throttling") ---
   ADAPTIVE_WINDOW_SECONDS: positiveInt.default(30),

@@ -18,6 +18,7 @@ const EXPOSED_HEADERS = [
   'ratelimit-reset',
   'retry-after',
   'location',
+  'x-device-token',
 ];
 const ALLOWED_HEADERS = [
   'authorization',
@@ -27,6 +28,7 @@ const ALLOWED_HEADERS = [
   'x-user-id',
   'x-request-id',
   'idempotency-key',
+  'x-device-token',
 ];
 
 /**

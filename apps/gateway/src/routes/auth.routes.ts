@@ -43,7 +43,7 @@ export const AUTH_ROUTES: RouteDefinition[] = [
     tag: TAG,
     summary: 'Log in with email and password',
     description:
-      'Limited per client IP + email: after LOGIN_MAX_ATTEMPTS attempts the pair is locked out for LOGIN_LOCKOUT_SECONDS (429 with Retry-After); a successful login resets the count.',
+      'Password guessing is slowed, never locked out: past a small free budget per account (all unknown clients together) and per client, each attempt waits an exponentially growing delay (429 with Retry-After). A successful login returns an `X-Device-Token` header; send it back on later logins so this device is judged by its own budget, not the account-wide one.',
   }),
   defineRoute({
     id: 'auth.verifyMfa',

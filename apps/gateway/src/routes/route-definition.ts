@@ -43,7 +43,7 @@ export interface RouteDefinition<P extends RoutedRpcPattern = RoutedRpcPattern> 
   present?: (result: RpcResultOf<P>, input: RouteInput) => Presentation;
   /** Extra statuses `present` may answer with, for the OpenAPI document. */
   alternateResponses?: Record<number, string>;
-  /** Password login: brute-force limit per client IP + this body field (the email). */
+  /** Password login: the LoginGuard's budgets for the account named by this body field (the email). */
   loginGuard?: { emailField: string };
   effects?: RouteEffect[];
   /** Smaller than BODY_LIMIT_BYTES for routes that only take a few fields. */

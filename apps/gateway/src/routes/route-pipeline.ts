@@ -11,8 +11,8 @@ import { authorize } from '../authorization/permission.policy';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { assertJsonMediaType } from '../http/json-media-type';
 import { AdaptiveLimitsService, isServiceFailure } from '../throttling/adaptive/adaptive-limits.service';
-import type { AttemptsLimiter } from '../throttling/attempts.limiter';
 import { clientIp } from '../throttling/client-ip';
+import { DEVICE_TOKEN_HEADER, type LoginGuard } from '../throttling/login-guard';
 import { RequestThrottle } from '../throttling/request-throttle.service';
 import { LOGIN_ATTEMPTS } from '../throttling/throttling.tokens';
 import type { RouteDefinition, RouteInput } from './route-definition';
@@ -35,7 +35,7 @@ export class RoutePipeline {
     private readonly rpc: RpcClient,
     private readonly adaptive: AdaptiveLimitsService,
     private readonly credentialCache: CredentialCache,
-    @Inject(LOGIN_ATTEMPTS) private readonly loginAttempts: AttemptsLimiter,
+    @Inject(LOGIN_ATTEMPTS) private readonly loginGuard: LoginGuard,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
@@ -67,13 +67,14 @@ export class RoutePipeline {
       body: request.body,
     });
     const idempotencyKey = readIdempotencyKey(request);
-    const loginKey = route.loginGuard
-      ? this.loginAttempts.key(
+    const loginAttempt = route.loginGuard
+      ? await this.loginGuard.admit(
+          String(input.body[route.loginGuard.emailField]),
           request.clientIp,
-          String(input.body[route.loginGuard.emailField]).toLowerCase(),
+          request.headers[DEVICE_TOKEN_HEADER],
+          reply,
         )
       : undefined;
-    if (loginKey) await this.loginAttempts.admit(loginKey);
 
     const service = serviceOfPattern(route.rpc);
     // Who the adaptive rule counts as one caller: a tenant, or an address when anonymous.
@@ -92,11 +93,14 @@ export class RoutePipeline {
       const serviceFailed = isServiceFailure(error);
       this.adaptive.record(service, performance.now() - started, serviceFailed, caller);
       // A guess the service never judged is not held against the caller.
-      if (loginKey && serviceFailed) await this.loginAttempts.refund(loginKey);
+      if (loginAttempt && serviceFailed) await this.loginGuard.refund(loginAttempt);
       throw error;
     }
     this.adaptive.record(service, performance.now() - started, false, caller);
-    if (loginKey) await this.loginAttempts.succeeded(loginKey);
+    if (loginAttempt) {
+      const deviceToken = await this.loginGuard.succeeded(loginAttempt);
+      if (deviceToken) void reply.header(DEVICE_TOKEN_HEADER, deviceToken);
+    }
     await this.applyEffects(route, input);
     this.answer(route, input, result, reply);
   }

@@ -5,7 +5,7 @@ import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { REDIS } from '@platform/redis';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { AdaptiveLimitsService } from './adaptive/adaptive-limits.service';
-import { AttemptsLimiter } from './attempts.limiter';
+import { LoginGuard } from './login-guard';
 import { RateLimiter } from './rate-limiter.service';
 import { RequestThrottle } from './request-throttle.service';
 import { LOGIN_ATTEMPTS } from './throttling.tokens';
@@ -19,14 +19,7 @@ import { LOGIN_ATTEMPTS } from './throttling.tokens';
     {
       provide: LOGIN_ATTEMPTS,
       inject: [REDIS, SERVICE_CONFIG, LOGGER],
-      useFactory: (redis: Redis, config: GatewayEnv, logger: Logger) =>
-        new AttemptsLimiter(redis, config, logger, {
-          name: 'login',
-          maxAttempts: config.LOGIN_MAX_ATTEMPTS,
-          windowMs: config.LOGIN_ATTEMPT_WINDOW_SECONDS * 1000,
-          lockoutMs: config.LOGIN_LOCKOUT_SECONDS * 1000,
-          lockedMessage: 'Too many login attempts for this account from your address; try again later',
-        }),
+      useFactory: (redis: Redis, config: GatewayEnv, logger: Logger) => new LoginGuard(redis, config, logger),
     },
   ],
   exports: [RateLimiter, AdaptiveLimitsService, RequestThrottle, LOGIN_ATTEMPTS],

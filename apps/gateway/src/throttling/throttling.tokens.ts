@@ -1,2 +1,2 @@
-/** The AttemptsLimiter guarding password login per client IP + email. */
+/** The LoginGuard slowing password guessing per account, address and known device. */
 export const LOGIN_ATTEMPTS = Symbol('LOGIN_ATTEMPTS');
