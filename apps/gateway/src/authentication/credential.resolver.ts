@@ -7,6 +7,9 @@ import type { GatewayEnv } from '../config/gateway-env.schema';
 import { RateLimiter } from '../throttling/rate-limiter.service';
 import { CredentialCache, type CredentialKind } from './credential-cache';
 
+/** The only principal kind each look-up may yield. */
+const PRINCIPAL_KIND = { 'api-key': 'api-key', 'org-code': 'organization-code' } as const;
+
 /** Codes with which auth refuses a credential (as opposed to failing itself). */
 const REFUSALS = new Set(['UNAUTHENTICATED', 'NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED']);
 
@@ -76,7 +79,14 @@ export class CredentialResolver {
     }
     const principal = principalSchema.safeParse(result.principal);
     // A contract breach on auth's side is our failure (500 with an errorId), not the client's input.
-    if (!principal.success) throw new Error(`auth answered a ${kind} look-up with a malformed principal`);
+    // A key or a code never stands for a user: a principal of another kind, or with a user id, is one.
+    if (
+      !principal.success ||
+      principal.data.kind !== PRINCIPAL_KIND[kind] ||
+      principal.data.userId !== null
+    ) {
+      throw new Error(`auth answered a ${kind} look-up with a malformed principal`);
+    }
     await this.cache.set(kind, digest, { principal: principal.data });
     return principal.data;
   }

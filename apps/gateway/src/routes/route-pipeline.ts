@@ -7,6 +7,7 @@ import { DomainError } from '@platform/errors';
 import { RpcClient } from '@platform/messaging';
 import { Authenticator } from '../authentication/authenticator.service';
 import { CredentialCache } from '../authentication/credential-cache';
+import { admitCredential } from '../authorization/credential.policy';
 import { authorize } from '../authorization/permission.policy';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { AdaptiveLimitsService, isServiceFailure } from '../throttling/adaptive/adaptive-limits.service';
@@ -14,7 +15,7 @@ import type { AttemptsLimiter } from '../throttling/attempts.limiter';
 import { clientIp } from '../throttling/client-ip';
 import { RequestThrottle } from '../throttling/request-throttle.service';
 import { LOGIN_ATTEMPTS } from '../throttling/throttling.tokens';
-import type { RouteDefinition, RouteInput } from './route-definition';
+import { acceptedCredentials, type RouteDefinition, type RouteInput } from './route-definition';
 import { parseRouteInput, rpcDataFor } from './route-input';
 import { serviceOfPattern } from './rpc-schemas';
 
@@ -22,7 +23,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Turns a route-table entry into a Fastify route. Before the body is even read (onRequest):
- * authenticate, throttle, authorize — so unauthenticated or throttled callers cost no parsing.
+ * authenticate, throttle, admit the kind of credential, authorize — so unauthenticated or throttled callers cost no parsing.
  * Then (handler): validate, the login guard, one RPC to the owning service, the answer.
  * Any error becomes problem+json through the global ProblemDetailsFilter.
  */
@@ -55,6 +56,7 @@ export class RoutePipeline {
         ? null
         : await this.authenticator.authenticate(request.headers, request.clientIp, String(request.id));
     await this.throttle.enforce(route, request.principal, request.clientIp, reply);
+    admitCredential(route.auth, acceptedCredentials(route), request.principal);
     authorize(route.auth, request.principal);
   }
 

@@ -3,6 +3,9 @@ import { bootstrapService, type RunningService, type ServiceDefinition } from '@
 import { AmqpConnection, RpcServer, silentLogger } from '@platform/messaging';
 import { createTestRedis, createTestVhost, type TestRedis, type TestVhost } from '@platform/testing';
 import type { GatewayEnv } from '../../src/config/gateway-env.schema';
+import { GatewayModule } from '../../src/gateway.module';
+import type { RouteDefinition } from '../../src/routes/route-definition';
+import { ROUTE_TABLE } from '../../src/routes/route-table';
 import { gatewayService } from '../../src/service-definition';
 import { TEST_AUDIENCE, TEST_ISSUER } from './token-mint';
 
@@ -24,7 +27,14 @@ export class GatewayTestBed {
   readonly calls = new Map<string, RpcEnvelope[]>();
   readonly handlers = new Map<string, StandInHandler>();
 
-  constructor(private readonly patterns: readonly string[]) {}
+  /**
+   * `extraRoutes` join the real route table, e.g. a data-plane route that accepts API keys and
+   * organization codes, which the real table does not have yet.
+   */
+  constructor(
+    private readonly patterns: readonly string[],
+    private readonly extraRoutes: readonly RouteDefinition[] = [],
+  ) {}
 
   get url(): string {
     return this.gateway.url;
@@ -47,7 +57,12 @@ export class GatewayTestBed {
       });
     }
     await this.server.start().waitForChannel(5000);
-    this.gateway = await bootstrapService(gatewayService as ServiceDefinition<never>, {
+    const routes = [...ROUTE_TABLE, ...this.extraRoutes];
+    const definition: ServiceDefinition<GatewayEnv> = {
+      ...gatewayService,
+      module: (config, logger) => GatewayModule.forRoot(config, logger, routes),
+    };
+    this.gateway = await bootstrapService(definition as ServiceDefinition<never>, {
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
       HTTP_PORT: '0',
