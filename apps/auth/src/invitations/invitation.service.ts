@@ -39,7 +39,8 @@ export class InvitationService {
 
   /** Inviting an email again replaces its open invitation (new token, new expiry). */
   async invite(ctx: UserContext, email: string, role: Role): Promise<InvitationEntity> {
-    const actor = await this.membershipService.requireMembership(ctx);
+    // The gateway route's permission, against the current role; canInvite then limits which roles.
+    const actor = await this.membershipService.requirePermission(ctx, 'members:invite');
     const decision = canInvite(actor.role, role);
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
     const invitee = await this.users.findByEmail(email);
@@ -76,8 +77,9 @@ export class InvitationService {
     return invitation;
   }
 
+  /** The same permission as the gateway route (`members:invite`), checked against the current role. */
   async listOpen(ctx: UserContext): Promise<InvitationEntity[]> {
-    await this.membershipService.requirePermission(ctx, 'members:read');
+    await this.membershipService.requirePermission(ctx, 'members:invite');
     return this.dataSource.manager.find(InvitationEntity, {
       where: {
         organizationId: ctx.organizationId,
@@ -90,7 +92,7 @@ export class InvitationService {
   }
 
   async revoke(ctx: UserContext, invitationId: string): Promise<void> {
-    const actor = await this.membershipService.requireMembership(ctx);
+    const actor = await this.membershipService.requirePermission(ctx, 'members:invite');
     // Scoped by organization: another tenant's invitation id is simply not found.
     const invitation = await this.dataSource.manager.findOneBy(InvitationEntity, {
       id: invitationId,
