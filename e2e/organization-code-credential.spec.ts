@@ -49,24 +49,42 @@ describe('organization code + x-user-id (whole platform)', () => {
 
   /** The probe's requests, each with the body that did the damage. */
   const probe = (): [string, string, string, unknown][] => [
-    ['switch to the owner’s other organization', 'POST', '/v1/orgs/switch', { organizationId: otherOrganizationId }],
+    [
+      'switch to the owner’s other organization',
+      'POST',
+      '/v1/orgs/switch',
+      { organizationId: otherOrganizationId },
+    ],
     ['create an API key', 'POST', '/v1/orgs/api-keys', { name: 'stolen' }],
     ['promote a member to owner', 'PATCH', `/v1/orgs/members/${member.userId}`, { role: 'owner' }],
-    ['invite an outsider as owner', 'POST', '/v1/orgs/invitations', { email: uniqueEmail('outsider'), role: 'owner' }],
+    [
+      'invite an outsider as owner',
+      'POST',
+      '/v1/orgs/invitations',
+      { email: uniqueEmail('outsider'), role: 'owner' },
+    ],
     ['enroll TOTP', 'POST', '/v1/auth/totp/enroll', {}],
     ['log the owner out everywhere', 'POST', '/v1/auth/logout-all', {}],
     ['create an organization', 'POST', '/v1/orgs', { name: 'Squat' }],
-    ['change the owner’s password', 'POST', '/v1/auth/password/change', { currentPassword: 'x', newPassword: 'y'.repeat(12) }],
+    [
+      'change the owner’s password',
+      'POST',
+      '/v1/auth/password/change',
+      { currentPassword: 'x', newPassword: 'y'.repeat(12) },
+    ],
   ];
 
-  it.each([0, 1, 2, 3, 4, 5, 6, 7])('refuses the probe’s request #%i with 403 and no tokens', async (index) => {
-    const [what, method, path, json] = probe()[index]!;
-    const response = await suite.api.call(method, path, { headers: asCode(owner.userId), json });
+  it.each([0, 1, 2, 3, 4, 5, 6, 7])(
+    'refuses the probe’s request #%i with 403 and no tokens',
+    async (index) => {
+      const [what, method, path, json] = probe()[index]!;
+      const response = await suite.api.call(method, path, { headers: asCode(owner.userId), json });
 
-    expect({ what, status: response.status }).toEqual({ what, status: 403 });
-    expect(response.body).toMatchObject({ code: 'FORBIDDEN' });
-    expect(JSON.stringify(response.body)).not.toMatch(/accessToken|refreshToken|secret/);
-  });
+      expect({ what, status: response.status }).toEqual({ what, status: 403 });
+      expect(response.body).toMatchObject({ code: 'FORBIDDEN' });
+      expect(JSON.stringify(response.body)).not.toMatch(/accessToken|refreshToken|secret/);
+    },
+  );
 
   it('refuses a code on every non-public route of the table, with or without x-user-id', async () => {
     const routes = ROUTE_TABLE.filter((route) => route.auth !== 'public');
@@ -92,7 +110,9 @@ describe('organization code + x-user-id (whole platform)', () => {
     // logout-all did not run: the owner's token still works.
     expect((await api.get('/v1/auth/profile', bearer)).status).toBe(200);
     const members = await api.get<Items<{ userId: string; role: string }>>('/v1/orgs/members', bearer);
-    expect(members.body.items).toContainEqual(expect.objectContaining({ userId: member.userId, role: 'developer' }));
+    expect(members.body.items).toContainEqual(
+      expect.objectContaining({ userId: member.userId, role: 'developer' }),
+    );
     const keys = await api.get<Items<unknown>>('/v1/orgs/api-keys', bearer);
     expect(keys.body.items).toEqual([]);
     const invitations = await api.get<Items<unknown>>('/v1/orgs/invitations', bearer);
@@ -103,7 +123,9 @@ describe('organization code + x-user-id (whole platform)', () => {
     );
     // TOTP was not enrolled with the attacker's secret: the owner can still start their own enrollment
     // and their login is not asked for a second factor.
-    const login = await api.post('/v1/auth/login', { json: { email: owner.email, password: owner.password } });
+    const login = await api.post('/v1/auth/login', {
+      json: { email: owner.email, password: owner.password },
+    });
     expect(login.status).toBe(200);
     expect(login.body).not.toHaveProperty('mfaRequired', true);
   });

@@ -53,6 +53,11 @@ export const authEnvSchema = z
     APP_BASE_URL: urlWithProtocol('http', 'https').default('http://localhost:3000'),
     PASSWORD_RESET_TTL_SECONDS: positiveInt.default(3600),
     INVITATION_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
+    /**
+     * How long the Redis marker of a revoked API key lives. The gateway checks it on every credential-
+     * cache hit, so it must outlive the gateways' CREDENTIAL_CACHE_TTL_SECONDS (default 30).
+     */
+    API_KEY_REVOCATION_MARKER_TTL_SECONDS: positiveInt.default(3600),
     /** A login with TOTP on must complete verify-mfa within this time, in at most 5 attempts. */
     MFA_CHALLENGE_TTL_SECONDS: positiveInt.default(300),
     /** Issuer label shown by authenticator apps. */

@@ -63,7 +63,10 @@ export class OrganizationCodeService {
    * member of that same organization and only attributes the request to them (`attributedUserId`);
    * it never lends the code that member's role.
    */
-  async resolve(code: string, attributedUserId?: string): Promise<Principal> {
+  async resolve(
+    code: string,
+    attributedUserId?: string,
+  ): Promise<{ principal: Principal; expiresAt: Date | null }> {
     const rows: { organization_id: string; plan: PlanCode; expires_at: Date | null }[] =
       await this.dataSource.query(
         `SELECT c.organization_id, o.plan, c.expires_at
@@ -78,7 +81,7 @@ export class OrganizationCodeService {
     if (attributedUserId && !(await this.memberships.find(row.organization_id, attributedUserId))) {
       throw new UnauthenticatedError('The user is not a member of this organization');
     }
-    return {
+    const principal: Principal = {
       kind: 'organization-code',
       userId: null,
       organizationId: row.organization_id,
@@ -88,6 +91,8 @@ export class OrganizationCodeService {
       attributedUserId: attributedUserId ?? null,
       plan: row.plan,
     };
+    // The expiry goes back so the gateway never caches the code past it.
+    return { principal, expiresAt: row.expires_at };
   }
 
   /** Internal (payments): a new code on `plan`, bound to an organization or to be redeemed. */
