@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { AUTH_RPC, denylistKeys, type Principal, type RpcEnvelope } from '@platform/contracts';
 import { DomainError } from '@platform/errors';
+import { waitFor } from '@platform/testing';
 import { defineRoute } from '../src/routes/route-definition';
 import { GatewayTestBed, request } from './support/gateway-test-bed';
 import {
@@ -327,6 +328,54 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
       expect(bare.body.principal).toMatchObject({ organizationId, userId: null, roles: ['viewer'] });
       expect(asUser.body.principal).toMatchObject({ organizationId, userId: null, attributedUserId: userId });
       expect([wrong.status, badUser.status]).toEqual([401, 401]);
+    });
+
+    it('refuses a cached key as soon as auth’s revocation marker for it appears (any path, any replica)', async () => {
+      const markedId = randomUUID();
+      bed.handlers.set(AUTH_RPC.verifyApiKey, async () => ({
+        principal: { ...keyPrincipal, apiKeyId: markedId },
+        expiresAt: null,
+      }));
+      const whoami = () =>
+        request(`${bed.url}/v1/test/whoami`, { headers: { 'x-api-key': 'pk_live_marked' } });
+      expect((await whoami()).status).toBe(200);
+      const calls = bed.callsOf(AUTH_RPC.verifyApiKey).length;
+      try {
+        // What auth writes when the key is revoked, e.g. with its creator's membership.
+        await raw.set(denylistKeys.apiKey(markedId), '1', 'EX', 60);
+        const refused = await whoami();
+
+        expect(refused.status).toBe(401);
+        expect(refused.body).toMatchObject({ code: 'UNAUTHENTICATED' });
+        // Refused from the cache hit, without asking auth.
+        expect(bed.callsOf(AUTH_RPC.verifyApiKey).length).toBe(calls);
+      } finally {
+        await raw.del(denylistKeys.apiKey(markedId));
+      }
+    });
+
+    it('caches a key no longer than its own expiry', async () => {
+      const expiresAt = new Date(Date.now() + 1_500);
+      let expired = false;
+      bed.handlers.set(AUTH_RPC.verifyApiKey, async () => {
+        if (expired) throw new DomainError('UNAUTHENTICATED', 'expired');
+        return { principal: keyPrincipal, expiresAt: expiresAt.toISOString() };
+      });
+      const whoami = () =>
+        request(`${bed.url}/v1/test/whoami`, { headers: { 'x-api-key': 'pk_live_brief' } });
+      expect((await whoami()).status).toBe(200);
+      expired = true;
+      expect((await whoami()).status).toBe(200);
+
+      const cached = await raw.keys(`${bed.redis.keyPrefix}cred:api-key:*`);
+      const ttls = await Promise.all(cached.map((name) => raw.pttl(name)));
+      // The configured TTL is 30 s; the brief key's entry lives at most its 1.5 s.
+      expect(Math.min(...ttls)).toBeLessThanOrEqual(1_500);
+      await waitFor('the expired key to be refused', async () => (await whoami()).status === 401, {
+        timeoutMs: 4_000,
+        intervalMs: 50,
+      });
+      expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime() - 5);
     });
 
     it('refuses API keys and organization codes on routes that accept user tokens only, before the service', async () => {
