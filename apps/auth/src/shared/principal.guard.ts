@@ -24,9 +24,10 @@ export interface UserContext {
 export function requireUser(envelope: RpcEnvelope): UserContext {
   const principal = envelope.principal;
   if (!principal) throw new UnauthenticatedError();
-  if (principal.kind !== 'user') {
+  // A user principal never carries a key id; one that does is inconsistent and refused like a key.
+  if (principal.kind !== 'user' || principal.apiKeyId) {
     throw new ForbiddenError(
-      `This operation needs a signed-in user, not ${CREDENTIAL_NAMES[principal.kind]}`,
+      `This operation needs a signed-in user, not ${CREDENTIAL_NAMES[principal.apiKeyId ? 'api-key' : principal.kind]}`,
     );
   }
   if (!principal.userId || !principal.organizationId) throw new UnauthenticatedError();
