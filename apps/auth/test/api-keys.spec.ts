@@ -1,4 +1,4 @@
-import { SYSTEM_PRINCIPAL } from '@platform/contracts';
+import { SYSTEM_PRINCIPAL, denylistKeys } from '@platform/contracts';
 import { startSmtpSink, waitFor, type SmtpSink } from '@platform/testing';
 import { AuthTestApp, rejectionOf } from './support/auth-test-app';
 import { addMember } from './support/team';
@@ -118,6 +118,54 @@ describe('auth API keys', () => {
     );
   });
 
+  it('answers the key’s expiry with the principal, so the gateway caches it no longer (issue 6)', async () => {
+    const owner = await auth.register();
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const expiring = await auth.call('auth.api-key.create', { name: 'e', expiresAt }, owner.principal);
+    const lasting = await auth.call('auth.api-key.create', { name: 'l' }, owner.principal);
+
+    expect((await auth.call('auth.api-key.verify', { key: expiring.secret })).expiresAt).toBe(expiresAt);
+    expect((await auth.call('auth.api-key.verify', { key: lasting.secret })).expiresAt).toBeNull();
+  });
+
+  it('revoking writes the key’s revocation marker for the gateways (issue 6)', async () => {
+    const owner = await auth.register();
+    const { apiKey } = await auth.call('auth.api-key.create', { name: 'r' }, owner.principal);
+    expect(await auth.isDenied(denylistKeys.apiKey(apiKey.id))).toBe(false);
+
+    await auth.call('auth.api-key.revoke', { apiKeyId: apiKey.id }, owner.principal);
+    expect(await auth.isDenied(denylistKeys.apiKey(apiKey.id))).toBe(true);
+    expect(await auth.redis.ttl(denylistKeys.apiKey(apiKey.id))).toBeGreaterThan(3000);
+  });
+
+  it('a removed member’s keys — and a leaving member’s — are revoked with the membership; others stay (issue 6)', async () => {
+    const owner = await auth.register();
+    const removed = await addMember(auth, smtp, owner, 'developer');
+    const leaving = await addMember(auth, smtp, owner, 'admin');
+    const removedKey = await auth.call('auth.api-key.create', { name: 'removed' }, removed.principal);
+    const leavingKey = await auth.call('auth.api-key.create', { name: 'leaving' }, leaving.principal);
+    const ownerKey = await auth.call('auth.api-key.create', { name: 'owner' }, owner.principal);
+
+    await auth.call('auth.member.remove', { userId: removed.userId }, owner.principal);
+    await auth.call('auth.member.remove', { userId: leaving.userId }, leaving.principal);
+
+    const { items } = await auth.call('auth.api-key.list', {}, owner.principal);
+    const revokedAt = (id: string) => items.find((k) => k.id === id)!.revokedAt;
+    expect(revokedAt(removedKey.apiKey.id)).not.toBeNull();
+    expect(revokedAt(leavingKey.apiKey.id)).not.toBeNull();
+    expect(revokedAt(ownerKey.apiKey.id)).toBeNull();
+    for (const key of [removedKey, leavingKey]) {
+      expect((await rejectionOf(auth.call('auth.api-key.verify', { key: key.secret }))).code).toBe(
+        'UNAUTHENTICATED',
+      );
+      expect(await auth.isDenied(denylistKeys.apiKey(key.apiKey.id))).toBe(true);
+    }
+    expect(await auth.isDenied(denylistKeys.apiKey(ownerKey.apiKey.id))).toBe(false);
+    await expect(auth.call('auth.api-key.verify', { key: ownerKey.secret })).resolves.toMatchObject({
+      principal: { apiKeyId: ownerKey.apiKey.id },
+    });
+  });
+
   it('cross-tenant: org A cannot see or revoke org B keys (NOT_FOUND), lists are per organization', async () => {
     const a = await auth.register();
     const b = await auth.register();
@@ -132,10 +180,11 @@ describe('auth API keys', () => {
     await expect(auth.call('auth.api-key.verify', { key: keyB.secret })).resolves.toMatchObject({
       principal: { organizationId: b.organizationId },
     });
+    // Not a user: refused for its kind (the system principal is no member of anything).
     expect(
       (await rejectionOf(auth.call('auth.api-key.revoke', { apiKeyId: keyB.apiKey.id }, SYSTEM_PRINCIPAL)))
         .code,
-    ).toBe('UNAUTHENTICATED');
+    ).toBe('FORBIDDEN');
   });
 
   it('caps a FREE organization at 2 active keys: revoked and expired ones do not count', async () => {

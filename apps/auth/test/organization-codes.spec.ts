@@ -95,17 +95,24 @@ describe('auth organization codes (seed 004)', () => {
     expect(alone.principal).toEqual({
       kind: 'organization-code',
       userId: null,
+      attributedUserId: null,
       organizationId: owner.organizationId,
       roles: ['viewer'],
       scopes: [],
       apiKeyId: null,
       plan: 'FREE',
     });
+    // x-user-id only attributes: the owner's id lends the code neither the owner's role nor identity.
     const withUser = await auth.call('auth.organization-code.resolve', { code, userId: owner.userId });
-    expect(withUser.principal).toMatchObject({
-      userId: owner.userId,
+    expect(withUser.principal).toEqual({
+      kind: 'organization-code',
+      userId: null,
+      attributedUserId: owner.userId,
       organizationId: owner.organizationId,
-      roles: ['owner'],
+      roles: ['viewer'],
+      scopes: [],
+      apiKeyId: null,
+      plan: 'FREE',
     });
 
     const stranger = await auth.register();
@@ -121,6 +128,25 @@ describe('auth organization codes (seed 004)', () => {
     expect((await rejectionOf(auth.call('auth.organization-code.resolve', { code: unbound }))).code).toBe(
       'UNAUTHENTICATED',
     );
+  });
+
+  it('refuses a code principal on every user operation, even one forged with a user id and the owner role', async () => {
+    const owner = await auth.register();
+    const { code } = await issue('STARTER', owner.organizationId);
+    const { principal } = await auth.call('auth.organization-code.resolve', { code, userId: owner.userId });
+    // What a gateway bug (or a forged envelope) could deliver: the code's kind with a user's powers.
+    const forged = { ...principal, userId: owner.userId, roles: ['owner' as const] };
+
+    for (const caller of [principal, forged]) {
+      const attempts = [
+        auth.call('auth.organization.switch', { organizationId: owner.organizationId }, caller),
+        auth.call('auth.api-key.create', { name: 'stolen', scopes: [] }, caller),
+        auth.call('auth.invitation.list', {}, caller),
+        auth.call('auth.totp.enroll', {}, caller),
+        auth.call('auth.session.logout-all', {}, caller),
+      ];
+      for (const attempt of attempts) expect((await rejectionOf(attempt)).code).toBe('FORBIDDEN');
+    }
   });
 
   it('refuses issuing for an unknown organization', async () => {

@@ -9,7 +9,9 @@ import { RedisModule } from '@platform/redis';
 import type { GatewayEnv } from './config/gateway-env.schema';
 import { BackendServicesHealthIndicator } from './health/backend-services.health';
 import { GatewayInternalServer } from './health/gateway-internal.server';
+import type { RouteDefinition } from './routes/route-definition';
 import { RoutesModule } from './routes/routes.module';
+import { ROUTE_TABLE } from './routes/route-table';
 
 /**
  * The only public HTTP surface: the public API from the route table (authentication, throttling,
@@ -18,7 +20,12 @@ import { RoutesModule } from './routes/routes.module';
  */
 @Module({})
 export class GatewayModule {
-  static forRoot(config: GatewayEnv, logger: Logger): DynamicModule {
+  /** `routes`: the real route table; test beds may pass it with routes of their own added. */
+  static forRoot(
+    config: GatewayEnv,
+    logger: Logger,
+    routes: readonly RouteDefinition[] = ROUTE_TABLE,
+  ): DynamicModule {
     return {
       module: GatewayModule,
       global: true,
@@ -33,7 +40,7 @@ export class GatewayModule {
           // Public port: liveness only; readiness and metrics are on GatewayInternalServer's port.
           httpPort: 'liveness-only',
         }),
-        RoutesModule,
+        RoutesModule.forRoot(routes),
       ],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { AUTH_RPC, denylistKeys, type Principal, type RpcEnvelope } from '@platform/contracts';
 import { DomainError } from '@platform/errors';
+import { waitFor } from '@platform/testing';
+import { defineRoute } from '../src/routes/route-definition';
 import { GatewayTestBed, request } from './support/gateway-test-bed';
 import {
   TEST_AUDIENCE,
@@ -20,15 +22,51 @@ import {
  * request), then the Redis denylist; API keys and organization codes resolve through auth once and
  * are cached. The auth side is a stand-in here so that keys, claims and failures are exact.
  */
+/**
+ * The real table has no data-plane route yet (all of it is account and organization management, for
+ * user tokens only): these stand for one, accepting every kind of credential.
+ */
+const DATA_PLANE_ROUTES = [
+  defineRoute({
+    id: 'test.whoami',
+    method: 'GET',
+    path: '/v1/test/whoami',
+    rpc: AUTH_RPC.getProfile,
+    auth: 'authenticated',
+    credentials: ['user', 'api-key', 'organization-code'],
+    rateLimit: 'read',
+    request: {},
+    success: { status: 200, description: 'The principal, echoed' },
+    tag: 'Test',
+    summary: 'Echo the principal',
+  }),
+  defineRoute({
+    id: 'test.keysRead',
+    method: 'GET',
+    path: '/v1/test/keys',
+    rpc: AUTH_RPC.listApiKeys,
+    auth: 'api-keys:read',
+    credentials: ['user', 'api-key', 'organization-code'],
+    rateLimit: 'read',
+    request: {},
+    success: { status: 200, description: 'Nothing' },
+    tag: 'Test',
+    summary: 'A permission-bearing data-plane route',
+  }),
+];
+
 describe('gateway authentication (real RabbitMQ and Redis, auth played by a stand-in)', () => {
-  const bed = new GatewayTestBed([
-    AUTH_RPC.getJwks,
-    AUTH_RPC.getProfile,
-    AUTH_RPC.verifyApiKey,
-    AUTH_RPC.resolveOrganizationCode,
-    AUTH_RPC.listApiKeys,
-    AUTH_RPC.revokeApiKey,
-  ]);
+  const bed = new GatewayTestBed(
+    [
+      AUTH_RPC.getJwks,
+      AUTH_RPC.getProfile,
+      AUTH_RPC.verifyApiKey,
+      AUTH_RPC.resolveOrganizationCode,
+      AUTH_RPC.listApiKeys,
+      AUTH_RPC.revokeApiKey,
+    ],
+    { extraRoutes: DATA_PLANE_ROUTES },
+  );
   let key: SigningKey;
   let published: SigningKey[];
   /** Unprefixed, like the auth service's client: the denylist keys are shared names. */
@@ -188,7 +226,8 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
         return {
           principal: {
             kind: 'organization-code',
-            userId: userId ?? null,
+            userId: null,
+            attributedUserId: userId ?? null,
             organizationId,
             roles: ['viewer'],
             scopes: [],
@@ -204,7 +243,7 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
       const responses = [];
       for (let i = 0; i < 5; i++) {
         responses.push(
-          await request<{ principal: Principal }>(`${bed.url}/v1/auth/profile`, {
+          await request<{ principal: Principal }>(`${bed.url}/v1/test/whoami`, {
             headers: { 'x-api-key': 'pk_live_good' },
           }),
         );
@@ -217,10 +256,10 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
 
     it('refuses a wrong API key with 401 and remembers the refusal briefly', async () => {
       const before = bed.callsOf(AUTH_RPC.verifyApiKey).length;
-      const first = await request(`${bed.url}/v1/auth/profile`, {
+      const first = await request(`${bed.url}/v1/test/whoami`, {
         headers: { 'x-api-key': 'pk_live_wrong' },
       });
-      const second = await request(`${bed.url}/v1/auth/profile`, {
+      const second = await request(`${bed.url}/v1/test/whoami`, {
         headers: { 'x-api-key': 'pk_live_wrong' },
       });
 
@@ -241,7 +280,7 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
     it('drops a revoked key from the cache as soon as the revocation went through the gateway', async () => {
       const adminToken = await signAccessToken(key, { org: organizationId, roles: ['admin'] });
       expect(
-        (await request(`${bed.url}/v1/auth/profile`, { headers: { 'x-api-key': 'pk_live_good' } })).status,
+        (await request(`${bed.url}/v1/test/whoami`, { headers: { 'x-api-key': 'pk_live_good' } })).status,
       ).toBe(200);
       bed.handlers.set(AUTH_RPC.verifyApiKey, async () => {
         throw new DomainError('UNAUTHENTICATED', 'revoked');
@@ -251,7 +290,7 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
         method: 'DELETE',
         headers: { authorization: `Bearer ${adminToken}` },
       });
-      const after = await request(`${bed.url}/v1/auth/profile`, { headers: { 'x-api-key': 'pk_live_good' } });
+      const after = await request(`${bed.url}/v1/test/whoami`, { headers: { 'x-api-key': 'pk_live_good' } });
 
       expect(revoke.status).toBe(204);
       expect(after.status).toBe(401);
@@ -262,7 +301,7 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
       bed.handlers.set(AUTH_RPC.verifyApiKey, async () => ({
         principal: { ...keyPrincipal, apiKeyId: scopedId, scopes: ['members:read'] },
       }));
-      const response = await request(`${bed.url}/v1/orgs/api-keys`, {
+      const response = await request(`${bed.url}/v1/test/keys`, {
         headers: { 'x-api-key': 'pk_live_scoped' },
       });
 
@@ -272,23 +311,88 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
 
     it('resolves x-organization-code, with or without x-user-id', async () => {
       const userId = randomUUID();
-      const bare = await request<{ principal: Principal }>(`${bed.url}/v1/auth/profile`, {
+      const bare = await request<{ principal: Principal }>(`${bed.url}/v1/test/whoami`, {
         headers: { 'x-organization-code': 'ORGCODE123' },
       });
-      const asUser = await request<{ principal: Principal }>(`${bed.url}/v1/auth/profile`, {
+      const asUser = await request<{ principal: Principal }>(`${bed.url}/v1/test/whoami`, {
         headers: { 'x-organization-code': 'ORGCODE123', 'x-user-id': userId },
       });
-      const wrong = await request(`${bed.url}/v1/auth/profile`, {
+      const wrong = await request(`${bed.url}/v1/test/whoami`, {
         headers: { 'x-organization-code': 'NOPE000000' },
       });
-      const badUser = await request(`${bed.url}/v1/auth/profile`, {
+      const badUser = await request(`${bed.url}/v1/test/whoami`, {
         headers: { 'x-organization-code': 'ORGCODE123', 'x-user-id': 'not-a-uuid' },
       });
 
       expect(bare.status).toBe(200);
       expect(bare.body.principal).toMatchObject({ organizationId, userId: null, roles: ['viewer'] });
-      expect(asUser.body.principal).toMatchObject({ organizationId, userId });
+      expect(asUser.body.principal).toMatchObject({ organizationId, userId: null, attributedUserId: userId });
       expect([wrong.status, badUser.status]).toEqual([401, 401]);
+    });
+
+    it('refuses a cached key as soon as auth’s revocation marker for it appears (any path, any replica)', async () => {
+      const markedId = randomUUID();
+      bed.handlers.set(AUTH_RPC.verifyApiKey, async () => ({
+        principal: { ...keyPrincipal, apiKeyId: markedId },
+        expiresAt: null,
+      }));
+      const whoami = () =>
+        request(`${bed.url}/v1/test/whoami`, { headers: { 'x-api-key': 'pk_live_marked' } });
+      expect((await whoami()).status).toBe(200);
+      const calls = bed.callsOf(AUTH_RPC.verifyApiKey).length;
+      try {
+        // What auth writes when the key is revoked, e.g. with its creator's membership.
+        await raw.set(denylistKeys.apiKey(markedId), '1', 'EX', 60);
+        const refused = await whoami();
+
+        expect(refused.status).toBe(401);
+        expect(refused.body).toMatchObject({ code: 'UNAUTHENTICATED' });
+        // Refused from the cache hit, without asking auth.
+        expect(bed.callsOf(AUTH_RPC.verifyApiKey).length).toBe(calls);
+      } finally {
+        await raw.del(denylistKeys.apiKey(markedId));
+      }
+    });
+
+    it('caches a key no longer than its own expiry', async () => {
+      const expiresAt = new Date(Date.now() + 1_500);
+      let expired = false;
+      bed.handlers.set(AUTH_RPC.verifyApiKey, async () => {
+        if (expired) throw new DomainError('UNAUTHENTICATED', 'expired');
+        return { principal: keyPrincipal, expiresAt: expiresAt.toISOString() };
+      });
+      const whoami = () =>
+        request(`${bed.url}/v1/test/whoami`, { headers: { 'x-api-key': 'pk_live_brief' } });
+      expect((await whoami()).status).toBe(200);
+      expired = true;
+      expect((await whoami()).status).toBe(200);
+
+      const cached = await raw.keys(`${bed.redis.keyPrefix}cred:api-key:*`);
+      const ttls = await Promise.all(cached.map((name) => raw.pttl(name)));
+      // The configured TTL is 30 s; the brief key's entry lives at most its 1.5 s.
+      expect(Math.min(...ttls)).toBeLessThanOrEqual(1_500);
+      await waitFor('the expired key to be refused', async () => (await whoami()).status === 401, {
+        timeoutMs: 4_000,
+        intervalMs: 50,
+      });
+      expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime() - 5);
+    });
+
+    it('refuses API keys and organization codes on routes that accept user tokens only, before the service', async () => {
+      bed.handlers.set(AUTH_RPC.verifyApiKey, async () => ({ principal: keyPrincipal }));
+      const before = bed.callsOf(AUTH_RPC.getProfile).length;
+      const key = await request(`${bed.url}/v1/auth/profile`, { headers: { 'x-api-key': 'pk_live_other' } });
+      const code = await request(`${bed.url}/v1/auth/profile`, {
+        headers: { 'x-organization-code': 'ORGCODE123', 'x-user-id': randomUUID() },
+      });
+
+      expect([key.status, code.status]).toEqual([403, 403]);
+      expect(key.body).toMatchObject({ code: 'FORBIDDEN', detail: expect.stringMatching(/API key/) });
+      expect(code.body).toMatchObject({
+        code: 'FORBIDDEN',
+        detail: expect.stringMatching(/organization code/),
+      });
+      expect(bed.callsOf(AUTH_RPC.getProfile).length).toBe(before);
     });
   });
 

@@ -32,6 +32,7 @@ export class ApiKeyHandlers {
   /** Gateway only (no principal): resolves `x-api-key` to the key's principal. */
   @AuthRpc(AUTH_RPC.verifyApiKey)
   async verify(envelope: AuthEnvelope<'auth.api-key.verify'>): Promise<AuthResult<'auth.api-key.verify'>> {
-    return { principal: await this.apiKeys.verify(envelope.data.key) };
+    const { principal, expiresAt } = await this.apiKeys.verify(envelope.data.key);
+    return { principal, expiresAt: expiresAt?.toISOString() ?? null };
   }
 }

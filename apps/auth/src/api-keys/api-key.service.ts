@@ -16,6 +16,7 @@ import { sha256Hex } from '../security/opaque-token';
 import { Clock } from '../shared/clock';
 import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
 import type { UserContext } from '../shared/principal.guard';
+import { ApiKeyRevoker } from './api-key-revoker';
 import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKey, isWellFormedApiKey } from './api-key.format';
 
@@ -39,6 +40,7 @@ export class ApiKeyService {
     private readonly dataSource: DataSource,
     private readonly memberships: MembershipService,
     private readonly clock: Clock,
+    private readonly revoker: ApiKeyRevoker,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -111,6 +113,8 @@ export class ApiKeyService {
       });
       if (!existing) throw new NotFoundError('API key', apiKeyId);
     }
+    // Also when it was already revoked: a retry after a failed marker write still writes it.
+    await this.revoker.deny([apiKeyId]);
   }
 
   /**
@@ -139,8 +143,11 @@ export class ApiKeyService {
     }
   }
 
-  /** The gateway's `x-api-key` check: one indexed lookup joined with the organization's plan. */
-  async verify(key: string): Promise<Principal> {
+  /**
+   * The gateway's `x-api-key` check: one indexed lookup joined with the organization's plan. The
+   * key's expiry goes back too, so the gateway never caches the key past it.
+   */
+  async verify(key: string): Promise<{ principal: Principal; expiresAt: Date | null }> {
     if (!isWellFormedApiKey(key)) throw new UnauthenticatedError(INVALID_KEY);
     const rows: VerifiedKeyRow[] = await this.dataSource.query(
       `SELECT k.id, k.organization_id, k.scopes, k.expires_at, o.plan
@@ -153,7 +160,7 @@ export class ApiKeyService {
       throw new UnauthenticatedError(INVALID_KEY);
     }
     this.touch(row.id);
-    return {
+    const principal: Principal = {
       kind: 'api-key',
       userId: null,
       organizationId: row.organization_id,
@@ -162,6 +169,7 @@ export class ApiKeyService {
       apiKeyId: row.id,
       plan: row.plan,
     };
+    return { principal, expiresAt: row.expires_at };
   }
 
   /** Off the reply path and throttled in SQL: a hot key costs one cheap no-op UPDATE a minute. */

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { MembershipsModule } from '../memberships/memberships.module';
+import { ApiKeyRevocationModule } from './api-key-revocation.module';
 import { ApiKeyHandlers } from './api-key.handlers';
 import { ApiKeyService } from './api-key.service';
 
 @Module({
-  imports: [MembershipsModule],
+  imports: [MembershipsModule, ApiKeyRevocationModule],
   providers: [ApiKeyService, ApiKeyHandlers],
 })
 export class ApiKeysModule {}

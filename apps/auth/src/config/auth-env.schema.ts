@@ -55,6 +55,11 @@ export const authEnvSchema = z
     INVITATION_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
     /** Organizations one user may own (create, or create from a code): each brings its own plan limits. */
     MAX_OWNED_ORGANIZATIONS_PER_USER: positiveInt.default(5),
+    /**
+     * How long the Redis marker of a revoked API key lives. The gateway checks it on every credential-
+     * cache hit, so it must outlive the gateways' CREDENTIAL_CACHE_TTL_SECONDS (default 30).
+     */
+    API_KEY_REVOCATION_MARKER_TTL_SECONDS: positiveInt.default(3600),
     /** A login with TOTP on must complete verify-mfa within this time, in at most 5 attempts. */
     MFA_CHALLENGE_TTL_SECONDS: positiveInt.default(300),
     /** Wrong second-factor codes (TOTP or recovery) one account may get per window, over all challenges. */

@@ -40,7 +40,8 @@ export class InvitationService {
 
   /** Inviting an email again replaces its open invitation (new token, new expiry). */
   async invite(ctx: UserContext, email: string, role: Role): Promise<InvitationEntity> {
-    const actor = await this.membershipService.requireMembership(ctx);
+    // The gateway route's permission, against the current role; canInvite then limits which roles.
+    const actor = await this.membershipService.requirePermission(ctx, 'members:invite');
     const decision = canInvite(actor.role, role);
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
     const invitee = await this.users.findByEmail(email);
@@ -77,12 +78,15 @@ export class InvitationService {
     return invitation;
   }
 
-  /** Open invitations, newest first, one keyset page (see keyset-page.ts). */
+  /**
+   * Open invitations, newest first, one keyset page (see keyset-page.ts). The same permission as the
+   * gateway route (`members:invite`), checked against the current role.
+   */
   async listOpen(
     ctx: UserContext,
     page: PageRequest,
   ): Promise<{ rows: InvitationEntity[]; nextCursor: string | null }> {
-    await this.membershipService.requirePermission(ctx, 'members:read');
+    await this.membershipService.requirePermission(ctx, 'members:invite');
     const scope = { list: 'invitations', owner: ctx.organizationId };
     const after = keysetCondition('created_at', 'id', 'DESC', decodeCursor(scope, page.cursor), 4);
     const rows: (Record<string, unknown> & { sort_us: string })[] = await this.dataSource.query(
@@ -102,7 +106,7 @@ export class InvitationService {
   }
 
   async revoke(ctx: UserContext, invitationId: string): Promise<void> {
-    const actor = await this.membershipService.requireMembership(ctx);
+    const actor = await this.membershipService.requirePermission(ctx, 'members:invite');
     // Scoped by organization: another tenant's invitation id is simply not found.
     const invitation = await this.dataSource.manager.findOneBy(InvitationEntity, {
       id: invitationId,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { roleHasPermission, type PageRequest, type Permission, type Role } from '@platform/contracts';
 import { ConflictError, ForbiddenError, NotFoundError } from '@platform/errors';
+import { ApiKeyRevoker } from '../api-keys/api-key-revoker';
 import type { UserContext } from '../shared/principal.guard';
 import { SessionRevoker } from '../sessions/session-revoker';
 import { MembershipEntity } from './membership.entity';
@@ -20,6 +21,7 @@ export class MembershipService {
     private readonly dataSource: DataSource,
     private readonly memberships: MembershipRepository,
     private readonly revoker: SessionRevoker,
+    private readonly apiKeyRevoker: ApiKeyRevoker,
   ) {}
 
   /** The caller's current membership of the organization in their token. */
@@ -73,8 +75,13 @@ export class MembershipService {
     });
   }
 
+  /**
+   * Removes a member (or the caller leaves). Their sessions in this organization and the API keys they
+   * created in it end in the same transaction: a key must not outlive the membership that made it
+   * (keys act with their own role, so nothing else would stop a removed member's key).
+   */
   async remove(ctx: UserContext, targetUserId: string): Promise<void> {
-    const revokedSessions = await this.dataSource.transaction(async (manager) => {
+    const revoked = await this.dataSource.transaction(async (manager) => {
       await this.memberships.lockOrganization(manager, ctx.organizationId);
       const actor = await this.memberships.find(ctx.organizationId, ctx.userId, manager);
       if (!actor) throw new ForbiddenError('You are not a member of this organization');
@@ -86,11 +93,13 @@ export class MembershipService {
       }
       await manager.delete(MembershipEntity, { organizationId: ctx.organizationId, userId: targetUserId });
       // Their sessions in this organization end now; their other organizations are untouched.
-      return this.revoker.markUserSessions(manager, targetUserId, 'membership-ended', {
+      const sessions = await this.revoker.markUserSessions(manager, targetUserId, 'membership-ended', {
         organizationId: ctx.organizationId,
       });
+      const apiKeys = await this.apiKeyRevoker.markMemberKeys(manager, ctx.organizationId, targetUserId);
+      return { sessions, apiKeys };
     });
-    await this.revoker.deny(revokedSessions);
+    await Promise.all([this.revoker.deny(revoked.sessions), this.apiKeyRevoker.deny(revoked.apiKeys)]);
   }
 }
 

@@ -33,7 +33,8 @@ export class OrganizationCodeHandlers {
   async resolve(
     envelope: AuthEnvelope<'auth.organization-code.resolve'>,
   ): Promise<AuthResult<'auth.organization-code.resolve'>> {
-    return { principal: await this.codes.resolve(envelope.data.code, envelope.data.userId) };
+    const { principal, expiresAt } = await this.codes.resolve(envelope.data.code, envelope.data.userId);
+    return { principal, expiresAt: expiresAt?.toISOString() ?? null };
   }
 
   /** Platform services only (payments, once an organization paid). */

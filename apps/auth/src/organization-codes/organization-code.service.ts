@@ -58,10 +58,16 @@ export class OrganizationCodeService {
   }
 
   /**
-   * The gateway's `x-organization-code` (+ optional `x-user-id`) check. The code alone acts as a
-   * read-only viewer of its organization; with a user id that is a member, as that member.
+   * The gateway's `x-organization-code` (+ optional `x-user-id`) check. A code is an organization
+   * credential: it acts in its own organization only, always with CODE_ONLY_ROLE and never as a user
+   * (`userId` stays null, so nothing that needs a signed-in user accepts it). `x-user-id` must name a
+   * member of that same organization and only attributes the request to them (`attributedUserId`);
+   * it never lends the code that member's role.
    */
-  async resolve(code: string, userId?: string): Promise<Principal> {
+  async resolve(
+    code: string,
+    attributedUserId?: string,
+  ): Promise<{ principal: Principal; expiresAt: Date | null }> {
     const rows: { organization_id: string; plan: PlanCode; expires_at: Date | null }[] =
       await this.dataSource.query(
         `SELECT c.organization_id, o.plan, c.expires_at
@@ -73,11 +79,21 @@ export class OrganizationCodeService {
     if (!row || (row.expires_at && row.expires_at.getTime() <= this.clock.now().getTime())) {
       throw new UnauthenticatedError(INVALID_CODE);
     }
-    const base = { kind: 'organization-code' as const, organizationId: row.organization_id, scopes: [], apiKeyId: null, plan: row.plan };
-    if (!userId) return { ...base, userId: null, roles: [CODE_ONLY_ROLE] };
-    const membership = await this.memberships.find(row.organization_id, userId);
-    if (!membership) throw new UnauthenticatedError('The user is not a member of this organization');
-    return { ...base, userId, roles: [membership.role] };
+    if (attributedUserId && !(await this.memberships.find(row.organization_id, attributedUserId))) {
+      throw new UnauthenticatedError('The user is not a member of this organization');
+    }
+    const principal: Principal = {
+      kind: 'organization-code',
+      userId: null,
+      organizationId: row.organization_id,
+      roles: [CODE_ONLY_ROLE],
+      scopes: [],
+      apiKeyId: null,
+      attributedUserId: attributedUserId ?? null,
+      plan: row.plan,
+    };
+    // The expiry goes back so the gateway never caches the code past it.
+    return { principal, expiresAt: row.expires_at };
   }
 
   /** Internal (payments): a new code on `plan`, bound to an organization or to be redeemed. */

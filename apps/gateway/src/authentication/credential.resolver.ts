@@ -6,6 +6,10 @@ import { RpcClient } from '@platform/messaging';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { RateLimiter } from '../throttling/rate-limiter.service';
 import { CredentialCache, type CredentialKind } from './credential-cache';
+import { TokenDenylist } from './token-denylist';
+
+/** The only principal kind each look-up may yield. */
+const PRINCIPAL_KIND = { 'api-key': 'api-key', 'org-code': 'organization-code' } as const;
 
 /** Codes with which auth refuses a credential (as opposed to failing itself). */
 const REFUSALS = new Set(['UNAUTHENTICATED', 'NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED']);
@@ -22,6 +26,7 @@ export class CredentialResolver {
     private readonly rpc: RpcClient,
     private readonly cache: CredentialCache,
     private readonly limiter: RateLimiter,
+    private readonly denylist: TokenDenylist,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
@@ -61,12 +66,17 @@ export class CredentialResolver {
     const cached = await this.cache.get(kind, digest);
     if (cached) {
       if ('invalid' in cached) throw new UnauthenticatedError(refusal);
+      // The entry may predate a revocation made through any path (a member removed, another replica):
+      // auth's revocation marker says so at once. A miss needs no check: auth's answer is current.
+      const apiKeyId = cached.principal.apiKeyId;
+      if (apiKeyId && (await this.denylist.isApiKeyRevoked(apiKeyId)))
+        throw new UnauthenticatedError(refusal);
       return cached.principal;
     }
     await this.limitLookups(ip);
-    let result: { principal?: unknown };
+    let result: { principal?: unknown; expiresAt?: unknown };
     try {
-      result = (await lookup()) as { principal?: unknown };
+      result = (await lookup()) as { principal?: unknown; expiresAt?: unknown };
     } catch (error) {
       if (error instanceof DomainError && REFUSALS.has(error.code)) {
         await this.cache.set(kind, digest, { invalid: true });
@@ -76,8 +86,16 @@ export class CredentialResolver {
     }
     const principal = principalSchema.safeParse(result.principal);
     // A contract breach on auth's side is our failure (500 with an errorId), not the client's input.
-    if (!principal.success) throw new Error(`auth answered a ${kind} look-up with a malformed principal`);
-    await this.cache.set(kind, digest, { principal: principal.data });
+    // A key or a code never stands for a user: a principal of another kind, or with a user id, is one.
+    if (
+      !principal.success ||
+      principal.data.kind !== PRINCIPAL_KIND[kind] ||
+      principal.data.userId !== null
+    ) {
+      throw new Error(`auth answered a ${kind} look-up with a malformed principal`);
+    }
+    const expiresAt = typeof result.expiresAt === 'string' ? result.expiresAt : null;
+    await this.cache.set(kind, digest, { principal: principal.data, expiresAt });
     return principal.data;
   }
 

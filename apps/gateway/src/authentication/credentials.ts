@@ -38,6 +38,11 @@ export function readCredential(headers: IncomingHttpHeaders): Credential {
   if (present[0]!.length > MAX_CREDENTIAL_LENGTH)
     throw new UnauthenticatedError('The credential is too long');
 
+  // x-user-id only means something beside a code (it attributes the code's request to a member);
+  // beside a token or key it would be silently ignored, which hides client mistakes.
+  if (userId !== undefined && code === undefined) {
+    throw new UnauthenticatedError('x-user-id is only accepted together with x-organization-code');
+  }
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <access token>"');

@@ -60,12 +60,28 @@ describe('the OpenAPI document', () => {
 
     expect(register.security).toEqual([]);
     expect(register.responses).not.toHaveProperty('401');
-    expect(members.security).toEqual([{ bearerAuth: [] }, { apiKey: [] }, { organizationCode: [] }]);
+    // Account and organization management: user access tokens only (issue 6).
+    expect(members.security).toEqual([{ bearerAuth: [] }]);
+    expect(members['x-credentials']).toEqual(['user']);
     expect(members['x-permission']).toBe('members:read');
     expect(members.responses).toHaveProperty('403');
     expect(profile.responses).toHaveProperty('401');
-    expect(profile.responses).not.toHaveProperty('403');
+    // Authenticated routes refuse credentials of a kind they do not accept with 403.
+    expect(profile.responses).toHaveProperty('403');
     for (const op of [register, members, profile]) expect(op.responses).toHaveProperty('429');
+  });
+
+  it('lists, per route, exactly the credentials it accepts', () => {
+    const route = {
+      ...ROUTE_TABLE.find((r) => r.id === 'members.list')!,
+      id: 'data.read',
+      path: '/v1/data',
+      credentials: ['user', 'api-key', 'organization-code'] as const,
+    };
+    const data = buildOpenApiDocument([route], '1').paths['/v1/data']!.get as Record<string, unknown>;
+
+    expect(data.security).toEqual([{ bearerAuth: [] }, { apiKey: [] }, { organizationCode: [] }]);
+    expect(data['x-credentials']).toEqual(['user', 'api-key', 'organization-code']);
   });
 
   it('has no dangling $ref', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROUTED_RPC_SCHEMAS } from '../routes/rpc-schemas';
-import type { RouteDefinition } from '../routes/route-definition';
+import { acceptedCredentials, type RouteCredential, type RouteDefinition } from '../routes/route-definition';
 import { RATE_LIMIT_CLASS_DESCRIPTIONS } from '../throttling/rate-limit-classes';
 import { PROBLEM_DETAILS_SCHEMA } from './problem-details.schema';
 
@@ -19,6 +19,13 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }
+
+/** The OpenAPI security scheme of each kind of credential. */
+const SECURITY_SCHEME: Record<RouteCredential, string> = {
+  user: 'bearerAuth',
+  'api-key': 'apiKey',
+  'organization-code': 'organizationCode',
+};
 
 function problemResponse(description: string, extraHeaders: Record<string, unknown> = {}) {
   return {
@@ -67,9 +74,8 @@ function operation(route: RouteDefinition): Record<string, unknown> {
   }
   responses['400'] = { $ref: '#/components/responses/BadRequest' };
   if (route.auth !== 'public') responses['401'] = { $ref: '#/components/responses/Unauthenticated' };
-  if (route.auth !== 'public' && route.auth !== 'authenticated') {
-    responses['403'] = { $ref: '#/components/responses/Forbidden' };
-  }
+  // Any authenticated route refuses a credential kind it does not accept; permission routes also a role.
+  if (route.auth !== 'public') responses['403'] = { $ref: '#/components/responses/Forbidden' };
   if (route.request.body) responses['413'] = { $ref: '#/components/responses/PayloadTooLarge' };
   responses['429'] = { $ref: '#/components/responses/RateLimited' };
   responses['503'] = { $ref: '#/components/responses/ServiceUnavailable' };
@@ -80,11 +86,15 @@ function operation(route: RouteDefinition): Record<string, unknown> {
     tags: [route.tag],
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
-    security: route.auth === 'public' ? [] : [{ bearerAuth: [] }, { apiKey: [] }, { organizationCode: [] }],
+    security:
+      route.auth === 'public'
+        ? []
+        : acceptedCredentials(route).map((kind) => ({ [SECURITY_SCHEME[kind]]: [] })),
     parameters: parameters(route),
     responses,
     'x-rpc-pattern': route.rpc,
     'x-permission': route.auth,
+    'x-credentials': route.auth === 'public' ? [] : [...acceptedCredentials(route)],
     'x-rate-limit-class': route.rateLimit,
   };
   if (route.request.body) {
@@ -160,12 +170,19 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
           bearerFormat: 'JWT',
           description: 'Access token (RS256, 15 min)',
         },
-        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        apiKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description: 'Organization API key (scoped), only on routes that list it',
+        },
         organizationCode: {
           type: 'apiKey',
           in: 'header',
           name: 'x-organization-code',
-          description: 'Organization code, optionally with `x-user-id` to act as a member',
+          description:
+            'Organization code: acts in its own organization with a fixed, limited role (viewer), only on routes that list it. ' +
+            '`x-user-id` may name a member of that organization to attribute the request to them; it never grants their role.',
         },
       },
       schemas: { ProblemDetails: PROBLEM_DETAILS_SCHEMA },
@@ -188,7 +205,9 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
       responses: {
         BadRequest: problemResponse('VALIDATION_FAILED (with `errors`) or BAD_REQUEST'),
         Unauthenticated: problemResponse('UNAUTHENTICATED: missing, invalid, expired or revoked credential'),
-        Forbidden: problemResponse('FORBIDDEN: the role (or API key scope) lacks the permission'),
+        Forbidden: problemResponse(
+          'FORBIDDEN: the route does not accept this kind of credential, or the role (or API key scope) lacks the permission',
+        ),
         PayloadTooLarge: problemResponse('PAYLOAD_TOO_LARGE'),
         RateLimited: problemResponse('RATE_LIMITED', {
           ...RATE_LIMIT_HEADERS,

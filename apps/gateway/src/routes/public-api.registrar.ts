@@ -6,8 +6,9 @@ import type { GatewayEnv } from '../config/gateway-env.schema';
 import { registerHttpEdge } from '../http/http-edge';
 import { registerApiDocs } from '../openapi/api-docs';
 import { buildOpenApiDocument } from '../openapi/openapi.builder';
+import type { RouteDefinition } from './route-definition';
 import { RoutePipeline } from './route-pipeline';
-import { ROUTE_TABLE } from './route-table';
+import { ROUTES } from './routes.tokens';
 
 /**
  * Puts the public API on the Fastify instance before it starts listening: security headers and
@@ -21,6 +22,7 @@ export class PublicApiRegistrar implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     private readonly pipeline: RoutePipeline,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
+    @Inject(ROUTES) private readonly routes: readonly RouteDefinition[],
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -28,7 +30,7 @@ export class PublicApiRegistrar implements OnModuleInit {
     fastify.decorateRequest('principal', null);
     fastify.decorateRequest('clientIp', '');
     await registerHttpEdge(fastify, this.config);
-    for (const route of ROUTE_TABLE) this.pipeline.register(fastify, route);
-    await registerApiDocs(fastify, buildOpenApiDocument(ROUTE_TABLE, this.config.SERVICE_VERSION));
+    for (const route of this.routes) this.pipeline.register(fastify, route);
+    await registerApiDocs(fastify, buildOpenApiDocument(this.routes, this.config.SERVICE_VERSION));
   }
 }

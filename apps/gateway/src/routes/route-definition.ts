@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Permission } from '@platform/contracts';
+import type { Permission, PrincipalKind } from '@platform/contracts';
 import type { RateLimitClass } from '../throttling/rate-limit-classes';
 import type { RoutedRpcPattern, RpcRequestOf, RpcResultOf } from './rpc-schemas';
 
@@ -7,6 +7,20 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** `public`: no credentials; `authenticated`: any valid principal; a Permission: the principal's roles must grant it. */
 export type RouteAuth = 'public' | 'authenticated' | Permission;
+
+/** The credentials a principal can come from over HTTP (`system` never does). */
+export type RouteCredential = Exclude<PrincipalKind, 'system'>;
+
+/**
+ * What a route accepts when it does not say: user access tokens only. A route that API keys or
+ * organization codes may call must list them, so a new route is never opened to them by accident.
+ */
+export const DEFAULT_ROUTE_CREDENTIALS: readonly RouteCredential[] = Object.freeze(['user']);
+
+/** The credentials `route` accepts (its own list, or the secure default). */
+export function acceptedCredentials(route: Pick<RouteDefinition, 'credentials'>): readonly RouteCredential[] {
+  return route.credentials ?? DEFAULT_ROUTE_CREDENTIALS;
+}
 
 /** The HTTP input after validation; each part is the output of its schema (`{}` when the route has none). */
 export interface RouteInput {
@@ -33,6 +47,12 @@ export interface RouteDefinition<P extends RoutedRpcPattern = RoutedRpcPattern> 
   path: string;
   rpc: P;
   auth: RouteAuth;
+  /**
+   * Kinds of credential this route accepts (ignored on public routes); default user tokens only.
+   * Organization codes belong only on read-mostly data-plane routes, never on account or
+   * organization management.
+   */
+  credentials?: readonly RouteCredential[];
   rateLimit: RateLimitClass;
   /** Parts of the HTTP request, each validated on its own so errors name `body.email`, `params.userId`... */
   request: { params?: z.ZodObject; query?: z.ZodObject; body?: z.ZodObject };

@@ -7,6 +7,7 @@ import { DomainError } from '@platform/errors';
 import { RpcClient } from '@platform/messaging';
 import { Authenticator } from '../authentication/authenticator.service';
 import { CredentialCache } from '../authentication/credential-cache';
+import { admitCredential } from '../authorization/credential.policy';
 import { authorize } from '../authorization/permission.policy';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { assertJsonMediaType } from '../http/json-media-type';
@@ -15,7 +16,7 @@ import { clientIp } from '../throttling/client-ip';
 import { DEVICE_TOKEN_HEADER, type LoginGuard } from '../throttling/login-guard';
 import { RequestThrottle } from '../throttling/request-throttle.service';
 import { LOGIN_ATTEMPTS } from '../throttling/throttling.tokens';
-import type { RouteDefinition, RouteInput } from './route-definition';
+import { acceptedCredentials, type RouteDefinition, type RouteInput } from './route-definition';
 import { parseRouteInput, rpcDataFor } from './route-input';
 import { serviceOfPattern } from './rpc-schemas';
 
@@ -23,7 +24,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Turns a route-table entry into a Fastify route. Before the body is even read (onRequest): refuse
- * non-JSON bodies, authenticate, throttle, authorize — so unauthenticated or throttled callers cost no parsing.
+ * non-JSON bodies, authenticate, throttle, admit the kind of credential, authorize — so
+ * unauthenticated or throttled callers cost no parsing.
  * Then (handler): validate, the login guard, one RPC to the owning service, the answer.
  * Any error becomes problem+json through the global ProblemDetailsFilter.
  */
@@ -57,6 +59,7 @@ export class RoutePipeline {
         ? null
         : await this.authenticator.authenticate(request.headers, request.clientIp, String(request.id));
     await this.throttle.enforce(route, request.principal, request.clientIp, reply);
+    admitCredential(route.auth, acceptedCredentials(route), request.principal);
     authorize(route.auth, request.principal);
   }
 

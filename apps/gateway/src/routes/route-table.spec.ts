@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { AUTH_RPC, PERMISSIONS } from '@platform/contracts';
+import { acceptedCredentials } from './route-definition';
 import { ROUTED_RPC_SCHEMAS } from './rpc-schemas';
 import { ROUTE_TABLE } from './route-table';
 
@@ -98,6 +99,19 @@ describe('the route table', () => {
       }).toEqual({
         route: route.id,
         documented: true,
+      });
+    }
+  });
+
+  it('never lets an organization code or an API key into account or organization management (issue 6)', () => {
+    const management = ROUTE_TABLE.filter(
+      (r) => r.auth !== 'public' && /^\/v1\/(auth|orgs)(\/|$)/.test(r.path),
+    );
+    expect(management.length).toBeGreaterThan(15);
+    for (const route of management) {
+      expect({ route: route.id, credentials: acceptedCredentials(route) }).toEqual({
+        route: route.id,
+        credentials: ['user'],
       });
     }
   });

@@ -1,12 +1,20 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthenticationModule } from '../authentication/authentication.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { PublicApiRegistrar } from './public-api.registrar';
+import type { RouteDefinition } from './route-definition';
 import { RoutePipeline } from './route-pipeline';
+import { ROUTE_TABLE } from './route-table';
+import { ROUTES } from './routes.tokens';
 
 /** The public API: the route table turned into Fastify routes, plus its OpenAPI document. */
-@Module({
-  imports: [AuthenticationModule, ThrottlingModule],
-  providers: [RoutePipeline, PublicApiRegistrar],
-})
-export class RoutesModule {}
+@Module({})
+export class RoutesModule {
+  static forRoot(routes: readonly RouteDefinition[] = ROUTE_TABLE): DynamicModule {
+    return {
+      module: RoutesModule,
+      imports: [AuthenticationModule, ThrottlingModule],
+      providers: [{ provide: ROUTES, useValue: routes }, RoutePipeline, PublicApiRegistrar],
+    };
+  }
+}

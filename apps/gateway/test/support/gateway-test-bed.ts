@@ -10,6 +10,9 @@ import {
 } from '@platform/testing';
 import type { GatewayEnv } from '../../src/config/gateway-env.schema';
 import { GatewayInternalServer } from '../../src/health/gateway-internal.server';
+import { GatewayModule } from '../../src/gateway.module';
+import type { RouteDefinition } from '../../src/routes/route-definition';
+import { ROUTE_TABLE } from '../../src/routes/route-table';
 import { gatewayService } from '../../src/service-definition';
 import { startCuttableProxy, type CuttableProxy } from './cuttable-proxy';
 import { TEST_AUDIENCE, TEST_ISSUER } from './token-mint';
@@ -34,9 +37,14 @@ export class GatewayTestBed {
   /** With `brokerThroughProxy`: cut it to take the broker away from the gateway alone. */
   broker?: CuttableProxy;
 
+  /**
+   * `extraRoutes` join the real route table, e.g. a data-plane route that accepts API keys and
+   * organization codes, which the real table does not have yet. With `brokerThroughProxy` the
+   * gateway reaches RabbitMQ through a proxy the test can cut.
+   */
   constructor(
     private readonly patterns: readonly string[],
-    private readonly options: { brokerThroughProxy?: boolean } = {},
+    private readonly options: { brokerThroughProxy?: boolean; extraRoutes?: readonly RouteDefinition[] } = {},
   ) {}
 
   get url(): string {
@@ -74,7 +82,12 @@ export class GatewayTestBed {
       viaProxy.port = String(this.broker.port);
       gatewayAmqpUrl = viaProxy.toString();
     }
-    this.gateway = await bootstrapService(gatewayService as ServiceDefinition<never>, {
+    const routes = [...ROUTE_TABLE, ...(this.options.extraRoutes ?? [])];
+    const definition: ServiceDefinition<GatewayEnv> = {
+      ...gatewayService,
+      module: (config, logger) => GatewayModule.forRoot(config, logger, routes),
+    };
+    this.gateway = await bootstrapService(definition as ServiceDefinition<never>, {
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
       HTTP_PORT: '0',

@@ -244,11 +244,13 @@ export const authRpcSchemas = {
   [AUTH_RPC.getJwks]: { request: z.object({}), result: jwksSchema },
   [AUTH_RPC.verifyApiKey]: {
     request: z.object({ key: z.string().min(1).max(200) }),
-    result: z.object({ principal: principalSchema }),
+    /** `expiresAt`: when the key stops working (null: never); the gateway caches it no longer. */
+    result: z.object({ principal: principalSchema, expiresAt: z.string().datetime().nullable().optional() }),
   },
   [AUTH_RPC.resolveOrganizationCode]: {
     request: z.object({ code: z.string().min(1).max(64), userId: id.optional() }),
-    result: z.object({ principal: principalSchema }),
+    /** `expiresAt`: when the code stops working (null: never); the gateway caches it no longer. */
+    result: z.object({ principal: principalSchema, expiresAt: z.string().datetime().nullable().optional() }),
   },
   [AUTH_RPC.issueOrganizationCode]: {
     request: z.object({ organizationId: id.optional(), plan: z.enum(PLAN_CODES) }),

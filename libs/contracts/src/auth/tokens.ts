@@ -36,10 +36,12 @@ export const tokenPairSchema = z.object({
 });
 export type TokenPair = z.infer<typeof tokenPairSchema>;
 
-/** Redis keys of the access-token denylist (shared by auth, which writes, and the gateway, which reads). */
+/** Redis keys of the access-token and API-key denylist (shared by auth, which writes, and the gateway, which reads). */
 export const denylistKeys = {
   token: (jti: string) => `auth:denylist:jti:${jti}`,
   session: (sid: string) => `auth:denylist:sid:${sid}`,
+  /** A revoked API key (any path: revoke, member removed or left); the gateway checks it on a cache hit. */
+  apiKey: (apiKeyId: string) => `auth:denylist:api-key:${apiKeyId}`,
 };
 
 export const jwkSchema = z.object({

@@ -18,6 +18,11 @@ export const principalSchema = z.object({
   roles: z.array(z.enum(ROLES)),
   scopes: z.array(z.string()),
   apiKeyId: z.string().min(1).nullable(),
+  /**
+   * Organization codes only: the member of the code's organization that `x-user-id` names. It only
+   * attributes actions (audit, "created by"); it never grants that member's role — `userId` stays null.
+   */
+  attributedUserId: z.string().uuid().nullable().optional(),
   /** The refresh-token family (login session) an access token belongs to; logout revokes it. */
   sessionId: z.string().min(1).nullable().optional(),
   /** The access token's `jti`, so logout can put exactly this token on the denylist. */
