@@ -1,8 +1,12 @@
 import { CreateAuthTables1764100000000 } from './1764100000000-create-auth-tables';
+import { CreateEmailVerificationTokens1764200000000 } from './1764200000000-create-email-verification-tokens';
 
 /**
  * Migrations of the auth database, in order. The outbox/processed-events tables come from
  * @platform/messaging via ServiceCoreModule; this service's own tables are added here.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const authMigrations: Function[] = [CreateAuthTables1764100000000];
+export const authMigrations: Function[] = [
+  CreateAuthTables1764100000000,
+  CreateEmailVerificationTokens1764200000000,
+];
