@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from '@platform/errors';
 import type { AuthEnv } from '../config/auth-env.schema';
+import { UnverifiedAccountClaim } from '../email-verification/unverified-account-claim';
 import { OrganizationService } from '../organizations/organization.service';
 import { randomToken } from '../security/opaque-token';
 import { SessionService } from '../sessions/session.service';
@@ -20,7 +21,6 @@ import { OAuthIdentityEntity } from './oauth-identity.entity';
 import type { ExternalProfile, OAuthProviderName } from './oauth-provider.port';
 import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { OAuthStateStore } from './oauth-state.store';
-import { UnverifiedAccountClaim } from './unverified-account-claim';
 
 /**
  * Sign-in with Google, GitHub or Microsoft. An identity already linked signs in its user. Otherwise

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EmailVerificationModule } from '../email-verification/email-verification.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
@@ -6,16 +7,9 @@ import { OAuthLoginService } from './oauth-login.service';
 import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { OAuthStateStore } from './oauth-state.store';
 import { OAuthHandlers } from './oauth.handlers';
-import { UnverifiedAccountClaim } from './unverified-account-claim';
 
 @Module({
-  imports: [UsersModule, OrganizationsModule, SessionsModule],
-  providers: [
-    OAuthProviderRegistry,
-    OAuthStateStore,
-    OAuthLoginService,
-    OAuthHandlers,
-    UnverifiedAccountClaim,
-  ],
+  imports: [UsersModule, OrganizationsModule, SessionsModule, EmailVerificationModule],
+  providers: [OAuthProviderRegistry, OAuthStateStore, OAuthLoginService, OAuthHandlers],
 })
 export class OAuthModule {}

@@ -4,6 +4,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError, ValidationError } from '@platform/errors';
 import type { AuthEnv } from '../config/auth-env.schema';
+import { UnverifiedAccountClaim } from '../email-verification/unverified-account-claim';
 import { BackgroundMail } from '../mail/background-mail';
 import { MailQuota } from '../mail/mail-quota';
 import { MailTemplates } from '../mail/mail-templates';
@@ -27,6 +28,7 @@ export class PasswordService {
     private readonly users: UserService,
     private readonly hasher: PasswordHasher,
     private readonly revoker: SessionRevoker,
+    private readonly claim: UnverifiedAccountClaim,
     private readonly mailer: Mailer,
     private readonly templates: MailTemplates,
     private readonly quota: MailQuota,
@@ -82,10 +84,15 @@ export class PasswordService {
         [row.id],
       );
       if (returnedRows(claimed).length !== 1) throw new DomainError('BAD_REQUEST', INVALID_RESET);
+      // An unverified account's second factor and keys may be a squatter's: the mailbox's owner resets them too.
+      const claimedSessions = user.emailVerified ? [] : await this.claim.clear(manager, user.id);
       await this.users.setPasswordHash(manager, user.id, hash);
       // The link reached the mailbox, so the address is proven.
       await this.users.markEmailVerified(manager, user.id);
-      return this.revoker.markUserSessions(manager, user.id, 'password-reset');
+      return [
+        ...claimedSessions,
+        ...(await this.revoker.markUserSessions(manager, user.id, 'password-reset')),
+      ];
     });
     await this.revoker.deny(ended);
   }

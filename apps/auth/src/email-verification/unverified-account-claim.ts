@@ -5,9 +5,11 @@ import { SessionRevoker } from '../sessions/session-revoker';
 /**
  * Account pre-hijacking defence. Anyone can register an address they do not own; until the address is
  * verified, nothing proves the password, sessions, second factor or API keys on that account belong to
- * the mailbox's owner. When a provider-verified login for that address arrives, the mailbox's owner
- * takes the account and everything the registrant set up goes: the password (they can set one by
- * reset), the second factor, the API keys the user created, and every session.
+ * the mailbox's owner. When the owner proves the mailbox another way than the account's own
+ * verification link — a provider-verified OAuth login, or a password reset — they take the account,
+ * and everything the registrant set up goes: the password, the second factor, the API keys the user
+ * created, and every session. (The verification link itself cannot do this: following it is also how
+ * the legitimate registrant finishes signing up.)
  */
 @Injectable()
 export class UnverifiedAccountClaim {
