@@ -1,4 +1,4 @@
-import { register } from './support/accounts';
+import { ensureVerified, register } from './support/accounts';
 import { GENEROUS_LIMITS, usePlatform } from './support/platform';
 
 type Problem = { type: string; status: number; code: string; requestId: string; errors?: { path: string }[] };
@@ -38,15 +38,12 @@ describe('the gateway edge (whole platform)', () => {
     expect(response.body.errors).toEqual([expect.objectContaining({ path: 'params.userId' })]);
   });
 
-  it('passes the service’s own errors through (409 CONFLICT for a taken email)', async () => {
+  it('passes the service’s own errors through (409 CONFLICT for inviting a member)', async () => {
     const owner = await register(suite.api, 'twice');
-    const again = await suite.api.post<Problem>('/v1/auth/register', {
-      json: {
-        email: owner.email,
-        password: 'another long passphrase',
-        name: 'Again',
-        organizationName: 'Again',
-      },
+    await ensureVerified(suite.api, suite.platform.mail, owner);
+    const again = await suite.api.post<Problem>('/v1/orgs/invitations', {
+      token: owner.tokens.accessToken,
+      json: { email: owner.email, role: 'viewer' },
     });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('CONFLICT');

@@ -7,7 +7,7 @@ import {
   type FakeOidcProvider,
   oauthEnvFor,
 } from '@platform/testing';
-import { PASSWORD, register, uniqueEmail } from './support/accounts';
+import { ensureVerified, PASSWORD, register, uniqueEmail } from './support/accounts';
 import { PlatformHarness } from './platform-harness';
 import { ApiClient } from './support/api-client';
 import { GENEROUS_LIMITS } from './support/platform';
@@ -108,6 +108,51 @@ describe('OAuth login and TOTP through the gateway (whole platform, local provid
       token: result.body.tokens.accessToken,
     });
     expect(profile.body.organization.id).toBe(account.organizationId);
+  });
+
+  it('pre-hijacking: a provider-verified email takes an unverified local account back from whoever registered it', async () => {
+    // Someone registered the address first (they cannot prove the mailbox), and is signed in.
+    const squatter = await register(api, 'squatted');
+    await (fakes.google as FakeOidcProvider).setNextLogin({
+      sub: `google-${squatter.email}`,
+      email: squatter.email,
+      emailVerified: true,
+      name: 'The real owner',
+    });
+
+    const owner = await oauthLogin('google');
+    expect(owner.status).toBe(200);
+    expect(owner.body.created).toBe(false);
+
+    // The squatter's sessions and password are gone; the real owner is in, verified.
+    expect((await api.get('/v1/auth/profile', { token: squatter.tokens.accessToken })).status).toBe(401);
+    const refreshed = await api.post('/v1/auth/refresh', {
+      json: { refreshToken: squatter.tokens.refreshToken },
+    });
+    expect(refreshed.status).toBe(401);
+    const login = await api.post('/v1/auth/login', { json: { email: squatter.email, password: PASSWORD } });
+    expect(login.status).toBe(401);
+    const profile = await api.get<{ user: { emailVerified: boolean } }>('/v1/auth/profile', {
+      token: owner.body.tokens.accessToken,
+    });
+    expect(profile.body.user.emailVerified).toBe(true);
+  });
+
+  it('a verified local account keeps its password and sessions when a provider links to it', async () => {
+    const account = await register(api, 'linked-verified');
+    await ensureVerified(api, platform.mail, account);
+    await (fakes.google as FakeOidcProvider).setNextLogin({
+      sub: `google-${account.email}`,
+      email: account.email,
+      emailVerified: true,
+      name: 'Same person',
+    });
+
+    expect((await oauthLogin('google')).status).toBe(200);
+
+    expect((await api.get('/v1/auth/profile', { token: account.tokens.accessToken })).status).toBe(200);
+    const login = await api.post('/v1/auth/login', { json: { email: account.email, password: PASSWORD } });
+    expect(login.status).toBe(200);
   });
 
   it('answers a browser navigation with a 302 to the provider (mode=redirect)', async () => {

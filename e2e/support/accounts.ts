@@ -26,28 +26,67 @@ function expectStatus(response: ApiResponse<unknown>, status: number, what: stri
   }
 }
 
-/** POST /v1/auth/register: a new user owning a new organization. */
+/**
+ * POST /v1/auth/register (202, no tokens: the answer is the same for a taken address), then a login
+ * for the token pair. The account is unverified until `ensureVerified`.
+ */
 export async function register(
   api: ApiClient,
   label = 'owner',
   headers: Record<string, string> = {},
 ): Promise<Account> {
   const email = uniqueEmail(label);
-  const response = await api.post<{ user: { id: string }; organization: { id: string }; tokens: TokenPair }>(
-    '/v1/auth/register',
-    {
-      json: { email, password: PASSWORD, name: `Test ${label}`, organizationName: `Org of ${label}` },
-      headers,
-    },
-  );
-  expectStatus(response, 201, 'register');
-  return {
-    email,
-    password: PASSWORD,
-    userId: response.body.user.id,
-    organizationId: response.body.organization.id,
-    tokens: response.body.tokens,
+  const response = await api.post('/v1/auth/register', {
+    json: { email, password: PASSWORD, name: `Test ${label}`, organizationName: `Org of ${label}` },
+    headers,
+  });
+  expectStatus(response, 202, 'register');
+  return signIn(api, email, PASSWORD, headers);
+}
+
+/** POST /v1/auth/login; the user and organization ids are read from the access token's claims. */
+export async function signIn(
+  api: ApiClient,
+  email: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<Account> {
+  const response = await api.post<{ tokens: TokenPair }>('/v1/auth/login', {
+    json: { email, password },
+    headers,
+  });
+  expectStatus(response, 200, 'login');
+  const tokens = response.body.tokens;
+  const claims = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1]!, 'base64url').toString()) as {
+    sub: string;
+    org: string;
   };
+  return { email, password, userId: claims.sub, organizationId: claims.org, tokens };
+}
+
+/** Reads the token out of the newest email-verification mail to `email`. */
+export async function verificationToken(mail: SmtpSink, email: string): Promise<string> {
+  await mail.waitForMessage(email, { subject: /verify/i, timeoutMs: 10_000 });
+  const message = mail
+    .messages()
+    .filter((m) => m.to.includes(email.toLowerCase()) && /verify/i.test(m.subject))
+    .at(-1)!;
+  const link = message.links.find((url) => url.includes('/verify-email?'));
+  if (!link) throw new Error(`no verification link in: ${message.text}`);
+  return new URL(link).searchParams.get('token')!;
+}
+
+/** Verifies the account's email through the emailed link, unless it already is (idempotent). */
+export async function ensureVerified(api: ApiClient, mail: SmtpSink, account: Account): Promise<void> {
+  const profile = await api.get<{ user: { emailVerified: boolean } }>('/v1/auth/profile', {
+    token: account.tokens.accessToken,
+  });
+  expectStatus(profile, 200, 'profile');
+  if (profile.body.user.emailVerified) return;
+  const verified = await api.post('/v1/auth/verify-email', {
+    json: { token: await verificationToken(mail, account.email) },
+  });
+  expectStatus(verified, 200, 'verify email');
 }
 
 /** Reads the invitation token out of the invitation email. */
@@ -59,8 +98,9 @@ export async function invitationToken(mail: SmtpSink, email: string): Promise<st
 }
 
 /**
- * A fresh user invited into `owner`'s organization with `role` — all through the gateway: invite,
- * read the emailed token, accept, switch into the organization.
+ * A fresh user invited into `owner`'s organization with `role` — all through the gateway: the owner's
+ * email verified first (invitations need it), invite, read the emailed token, accept, switch into the
+ * organization.
  */
 export async function addMember(
   api: ApiClient,
@@ -68,6 +108,7 @@ export async function addMember(
   owner: Account,
   role: Role,
 ): Promise<Account> {
+  await ensureVerified(api, mail, owner);
   const member = await register(api, role);
   const invite = await api.post('/v1/orgs/invitations', {
     token: owner.tokens.accessToken,

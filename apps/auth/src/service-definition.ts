@@ -3,6 +3,8 @@ import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthenticationModule } from './authentication/authentication.module';
 import { authEnvSchema, type AuthEnv } from './config/auth-env.schema';
+import { EmailVerificationTokenEntity } from './email-verification/email-verification-token.entity';
+import { EmailVerificationModule } from './email-verification/email-verification.module';
 import { InvitationEntity } from './invitations/invitation.entity';
 import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './mail/mail.module';
@@ -47,6 +49,7 @@ export const authService = defineBackendService<AuthEnv>({
     RefreshTokenEntity,
     SigningKeyEntity,
     PasswordResetTokenEntity,
+    EmailVerificationTokenEntity,
     ApiKeyEntity,
     OrganizationCodeEntity,
     RecoveryCodeEntity,
@@ -62,6 +65,7 @@ export const authService = defineBackendService<AuthEnv>({
     MembershipsModule,
     SigningKeysModule,
     SessionsModule,
+    EmailVerificationModule,
     AuthenticationModule,
     PasswordsModule,
     InvitationsModule,

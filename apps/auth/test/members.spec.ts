@@ -1,7 +1,7 @@
 import { denylistKeys } from '@platform/contracts';
 import { startSmtpSink, waitFor, type SmtpSink } from '@platform/testing';
 import { AuthTestApp, rejectionOf, type TestAccount } from './support/auth-test-app';
-import { addMember, invitationToken } from './support/team';
+import { addMember, invitationToken, verifyEmail } from './support/team';
 
 describe('auth memberships and invitations (SMTP sink)', () => {
   let auth: AuthTestApp;
@@ -24,6 +24,7 @@ describe('auth memberships and invitations (SMTP sink)', () => {
   describe('invitations', () => {
     it('emails a token; the invited user accepts and joins with the role (event auth.member.joined)', async () => {
       const owner = await auth.register({ organizationName: 'Acme' });
+      await verifyEmail(auth, smtp, owner);
       const invitee = await auth.register();
 
       const { invitation } = await auth.call(
@@ -32,8 +33,8 @@ describe('auth memberships and invitations (SMTP sink)', () => {
         owner.principal,
       );
       expect(invitation).toMatchObject({ email: invitee.email, role: 'developer', invitedBy: owner.userId });
-      const mail = await smtp.waitForMessage(invitee.email);
-      expect(mail.subject).toBe('You are invited to join Acme');
+      const mail = await smtp.waitForMessage(invitee.email, { subject: /invited/i });
+      expect(mail.subject).toBe('You are invited to join “Acme”');
       const listed = await auth.call('auth.invitation.list', {}, owner.principal);
       expect(listed.items.map((i) => i.id)).toEqual([invitation.id]);
 
@@ -66,6 +67,7 @@ describe('auth memberships and invitations (SMTP sink)', () => {
 
     it('can only be accepted by the user with the invited email', async () => {
       const owner = await auth.register();
+      await verifyEmail(auth, smtp, owner);
       const invitee = await auth.register();
       const intruder = await auth.register();
       await auth.call('auth.invitation.create', { email: invitee.email, role: 'viewer' }, owner.principal);
@@ -77,6 +79,7 @@ describe('auth memberships and invitations (SMTP sink)', () => {
 
     it('re-inviting replaces the open invitation; revoked and expired ones cannot be accepted', async () => {
       const owner = await auth.register();
+      await verifyEmail(auth, smtp, owner);
       const invitee = await auth.register();
       await auth.call('auth.invitation.create', { email: invitee.email, role: 'viewer' }, owner.principal);
       const first = await invitationToken(smtp, invitee.email);

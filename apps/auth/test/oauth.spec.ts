@@ -1,4 +1,5 @@
 import { authenticator } from 'otplib';
+import { denylistKeys } from '@platform/contracts';
 import {
   startFakeGitHub,
   startFakeOidcProvider,
@@ -266,6 +267,8 @@ describe('auth OAuth login (local OIDC provider for Google/Microsoft, fake GitHu
 
   it('a two-factor account cannot skip its second factor through OAuth (FORBIDDEN), and is not linked', async () => {
     const account = await auth.register({ email: 'two.factor@example.test' });
+    // A verified address: its second factor is the owner's (an unverified account's is cleared, below).
+    await auth.markEmailVerified(account.userId);
     const { secret } = await auth.call('auth.totp.enroll', {}, account.principal);
     await auth.call('auth.totp.verify', { code: authenticator.generate(secret) }, account.principal);
     await google.setNextLogin({
@@ -281,6 +284,39 @@ describe('auth OAuth login (local OIDC provider for Google/Microsoft, fake GitHu
       `SELECT 1 FROM oauth_identities WHERE subject = 'google-sub-2fa'`,
     );
     expect(identities).toEqual([]);
+  });
+
+  it('claiming an unverified account clears what its registrant set up: password, second factor, API keys, sessions', async () => {
+    const squatter = await auth.register({ email: 'claimed@example.test' });
+    const { secret } = await auth.call('auth.totp.enroll', {}, squatter.principal);
+    await auth.call('auth.totp.verify', { code: authenticator.generate(secret) }, squatter.principal);
+    const key = await auth.call('auth.api-key.create', { name: 'backdoor' }, squatter.principal);
+    await google.setNextLogin({
+      sub: 'google-sub-claim',
+      email: squatter.email,
+      emailVerified: true,
+      name: 'O',
+    });
+
+    const owner = await oauthLogin('google', google);
+
+    expect(owner.created).toBe(false);
+    expect(owner.principal.userId).toBe(squatter.userId);
+    const [user]: { password_hash: string | null; totp_enabled: boolean; email_verified: boolean }[] =
+      await auth.dataSource.query(
+        `SELECT password_hash, totp_enabled, email_verified FROM users WHERE id = $1`,
+        [squatter.userId],
+      );
+    expect(user).toEqual({ password_hash: null, totp_enabled: false, email_verified: true });
+    expect((await rejectionOf(auth.login(squatter.email, squatter.password))).code).toBe('UNAUTHENTICATED');
+    expect((await rejectionOf(auth.call('auth.api-key.verify', { key: key.secret }))).code).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect(
+      (await rejectionOf(auth.call('auth.session.refresh', { refreshToken: squatter.tokens.refreshToken })))
+        .code,
+    ).toBe('UNAUTHENTICATED');
+    expect(await auth.isDenied(denylistKeys.session(squatter.principal.sessionId!))).toBe(true);
   });
 
   it('refuses a redirect URI outside the allowed origins', async () => {

@@ -1,3 +1,4 @@
+import { authenticator } from 'otplib';
 import { denylistKeys } from '@platform/contracts';
 import { startSmtpSink, type SmtpSink } from '@platform/testing';
 import { AuthTestApp, STRONG_PASSWORD, rejectionOf } from './support/auth-test-app';
@@ -106,6 +107,40 @@ describe('auth passwords: change and reset by email (SMTP sink)', () => {
         auth.call('auth.password-reset.confirm', { token, newPassword: 'yet another passphrase' }),
       );
       expect(again.code).toBe('BAD_REQUEST');
+    });
+
+    it('resetting an unverified account also drops what its registrant set up (second factor, API keys); a verified one keeps them', async () => {
+      const squatted = await auth.register();
+      const verified = await auth.register();
+      await auth.markEmailVerified(verified.userId);
+      const keys: string[] = [];
+      for (const account of [squatted, verified]) {
+        const { secret } = await auth.call('auth.totp.enroll', {}, account.principal);
+        await auth.call('auth.totp.verify', { code: authenticator.generate(secret) }, account.principal);
+        keys.push((await auth.call('auth.api-key.create', { name: 'k' }, account.principal)).secret);
+      }
+
+      for (const account of [squatted, verified]) {
+        const token = await resetToken(account.email);
+        await auth.call('auth.password-reset.confirm', { token, newPassword: NEW_PASSWORD });
+      }
+
+      await expect(
+        auth.call('auth.session.login', { email: squatted.email, password: NEW_PASSWORD }),
+      ).resolves.toMatchObject({
+        mfaRequired: false,
+      });
+      expect((await rejectionOf(auth.call('auth.api-key.verify', { key: keys[0]! }))).code).toBe(
+        'UNAUTHENTICATED',
+      );
+      await expect(
+        auth.call('auth.session.login', { email: verified.email, password: NEW_PASSWORD }),
+      ).resolves.toMatchObject({
+        mfaRequired: true,
+      });
+      await expect(auth.call('auth.api-key.verify', { key: keys[1]! })).resolves.toMatchObject({
+        principal: { organizationId: verified.organizationId },
+      });
     });
 
     it('answers the same for an unknown email and sends nothing (no account enumeration)', async () => {

@@ -73,17 +73,22 @@ describe('auth sessions and tokens (real PostgreSQL, Redis, RabbitMQ)', () => {
       ]);
     });
 
-    it('refuses a duplicate email (any case) with CONFLICT, and weak passwords with VALIDATION_FAILED', async () => {
+    it('answers a duplicate email (any case) like a new one, creating nothing; refuses weak passwords with VALIDATION_FAILED', async () => {
       const account = await auth.register();
-      const duplicate = await rejectionOf(
-        auth.call('auth.user.register', {
-          email: account.email.toUpperCase(),
-          password: STRONG_PASSWORD,
-          name: 'Again',
-          organizationName: 'Again',
-        }),
-      );
-      expect(duplicate.code).toBe('CONFLICT');
+      const duplicate = await auth.call('auth.user.register', {
+        email: account.email.toUpperCase(),
+        password: 'another long passphrase',
+        name: 'Again',
+        organizationName: 'Again',
+      });
+      expect(duplicate).toEqual({ accepted: true });
+      const users: unknown[] = await auth.dataSource.query(`SELECT 1 FROM users WHERE lower(email) = $1`, [
+        account.email,
+      ]);
+      expect(users).toHaveLength(1);
+      await expect(auth.login(account.email, STRONG_PASSWORD)).resolves.toMatchObject({
+        principal: { userId: account.userId },
+      });
 
       const common = await rejectionOf(
         auth.call('auth.user.register', {

@@ -30,12 +30,29 @@ describe('auth service unhappy paths', () => {
 
   it('an invitation whose email cannot be sent answers SERVICE_UNAVAILABLE and does not stay open', async () => {
     const owner = await auth.register();
+    await auth.markEmailVerified(owner.userId);
     const error = await rejectionOf(
       auth.call('auth.invitation.create', { email: 'invitee@example.test', role: 'viewer' }, owner.principal),
     );
     expect(error.code).toBe('SERVICE_UNAVAILABLE');
     expect((await auth.call('auth.invitation.list', {}, owner.principal)).items).toEqual([]);
   }, 30_000);
+
+  it('registration is still accepted when mail is down (the verification mail failure is logged, not shown)', async () => {
+    await expect(
+      auth.call('auth.user.register', {
+        email: 'mail-down@example.test',
+        password: 'correct horse battery staple',
+        name: 'Mail Down',
+        organizationName: 'Mail Down',
+      }),
+    ).resolves.toEqual({ accepted: true });
+    await expect(auth.login('mail-down@example.test', 'correct horse battery staple')).resolves.toMatchObject(
+      {
+        tokens: { tokenType: 'Bearer' },
+      },
+    );
+  });
 
   it('a password reset request is still accepted when mail is down (the failure is logged, not shown)', async () => {
     const account = await auth.register();

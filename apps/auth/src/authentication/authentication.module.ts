@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EmailVerificationModule } from '../email-verification/email-verification.module';
 import { MembershipsModule } from '../memberships/memberships.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -9,7 +10,14 @@ import { LoginService } from './login.service';
 import { RegistrationService } from './registration.service';
 
 @Module({
-  imports: [UsersModule, MembershipsModule, OrganizationsModule, SessionsModule, TotpModule],
+  imports: [
+    UsersModule,
+    MembershipsModule,
+    OrganizationsModule,
+    SessionsModule,
+    TotpModule,
+    EmailVerificationModule,
+  ],
   providers: [RegistrationService, LoginService, AuthenticationHandlers],
 })
 export class AuthenticationModule {}

@@ -1,46 +1,92 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { LOGGER } from '@platform/bootstrap';
 import { ConflictError } from '@platform/errors';
+import { EmailVerificationService } from '../email-verification/email-verification.service';
+import { BackgroundMail } from '../mail/background-mail';
+import { MailQuota } from '../mail/mail-quota';
+import { MailTemplates } from '../mail/mail-templates';
+import { Mailer } from '../mail/mailer.port';
 import { OrganizationService } from '../organizations/organization.service';
 import { PasswordHasher } from '../security/password-hasher';
 import { assertAcceptablePassword } from '../security/password-policy';
-import { SessionService } from '../sessions/session.service';
 import type { AuthRequest, AuthResult } from '../shared/rpc-types';
-import { toOrganizationDto } from '../organizations/organization.mapper';
-import { toUserDto } from '../users/user.mapper';
+import type { UserEntity } from '../users/user.entity';
 import { UserService } from '../users/user.service';
 
-/** Sign-up: a user, their organization (FREE, them as owner) and a first session, all or nothing. */
+/**
+ * Sign-up without telling who has an account: a new and a taken address get the same answer, after
+ * the same argon2 work, with every mail sent after the reply. A new address gets a user (unverified),
+ * their organization (FREE, them as owner) and a verification link; a taken one only a mail to its
+ * owner. No tokens: the client signs in with the password it just chose.
+ */
 @Injectable()
 export class RegistrationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly users: UserService,
     private readonly organizations: OrganizationService,
-    private readonly sessions: SessionService,
     private readonly hasher: PasswordHasher,
+    private readonly verification: EmailVerificationService,
+    private readonly mailer: Mailer,
+    private readonly templates: MailTemplates,
+    private readonly quota: MailQuota,
+    private readonly background: BackgroundMail,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async register(input: AuthRequest<'auth.user.register'>): Promise<AuthResult<'auth.user.register'>> {
+    // Depends on the input only (not on the account), so it may answer early.
     assertAcceptablePassword(input.password, input.email, 'password');
-    // Cheap early answer; the unique index still decides under concurrency.
-    if (await this.users.findByEmail(input.email)) {
-      throw new ConflictError('An account with this email already exists');
-    }
+    // Before knowing whether the address is taken: both paths pay for one argon2 hash.
     const passwordHash = await this.hasher.hash(input.password);
-    return this.dataSource.transaction(async (manager) => {
-      const user = await this.users.create(manager, {
-        email: input.email,
-        name: input.name,
-        passwordHash,
-        emailVerified: false,
+    const created = await this.createAccount(input, passwordHash);
+    if (created) {
+      this.background.run('verification', () => this.verification.sendLink(created));
+    } else {
+      this.background.run('already registered', () => this.notifyOwner(input.email));
+    }
+    return { accepted: true };
+  }
+
+  /** The new user, or null when the address is taken (also when a concurrent sign-up won the race). */
+  private async createAccount(
+    input: AuthRequest<'auth.user.register'>,
+    passwordHash: string,
+  ): Promise<UserEntity | null> {
+    if (await this.users.findByEmail(input.email)) return null;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const user = await this.users.create(manager, {
+          email: input.email,
+          name: input.name,
+          passwordHash,
+          emailVerified: false,
+        });
+        await this.organizations.createWithOwner(manager, {
+          name: input.organizationName,
+          ownerUserId: user.id,
+        });
+        return user;
       });
-      const organization = await this.organizations.createWithOwner(manager, {
-        name: input.organizationName,
-        ownerUserId: user.id,
-      });
-      const tokens = await this.sessions.start(user.id, organization.id, manager);
-      return { user: toUserDto(user), organization: toOrganizationDto(organization), tokens };
-    });
+    } catch (error) {
+      if (error instanceof ConflictError) return null;
+      throw error;
+    }
+  }
+
+  private async notifyOwner(email: string): Promise<void> {
+    const owner = await this.users.findByEmail(email);
+    if (!owner) return;
+    const decision = await this.quota.toRecipient('already-registered', owner.email);
+    if (!decision.allowed) {
+      this.logger.warn(
+        { userId: owner.id },
+        'already-registered email skipped: recipient mail limit reached',
+      );
+      return;
+    }
+    await this.mailer.send(this.templates.alreadyRegistered(owner.email));
   }
 }

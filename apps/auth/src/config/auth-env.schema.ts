@@ -60,6 +60,15 @@ export const authEnvSchema = z
      * cache hit, so it must outlive the gateways' CREDENTIAL_CACHE_TTL_SECONDS (default 30).
      */
     API_KEY_REVOCATION_MARKER_TTL_SECONDS: positiveInt.default(3600),
+    /** Lifetime of the single-use link that proves a new account's email address. */
+    EMAIL_VERIFICATION_TTL_SECONDS: positiveInt.default(24 * 3600),
+    /** At most this many mails of one kind (reset, verification, invitation...) to one address per window;
+     * extra requests are answered the same but not mailed (invitations: 429). */
+    MAIL_PER_RECIPIENT_LIMIT: positiveInt.default(5),
+    MAIL_PER_RECIPIENT_WINDOW_SECONDS: positiveInt.default(3600),
+    /** At most this many invitation mails from one organization per window (then 429). */
+    INVITATION_MAILS_PER_ORGANIZATION_LIMIT: positiveInt.default(50),
+    INVITATION_MAILS_PER_ORGANIZATION_WINDOW_SECONDS: positiveInt.default(24 * 3600),
     /** A login with TOTP on must complete verify-mfa within this time, in at most 5 attempts. */
     MFA_CHALLENGE_TTL_SECONDS: positiveInt.default(300),
     /** Wrong second-factor codes (TOTP or recovery) one account may get per window, over all challenges. */

@@ -5,6 +5,7 @@ import type { PageRequest, Role } from '@platform/contracts';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '@platform/errors';
 import type { AuthEnv } from '../config/auth-env.schema';
+import { MailQuota, type QuotaDecision } from '../mail/mail-quota';
 import { MailTemplates } from '../mail/mail-templates';
 import { Mailer } from '../mail/mailer.port';
 import { MembershipRepository } from '../memberships/membership.repository';
@@ -22,6 +23,12 @@ import { InvitationEntity } from './invitation.entity';
 
 const INVALID_INVITATION = 'The invitation is invalid, expired or already used';
 
+function refuseOverBudget(decision: QuotaDecision, message: string): void {
+  if (!decision.allowed) {
+    throw new DomainError('RATE_LIMITED', message, { retryAfterSeconds: decision.retryAfterSeconds });
+  }
+}
+
 /** Invitations by emailed token. Every query is scoped by the caller's organization. */
 @Injectable()
 export class InvitationService {
@@ -33,21 +40,37 @@ export class InvitationService {
     private readonly users: UserService,
     private readonly mailer: Mailer,
     private readonly templates: MailTemplates,
+    private readonly quota: MailQuota,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: AuthEnv,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Inviting an email again replaces its open invitation (new token, new expiry). */
+  /**
+   * Inviting an email again replaces its open invitation (new token, new expiry). The platform mails
+   * a stranger on the inviter's behalf, so the inviter must have proven their own address, and the
+   * organization and the recipient each have a mail budget (429 past it, nothing created or sent).
+   */
   async invite(ctx: UserContext, email: string, role: Role): Promise<InvitationEntity> {
     // The gateway route's permission, against the current role; canInvite then limits which roles.
     const actor = await this.membershipService.requirePermission(ctx, 'members:invite');
+    if (!(await this.users.requireById(ctx.userId)).emailVerified) {
+      throw new DomainError('EMAIL_NOT_VERIFIED', 'Verify your email address before inviting anyone');
+    }
     const decision = canInvite(actor.role, role);
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
     const invitee = await this.users.findByEmail(email);
     if (invitee && (await this.memberships.find(ctx.organizationId, invitee.id))) {
       throw new ConflictError('This person is already a member');
     }
+    refuseOverBudget(
+      await this.quota.invitationFrom(ctx.organizationId),
+      'This organization has sent too many invitations; try again later',
+    );
+    refuseOverBudget(
+      await this.quota.invitationTo(ctx.organizationId, email),
+      'This organization has invited this address too often; try again later',
+    );
     const organization = (await this.organizations.findById(ctx.organizationId))!;
     const token = randomToken(32);
     const invitation = await this.dataSource.transaction(async (manager) => {

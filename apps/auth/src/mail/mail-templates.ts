@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import type { AuthEnv } from '../config/auth-env.schema';
+import { inertText } from './inert-text';
 import type { MailMessage } from './mailer.port';
 
 const escapeHtml = (value: string) =>
@@ -9,7 +10,11 @@ const escapeHtml = (value: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-/** The service's emails. Links point at the web app (APP_BASE_URL), which calls the API with the token. */
+/**
+ * The service's emails. Links point at the web app (APP_BASE_URL), which calls the API with the token.
+ * The only links are the ones built here; user-chosen text is passed through `inertText` (both parts)
+ * and HTML-escaped (html part), so it can neither inject markup nor become a link.
+ */
 @Injectable()
 export class MailTemplates {
   constructor(@Inject(SERVICE_CONFIG) private readonly config: AuthEnv) {}
@@ -39,16 +44,54 @@ export class MailTemplates {
 
   invitation(to: string, token: string, organizationName: string, role: string): MailMessage {
     const link = this.link('/accept-invitation', token);
+    const organization = inertText(organizationName);
     return {
       to,
-      subject: `You are invited to join ${organizationName}`,
+      subject: `You are invited to join “${organization}”`,
       text:
-        `You have been invited to join ${organizationName} as ${role}.\n\n` +
+        `You have been invited to join the organization “${organization}” as ${role}.\n` +
+        `(The organization's name is chosen by its members, not by us.)\n\n` +
         `Sign in (or create an account with this email address) and open:\n${link}`,
       html:
-        `<p>You have been invited to join <strong>${escapeHtml(organizationName)}</strong> as ${escapeHtml(role)}.</p>` +
+        `<p>You have been invited to join the organization “<strong>${escapeHtml(organization)}</strong>” as ${escapeHtml(role)}.<br>` +
+        `(The organization's name is chosen by its members, not by us.)</p>` +
         `<p>Sign in (or create an account with this email address) and ` +
         `<a href="${escapeHtml(link)}">accept the invitation</a>.</p>`,
+    };
+  }
+
+  emailVerification(to: string, token: string, ttlSeconds: number): MailMessage {
+    const link = this.link('/verify-email', token);
+    const hours = Math.max(1, Math.round(ttlSeconds / 3600));
+    return {
+      to,
+      subject: 'Verify your email address',
+      text:
+        `Someone created an account with this email address.\n\n` +
+        `If it was you, open this link within ${hours} hour(s) to verify the address:\n${link}\n\n` +
+        `If it was not you, ignore this email: the address stays unverified.`,
+      html:
+        `<p>Someone created an account with this email address.</p>` +
+        `<p>If it was you, <a href="${escapeHtml(link)}">verify the address</a> (valid for ${hours} hour(s)).</p>` +
+        `<p>If it was not you, ignore this email: the address stays unverified.</p>`,
+    };
+  }
+
+  /** To the owner of an address someone tried to register again; no link, nothing to click. */
+  alreadyRegistered(to: string): MailMessage {
+    const text =
+      `Someone tried to register a new account with this email address, which already has one.\n\n` +
+      `If it was you: sign in or reset your password from the sign-in page.\n` +
+      `If it was not you, ignore this email: nothing has changed on your account.`;
+    return {
+      to,
+      subject: 'This email address is already registered',
+      text,
+      html: text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => `<p>${escapeHtml(line)}</p>`)
+        .join(''),
     };
   }
 }

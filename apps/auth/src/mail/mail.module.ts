@@ -2,7 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import type { AuthEnv } from '../config/auth-env.schema';
+import { BackgroundMail } from './background-mail';
 import { LogMailer } from './log-mailer.adapter';
+import { MailQuota } from './mail-quota';
 import { Mailer } from './mailer.port';
 import { MailTemplates } from './mail-templates';
 import { SmtpMailer } from './smtp-mailer.adapter';
@@ -20,7 +22,9 @@ import { SmtpMailer } from './smtp-mailer.adapter';
       inject: [SERVICE_CONFIG, LOGGER],
     },
     MailTemplates,
+    MailQuota,
+    BackgroundMail,
   ],
-  exports: [Mailer, MailTemplates],
+  exports: [Mailer, MailTemplates, MailQuota, BackgroundMail],
 })
 export class MailModule {}

@@ -1,4 +1,5 @@
 import { CreateAuthTables1764100000000 } from './1764100000000-create-auth-tables';
+import { CreateEmailVerificationTokens1764200000000 } from './1764200000000-create-email-verification-tokens';
 import { SecondFactorGuessBudget1764409600000 } from './1764409600000-second-factor-guess-budget';
 
 /**
@@ -8,5 +9,6 @@ import { SecondFactorGuessBudget1764409600000 } from './1764409600000-second-fac
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const authMigrations: Function[] = [
   CreateAuthTables1764100000000,
+  CreateEmailVerificationTokens1764200000000,
   SecondFactorGuessBudget1764409600000,
 ];

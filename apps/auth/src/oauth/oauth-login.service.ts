@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from '@platform/errors';
 import type { AuthEnv } from '../config/auth-env.schema';
+import { UnverifiedAccountClaim } from '../email-verification/unverified-account-claim';
 import { OrganizationService } from '../organizations/organization.service';
 import { randomToken } from '../security/opaque-token';
 import { SessionService } from '../sessions/session.service';
@@ -38,6 +39,7 @@ export class OAuthLoginService {
     private readonly users: UserService,
     private readonly organizations: OrganizationService,
     private readonly sessions: SessionService,
+    private readonly claim: UnverifiedAccountClaim,
     @Inject(SERVICE_CONFIG) config: AuthEnv,
   ) {
     const configured = config.OAUTH_ALLOWED_REDIRECT_ORIGINS?.split(',')
@@ -87,8 +89,8 @@ export class OAuthLoginService {
       codeVerifier: pending.codeVerifier,
       nonce: pending.nonce,
     });
-    return this.dataSource.transaction(async (manager) => {
-      const { user, created } = await this.resolveUser(manager, provider, profile);
+    const { result, endedSessions } = await this.dataSource.transaction(async (manager) => {
+      const { user, created, endedSessions } = await this.resolveUser(manager, provider, profile);
       // The callback's contract has no second step, and skipping TOTP here would make "controls the
       // mailbox" enough to enter a two-factor account: such accounts sign in with password and code.
       if (user.totpEnabled) {
@@ -99,17 +101,26 @@ export class OAuthLoginService {
       const organizationId = created
         ? (await this.createOwnOrganization(manager, user, profile)).id
         : await this.landingOrganization(manager, user);
-      return { tokens: await this.sessions.start(user.id, organizationId, manager), created };
+      const tokens = await this.sessions.start(user.id, organizationId, manager);
+      return { result: { tokens, created }, endedSessions };
     });
+    await this.claim.deny(endedSessions);
+    return result;
   }
 
   private async resolveUser(
     manager: EntityManager,
     provider: OAuthProviderName,
     profile: ExternalProfile,
-  ): Promise<{ user: UserEntity; created: boolean }> {
+  ): Promise<{ user: UserEntity; created: boolean; endedSessions: string[] }> {
     const identity = await manager.findOneBy(OAuthIdentityEntity, { provider, subject: profile.subject });
-    if (identity) return { user: await this.users.requireById(identity.userId, manager), created: false };
+    if (identity) {
+      return {
+        user: await this.users.requireById(identity.userId, manager),
+        created: false,
+        endedSessions: [],
+      };
+    }
     if (!profile.email) {
       throw new DomainError('BAD_REQUEST', `${provider} did not share an email address for this account`);
     }
@@ -120,9 +131,12 @@ export class OAuthLoginService {
           `An account with this email exists, and ${provider} has not verified the email: sign in with your password`,
         );
       }
+      // Unverified: whoever registered the address may not own it; the provider just proved who does.
+      const endedSessions = existing.emailVerified ? [] : await this.claim.clear(manager, existing.id);
       await this.link(manager, provider, profile, existing.id);
       await this.users.markEmailVerified(manager, existing.id);
-      return { user: existing, created: false };
+      const user = existing.emailVerified ? existing : await this.users.requireById(existing.id, manager);
+      return { user, created: false, endedSessions };
     }
     const user = await this.users.create(manager, {
       email: profile.email,
@@ -131,7 +145,7 @@ export class OAuthLoginService {
       emailVerified: profile.emailVerified,
     });
     await this.link(manager, provider, profile, user.id);
-    return { user, created: true };
+    return { user, created: true, endedSessions: [] };
   }
 
   /** A new user gets their own organization (FREE, as owner), as at registration. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EmailVerificationModule } from '../email-verification/email-verification.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
@@ -8,7 +9,7 @@ import { OAuthStateStore } from './oauth-state.store';
 import { OAuthHandlers } from './oauth.handlers';
 
 @Module({
-  imports: [UsersModule, OrganizationsModule, SessionsModule],
+  imports: [UsersModule, OrganizationsModule, SessionsModule, EmailVerificationModule],
   providers: [OAuthProviderRegistry, OAuthStateStore, OAuthLoginService, OAuthHandlers],
 })
 export class OAuthModule {}

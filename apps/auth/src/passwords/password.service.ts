@@ -1,9 +1,12 @@
-import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource, IsNull } from 'typeorm';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError, ValidationError } from '@platform/errors';
 import type { AuthEnv } from '../config/auth-env.schema';
+import { UnverifiedAccountClaim } from '../email-verification/unverified-account-claim';
+import { BackgroundMail } from '../mail/background-mail';
+import { MailQuota } from '../mail/mail-quota';
 import { MailTemplates } from '../mail/mail-templates';
 import { Mailer } from '../mail/mailer.port';
 import { randomToken, sha256Hex } from '../security/opaque-token';
@@ -19,16 +22,17 @@ import { PasswordResetTokenEntity } from './password-reset-token.entity';
 const INVALID_RESET = 'The reset link is invalid, expired or already used';
 
 @Injectable()
-export class PasswordService implements BeforeApplicationShutdown {
-  private readonly inFlight = new Set<Promise<void>>();
-
+export class PasswordService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly users: UserService,
     private readonly hasher: PasswordHasher,
     private readonly revoker: SessionRevoker,
+    private readonly claim: UnverifiedAccountClaim,
     private readonly mailer: Mailer,
     private readonly templates: MailTemplates,
+    private readonly quota: MailQuota,
+    private readonly background: BackgroundMail,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: AuthEnv,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -59,15 +63,7 @@ export class PasswordService implements BeforeApplicationShutdown {
    * and mail happen after the reply, so neither content nor timing reveals who is registered.
    */
   requestReset(email: string): void {
-    const work = this.sendReset(email)
-      .catch((error: unknown) => this.logger.error({ err: error }, 'password reset email failed'))
-      .finally(() => this.inFlight.delete(work));
-    this.inFlight.add(work);
-  }
-
-  /** Lets reset emails already under way finish before the database closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    this.background.run('password reset', () => this.sendReset(email));
   }
 
   async confirmReset(token: string, newPassword: string): Promise<void> {
@@ -88,10 +84,15 @@ export class PasswordService implements BeforeApplicationShutdown {
         [row.id],
       );
       if (returnedRows(claimed).length !== 1) throw new DomainError('BAD_REQUEST', INVALID_RESET);
+      // An unverified account's second factor and keys may be a squatter's: the mailbox's owner resets them too.
+      const claimedSessions = user.emailVerified ? [] : await this.claim.clear(manager, user.id);
       await this.users.setPasswordHash(manager, user.id, hash);
       // The link reached the mailbox, so the address is proven.
       await this.users.markEmailVerified(manager, user.id);
-      return this.revoker.markUserSessions(manager, user.id, 'password-reset');
+      return [
+        ...claimedSessions,
+        ...(await this.revoker.markUserSessions(manager, user.id, 'password-reset')),
+      ];
     });
     await this.revoker.deny(ended);
   }
@@ -99,6 +100,12 @@ export class PasswordService implements BeforeApplicationShutdown {
   private async sendReset(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user) return;
+    // Past the recipient's budget nothing is sent and the previous link stays the valid one.
+    const decision = await this.quota.toRecipient('password-reset', user.email);
+    if (!decision.allowed) {
+      this.logger.warn({ userId: user.id }, 'password reset email skipped: recipient mail limit reached');
+      return;
+    }
     const token = randomToken(32);
     const ttl = this.config.PASSWORD_RESET_TTL_SECONDS;
     await this.dataSource.transaction(async (manager) => {

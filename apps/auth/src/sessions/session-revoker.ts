@@ -10,7 +10,9 @@ export type RevokeReason =
   | 'password-changed'
   | 'password-reset'
   | 'switched-organization'
-  | 'membership-ended';
+  | 'membership-ended'
+  /** An unverified account taken over by the address's proven owner (OAuth with a verified email). */
+  | 'account-claimed';
 
 export interface RevokeScope {
   /** Only this organization's sessions (a member removed from it). */

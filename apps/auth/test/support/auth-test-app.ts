@@ -140,24 +140,26 @@ export class AuthTestApp {
     };
   }
 
+  /** Registers (the answer carries no tokens), then logs in for the session; the email is unverified. */
   async register(
     overrides: Partial<{ email: string; password: string; name: string; organizationName: string }> = {},
   ) {
     const email = overrides.email ?? `user-${randomUUID().slice(0, 8)}@example.test`;
     const password = overrides.password ?? STRONG_PASSWORD;
-    const result = await this.call('auth.user.register', {
+    await this.call('auth.user.register', {
       email,
       password,
       name: overrides.name ?? 'Test User',
       organizationName: overrides.organizationName ?? 'Test Org',
     });
+    const { tokens, principal } = await this.login(email, password);
     const account: TestAccount = {
       email,
       password,
-      userId: result.user.id,
-      organizationId: result.organization.id,
-      tokens: result.tokens,
-      principal: await this.principalOf(result.tokens.accessToken),
+      userId: principal.userId!,
+      organizationId: principal.organizationId!,
+      tokens,
+      principal,
     };
     return account;
   }
@@ -167,6 +169,14 @@ export class AuthTestApp {
     const result = await this.call('auth.session.login', { email, password, organizationId });
     if (result.mfaRequired) throw new Error('login asked for a second factor');
     return { tokens: result.tokens, principal: await this.principalOf(result.tokens.accessToken) };
+  }
+
+  /**
+   * Arrangement for suites without a mailbox to read (the SMTP sink is where the real flow is tested,
+   * see team.ts `verifyEmail`): marks the user's address as proven.
+   */
+  async markEmailVerified(userId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE users SET email_verified = true WHERE id = $1`, [userId]);
   }
 
   async isDenied(key: string): Promise<boolean> {

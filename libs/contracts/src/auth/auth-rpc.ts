@@ -12,6 +12,8 @@ import { plainText } from '../text/plain-text';
  */
 export const AUTH_RPC = {
   register: 'auth.user.register',
+  verifyEmail: 'auth.email-verification.confirm',
+  resendEmailVerification: 'auth.email-verification.resend',
   login: 'auth.session.login',
   verifyMfa: 'auth.session.verify-mfa',
   refresh: 'auth.session.refresh',
@@ -109,7 +111,17 @@ export const apiKeySchema = z.object({
 export const authRpcSchemas = {
   [AUTH_RPC.register]: {
     request: z.object({ email, password, name, organizationName: name }),
-    result: z.object({ user: userSchema, organization: organizationSchema, tokens: tokenPairSchema }),
+    /** The same answer whether or not the address already has an account (no enumeration, no tokens). */
+    result: z.object({ accepted: z.literal(true) }),
+  },
+  [AUTH_RPC.verifyEmail]: {
+    request: z.object({ token: z.string().min(1).max(256) }),
+    /** No tokens: clicking a link must not sign anyone in (see the auth README). */
+    result: z.object({ verified: z.literal(true) }),
+  },
+  [AUTH_RPC.resendEmailVerification]: {
+    request: z.object({ email }),
+    result: z.object({ accepted: z.literal(true) }),
   },
   [AUTH_RPC.login]: {
     request: z.object({ email, password: z.string().min(1).max(256), organizationId: id.optional() }),

@@ -5,8 +5,13 @@
 export const ERROR_CATALOG = {
   VALIDATION_FAILED: { status: 400, title: 'The request is invalid' },
   BAD_REQUEST: { status: 400, title: 'Bad request' },
+  EMAIL_VERIFICATION_INVALID: {
+    status: 400,
+    title: 'The verification link is invalid, expired or already used',
+  },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   FORBIDDEN: { status: 403, title: 'Not allowed' },
+  EMAIL_NOT_VERIFIED: { status: 403, title: 'Verify your email address first' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { SessionRevocationModule } from '../sessions/session-revocation.module';
+import { UsersModule } from '../users/users.module';
+import { EmailVerificationHandlers } from './email-verification.handlers';
+import { EmailVerificationService } from './email-verification.service';
+import { UnverifiedAccountClaim } from './unverified-account-claim';
+
+@Module({
+  imports: [UsersModule, SessionRevocationModule],
+  providers: [EmailVerificationService, EmailVerificationHandlers, UnverifiedAccountClaim],
+  exports: [EmailVerificationService, UnverifiedAccountClaim],
+})
+export class EmailVerificationModule {}
