@@ -140,6 +140,10 @@ describe('auth API keys', () => {
 
   it('a removed member’s keys — and a leaving member’s — are revoked with the membership; others stay (issue 6)', async () => {
     const owner = await auth.register();
+    // Three live keys at once: more than FREE's cap of 2.
+    await auth.dataSource.query(`UPDATE organizations SET plan = 'STARTER' WHERE id = $1`, [
+      owner.organizationId,
+    ]);
     const removed = await addMember(auth, smtp, owner, 'developer');
     const leaving = await addMember(auth, smtp, owner, 'admin');
     const removedKey = await auth.call('auth.api-key.create', { name: 'removed' }, removed.principal);
