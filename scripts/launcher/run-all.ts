@@ -13,9 +13,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadDotenv, resolveService, type ResolvedService } from './env';
-import { waitUntilReady } from './health';
+import { runLauncher } from './launch';
 import { SERVICES } from './services';
-import { Supervisor, type ChildExit } from './supervisor';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const REGISTER_PATHS = path.join(REPO_ROOT, 'scripts', 'runtime', 'register-paths.js');
@@ -80,77 +79,20 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  let settle: (code: number) => void = () => undefined;
-  const finished = new Promise<number>((resolve) => (settle = resolve));
-  const readiness = new AbortController();
-  let shuttingDown = false;
-
-  const shutdown = async (code: number, reason: string) => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    readiness.abort();
-    log(`${reason}; stopping all services`);
-    await supervisor.stopAll(stopTimeout);
-    const stragglers = supervisor.stragglerNames();
-    if (stragglers.length) logError(`still running after SIGKILL: ${stragglers.join(', ')}`);
-    settle(code);
-  };
-
-  const supervisor = new Supervisor({
+  const targets = services.map((service) => ({
+    ...service,
+    command: process.execPath,
+    args: ['--enable-source-maps', '-r', REGISTER_PATHS, entryPoint(service.name)],
+    cwd: REPO_ROOT,
+    readyUrl: `http://${probeHost(service.host)}:${service.port}/health/ready`,
+  }));
+  return runLauncher({
+    services: targets,
     labelWidth: LABEL_WIDTH,
-    onUnexpectedExit: (exit: ChildExit) => {
-      const how = exit.error
-        ? `failed to start (${exit.error.message})`
-        : exit.signal
-          ? `was killed by ${exit.signal}`
-          : `exited with code ${exit.code}`;
-      logError(`${exit.name} ${how}`);
-      void shutdown(1, `${exit.name} stopped unexpectedly`);
-    },
+    readyTimeoutMs: readyTimeout,
+    stopTimeoutMs: stopTimeout,
+    printSummary,
   });
-
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupts += 1;
-    if (interrupts > 1) {
-      log(`${signal} again: killing all services now`);
-      supervisor.killAll();
-      settle(0);
-      return;
-    }
-    void shutdown(0, `received ${signal}`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  for (const service of services) {
-    supervisor.start({
-      name: service.name,
-      command: process.execPath,
-      args: ['--enable-source-maps', '-r', REGISTER_PATHS, entryPoint(service.name)],
-      cwd: REPO_ROOT,
-      env: service.env,
-    });
-  }
-  log(`started ${services.length} services; waiting for /health/ready (up to ${readyTimeout / 1000} s)`);
-
-  const startedAt = Date.now();
-  void Promise.allSettled(
-    services.map(async (service) => {
-      const url = `http://${probeHost(service.host)}:${service.port}/health/ready`;
-      await waitUntilReady({ name: service.name, url }, readyTimeout, readiness.signal);
-      log(`${service.name} ready (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
-    }),
-  ).then((results) => {
-    if (shuttingDown) return;
-    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (!failures.length) return printSummary(services);
-    for (const failure of failures)
-      logError(String(failure.reason instanceof Error ? failure.reason.message : failure.reason));
-    void shutdown(1, 'the platform did not become ready');
-  });
-
-  return finished;
 }
 
 main().then(
