@@ -1,10 +1,13 @@
 /**
  * The launcher's orchestration, independent of which services it runs: start every service under
- * one Supervisor, wait for each /health/ready, print the summary, and stop everything on SIGINT or
- * SIGTERM. run-all.ts feeds it the nine built services; the tests feed it small fixture processes.
+ * one Supervisor, wait for each /health/ready, print the summary, restart a service that dies on
+ * its own (with backoff, while the others keep serving) and wait for it to be ready again, and stop
+ * everything on SIGINT or SIGTERM. run-all.ts feeds it the nine built services; the tests feed it
+ * small fixture processes.
  */
+import type { RestartPolicy } from './backoff';
 import { waitUntilReady } from './health';
-import { Supervisor, type ChildExit } from './supervisor';
+import { Supervisor, type ChildExit, type PlannedRestart } from './supervisor';
 
 export interface LaunchedService {
   readonly name: string;
@@ -21,13 +24,14 @@ export interface LaunchOptions<S extends LaunchedService> {
   readonly labelWidth: number;
   readonly readyTimeoutMs: number;
   readonly stopTimeoutMs: number;
+  readonly restart: RestartPolicy;
   /** Printed once every service answered ready. */
   readonly printSummary: (services: readonly S[]) => void;
 }
 
 /** Runs until stopped; resolves with the exit code the launcher should end with. */
 export async function runLauncher<S extends LaunchedService>(options: LaunchOptions<S>): Promise<number> {
-  const { services, labelWidth, readyTimeoutMs, stopTimeoutMs } = options;
+  const { services, labelWidth, readyTimeoutMs, stopTimeoutMs, restart } = options;
   const log = (message: string) => process.stdout.write(`${'launcher'.padEnd(labelWidth)} | ${message}\n`);
   const logError = (message: string) =>
     process.stderr.write(`${'launcher'.padEnd(labelWidth)} | error: ${message}\n`);
@@ -48,16 +52,53 @@ export async function runLauncher<S extends LaunchedService>(options: LaunchOpti
     settle(code);
   };
 
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const crashes = new Map<string, number>();
+  /** Services that answered ready once: after a restart the launcher waits for them again. */
+  const wasReady = new Set<string>();
+  const reReadiness = new Map<string, AbortController>();
+
+  const waitUntilReadyAgain = (service: S, pid: number | undefined) => {
+    reReadiness.get(service.name)?.abort();
+    const own = new AbortController();
+    reReadiness.set(service.name, own);
+    const restartedAt = Date.now();
+    const signal = AbortSignal.any([readiness.signal, own.signal]);
+    waitUntilReady({ name: service.name, url: service.readyUrl }, readyTimeoutMs, signal).then(
+      () =>
+        log(
+          `${service.name} is ready again (pid ${pid}, ${seconds(Date.now() - restartedAt)} after restart)`,
+        ),
+      (error: Error) => {
+        if (signal.aborted) return; // shutting down, or restarted again (a newer wait runs)
+        logError(`${error.message}; it stays supervised (restarted when it exits)`);
+      },
+    );
+  };
+
   const supervisor = new Supervisor({
     labelWidth,
-    onUnexpectedExit: (exit: ChildExit) => {
+    restart,
+    onUnexpectedExit: (exit: ChildExit, plan: PlannedRestart) => {
+      crashes.set(exit.name, (crashes.get(exit.name) ?? 0) + 1);
       const how = exit.error
         ? `failed to start (${exit.error.message})`
-        : exit.signal
-          ? `was killed by ${exit.signal}`
-          : `exited with code ${exit.code}`;
-      logError(`${exit.name} ${how}`);
-      void shutdown(1, `${exit.name} stopped unexpectedly`);
+        : `${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`} after ${seconds(exit.uptimeMs)}`;
+      logError(
+        `${exit.name} (pid ${exit.pid ?? '-'}) ${how}; restart ${plan.attempt} in ${seconds(plan.delayMs)}`,
+      );
+      if (plan.capped && plan.attempt > 1) {
+        logError(
+          `${exit.name} keeps crashing (${plan.attempt} times in a row): retrying about every ` +
+            `${seconds(restart.maxDelayMs)} until it stays up ${seconds(restart.resetAfterMs)}; ` +
+            'the other services keep running (Ctrl+C stops everything)',
+        );
+      }
+    },
+    onRestarted: (name, pid) => {
+      log(`${name} restarted (pid ${pid ?? '-'})`);
+      const service = services.find((s) => s.name === name);
+      if (service && wasReady.has(name) && !shuttingDown) waitUntilReadyAgain(service, pid);
     },
   });
 
@@ -89,8 +130,17 @@ export async function runLauncher<S extends LaunchedService>(options: LaunchOpti
   const startedAt = Date.now();
   void Promise.allSettled(
     services.map(async (service) => {
-      await waitUntilReady({ name: service.name, url: service.readyUrl }, readyTimeoutMs, readiness.signal);
-      log(`${service.name} ready (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+      try {
+        await waitUntilReady({ name: service.name, url: service.readyUrl }, readyTimeoutMs, readiness.signal);
+      } catch (error) {
+        const crashed = crashes.get(service.name);
+        // A service that crash-loops at start is named as such, not only as "not ready".
+        if (crashed && error instanceof Error && !readiness.signal.aborted)
+          error.message += ` after crashing ${crashed} time${crashed > 1 ? 's' : ''}`;
+        throw error;
+      }
+      wasReady.add(service.name);
+      log(`${service.name} ready (${seconds(Date.now() - startedAt)})`);
     }),
   ).then((results) => {
     if (shuttingDown) return;

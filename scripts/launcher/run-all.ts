@@ -4,14 +4,20 @@
  *   node --import tsx scripts/launcher/run-all.ts     (or: npx tsx scripts/launcher/run-all.ts)
  *
  * Loads `.env` (set variables win), starts every service with its own HTTP_PORT / DATABASE_URL,
- * waits for every /health/ready, then prints where the platform answers. Ctrl+C (SIGINT) or
- * SIGTERM stops everything (exit 0); a service that dies on its own stops everything (exit 1).
+ * waits for every /health/ready, then prints where the platform answers. A service that dies on its
+ * own is restarted with exponential backoff while the others keep serving; Ctrl+C (SIGINT) or
+ * SIGTERM stops everything (exit 0). Exit 1 when the platform is not ready within the timeout.
  *
- *   LAUNCHER_READY_TIMEOUT_MS   how long to wait for every /health/ready (default 60000)
- *   LAUNCHER_STOP_TIMEOUT_MS    grace period between SIGTERM and SIGKILL (default 10000)
+ *   LAUNCHER_READY_TIMEOUT_MS           how long to wait for /health/ready (default 60000)
+ *   LAUNCHER_STOP_TIMEOUT_MS            grace period between SIGTERM and SIGKILL (default 10000)
+ *   LAUNCHER_RESTART_INITIAL_DELAY_MS   first restart delay after a crash (default 1000)
+ *   LAUNCHER_RESTART_MAX_DELAY_MS       cap of the doubling restart delay (default 30000)
+ *   LAUNCHER_RESTART_RESET_AFTER_MS     uptime after which the delay starts over (default 60000)
+ *   LAUNCHER_RESTART_JITTER             fraction of each delay taken off at random (default 0.2)
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { readLauncherConfig } from './config';
 import { loadDotenv, resolveService, type ResolvedService } from './env';
 import { runLauncher } from './launch';
 import { SERVICES } from './services';
@@ -26,13 +32,6 @@ const logError = (message: string) =>
 
 function entryPoint(name: string): string {
   return path.join(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');
-}
-
-function positiveInt(value: string | undefined, fallback: number, variable: string): number {
-  if (!value) return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${variable} must be a positive integer`);
-  return parsed;
 }
 
 function probeHost(host: string): string {
@@ -63,12 +62,7 @@ async function main(): Promise<number> {
   const loaded = loadDotenv(path.join(REPO_ROOT, '.env'));
   if (loaded.length) log(`loaded ${loaded.length} variables from .env`);
 
-  const readyTimeout = positiveInt(
-    process.env.LAUNCHER_READY_TIMEOUT_MS,
-    60_000,
-    'LAUNCHER_READY_TIMEOUT_MS',
-  );
-  const stopTimeout = positiveInt(process.env.LAUNCHER_STOP_TIMEOUT_MS, 10_000, 'LAUNCHER_STOP_TIMEOUT_MS');
+  const config = readLauncherConfig(process.env);
   const services = SERVICES.map((service) => resolveService(service, process.env));
 
   const missing = services.map((s) => entryPoint(s.name)).filter((file) => !existsSync(file));
@@ -89,8 +83,7 @@ async function main(): Promise<number> {
   return runLauncher({
     services: targets,
     labelWidth: LABEL_WIDTH,
-    readyTimeoutMs: readyTimeout,
-    stopTimeoutMs: stopTimeout,
+    ...config,
     printSummary,
   });
 }

@@ -7,6 +7,7 @@
  * The LAUNCHER_* variables configure it as they configure `npm start`.
  */
 import path from 'node:path';
+import { readLauncherConfig } from '../config';
 import { runLauncher } from '../launch';
 
 const CHILD = path.join(__dirname, 'http-child.js');
@@ -26,8 +27,7 @@ const children = [
 runLauncher({
   services: children,
   labelWidth: 'launcher'.length,
-  readyTimeoutMs: Number(process.env.LAUNCHER_READY_TIMEOUT_MS ?? 10_000),
-  stopTimeoutMs: Number(process.env.LAUNCHER_STOP_TIMEOUT_MS ?? 5_000),
+  ...readLauncherConfig(process.env),
   printSummary: (services) =>
     process.stdout.write(`Platform is up: ${services.map((s) => s.name).join(', ')}\n`),
 }).then((code) => process.exit(code));
