@@ -3,6 +3,7 @@
  * signals), with two fixture services (test-fixtures/http-child.js) in place of the nine built ones.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { waitFor } from '@platform/testing';
@@ -140,5 +141,47 @@ describe('launcher (npm start) with real child processes', () => {
     expect(isAlive(betaBefore)).toBe(false);
     await expect(pidAt(alphaPort)).rejects.toThrow();
     await expect(pidAt(betaPort)).rejects.toThrow();
+  });
+
+  it('takes its children down when it is killed itself (SIGKILL): no orphan keeps a port', async () => {
+    const alphaPort = await freePort();
+    const betaPort = await freePort();
+    launched = launch({ ALPHA_PORT: String(alphaPort), BETA_PORT: String(betaPort) });
+    const { output } = launched;
+    await waitFor('the launcher to report the platform up', () => output().includes('Platform is up'), {
+      timeoutMs: 20_000,
+    });
+    const pids = [await pidAt(alphaPort), await pidAt(betaPort)];
+
+    launched.process.kill('SIGKILL');
+    await launched.exited;
+
+    try {
+      await waitFor('both children to be gone', () => pids.every((pid) => !isAlive(pid)));
+    } finally {
+      for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL'); // no orphan outlives the test
+    }
+    await expect(pidAt(alphaPort)).rejects.toThrow();
+    await expect(pidAt(betaPort)).rejects.toThrow();
+  });
+
+  it('refuses to start when something already answers on a service port (exit 1, naming it)', async () => {
+    const alphaPort = await freePort();
+    const betaPort = await freePort();
+    const squatter = createHttpServer((_request, response) => response.end('ok'));
+    await new Promise<void>((resolve) => squatter.listen(alphaPort, '127.0.0.1', resolve));
+    try {
+      launched = launch({ ALPHA_PORT: String(alphaPort), BETA_PORT: String(betaPort) });
+      const { code } = await launched.exited;
+
+      expect(code).toBe(1);
+      expect(launched.output()).toContain(
+        `launcher | error: something already answers on http://127.0.0.1:${alphaPort}/health/ready, the address of alpha`,
+      );
+      expect(launched.output()).not.toContain('Platform is up');
+      await expect(pidAt(betaPort)).rejects.toThrow(); // nothing was started
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 });

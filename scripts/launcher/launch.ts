@@ -36,6 +36,16 @@ export async function runLauncher<S extends LaunchedService>(options: LaunchOpti
   const logError = (message: string) =>
     process.stderr.write(`${'launcher'.padEnd(labelWidth)} | error: ${message}\n`);
 
+  // A port taken by another process (a platform still running elsewhere) would make that service
+  // crash-loop while its readiness check got answers from the other process: refuse to start.
+  const inUse = await Promise.all(services.map((s) => answers(s.readyUrl)));
+  const taken = services.filter((_s, i) => inUse[i]);
+  if (taken.length) {
+    for (const s of taken) logError(`something already answers on ${s.readyUrl}, the address of ${s.name}`);
+    logError('stop what runs there (another `npm start`?) or choose other ports (see .env.example)');
+    return 1;
+  }
+
   let settle: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolve) => (settle = resolve));
   const readiness = new AbortController();
@@ -152,4 +162,15 @@ export async function runLauncher<S extends LaunchedService>(options: LaunchOpti
   });
 
   return finished;
+}
+
+/** Whether anything accepts a connection at `url` (any HTTP answer counts). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await response.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
 }

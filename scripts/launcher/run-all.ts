@@ -24,6 +24,7 @@ import { SERVICES } from './services';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const REGISTER_PATHS = path.join(REPO_ROOT, 'scripts', 'runtime', 'register-paths.js');
+const EXIT_WITH_LAUNCHER = path.join(__dirname, 'exit-with-launcher.js');
 const LABEL_WIDTH = Math.max('launcher'.length, ...SERVICES.map((s) => s.name.length));
 
 const log = (message: string) => process.stdout.write(`${'launcher'.padEnd(LABEL_WIDTH)} | ${message}\n`);
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
   const targets = services.map((service) => ({
     ...service,
     command: process.execPath,
-    args: ['--enable-source-maps', '-r', REGISTER_PATHS, entryPoint(service.name)],
+    args: ['--enable-source-maps', '-r', REGISTER_PATHS, '-r', EXIT_WITH_LAUNCHER, entryPoint(service.name)],
     cwd: REPO_ROOT,
     readyUrl: `http://${probeHost(service.host)}:${service.port}/health/ready`,
   }));

@@ -195,7 +195,8 @@ export class Supervisor {
     const child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
       env: spec.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel only signals the launcher's death to the child (see exit-with-launcher.js).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Own process group: a terminal's Ctrl+C reaches only the launcher, which then stops the
       // children in order (SIGTERM, grace period, SIGKILL) instead of them dying mid-request.
       detached: true,

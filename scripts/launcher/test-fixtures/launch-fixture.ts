@@ -18,7 +18,7 @@ const children = [
 ].map(({ name, port }) => ({
   name,
   command: process.execPath,
-  args: [CHILD],
+  args: ['-r', path.join(__dirname, '..', 'exit-with-launcher.js'), CHILD],
   cwd: __dirname,
   env: { ...process.env, CHILD_NAME: name, HTTP_PORT: String(port) },
   readyUrl: `http://127.0.0.1:${port}/health/ready`,
