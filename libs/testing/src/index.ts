@@ -7,3 +7,4 @@ export * from './rabbitmq/test-vhost';
 export * from './wait-for';
 export * from './fakes';
 export * from './http/json-request';
+export * from './postgres/schema-drift';
