@@ -173,9 +173,9 @@ describe('idempotent commands (real PostgreSQL, app role; real RabbitMQ for rede
     await runTenantCommand(app, chargeCommand(), (m) => charge(m, 100));
     const before = new Date(T0.getTime() + 24 * 3600_000 - 1);
     const after = new Date(T0.getTime() + 24 * 3600_000);
-    expect((await runTenantCommand(app, chargeCommand({ now: before }), (m) => charge(m, 100))).replayed).toBe(
-      true,
-    );
+    expect(
+      (await runTenantCommand(app, chargeCommand({ now: before }), (m) => charge(m, 100))).replayed,
+    ).toBe(true);
     await runTenantCommand(app, chargeCommand({ meta: { idempotencyKey: 'key-2' } }), (m) => charge(m, 100));
     const system = await new DataSource({ type: 'postgres', url: database.systemUrl }).initialize();
     try {

@@ -25,8 +25,7 @@ export class TenancyModule implements OnApplicationShutdown {
       providers: [
         {
           provide: SYSTEM_DATA_SOURCE,
-          useFactory: () =>
-            createDataSource({ poolSize: 2, ...options.system, migrations: [] }).initialize(),
+          useFactory: () => createDataSource({ poolSize: 2, ...options.system, migrations: [] }).initialize(),
         },
         { provide: TENANCY_LOGGER, useValue: options.logger },
         TenantDatabase,

@@ -25,10 +25,14 @@ export class TenantDatabase implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     if (await connectedRoleBypassesRls(this.dataSource)) {
-      throw new Error('DATABASE_URL connects as a role that bypasses row-level security (superuser or BYPASSRLS)');
+      throw new Error(
+        'DATABASE_URL connects as a role that bypasses row-level security (superuser or BYPASSRLS)',
+      );
     }
     if (!(await connectedRoleBypassesRls(this.systemDataSource))) {
-      throw new Error('DATABASE_SYSTEM_URL connects as a role without BYPASSRLS: runAsSystem would see no rows');
+      throw new Error(
+        'DATABASE_SYSTEM_URL connects as a role without BYPASSRLS: runAsSystem would see no rows',
+      );
     }
   }
 

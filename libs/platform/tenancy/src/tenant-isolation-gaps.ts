@@ -73,7 +73,8 @@ export async function findTenantIsolationGaps(
         if (!row.tenant_policy_for_all) {
           problems.push(`${TENANT_POLICY_NAME} is not a permissive policy for ALL commands to PUBLIC`);
         }
-        if (!readsTenant(row.tenant_policy)) problems.push(`${TENANT_POLICY_NAME} USING does not read ${TENANT_SETTING}`);
+        if (!readsTenant(row.tenant_policy))
+          problems.push(`${TENANT_POLICY_NAME} USING does not read ${TENANT_SETTING}`);
         if (!readsTenant(row.tenant_check)) {
           problems.push(`${TENANT_POLICY_NAME} WITH CHECK does not read ${TENANT_SETTING}`);
         }

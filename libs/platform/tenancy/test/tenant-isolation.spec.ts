@@ -62,7 +62,11 @@ describe('tenant isolation by PostgreSQL row-level security (real PostgreSQL, ap
     );
     // One connection: the "next request" necessarily reuses the previous request's connection.
     app = await new DataSource({ type: 'postgres', url: database.appUrl, extra: { max: 1 } }).initialize();
-    system = await new DataSource({ type: 'postgres', url: database.systemUrl, extra: { max: 1 } }).initialize();
+    system = await new DataSource({
+      type: 'postgres',
+      url: database.systemUrl,
+      extra: { max: 1 },
+    }).initialize();
   });
 
   afterAll(async () => {
@@ -73,11 +77,11 @@ describe('tenant isolation by PostgreSQL row-level security (real PostgreSQL, ap
   beforeEach(async () => {
     logged.length = 0;
     await admin.query(`DELETE FROM notes`);
-    await admin.query(`INSERT INTO notes (id, organization_id, body) VALUES
-      ('a1', $1, 'alpha one'), ('a2', $1, 'alpha two'), ('b1', $2, 'beta one'), ('b2', $2, 'beta two')`, [
-      ORG_A,
-      ORG_B,
-    ]);
+    await admin.query(
+      `INSERT INTO notes (id, organization_id, body) VALUES
+      ('a1', $1, 'alpha one'), ('a2', $1, 'alpha two'), ('b1', $2, 'beta one'), ('b2', $2, 'beta two')`,
+      [ORG_A, ORG_B],
+    );
   });
 
   it('connects the app role without any way around RLS, and the system role with one', async () => {
@@ -93,7 +97,9 @@ describe('tenant isolation by PostgreSQL row-level security (real PostgreSQL, ap
   });
 
   it('tenant A selects only its own rows, even when asking for B by id', async () => {
-    const rows = await runInTenant(app, ORG_A, (manager) => manager.query(`SELECT id FROM notes ORDER BY id`));
+    const rows = await runInTenant(app, ORG_A, (manager) =>
+      manager.query(`SELECT id FROM notes ORDER BY id`),
+    );
     expect(rows).toEqual([{ id: 'a1' }, { id: 'a2' }]);
     const beta = await runInTenant(app, ORG_A, (manager) =>
       manager.query(`SELECT id FROM notes WHERE organization_id = $1`, [ORG_B]),

@@ -22,7 +22,9 @@ class WidgetEntity {
 class CreateWidgets1700000000000 implements MigrationInterface {
   name = 'CreateWidgets1700000000000';
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE widgets (id uuid PRIMARY KEY, organization_id uuid NOT NULL, label text NOT NULL)`);
+    await queryRunner.query(
+      `CREATE TABLE widgets (id uuid PRIMARY KEY, organization_id uuid NOT NULL, label text NOT NULL)`,
+    );
     await queryRunner.query(`CREATE INDEX idx_widgets_organization ON widgets (organization_id)`);
   }
   async down(): Promise<void> {}
@@ -39,7 +41,9 @@ class CreateWidgetsDrifted1700000000000 implements MigrationInterface {
 
 describe('schemaDrift (TypeORM schema diff after migrating a fresh real database)', () => {
   it('is empty when the migrations create what the entities describe', async () => {
-    expect(await schemaDrift({ entities: [WidgetEntity], migrations: [CreateWidgets1700000000000] })).toEqual([]);
+    expect(await schemaDrift({ entities: [WidgetEntity], migrations: [CreateWidgets1700000000000] })).toEqual(
+      [],
+    );
   });
 
   it('lists what a migration left out', async () => {
