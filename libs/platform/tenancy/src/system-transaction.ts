@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { withTenantScope } from './tenant-context';
 import type { TenantWork } from './tenant-transaction';
 
 /** The slice of a pino logger the tenancy lib needs. */
@@ -25,5 +26,7 @@ export async function runAsSystem<T>(
     throw new Error(`runAsSystem needs a dotted reason like "billing.invoices.close-month", got "${reason}"`);
   }
   logger.info({ tenancy: 'system', reason }, 'cross-tenant database work');
-  return systemDataSource.transaction(work);
+  return systemDataSource.transaction((manager) =>
+    withTenantScope({ organizationId: null, manager }, () => work(manager)),
+  );
 }

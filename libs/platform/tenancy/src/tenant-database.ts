@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '@platform/contracts';
 import { runAsSystem, type TenancyLogger } from './system-transaction';
+import { currentTenantManager } from './tenant-context';
 import { connectedRoleBypassesRls } from './tenant-isolation-gaps';
 import { runForPrincipal, runInTenant, type TenantWork } from './tenant-transaction';
 
@@ -34,6 +35,11 @@ export class TenantDatabase implements OnModuleInit {
         'DATABASE_SYSTEM_URL connects as a role without BYPASSRLS: runAsSystem would see no rows',
       );
     }
+  }
+
+  /** The current handler's transaction (tenant or system); throws outside one. */
+  get manager(): EntityManager {
+    return currentTenantManager();
   }
 
   runInTenant<T>(organizationId: string, work: TenantWork<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal } from '@platform/contracts';
 import { ForbiddenError, UnauthenticatedError } from '@platform/errors';
+import { withTenantScope } from './tenant-context';
 import { isUuid, TENANT_SETTING } from './tenant-setting';
 
 export type TenantWork<T> = (manager: EntityManager) => Promise<T>;
@@ -20,7 +21,7 @@ export async function runInTenant<T>(
   if (!isUuid(organizationId)) throw new ForbiddenError('The organization id is not valid');
   return dataSource.transaction(async (manager) => {
     await manager.query('SELECT set_config($1, $2, true)', [TENANT_SETTING, organizationId]);
-    return work(manager);
+    return withTenantScope({ organizationId, manager }, () => work(manager));
   });
 }
 

@@ -5,6 +5,7 @@ import { createDataSource, initializeDataSource } from '@platform/persistence';
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
 import {
   connectedRoleBypassesRls,
+  currentTenantManager,
   enableTenantRls,
   runAsSystem,
   runForPrincipal,
@@ -176,6 +177,16 @@ describe('tenant isolation by PostgreSQL row-level security (real PostgreSQL, ap
       { obj: { tenancy: 'system', reason: 'notes.retention.sweep' }, msg: 'cross-tenant database work' },
     ]);
     await expect(runAsSystem(system, logger, '', async () => 'ran')).rejects.toThrow(/reason/);
+  });
+
+  it("exposes the handler's transaction to code deep in the call, and nothing outside one", async () => {
+    const countDeepInAService = async () =>
+      (await currentTenantManager().query(`SELECT count(*)::int AS n FROM notes`)) as unknown[];
+    expect(await runInTenant(app, ORG_B, () => countDeepInAService())).toEqual([{ n: 2 }]);
+    expect(await runAsSystem(system, logger, 'notes.count.all', () => countDeepInAService())).toEqual([
+      { n: 4 },
+    ]);
+    expect(() => currentTenantManager()).toThrow(/No tenant transaction/);
   });
 
   it('TenantDatabase refuses an app connection that bypasses RLS, or a system one that cannot', async () => {
