@@ -6,3 +6,4 @@ export * from './system-transaction';
 export * from './tenant-isolation-gaps';
 export * from './tenant-database';
 export * from './tenancy.module';
+export * from './tenant-transaction.interceptor';
