@@ -8,3 +8,4 @@ export * from './wait-for';
 export * from './fakes';
 export * from './http/json-request';
 export * from './postgres/schema-drift';
+export * from './seed/seed-organization';
