@@ -9,3 +9,4 @@ export * from './fakes';
 export * from './http/json-request';
 export * from './postgres/schema-drift';
 export * from './seed/seed-organization';
+export * from './service/service-test-bed';
