@@ -52,7 +52,8 @@ export async function initializeDataSource(dataSource: DataSource): Promise<Data
  */
 export async function initializeServiceDataSource(options: DatabaseOptions): Promise<DataSource> {
   if (!options.migrationsUrl) return initializeDataSource(createDataSource(options));
-  const migrator = createDataSource({ ...options, url: options.migrationsUrl, poolSize: 1 });
+  // Two connections: one holds the advisory lock while the migrations run on another.
+  const migrator = createDataSource({ ...options, url: options.migrationsUrl, poolSize: 2 });
   await migrator.initialize();
   try {
     await runMigrationsLocked(migrator);
