@@ -1,6 +1,6 @@
 /**
- * Creates the database of every service that owns one (idempotent; services migrate themselves
- * at start). Run with `npx tsx scripts/db/create-databases.ts`.
+ * Creates the database of every service that owns one, and its two login roles (idempotent;
+ * services migrate themselves at start). Run with `npx tsx scripts/db/create-databases.ts`.
  *
  *   POSTGRES_URL  admin connection (default postgres://postgres:postgres@localhost:5432/postgres)
  *
@@ -8,6 +8,7 @@
  * init script and the Helm values follow it.
  */
 import { Client } from 'pg';
+import { ensureServiceRoles, serviceRoleNames } from '@platform/persistence';
 
 export const DEFAULT_POSTGRES_URL = 'postgres://postgres:postgres@localhost:5432/postgres';
 
@@ -76,9 +77,27 @@ export async function createDatabases(
   return created;
 }
 
+/**
+ * Each database's `<db>_app` (NOBYPASSRLS: the service's queries, under row-level security) and
+ * `<db>_system` (BYPASSRLS: the logged cross-tenant path) roles, granted data privileges on what the
+ * admin role's migrations create. No password here: local PostgreSQL trusts; a deployment sets them.
+ */
+export async function createServiceRoles(
+  postgresUrl: string,
+  databases: readonly string[] = Object.values(SERVICE_DATABASES),
+): Promise<void> {
+  for (const database of databases) {
+    const url = new URL(postgresUrl);
+    url.pathname = `/${database}`;
+    const names = serviceRoleNames(database);
+    await ensureServiceRoles(url.toString(), { app: { name: names.app }, system: { name: names.system } });
+  }
+}
+
 async function main(): Promise<void> {
   const url = process.env.POSTGRES_URL || DEFAULT_POSTGRES_URL;
   const created = await createDatabases(url);
+  await createServiceRoles(url);
   const all = Object.values(SERVICE_DATABASES);
   console.log(
     created.length

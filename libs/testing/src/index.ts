@@ -7,3 +7,6 @@ export * from './rabbitmq/test-vhost';
 export * from './wait-for';
 export * from './fakes';
 export * from './http/json-request';
+export * from './postgres/schema-drift';
+export * from './seed/seed-organization';
+export * from './service/service-test-bed';

@@ -17,6 +17,7 @@ export const ERROR_CATALOG = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflict' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with a different request' },
+  IDEMPOTENCY_KEY_IN_FLIGHT: { status: 409, title: 'A request with this idempotency key is in progress' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   REQUEST_TIMEOUT: { status: 408, title: 'The request was not received in time' },
   HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },

@@ -10,6 +10,11 @@ export interface DatabaseOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   poolSize?: number;
+  /**
+   * Who runs the migrations (the tables' owner), when it is not `url`'s role. With row-level
+   * security, `url` is the service's app role (NOBYPASSRLS, no DDL) and this is the migrator.
+   */
+  migrationsUrl?: string;
 }
 
 /** A PostgreSQL DataSource with the platform's conventions. Schema changes come only from migrations. */
@@ -37,6 +42,30 @@ const MIGRATION_LOCK_KEY = 7_251_004_113;
  */
 export async function initializeDataSource(dataSource: DataSource): Promise<DataSource> {
   if (!dataSource.isInitialized) await dataSource.initialize();
+  await runMigrationsLocked(dataSource);
+  return dataSource;
+}
+
+/**
+ * Migrates as the migrator role (`options.migrationsUrl`, on a short-lived DataSource), then
+ * connects the service's own DataSource as `options.url`, which never runs DDL.
+ */
+export async function initializeServiceDataSource(options: DatabaseOptions): Promise<DataSource> {
+  if (!options.migrationsUrl) return initializeDataSource(createDataSource(options));
+  // Two connections: one holds the advisory lock while the migrations run on another.
+  const migrator = createDataSource({ ...options, url: options.migrationsUrl, poolSize: 2 });
+  await migrator.initialize();
+  try {
+    await runMigrationsLocked(migrator);
+  } finally {
+    await migrator.destroy();
+  }
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
+  return dataSource;
+}
+
+async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
@@ -49,5 +78,4 @@ export async function initializeDataSource(dataSource: DataSource): Promise<Data
   } finally {
     await runner.release();
   }
-  return dataSource;
 }

@@ -1,6 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { createDataSource, initializeDataSource, type DatabaseOptions } from './data-source.factory';
+import { initializeServiceDataSource, type DatabaseOptions } from './data-source.factory';
 
 /** Provides the service's DataSource, connected and migrated before the app starts. */
 @Module({})
@@ -11,7 +11,7 @@ export class PersistenceModule implements OnApplicationShutdown {
     return {
       module: PersistenceModule,
       global: true,
-      providers: [{ provide: DataSource, useFactory: () => initializeDataSource(createDataSource(options)) }],
+      providers: [{ provide: DataSource, useFactory: () => initializeServiceDataSource(options) }],
       exports: [DataSource],
     };
   }

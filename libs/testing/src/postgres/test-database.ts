@@ -1,10 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { ensureServiceRoles, serviceRoleNames, urlForRole } from '@platform/persistence';
 import { infraUrls } from '../infra/infra-urls';
 import { uniqueName } from '../infra/unique-name';
 
 export interface TestDatabase {
   name: string;
+  /** The admin (superuser) URL: migrations, fixtures. It BYPASSES row-level security. */
   url: string;
+  /**
+   * The service's app role (NOSUPERUSER NOBYPASSRLS, data privileges only), as production
+   * connects: queries through it are subject to row-level security.
+   */
+  appUrl: string;
+  /** The BYPASSRLS role of the explicit cross-tenant path (`runAsSystem`). */
+  systemUrl: string;
+  /**
+   * Re-grants the app and system roles on every table (needed only for tables created by a role
+   * other than the admin one; the admin's tables are granted by default privileges).
+   */
+  grantRoles(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -18,18 +33,33 @@ async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A fresh, empty database for one suite; `drop()` removes it even with connections still open. */
+/**
+ * A fresh, empty database for one suite, with its own app and system roles (passwords included,
+ * so it works where pg_hba asks for one); `drop()` removes it and its roles even with connections
+ * still open.
+ */
 export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
   const name = uniqueName(`t_${prefix}`);
   await withAdmin((client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(infraUrls().postgres);
   url.pathname = `/${name}`;
+  const names = serviceRoleNames(name);
+  const app = { name: names.app, password: randomBytes(12).toString('hex') };
+  const system = { name: names.system, password: randomBytes(12).toString('hex') };
+  const grantRoles = () => ensureServiceRoles(url.toString(), { app, system });
+  await grantRoles();
   return {
     name,
     url: url.toString(),
+    appUrl: urlForRole(url.toString(), app),
+    systemUrl: urlForRole(url.toString(), system),
+    grantRoles,
     drop: () =>
-      withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
-        () => undefined,
-      ),
+      withAdmin(async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        // Their privileges lived in the dropped database, so nothing else depends on them.
+        await client.query(`DROP ROLE IF EXISTS "${app.name}"`);
+        await client.query(`DROP ROLE IF EXISTS "${system.name}"`);
+      }),
   };
 }

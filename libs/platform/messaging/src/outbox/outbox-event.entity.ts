@@ -15,7 +15,8 @@ export class OutboxEventEntity {
   payload!: unknown;
 
   /** Trace context captured when the row was written, so the relay continues the same trace. */
-  @Column('jsonb', { default: () => "'{}'::jsonb" })
+  // Written as PostgreSQL reports it once TypeORM strips the cast: `'{}'::jsonb` reads as drift.
+  @Column('jsonb', { default: () => "'{}'" })
   headers!: Record<string, string>;
 
   @Column('timestamptz')

@@ -1,0 +1,56 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Principal } from '@platform/contracts';
+import { runAsSystem, type TenancyLogger } from './system-transaction';
+import { currentTenantManager } from './tenant-context';
+import { connectedRoleBypassesRls } from './tenant-isolation-gaps';
+import { runForPrincipal, runInTenant, type TenantWork } from './tenant-transaction';
+
+/** The DataSource connected as the BYPASSRLS system role (only `runAsSystem` uses it). */
+export const SYSTEM_DATA_SOURCE = Symbol('SYSTEM_DATA_SOURCE');
+export const TENANCY_LOGGER = Symbol('TENANCY_LOGGER');
+
+/**
+ * The injectable face of the tenancy functions: handlers (through the transport's interceptor)
+ * get a tenant transaction from the envelope's principal; cross-tenant work names its reason.
+ * On start it refuses a configuration where the app role could bypass RLS (a superuser URL), or
+ * where the system role could not (runAsSystem would silently see nothing).
+ */
+@Injectable()
+export class TenantDatabase implements OnModuleInit {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(SYSTEM_DATA_SOURCE) private readonly systemDataSource: DataSource,
+    @Inject(TENANCY_LOGGER) private readonly logger: TenancyLogger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (await connectedRoleBypassesRls(this.dataSource)) {
+      throw new Error(
+        'DATABASE_URL connects as a role that bypasses row-level security (superuser or BYPASSRLS)',
+      );
+    }
+    if (!(await connectedRoleBypassesRls(this.systemDataSource))) {
+      throw new Error(
+        'DATABASE_SYSTEM_URL connects as a role without BYPASSRLS: runAsSystem would see no rows',
+      );
+    }
+  }
+
+  /** The current handler's transaction (tenant or system); throws outside one. */
+  get manager(): EntityManager {
+    return currentTenantManager();
+  }
+
+  runInTenant<T>(organizationId: string, work: TenantWork<T>): Promise<T> {
+    return runInTenant(this.dataSource, organizationId, work);
+  }
+
+  runForPrincipal<T>(principal: Principal | null | undefined, work: TenantWork<T>): Promise<T> {
+    return runForPrincipal(this.dataSource, principal, work);
+  }
+
+  runAsSystem<T>(reason: string, work: TenantWork<T>): Promise<T> {
+    return runAsSystem(this.systemDataSource, this.logger, reason, work);
+  }
+}
