@@ -15,6 +15,8 @@ const productionConstraints = [
     sourceTag: 'scope:testing',
     onlyDependOnLibsWithTags: ['scope:contracts', 'scope:platform', 'scope:testing'],
   },
+  // Workspace generators read and write files; they import no project of ours, and nothing imports them.
+  { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: [] },
 ];
 
 const testConstraints = productionConstraints.map((constraint) =>

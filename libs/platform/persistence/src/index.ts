@@ -3,3 +3,4 @@ export * from './data-source.factory';
 export * from './ensure-database';
 export * from './persistence.module';
 export * from './service-roles';
+export * from './keyset-page';
