@@ -42,8 +42,11 @@ describe('service contracts', () => {
   });
 
   it('fails a handler result that drifted from the contract, naming the paths', () => {
-    const good = { items: [] };
-    const drifted = { items: [{ userId: 'u-1', email: 'a@b.c', role: 'owner', joinedAt: '2026-01-01' }] };
+    const good = { items: [], nextCursor: null };
+    const drifted = {
+      items: [{ userId: 'u-1', email: 'a@b.c', role: 'owner', joinedAt: '2026-01-01' }],
+      nextCursor: null,
+    };
 
     expect(expectMatchesContract(authContract, AUTH_RPC.listMembers, good)).toEqual(good);
     expect(() => expectMatchesContract(authContract, AUTH_RPC.listMembers, drifted)).toThrow(
