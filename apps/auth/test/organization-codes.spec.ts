@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_NAMES, SYSTEM_PRINCIPAL } from '@platform/contracts';
-import { EventPublisher } from '@platform/messaging';
+import { AmqpTransportServer, EventPublisher } from '@platform/messaging';
 import { waitFor } from '@platform/testing';
 import { AuthTestApp, rejectionOf } from './support/auth-test-app';
 
@@ -156,6 +156,10 @@ describe('auth organization codes (seed 004)', () => {
 
   it('follows payments: payments.subscription.activated sets the organization plan (once per event id)', async () => {
     const owner = await auth.register();
+    // The consumer's queue is derived from the consuming service and the event (was `auth.plan-sync`).
+    expect(auth.service.app.get(AmqpTransportServer).eventQueues).toEqual([
+      'auth.payments.subscription.activated',
+    ]);
     // Stands in for the payments service publishing on the shared events exchange.
     const publisher = auth.service.app.get(EventPublisher);
     const id = randomUUID();

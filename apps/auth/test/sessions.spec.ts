@@ -325,6 +325,14 @@ describe('auth sessions and tokens (real PostgreSQL, Redis, RabbitMQ)', () => {
         apiKeyId: '00000000-0000-4000-8000-000000000000',
       };
       expect((await rejectionOf(auth.call('auth.profile.get', {}, keyPrincipal))).code).toBe('FORBIDDEN');
+      // A user principal that also carries a key id is inconsistent: refused as the key, never served as the user.
+      const mixed = { ...account.principal, apiKeyId: '00000000-0000-4000-8000-000000000000' };
+      for (const pattern of ['auth.profile.get', 'auth.member.list', 'auth.api-key.list'] as const) {
+        expect(await rejectionOf(auth.call(pattern, {}, mixed))).toMatchObject({
+          code: 'FORBIDDEN',
+          message: 'This operation needs a signed-in user, not an API key',
+        });
+      }
     });
 
     it('serves the JWKS with the signing key of the tokens', async () => {

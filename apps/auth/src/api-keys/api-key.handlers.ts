@@ -1,38 +1,51 @@
-import { Injectable } from '@nestjs/common';
-import { AUTH_RPC } from '@platform/contracts';
-import { AuthRpc } from '../shared/auth-rpc.decorator';
-import { requireUser } from '../shared/principal.guard';
-import type { AuthEnvelope, AuthResult } from '../shared/rpc-types';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
+import {
+  contractHandlers,
+  CurrentUser,
+  RequirePermission,
+  type CurrentUserContext,
+} from '@platform/messaging';
 import { toApiKeyDto } from './api-key.mapper';
 import { ApiKeyService } from './api-key.service';
 
-@Injectable()
+const Auth = contractHandlers(authContract);
+
+/**
+ * Users only: a key cannot mint or manage keys (a leaked key must not be able to perpetuate itself).
+ * The permission is the token's, as the gateway checked it; the service re-checks the caller's
+ * current role in the database, which stays the authority.
+ */
+@Controller()
 export class ApiKeyHandlers {
   constructor(private readonly apiKeys: ApiKeyService) {}
 
-  /** Users only: a key cannot mint keys (a leaked key must not be able to perpetuate itself). */
-  @AuthRpc(AUTH_RPC.createApiKey)
-  async create(envelope: AuthEnvelope<'auth.api-key.create'>): Promise<AuthResult<'auth.api-key.create'>> {
-    const { apiKey, secret } = await this.apiKeys.create(requireUser(envelope), envelope.data);
+  @Auth.MessagePattern(AUTH_RPC.createApiKey)
+  @RequirePermission('api-keys:write', { kinds: ['user'] })
+  async create(@Payload() data: AuthRequest<'auth.api-key.create'>, @CurrentUser() user: CurrentUserContext) {
+    const { apiKey, secret } = await this.apiKeys.create(user, data);
     return { apiKey: toApiKeyDto(apiKey), secret };
   }
 
-  @AuthRpc(AUTH_RPC.listApiKeys)
-  async list(envelope: AuthEnvelope<'auth.api-key.list'>): Promise<AuthResult<'auth.api-key.list'>> {
-    const { rows, nextCursor } = await this.apiKeys.list(requireUser(envelope), envelope.data);
+  @Auth.MessagePattern(AUTH_RPC.listApiKeys)
+  @RequirePermission('api-keys:read', { kinds: ['user'] })
+  async list(@Payload() data: AuthRequest<'auth.api-key.list'>, @CurrentUser() user: CurrentUserContext) {
+    const { rows, nextCursor } = await this.apiKeys.list(user, data);
     return { items: rows.map(toApiKeyDto), nextCursor };
   }
 
-  @AuthRpc(AUTH_RPC.revokeApiKey)
-  async revoke(envelope: AuthEnvelope<'auth.api-key.revoke'>): Promise<AuthResult<'auth.api-key.revoke'>> {
-    await this.apiKeys.revoke(requireUser(envelope), envelope.data.apiKeyId);
-    return { revoked: true };
+  @Auth.MessagePattern(AUTH_RPC.revokeApiKey)
+  @RequirePermission('api-keys:write', { kinds: ['user'] })
+  async revoke(@Payload() data: AuthRequest<'auth.api-key.revoke'>, @CurrentUser() user: CurrentUserContext) {
+    await this.apiKeys.revoke(user, data.apiKeyId);
+    return { revoked: true as const };
   }
 
   /** Gateway only (no principal): resolves `x-api-key` to the key's principal. */
-  @AuthRpc(AUTH_RPC.verifyApiKey)
-  async verify(envelope: AuthEnvelope<'auth.api-key.verify'>): Promise<AuthResult<'auth.api-key.verify'>> {
-    const { principal, expiresAt } = await this.apiKeys.verify(envelope.data.key);
+  @Auth.MessagePattern(AUTH_RPC.verifyApiKey)
+  async verify(@Payload() data: AuthRequest<'auth.api-key.verify'>) {
+    const { principal, expiresAt } = await this.apiKeys.verify(data.key);
     return { principal, expiresAt: expiresAt?.toISOString() ?? null };
   }
 }

@@ -1,4 +1,4 @@
-import type { AuthResult } from '../shared/rpc-types';
+import type { AuthResult } from '@platform/contracts';
 import type { ApiKeyEntity } from './api-key.entity';
 
 export type ApiKeyDto = AuthResult<'auth.api-key.create'>['apiKey'];

@@ -15,7 +15,7 @@ import { MembershipService } from '../memberships/membership.service';
 import { sha256Hex } from '../security/opaque-token';
 import { Clock } from '../shared/clock';
 import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
-import type { UserContext } from '../shared/principal.guard';
+import type { CurrentUserContext as UserContext } from '@platform/messaging';
 import { ApiKeyRevoker } from './api-key-revoker';
 import { ApiKeyEntity } from './api-key.entity';
 import { generateApiKey, isWellFormedApiKey } from './api-key.format';

@@ -6,6 +6,7 @@ import { ApiKeyService } from './api-key.service';
 
 @Module({
   imports: [MembershipsModule, ApiKeyRevocationModule],
-  providers: [ApiKeyService, ApiKeyHandlers],
+  controllers: [ApiKeyHandlers],
+  providers: [ApiKeyService],
 })
 export class ApiKeysModule {}

@@ -1,32 +1,32 @@
-import { Injectable } from '@nestjs/common';
-import { AUTH_RPC } from '@platform/contracts';
-import { AuthRpc } from '../shared/auth-rpc.decorator';
-import type { AuthEnvelope, AuthResult } from '../shared/rpc-types';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
+import { contractHandlers } from '@platform/messaging';
 import { LoginService } from './login.service';
 import { RegistrationService } from './registration.service';
 
+const Auth = contractHandlers(authContract);
+
 /** Public patterns: the credentials are in `data`, there is no principal yet. */
-@Injectable()
+@Controller()
 export class AuthenticationHandlers {
   constructor(
     private readonly registration: RegistrationService,
     private readonly login: LoginService,
   ) {}
 
-  @AuthRpc(AUTH_RPC.register)
-  register(envelope: AuthEnvelope<'auth.user.register'>): Promise<AuthResult<'auth.user.register'>> {
-    return this.registration.register(envelope.data);
+  @Auth.MessagePattern(AUTH_RPC.register)
+  register(@Payload() data: AuthRequest<'auth.user.register'>) {
+    return this.registration.register(data);
   }
 
-  @AuthRpc(AUTH_RPC.login)
-  signIn(envelope: AuthEnvelope<'auth.session.login'>): Promise<AuthResult<'auth.session.login'>> {
-    return this.login.login(envelope.data);
+  @Auth.MessagePattern(AUTH_RPC.login)
+  signIn(@Payload() data: AuthRequest<'auth.session.login'>) {
+    return this.login.login(data);
   }
 
-  @AuthRpc(AUTH_RPC.verifyMfa)
-  async verifyMfa(
-    envelope: AuthEnvelope<'auth.session.verify-mfa'>,
-  ): Promise<AuthResult<'auth.session.verify-mfa'>> {
-    return { tokens: await this.login.completeMfa(envelope.data) };
+  @Auth.MessagePattern(AUTH_RPC.verifyMfa)
+  async verifyMfa(@Payload() data: AuthRequest<'auth.session.verify-mfa'>) {
+    return { tokens: await this.login.completeMfa(data) };
   }
 }

@@ -18,6 +18,7 @@ import { RegistrationService } from './registration.service';
     TotpModule,
     EmailVerificationModule,
   ],
-  providers: [RegistrationService, LoginService, AuthenticationHandlers],
+  controllers: [AuthenticationHandlers],
+  providers: [RegistrationService, LoginService],
 })
 export class AuthenticationModule {}

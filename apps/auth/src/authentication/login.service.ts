@@ -5,7 +5,7 @@ import { MembershipRepository } from '../memberships/membership.repository';
 import { OrganizationService } from '../organizations/organization.service';
 import { PasswordHasher } from '../security/password-hasher';
 import { SessionService } from '../sessions/session.service';
-import type { AuthRequest, AuthResult } from '../shared/rpc-types';
+import type { AuthRequest, AuthResult } from '@platform/contracts';
 import { MfaChallengeStore } from '../totp/mfa-challenge.store';
 import { TotpService } from '../totp/totp.service';
 import type { UserEntity } from '../users/user.entity';

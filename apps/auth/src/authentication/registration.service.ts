@@ -11,7 +11,7 @@ import { Mailer } from '../mail/mailer.port';
 import { OrganizationService } from '../organizations/organization.service';
 import { PasswordHasher } from '../security/password-hasher';
 import { assertAcceptablePassword } from '../security/password-policy';
-import type { AuthRequest, AuthResult } from '../shared/rpc-types';
+import type { AuthRequest, AuthResult } from '@platform/contracts';
 import type { UserEntity } from '../users/user.entity';
 import { UserService } from '../users/user.service';
 

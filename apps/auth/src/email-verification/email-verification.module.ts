@@ -7,7 +7,8 @@ import { UnverifiedAccountClaim } from './unverified-account-claim';
 
 @Module({
   imports: [UsersModule, SessionRevocationModule],
-  providers: [EmailVerificationService, EmailVerificationHandlers, UnverifiedAccountClaim],
+  controllers: [EmailVerificationHandlers],
+  providers: [EmailVerificationService, UnverifiedAccountClaim],
   exports: [EmailVerificationService, UnverifiedAccountClaim],
 })
 export class EmailVerificationModule {}

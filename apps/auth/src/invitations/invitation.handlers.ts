@@ -1,44 +1,59 @@
-import { Injectable } from '@nestjs/common';
-import { AUTH_RPC } from '@platform/contracts';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
+import {
+  contractHandlers,
+  CurrentUser,
+  RequirePermission,
+  type CurrentUserContext,
+} from '@platform/messaging';
 import { toMembershipDto } from '../organizations/organization.mapper';
-import { AuthRpc } from '../shared/auth-rpc.decorator';
-import { requireUser } from '../shared/principal.guard';
-import type { AuthEnvelope, AuthResult } from '../shared/rpc-types';
 import { toInvitationDto } from './invitation.mapper';
 import { InvitationService } from './invitation.service';
 
-@Injectable()
+const Auth = contractHandlers(authContract);
+
+/**
+ * Managing invitations needs `members:invite` on the caller's token (as the gateway checked); the
+ * service re-checks the caller's current role in the database, which stays the authority.
+ */
+@Controller()
 export class InvitationHandlers {
   constructor(private readonly invitations: InvitationService) {}
 
-  @AuthRpc(AUTH_RPC.inviteMember)
+  @Auth.MessagePattern(AUTH_RPC.inviteMember)
+  @RequirePermission('members:invite', { kinds: ['user'] })
   async invite(
-    envelope: AuthEnvelope<'auth.invitation.create'>,
-  ): Promise<AuthResult<'auth.invitation.create'>> {
-    const { email, role } = envelope.data;
-    return { invitation: toInvitationDto(await this.invitations.invite(requireUser(envelope), email, role)) };
+    @Payload() data: AuthRequest<'auth.invitation.create'>,
+    @CurrentUser() user: CurrentUserContext,
+  ) {
+    return { invitation: toInvitationDto(await this.invitations.invite(user, data.email, data.role)) };
   }
 
-  @AuthRpc(AUTH_RPC.listInvitations)
-  async list(envelope: AuthEnvelope<'auth.invitation.list'>): Promise<AuthResult<'auth.invitation.list'>> {
-    const { rows, nextCursor } = await this.invitations.listOpen(requireUser(envelope), envelope.data);
+  @Auth.MessagePattern(AUTH_RPC.listInvitations)
+  @RequirePermission('members:invite', { kinds: ['user'] })
+  async list(@Payload() data: AuthRequest<'auth.invitation.list'>, @CurrentUser() user: CurrentUserContext) {
+    const { rows, nextCursor } = await this.invitations.listOpen(user, data);
     return { items: rows.map(toInvitationDto), nextCursor };
   }
 
-  @AuthRpc(AUTH_RPC.revokeInvitation)
+  @Auth.MessagePattern(AUTH_RPC.revokeInvitation)
+  @RequirePermission('members:invite', { kinds: ['user'] })
   async revoke(
-    envelope: AuthEnvelope<'auth.invitation.revoke'>,
-  ): Promise<AuthResult<'auth.invitation.revoke'>> {
-    await this.invitations.revoke(requireUser(envelope), envelope.data.invitationId);
-    return { revoked: true };
+    @Payload() data: AuthRequest<'auth.invitation.revoke'>,
+    @CurrentUser() user: CurrentUserContext,
+  ) {
+    await this.invitations.revoke(user, data.invitationId);
+    return { revoked: true as const };
   }
 
   /** The accepting user is signed in (in any of their organizations); the token says which one to join. */
-  @AuthRpc(AUTH_RPC.acceptInvitation)
+  @Auth.MessagePattern(AUTH_RPC.acceptInvitation)
   async accept(
-    envelope: AuthEnvelope<'auth.invitation.accept'>,
-  ): Promise<AuthResult<'auth.invitation.accept'>> {
-    const joined = await this.invitations.accept(requireUser(envelope), envelope.data.token);
+    @Payload() data: AuthRequest<'auth.invitation.accept'>,
+    @CurrentUser() user: CurrentUserContext,
+  ) {
+    const joined = await this.invitations.accept(user, data.token);
     return { membership: toMembershipDto(joined.organization, joined.role, joined.joinedAt) };
   }
 }

@@ -1,4 +1,4 @@
-import type { AuthResult } from '../shared/rpc-types';
+import type { AuthResult } from '@platform/contracts';
 import type { InvitationEntity } from './invitation.entity';
 
 export type InvitationDto = AuthResult<'auth.invitation.create'>['invitation'];

@@ -17,7 +17,7 @@ import { randomToken, sha256Hex } from '../security/opaque-token';
 import { Clock } from '../shared/clock';
 import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
 import { isUniqueViolation, returnedRows } from '../shared/postgres';
-import type { UserContext } from '../shared/principal.guard';
+import type { CurrentUserContext as UserContext } from '@platform/messaging';
 import { UserService } from '../users/user.service';
 import { InvitationEntity } from './invitation.entity';
 

@@ -7,6 +7,7 @@ import { InvitationService } from './invitation.service';
 
 @Module({
   imports: [MembershipsModule, OrganizationsModule, UsersModule],
-  providers: [InvitationService, InvitationHandlers],
+  controllers: [InvitationHandlers],
+  providers: [InvitationService],
 })
 export class InvitationsModule {}

@@ -1,4 +1,4 @@
-import type { AuthResult } from '../shared/rpc-types';
+import type { AuthResult } from '@platform/contracts';
 import type { MemberRow } from './membership.repository';
 
 export type MemberDto = AuthResult<'auth.member.change-role'>['member'];

@@ -1,32 +1,46 @@
-import { Injectable } from '@nestjs/common';
-import { AUTH_RPC } from '@platform/contracts';
-import { AuthRpc } from '../shared/auth-rpc.decorator';
-import { requireUser } from '../shared/principal.guard';
-import type { AuthEnvelope, AuthResult } from '../shared/rpc-types';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
+import {
+  contractHandlers,
+  CurrentUser,
+  RequirePermission,
+  type CurrentUserContext,
+} from '@platform/messaging';
 import { toMemberDto } from './member.mapper';
 import { MembershipService } from './membership.service';
 
-@Injectable()
+const Auth = contractHandlers(authContract);
+
+/**
+ * The guard checks the permission the caller's token carries (as the gateway did); the service then
+ * re-checks the caller's current role in the database, which stays the authority (a demoted member's
+ * still-valid token must not keep the old role).
+ */
+@Controller()
 export class MembershipHandlers {
   constructor(private readonly memberships: MembershipService) {}
 
-  @AuthRpc(AUTH_RPC.listMembers)
-  async list(envelope: AuthEnvelope<'auth.member.list'>): Promise<AuthResult<'auth.member.list'>> {
-    const { rows, nextCursor } = await this.memberships.list(requireUser(envelope), envelope.data);
+  @Auth.MessagePattern(AUTH_RPC.listMembers)
+  @RequirePermission('members:read', { kinds: ['user'] })
+  async list(@Payload() data: AuthRequest<'auth.member.list'>, @CurrentUser() user: CurrentUserContext) {
+    const { rows, nextCursor } = await this.memberships.list(user, data);
     return { items: rows.map(toMemberDto), nextCursor };
   }
 
-  @AuthRpc(AUTH_RPC.changeMemberRole)
+  @Auth.MessagePattern(AUTH_RPC.changeMemberRole)
+  @RequirePermission('members:update-role', { kinds: ['user'] })
   async changeRole(
-    envelope: AuthEnvelope<'auth.member.change-role'>,
-  ): Promise<AuthResult<'auth.member.change-role'>> {
-    const { userId, role } = envelope.data;
-    return { member: toMemberDto(await this.memberships.changeRole(requireUser(envelope), userId, role)) };
+    @Payload() data: AuthRequest<'auth.member.change-role'>,
+    @CurrentUser() user: CurrentUserContext,
+  ) {
+    return { member: toMemberDto(await this.memberships.changeRole(user, data.userId, data.role)) };
   }
 
-  @AuthRpc(AUTH_RPC.removeMember)
-  async remove(envelope: AuthEnvelope<'auth.member.remove'>): Promise<AuthResult<'auth.member.remove'>> {
-    await this.memberships.remove(requireUser(envelope), envelope.data.userId);
-    return { removed: true };
+  @Auth.MessagePattern(AUTH_RPC.removeMember)
+  @RequirePermission('members:remove', { kinds: ['user'] })
+  async remove(@Payload() data: AuthRequest<'auth.member.remove'>, @CurrentUser() user: CurrentUserContext) {
+    await this.memberships.remove(user, data.userId);
+    return { removed: true as const };
   }
 }

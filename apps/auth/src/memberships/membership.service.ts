@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { roleHasPermission, type PageRequest, type Permission, type Role } from '@platform/contracts';
 import { ConflictError, ForbiddenError, NotFoundError } from '@platform/errors';
 import { ApiKeyRevoker } from '../api-keys/api-key-revoker';
-import type { UserContext } from '../shared/principal.guard';
+import type { CurrentUserContext as UserContext } from '@platform/messaging';
 import { SessionRevoker } from '../sessions/session-revoker';
 import { MembershipEntity } from './membership.entity';
 import { MembershipRepository, type MemberRow } from './membership.repository';

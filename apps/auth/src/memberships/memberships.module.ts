@@ -7,7 +7,8 @@ import { MembershipService } from './membership.service';
 
 @Module({
   imports: [SessionRevocationModule, ApiKeyRevocationModule],
-  providers: [MembershipRepository, MembershipService, MembershipHandlers],
+  controllers: [MembershipHandlers],
+  providers: [MembershipRepository, MembershipService],
   exports: [MembershipRepository, MembershipService],
 })
 export class MembershipsModule {}

@@ -1,22 +1,24 @@
-import { Injectable } from '@nestjs/common';
-import { AUTH_RPC } from '@platform/contracts';
-import { AuthRpc } from '../shared/auth-rpc.decorator';
-import type { AuthEnvelope, AuthResult } from '../shared/rpc-types';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
+import { contractHandlers } from '@platform/messaging';
 import { OAuthLoginService } from './oauth-login.service';
 
+const Auth = contractHandlers(authContract);
+
 /** Public: the browser is redirected to `authorizationUrl`, then the app posts back code and state. */
-@Injectable()
+@Controller()
 export class OAuthHandlers {
   constructor(private readonly oauth: OAuthLoginService) {}
 
-  @AuthRpc(AUTH_RPC.oauthAuthorize)
-  authorize(envelope: AuthEnvelope<'auth.oauth.authorize'>): Promise<AuthResult<'auth.oauth.authorize'>> {
-    return this.oauth.authorize(envelope.data.provider, envelope.data.redirectUri);
+  @Auth.MessagePattern(AUTH_RPC.oauthAuthorize)
+  authorize(@Payload() data: AuthRequest<'auth.oauth.authorize'>) {
+    return this.oauth.authorize(data.provider, data.redirectUri);
   }
 
-  @AuthRpc(AUTH_RPC.oauthCallback)
-  callback(envelope: AuthEnvelope<'auth.oauth.callback'>): Promise<AuthResult<'auth.oauth.callback'>> {
-    const { provider, code, state, iss } = envelope.data;
+  @Auth.MessagePattern(AUTH_RPC.oauthCallback)
+  callback(@Payload() data: AuthRequest<'auth.oauth.callback'>) {
+    const { provider, code, state, iss } = data;
     return this.oauth.callback(provider, code, state, iss);
   }
 }

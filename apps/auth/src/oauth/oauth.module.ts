@@ -10,6 +10,7 @@ import { OAuthHandlers } from './oauth.handlers';
 
 @Module({
   imports: [UsersModule, OrganizationsModule, SessionsModule, EmailVerificationModule],
-  providers: [OAuthProviderRegistry, OAuthStateStore, OAuthLoginService, OAuthHandlers],
+  controllers: [OAuthHandlers],
+  providers: [OAuthProviderRegistry, OAuthStateStore, OAuthLoginService],
 })
 export class OAuthModule {}

@@ -1,48 +1,43 @@
-import { Injectable } from '@nestjs/common';
-import { AUTH_RPC } from '@platform/contracts';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
+import { contractHandlers, CurrentUser, SystemOnly, type CurrentUserContext } from '@platform/messaging';
 import { toOrganizationDto } from '../organizations/organization.mapper';
-import { AuthRpc } from '../shared/auth-rpc.decorator';
-import { requireSystem, requireUser } from '../shared/principal.guard';
-import type { AuthEnvelope, AuthResult } from '../shared/rpc-types';
 import { OrganizationCodeService } from './organization-code.service';
 
-@Injectable()
+const Auth = contractHandlers(authContract);
+
+@Controller()
 export class OrganizationCodeHandlers {
   constructor(private readonly codes: OrganizationCodeService) {}
 
   /** Public (seed 004 `validate-code`). */
-  @AuthRpc(AUTH_RPC.validateOrganizationCode)
-  validate(
-    envelope: AuthEnvelope<'auth.organization-code.validate'>,
-  ): Promise<AuthResult<'auth.organization-code.validate'>> {
-    return this.codes.validate(envelope.data.code);
+  @Auth.MessagePattern(AUTH_RPC.validateOrganizationCode)
+  validate(@Payload() data: AuthRequest<'auth.organization-code.validate'>) {
+    return this.codes.validate(data.code);
   }
 
   /** Seed 004 `create-from-code`: the signed-in caller becomes the new organization's owner. */
-  @AuthRpc(AUTH_RPC.createOrganizationFromCode)
+  @Auth.MessagePattern(AUTH_RPC.createOrganizationFromCode)
   async redeem(
-    envelope: AuthEnvelope<'auth.organization-code.redeem'>,
-  ): Promise<AuthResult<'auth.organization-code.redeem'>> {
-    const { userId } = requireUser(envelope);
-    const organization = await this.codes.redeem(userId, envelope.data.code, envelope.data.organizationName);
-    return { organization: toOrganizationDto(organization), role: 'owner' };
+    @Payload() data: AuthRequest<'auth.organization-code.redeem'>,
+    @CurrentUser() user: CurrentUserContext,
+  ) {
+    const organization = await this.codes.redeem(user.userId, data.code, data.organizationName);
+    return { organization: toOrganizationDto(organization), role: 'owner' as const };
   }
 
-  /** Gateway only. */
-  @AuthRpc(AUTH_RPC.resolveOrganizationCode)
-  async resolve(
-    envelope: AuthEnvelope<'auth.organization-code.resolve'>,
-  ): Promise<AuthResult<'auth.organization-code.resolve'>> {
-    const { principal, expiresAt } = await this.codes.resolve(envelope.data.code, envelope.data.userId);
+  /** Gateway only (no principal yet: the code is the credential being resolved). */
+  @Auth.MessagePattern(AUTH_RPC.resolveOrganizationCode)
+  async resolve(@Payload() data: AuthRequest<'auth.organization-code.resolve'>) {
+    const { principal, expiresAt } = await this.codes.resolve(data.code, data.userId);
     return { principal, expiresAt: expiresAt?.toISOString() ?? null };
   }
 
   /** Platform services only (payments, once an organization paid). */
-  @AuthRpc(AUTH_RPC.issueOrganizationCode)
-  async issue(
-    envelope: AuthEnvelope<'auth.organization-code.issue'>,
-  ): Promise<AuthResult<'auth.organization-code.issue'>> {
-    requireSystem(envelope);
-    return { code: await this.codes.issue(envelope.data.plan, envelope.data.organizationId) };
+  @Auth.MessagePattern(AUTH_RPC.issueOrganizationCode)
+  @SystemOnly()
+  async issue(@Payload() data: AuthRequest<'auth.organization-code.issue'>) {
+    return { code: await this.codes.issue(data.plan, data.organizationId) };
   }
 }

@@ -6,6 +6,7 @@ import { OrganizationCodeService } from './organization-code.service';
 
 @Module({
   imports: [MembershipsModule, OrganizationsModule],
-  providers: [OrganizationCodeService, OrganizationCodeHandlers],
+  controllers: [OrganizationCodeHandlers],
+  providers: [OrganizationCodeService],
 })
 export class OrganizationCodesModule {}

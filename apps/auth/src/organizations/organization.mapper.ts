@@ -1,5 +1,5 @@
 import type { Role } from '@platform/contracts';
-import type { AuthResult } from '../shared/rpc-types';
+import type { AuthResult } from '@platform/contracts';
 import type { OrganizationEntity } from './organization.entity';
 
 export type OrganizationDto = AuthResult<'auth.organization.create'>['organization'];

@@ -6,7 +6,8 @@ import { PlanSyncHandler } from './plan-sync.handler';
 
 @Module({
   imports: [MembershipsModule],
-  providers: [OrganizationService, OrganizationHandlers, PlanSyncHandler],
+  controllers: [OrganizationHandlers, PlanSyncHandler],
+  providers: [OrganizationService],
   exports: [OrganizationService],
 })
 export class OrganizationsModule {}

@@ -1,34 +1,35 @@
-import { Injectable } from '@nestjs/common';
-import { AUTH_RPC } from '@platform/contracts';
-import { AuthRpc } from '../shared/auth-rpc.decorator';
-import { requireUser } from '../shared/principal.guard';
-import type { AuthEnvelope, AuthResult } from '../shared/rpc-types';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
+import { contractHandlers, CurrentUser, type CurrentUserContext } from '@platform/messaging';
 import { PasswordService } from './password.service';
 
-@Injectable()
+const Auth = contractHandlers(authContract);
+
+@Controller()
 export class PasswordHandlers {
   constructor(private readonly passwords: PasswordService) {}
 
-  @AuthRpc(AUTH_RPC.changePassword)
-  async change(envelope: AuthEnvelope<'auth.password.change'>): Promise<AuthResult<'auth.password.change'>> {
-    const { currentPassword, newPassword } = envelope.data;
-    await this.passwords.change(requireUser(envelope), currentPassword, newPassword);
-    return { changed: true };
+  @Auth.MessagePattern(AUTH_RPC.changePassword)
+  async change(
+    @Payload() data: AuthRequest<'auth.password.change'>,
+    @CurrentUser() user: CurrentUserContext,
+  ) {
+    await this.passwords.change(user, data.currentPassword, data.newPassword);
+    return { changed: true as const };
   }
 
   /** Public. Same answer for every email (no account enumeration). */
-  @AuthRpc(AUTH_RPC.requestPasswordReset)
-  request(envelope: AuthEnvelope<'auth.password-reset.request'>): AuthResult<'auth.password-reset.request'> {
-    this.passwords.requestReset(envelope.data.email);
-    return { accepted: true };
+  @Auth.MessagePattern(AUTH_RPC.requestPasswordReset)
+  request(@Payload() data: AuthRequest<'auth.password-reset.request'>) {
+    this.passwords.requestReset(data.email);
+    return { accepted: true as const };
   }
 
   /** Public: the emailed token is the credential. */
-  @AuthRpc(AUTH_RPC.confirmPasswordReset)
-  async confirm(
-    envelope: AuthEnvelope<'auth.password-reset.confirm'>,
-  ): Promise<AuthResult<'auth.password-reset.confirm'>> {
-    await this.passwords.confirmReset(envelope.data.token, envelope.data.newPassword);
-    return { reset: true };
+  @Auth.MessagePattern(AUTH_RPC.confirmPasswordReset)
+  async confirm(@Payload() data: AuthRequest<'auth.password-reset.confirm'>) {
+    await this.passwords.confirmReset(data.token, data.newPassword);
+    return { reset: true as const };
   }
 }

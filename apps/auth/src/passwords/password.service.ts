@@ -15,7 +15,7 @@ import { assertAcceptablePassword } from '../security/password-policy';
 import { SessionRevoker } from '../sessions/session-revoker';
 import { Clock } from '../shared/clock';
 import { returnedRows } from '../shared/postgres';
-import type { UserContext } from '../shared/principal.guard';
+import type { CurrentUserContext as UserContext } from '@platform/messaging';
 import { UserService } from '../users/user.service';
 import { PasswordResetTokenEntity } from './password-reset-token.entity';
 

@@ -7,6 +7,7 @@ import { PasswordService } from './password.service';
 
 @Module({
   imports: [UsersModule, SessionRevocationModule, EmailVerificationModule],
-  providers: [PasswordService, PasswordHandlers],
+  controllers: [PasswordHandlers],
+  providers: [PasswordService],
 })
 export class PasswordsModule {}

@@ -1,37 +1,34 @@
-import { Injectable } from '@nestjs/common';
-import { AUTH_RPC } from '@platform/contracts';
-import { AuthRpc } from '../shared/auth-rpc.decorator';
-import { requireUser } from '../shared/principal.guard';
-import type { AuthEnvelope, AuthResult } from '../shared/rpc-types';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
+import { contractHandlers, CurrentUser, type CurrentUserContext } from '@platform/messaging';
 import { SessionService } from './session.service';
 
-@Injectable()
+const Auth = contractHandlers(authContract);
+
+@Controller()
 export class SessionHandlers {
   constructor(private readonly sessions: SessionService) {}
 
   /** Public: the refresh token is the credential. */
-  @AuthRpc(AUTH_RPC.refresh)
-  refresh(envelope: AuthEnvelope<'auth.session.refresh'>): Promise<AuthResult<'auth.session.refresh'>> {
-    return this.sessions.refresh(envelope.data.refreshToken);
+  @Auth.MessagePattern(AUTH_RPC.refresh)
+  refresh(@Payload() data: AuthRequest<'auth.session.refresh'>) {
+    return this.sessions.refresh(data.refreshToken);
   }
 
-  @AuthRpc(AUTH_RPC.logout)
-  async logout(envelope: AuthEnvelope<'auth.session.logout'>): Promise<AuthResult<'auth.session.logout'>> {
-    await this.sessions.logout(requireUser(envelope));
-    return { loggedOut: true };
+  @Auth.MessagePattern(AUTH_RPC.logout)
+  async logout(@CurrentUser() user: CurrentUserContext) {
+    await this.sessions.logout(user);
+    return { loggedOut: true as const };
   }
 
-  @AuthRpc(AUTH_RPC.logoutAll)
-  async logoutAll(
-    envelope: AuthEnvelope<'auth.session.logout-all'>,
-  ): Promise<AuthResult<'auth.session.logout-all'>> {
-    return { sessionsRevoked: await this.sessions.logoutAll(requireUser(envelope)) };
+  @Auth.MessagePattern(AUTH_RPC.logoutAll)
+  async logoutAll(@CurrentUser() user: CurrentUserContext) {
+    return { sessionsRevoked: await this.sessions.logoutAll(user) };
   }
 
-  @AuthRpc(AUTH_RPC.switchOrganization)
-  switch(
-    envelope: AuthEnvelope<'auth.organization.switch'>,
-  ): Promise<AuthResult<'auth.organization.switch'>> {
-    return this.sessions.switchOrganization(requireUser(envelope), envelope.data.organizationId);
+  @Auth.MessagePattern(AUTH_RPC.switchOrganization)
+  switch(@Payload() data: AuthRequest<'auth.organization.switch'>, @CurrentUser() user: CurrentUserContext) {
+    return this.sessions.switchOrganization(user, data.organizationId);
   }
 }

@@ -6,7 +6,7 @@ import { DomainError, NotFoundError, UnauthenticatedError } from '@platform/erro
 import type { AuthEnv } from '../config/auth-env.schema';
 import { MembershipRepository, type MembershipWithPlan } from '../memberships/membership.repository';
 import { Clock } from '../shared/clock';
-import type { UserContext } from '../shared/principal.guard';
+import type { CurrentUserContext as UserContext } from '@platform/messaging';
 import { UserService } from '../users/user.service';
 import { AccessTokenDenylist } from './access-token-denylist';
 import { AccessTokenIssuer } from './access-token.issuer';

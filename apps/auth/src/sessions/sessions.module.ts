@@ -10,7 +10,8 @@ import { SessionService } from './session.service';
 
 @Module({
   imports: [MembershipsModule, UsersModule, SigningKeysModule, SessionRevocationModule],
-  providers: [AccessTokenIssuer, RefreshTokenCodec, SessionService, SessionHandlers],
+  controllers: [SessionHandlers],
+  providers: [AccessTokenIssuer, RefreshTokenCodec, SessionService],
   exports: [SessionService, SessionRevocationModule],
 })
 export class SessionsModule {}

@@ -1,16 +1,17 @@
-import { Injectable } from '@nestjs/common';
-import { AUTH_RPC } from '@platform/contracts';
-import { AuthRpc } from '../shared/auth-rpc.decorator';
-import type { AuthResult } from '../shared/rpc-types';
+import { Controller } from '@nestjs/common';
+import { AUTH_RPC, authContract } from '@platform/contracts';
+import { contractHandlers } from '@platform/messaging';
 import { SigningKeyService } from './signing-key.service';
 
-@Injectable()
+const Auth = contractHandlers(authContract);
+
+@Controller()
 export class JwksHandlers {
   constructor(private readonly keys: SigningKeyService) {}
 
   /** Public (`/.well-known/jwks.json`): the keys that verify live tokens and the next one. */
-  @AuthRpc(AUTH_RPC.getJwks)
-  get(): AuthResult<'auth.jwks.get'> {
+  @Auth.MessagePattern(AUTH_RPC.getJwks)
+  get() {
     return this.keys.jwks();
   }
 }

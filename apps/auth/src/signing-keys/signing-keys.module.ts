@@ -3,7 +3,8 @@ import { JwksHandlers } from './jwks.handlers';
 import { SigningKeyService } from './signing-key.service';
 
 @Module({
-  providers: [SigningKeyService, JwksHandlers],
+  controllers: [JwksHandlers],
+  providers: [SigningKeyService],
   exports: [SigningKeyService],
 })
 export class SigningKeysModule {}

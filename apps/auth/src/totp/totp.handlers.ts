@@ -1,28 +1,30 @@
-import { Injectable } from '@nestjs/common';
-import { AUTH_RPC } from '@platform/contracts';
-import { AuthRpc } from '../shared/auth-rpc.decorator';
-import { requireUser } from '../shared/principal.guard';
-import type { AuthEnvelope, AuthResult } from '../shared/rpc-types';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
+import { contractHandlers, CurrentUser, type CurrentUserContext } from '@platform/messaging';
 import { TotpService } from './totp.service';
 
-@Injectable()
+const Auth = contractHandlers(authContract);
+
+/** The signed-in user's own second factor (user tokens only). */
+@Controller()
 export class TotpHandlers {
   constructor(private readonly totp: TotpService) {}
 
-  @AuthRpc(AUTH_RPC.enrollTotp)
-  enroll(envelope: AuthEnvelope<'auth.totp.enroll'>): Promise<AuthResult<'auth.totp.enroll'>> {
-    return this.totp.enroll(requireUser(envelope).userId);
+  @Auth.MessagePattern(AUTH_RPC.enrollTotp)
+  enroll(@CurrentUser() user: CurrentUserContext) {
+    return this.totp.enroll(user.userId);
   }
 
-  @AuthRpc(AUTH_RPC.verifyTotp)
-  async verify(envelope: AuthEnvelope<'auth.totp.verify'>): Promise<AuthResult<'auth.totp.verify'>> {
-    const recoveryCodes = await this.totp.confirmEnrollment(requireUser(envelope).userId, envelope.data.code);
-    return { enabled: true, recoveryCodes };
+  @Auth.MessagePattern(AUTH_RPC.verifyTotp)
+  async verify(@Payload() data: AuthRequest<'auth.totp.verify'>, @CurrentUser() user: CurrentUserContext) {
+    const recoveryCodes = await this.totp.confirmEnrollment(user.userId, data.code);
+    return { enabled: true as const, recoveryCodes };
   }
 
-  @AuthRpc(AUTH_RPC.disableTotp)
-  async disable(envelope: AuthEnvelope<'auth.totp.disable'>): Promise<AuthResult<'auth.totp.disable'>> {
-    await this.totp.disable(requireUser(envelope).userId, envelope.data.code);
-    return { enabled: false };
+  @Auth.MessagePattern(AUTH_RPC.disableTotp)
+  async disable(@Payload() data: AuthRequest<'auth.totp.disable'>, @CurrentUser() user: CurrentUserContext) {
+    await this.totp.disable(user.userId, data.code);
+    return { enabled: false as const };
   }
 }

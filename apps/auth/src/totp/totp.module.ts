@@ -7,7 +7,8 @@ import { TotpService } from './totp.service';
 
 @Module({
   imports: [UsersModule],
-  providers: [TotpService, SecondFactorGuessBudget, MfaChallengeStore, TotpHandlers],
+  controllers: [TotpHandlers],
+  providers: [TotpService, SecondFactorGuessBudget, MfaChallengeStore],
   exports: [TotpService, MfaChallengeStore],
 })
 export class TotpModule {}

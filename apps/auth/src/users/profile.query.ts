@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { PlanCode, Role } from '@platform/contracts';
-import type { AuthResult } from '../shared/rpc-types';
+import type { AuthResult } from '@platform/contracts';
 
 interface ProfileRow {
   user_id: string;

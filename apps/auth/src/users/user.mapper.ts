@@ -1,4 +1,4 @@
-import type { AuthResult } from '../shared/rpc-types';
+import type { AuthResult } from '@platform/contracts';
 import type { UserEntity } from './user.entity';
 
 export type UserDto = AuthResult<'auth.profile.get'>['user'];

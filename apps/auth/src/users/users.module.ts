@@ -4,7 +4,8 @@ import { ProfileQuery } from './profile.query';
 import { UserService } from './user.service';
 
 @Module({
-  providers: [UserService, ProfileQuery, ProfileHandlers],
+  controllers: [ProfileHandlers],
+  providers: [UserService, ProfileQuery],
   exports: [UserService],
 })
 export class UsersModule {}

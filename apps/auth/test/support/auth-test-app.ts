@@ -4,8 +4,12 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import {
   accessTokenClaimsSchema,
-  authRpcSchemas,
+  authContract,
+  expectMatchesContract,
+  type ContractPattern,
   type AccessTokenClaims,
+  type AuthRequest,
+  type AuthResult,
   type Principal,
   type TokenPair,
 } from '@platform/contracts';
@@ -14,9 +18,8 @@ import { AmqpConnection, RpcClient } from '@platform/messaging';
 import { createTestDatabase, createTestRedis, createTestVhost, waitFor } from '@platform/testing';
 import type { AuthEnv } from '../../src/config/auth-env.schema';
 import { authService } from '../../src/service-definition';
-import type { AuthRequest, AuthResult } from '../../src/shared/rpc-types';
 
-type Pattern = keyof typeof authRpcSchemas;
+type Pattern = ContractPattern<typeof authContract>;
 
 export const TEST_ISSUER = 'https://auth.test.local';
 export const TEST_AUDIENCE = 'platform-test-api';
@@ -104,14 +107,14 @@ export class AuthTestApp {
     for (const cleanup of this.cleanups.splice(0)) await cleanup().catch(() => undefined);
   }
 
-  /** Calls a pattern; the reply must satisfy the contract's result schema. */
+  /** Calls a pattern; the reply must satisfy the contract's result schema (a drifting handler fails the test). */
   async call<P extends Pattern>(
     pattern: P,
     data: AuthRequest<P> | Record<string, unknown>,
     principal: Principal | null = null,
   ): Promise<AuthResult<P>> {
     const result = await this.rpc.call(pattern, { principal, data, meta: { requestId: randomUUID() } });
-    return authRpcSchemas[pattern].result.parse(result) as AuthResult<P>;
+    return expectMatchesContract(authContract, pattern, result) as AuthResult<P>;
   }
 
   /** What the gateway does with a bearer token: verify against the JWKS, then read the claims. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_RPC, principalSchema, type Principal } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError, UnauthenticatedError } from '@platform/errors';
-import { RpcClient } from '@platform/messaging';
+import { AmqpClient } from '@platform/messaging';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { RateLimiter } from '../throttling/rate-limiter.service';
 import { CredentialCache, type CredentialKind } from './credential-cache';
@@ -23,7 +23,7 @@ const REFUSALS = new Set(['UNAUTHENTICATED', 'NOT_FOUND', 'FORBIDDEN', 'VALIDATI
 @Injectable()
 export class CredentialResolver {
   constructor(
-    private readonly rpc: RpcClient,
+    private readonly rpc: AmqpClient,
     private readonly cache: CredentialCache,
     private readonly limiter: RateLimiter,
     private readonly denylist: TokenDenylist,

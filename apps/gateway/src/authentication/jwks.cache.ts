@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { AUTH_RPC, SYSTEM_PRINCIPAL, jwksSchema } from '@platform/contracts';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError } from '@platform/errors';
-import { RpcClient } from '@platform/messaging';
+import { AmqpClient } from '@platform/messaging';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 
 /**
@@ -22,7 +22,7 @@ export class JwksCache implements OnApplicationBootstrap {
   private inflight: Promise<void> | undefined;
 
   constructor(
-    private readonly rpc: RpcClient,
+    private readonly rpc: AmqpClient,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}

@@ -1,4 +1,9 @@
-import { defineServiceContract } from '../contract/service-contract';
+import {
+  defineServiceContract,
+  type ContractPattern,
+  type ContractRequest,
+  type ContractResult,
+} from '../contract/service-contract';
 import { EVENT_NAMES } from '../events/names';
 import { eventPayloadSchemas } from '../events/payloads';
 import { authRpcSchemas } from './auth-rpc';
@@ -12,3 +17,9 @@ export const authContract = defineServiceContract({
     [EVENT_NAMES.memberJoined]: eventPayloadSchemas[EVENT_NAMES.memberJoined],
   },
 });
+
+type AuthPattern = ContractPattern<typeof authContract>;
+/** `data` of an auth request as its handler sees it (validated: defaults applied, strings normalised). */
+export type AuthRequest<P extends AuthPattern> = ContractRequest<typeof authContract, P>;
+/** What an auth handler answers for `P`, as the contract declares it. */
+export type AuthResult<P extends AuthPattern> = ContractResult<typeof authContract, P>;

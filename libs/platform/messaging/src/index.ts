@@ -17,7 +17,6 @@ export * from './outbox/outbox-relay';
 export * from './outbox/messaging-tables.migration';
 export * from './idempotency/processed-event.entity';
 export * from './idempotency/idempotent-consumer';
-export * from './nest/handler-decorators';
 export * from './nest/messaging-options';
 export * from './nest/messaging.module';
 export * from './amqp/queue-consumer';

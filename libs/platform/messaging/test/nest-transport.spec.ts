@@ -324,6 +324,34 @@ describe('Nest microservices transport over the amqplib layer (real broker)', ()
     });
   });
 
+  it('@CurrentUser refuses every credential but a user, and a user principal carrying an API key id', async () => {
+    const client = await suite.harness.rpcClient();
+    const data = { id: '7f1d2b8e-4a3c-4d5e-9f60-718293a4b5c6', label: 'x' };
+    const refusals: [Partial<Principal>, string][] = [
+      // Inconsistent envelope: a user id and a key id at once is treated as the key, never as the user.
+      [{ apiKeyId: 'key-1' }, 'This operation needs a signed-in user, not an API key'],
+      [{ kind: 'api-key', apiKeyId: 'key-1' }, 'This operation needs a signed-in user, not an API key'],
+      [{ kind: 'organization-code' }, 'This operation needs a signed-in user, not an organization code'],
+      [
+        { kind: 'system', userId: null, organizationId: null, scopes: ['system'] },
+        'This operation needs a signed-in user, not a platform service',
+      ],
+    ];
+    for (const [overrides, message] of refusals) {
+      await expect(
+        client.call('recordings.recording.get', call(principal(overrides), data)),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN', message });
+    }
+  });
+
+  it('@SystemOnly answers an anonymous call FORBIDDEN like any other non-system caller', async () => {
+    const client = await suite.harness.rpcClient();
+    await expect(client.call('recordings.code.issue', call(null, {}))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'Only platform services may call this',
+    });
+  });
+
   it('answers VALIDATION_FAILED with the issues when the contract pipe rejects the payload, after the guards ran', async () => {
     const client = await suite.harness.rpcClient();
 

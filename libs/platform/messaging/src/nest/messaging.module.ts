@@ -1,12 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { AmqpConnection } from '../amqp/amqp-connection';
 import { EventPublisher } from '../events/event-publisher';
 import { RpcClient } from '../rpc/rpc-client';
 import { RpcServer } from '../rpc/rpc-server';
 import { AmqpClient } from '../transport/amqp-client';
 import { AmqpTransportServer } from '../transport/amqp-transport.server';
-import { HandlerExplorer } from './handler-explorer';
+import { MessagingLifecycle } from './messaging-lifecycle';
 import { MESSAGING_OPTIONS, type MessagingModuleOptions } from './messaging-options';
 
 /**
@@ -19,7 +18,6 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
-      imports: [DiscoveryModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
@@ -69,7 +67,7 @@ export class MessagingModule {
           useFactory: (rpc: RpcClient, publisher: EventPublisher) => new AmqpClient(rpc, publisher),
           inject: [RpcClient, EventPublisher],
         },
-        HandlerExplorer,
+        MessagingLifecycle,
       ],
       exports: [
         AmqpConnection,

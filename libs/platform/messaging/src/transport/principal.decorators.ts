@@ -25,6 +25,30 @@ interface PrincipalRule {
   system?: boolean;
 }
 
+/** How a refusal names the caller's credential (the same words auth's handlers always used). */
+const CREDENTIAL_NAMES: Record<PrincipalKind, string> = {
+  user: 'a user',
+  'api-key': 'an API key',
+  'organization-code': 'an organization code',
+  system: 'a platform service',
+};
+
+/**
+ * The kind a principal is treated as. A user principal never carries an API key id; one that does is
+ * an inconsistent envelope and is refused wherever an API key would be (never trusted as a user).
+ */
+function effectiveKind(principal: Principal): PrincipalKind {
+  return principal.kind === 'user' && principal.apiKeyId ? 'api-key' : principal.kind;
+}
+
+function refuseKind(kind: PrincipalKind, allowed: readonly PrincipalKind[]): ForbiddenError {
+  return new ForbiddenError(
+    allowed.length === 1 && allowed[0] === 'user'
+      ? `This operation needs a signed-in user, not ${CREDENTIAL_NAMES[kind]}`
+      : `This operation is not available to ${CREDENTIAL_NAMES[kind]}`,
+  );
+}
+
 /** Credentials that act inside one organization: what a permission check applies to. */
 const ORGANIZATION_KINDS: readonly PrincipalKind[] = ['user', 'api-key', 'organization-code'];
 
@@ -54,14 +78,15 @@ export class PrincipalGuard implements CanActivate {
     ]);
     if (!rule) return true;
     const principal = principalOf(context);
-    if (!principal) throw new UnauthenticatedError();
     if (rule.system) {
-      if (principal.kind !== 'system' || !principal.scopes.includes('system') || principal.userId)
+      // Anonymous included: an internal pattern answers nobody but the platform, signed in or not.
+      if (principal?.kind !== 'system' || !principal.scopes.includes('system') || principal.userId)
         throw new ForbiddenError('Only platform services may call this');
       return true;
     }
-    if (!rule.kinds.includes(principal.kind))
-      throw new ForbiddenError(`This operation is not available to a ${principal.kind} credential`);
+    if (!principal) throw new UnauthenticatedError();
+    const kind = effectiveKind(principal);
+    if (!rule.kinds.includes(kind)) throw refuseKind(kind, rule.kinds);
     if (rule.permission) {
       if (!principal.organizationId) throw new UnauthenticatedError();
       if (!rolesHavePermission(principal.roles, rule.permission))
@@ -97,15 +122,17 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, context: Execu
 });
 
 /**
- * The signed-in user: refuses API keys and organization codes (FORBIDDEN; a code's `userId` only
- * attributes actions and never acts as that user) and anonymous calls (UNAUTHENTICATED).
+ * The signed-in user: refuses API keys, organization codes, platform services and a user principal
+ * carrying an API key id (FORBIDDEN; a code's `userId` only attributes actions and never acts as that
+ * user), and anonymous calls (UNAUTHENTICATED). The gateway already refuses those credentials on user
+ * routes (route `credentials`); this is the second, independent check.
  */
 export const CurrentUser = createParamDecorator(
   (_: unknown, context: ExecutionContext): CurrentUserContext => {
     const principal = principalOf(context);
     if (!principal) throw new UnauthenticatedError();
-    if (principal.kind !== 'user')
-      throw new ForbiddenError(`This operation needs a signed-in user, not a ${principal.kind} credential`);
+    const kind = effectiveKind(principal);
+    if (kind !== 'user') throw refuseKind(kind, ['user']);
     if (!principal.userId || !principal.organizationId) throw new UnauthenticatedError();
     return {
       userId: principal.userId,
