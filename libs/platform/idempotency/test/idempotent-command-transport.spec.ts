@@ -274,6 +274,16 @@ describe('@IdempotentCommand() on the AMQP transport (real RabbitMQ and PostgreS
     );
   });
 
+  it('refuses a caller outside any organization (its tenant comes from the principal only): nothing runs or is recorded', async () => {
+    const noOrganization = { ...command(100, 'key-1'), principal: { ...member(ORG_A), organizationId: null } };
+
+    await expect(client.call('ledger.entry.create', noOrganization)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(probe.runs).toBe(0);
+    expect(await admin.query(`SELECT count(*)::int AS n FROM processed_commands`)).toEqual([{ n: 0 }]);
+  });
+
   it('the service killed between commit and ack: the redelivered message does not run the command again', async () => {
     const serviceConnection = service.get(AmqpConnection);
     let killed = false;
