@@ -19,6 +19,7 @@ const EXPOSED_HEADERS = [
   'retry-after',
   'location',
   'x-device-token',
+  'idempotent-replayed',
 ];
 const ALLOWED_HEADERS = [
   'authorization',

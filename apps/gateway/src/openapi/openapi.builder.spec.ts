@@ -84,6 +84,29 @@ describe('the OpenAPI document', () => {
     expect(data['x-credentials']).toEqual(['user', 'api-key', 'organization-code']);
   });
 
+  it('documents Idempotency-Key, Idempotent-Replayed, 409 and 422 on idempotent routes only', () => {
+    const orgsCreate = ROUTE_TABLE.find((route) => route.id === 'orgs.create')!;
+    const idempotentCreate = { ...orgsCreate, idempotent: true as const };
+    const withIdempotent = buildOpenApiDocument([idempotentCreate], '1.2.3') as typeof document;
+    const honoured = withIdempotent.paths['/v1/orgs']!.post! as {
+      parameters: unknown[];
+      responses: Record<string, { headers?: Record<string, unknown>; $ref?: string }>;
+    };
+    expect(honoured.parameters).toContainEqual({ $ref: '#/components/parameters/Idempotency-Key' });
+    expect(honoured.responses['201']!.headers).toHaveProperty(['Idempotent-Replayed'], {
+      $ref: '#/components/headers/Idempotent-Replayed',
+    });
+    expect(honoured.responses['409']).toEqual({ $ref: '#/components/responses/IdempotencyKeyInFlight' });
+    expect(honoured.responses['422']).toEqual({ $ref: '#/components/responses/IdempotencyKeyReused' });
+    expect(withIdempotent.components.parameters).toHaveProperty(['Idempotency-Key', 'in'], 'header');
+
+    const plain = operation('POST', '/v1/orgs') as typeof honoured;
+    expect(JSON.stringify(plain.parameters)).not.toContain('Idempotency-Key');
+    expect(plain.responses['201']!.headers).not.toHaveProperty(['Idempotent-Replayed']);
+    expect(plain.responses).not.toHaveProperty(['409']);
+    expect(plain.responses).not.toHaveProperty(['422']);
+  });
+
   it('has no dangling $ref', () => {
     const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/([^/]+)\/([^"]+)"/g)];
     expect(refs.length).toBeGreaterThan(0);

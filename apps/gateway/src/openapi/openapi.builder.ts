@@ -8,6 +8,7 @@ type JsonSchema = Record<string, unknown>;
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
 
 const PROBLEM = 'application/problem+json';
+const IDEMPOTENT_REPLAYED = { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } };
 const RATE_LIMIT_HEADERS = {
   'RateLimit-Limit': { $ref: '#/components/headers/RateLimit-Limit' },
   'RateLimit-Remaining': { $ref: '#/components/headers/RateLimit-Remaining' },
@@ -63,7 +64,11 @@ function operation(route: RouteDefinition): Record<string, unknown> {
   const responses: Record<string, unknown> = {
     [route.success.status]: {
       description: route.success.description,
-      headers: { 'x-request-id': { $ref: '#/components/headers/X-Request-Id' }, ...RATE_LIMIT_HEADERS },
+      headers: {
+        'x-request-id': { $ref: '#/components/headers/X-Request-Id' },
+        ...RATE_LIMIT_HEADERS,
+        ...(route.idempotent ? IDEMPOTENT_REPLAYED : {}),
+      },
       ...(route.success.status === 204
         ? {}
         : { content: { 'application/json': { schema: jsonSchema(result, 'output') } } }),
@@ -76,6 +81,10 @@ function operation(route: RouteDefinition): Record<string, unknown> {
   if (route.auth !== 'public') responses['401'] = { $ref: '#/components/responses/Unauthenticated' };
   // Any authenticated route refuses a credential kind it does not accept; permission routes also a role.
   if (route.auth !== 'public') responses['403'] = { $ref: '#/components/responses/Forbidden' };
+  if (route.idempotent) {
+    responses['409'] = { $ref: '#/components/responses/IdempotencyKeyInFlight' };
+    responses['422'] = { $ref: '#/components/responses/IdempotencyKeyReused' };
+  }
   if (route.request.body) responses['413'] = { $ref: '#/components/responses/PayloadTooLarge' };
   responses['429'] = { $ref: '#/components/responses/RateLimited' };
   responses['503'] = { $ref: '#/components/responses/ServiceUnavailable' };
@@ -90,7 +99,9 @@ function operation(route: RouteDefinition): Record<string, unknown> {
       route.auth === 'public'
         ? []
         : acceptedCredentials(route).map((kind) => ({ [SECURITY_SCHEME[kind]]: [] })),
-    parameters: parameters(route),
+    parameters: route.idempotent
+      ? [...parameters(route), { $ref: '#/components/parameters/Idempotency-Key' }]
+      : parameters(route),
     responses,
     'x-rpc-pattern': route.rpc,
     'x-permission': route.auth,
@@ -201,6 +212,22 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
           schema: { type: 'integer' },
         },
         'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+        'Idempotent-Replayed': {
+          description:
+            '`true` when this is the stored answer of an earlier request with the same Idempotency-Key (same status and body); absent on the first run',
+          schema: { type: 'string', enum: ['true'] },
+        },
+      },
+      parameters: {
+        'Idempotency-Key': {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description:
+            'Makes a retry of this command safe: kept 24 h per organization and caller. The same request again answers the stored response with `Idempotent-Replayed: true`; ' +
+            'another request with the key → 422 IDEMPOTENCY_KEY_REUSED; while the first is running → 409 IDEMPOTENCY_KEY_IN_FLIGHT. 1–255 visible ASCII characters.',
+          schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+        },
       },
       responses: {
         BadRequest: problemResponse('VALIDATION_FAILED (with `errors`) or BAD_REQUEST'),
@@ -215,6 +242,12 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
         }),
         ServiceUnavailable: problemResponse('SERVICE_UNAVAILABLE or RPC_NO_ROUTE'),
         Timeout: problemResponse('RPC_TIMEOUT: the service did not answer in time'),
+        IdempotencyKeyInFlight: problemResponse(
+          'IDEMPOTENCY_KEY_IN_FLIGHT: a request with this Idempotency-Key is still running; retry later with the same key',
+        ),
+        IdempotencyKeyReused: problemResponse(
+          'IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used for a different request in the last 24 h',
+        ),
       },
     },
     paths,

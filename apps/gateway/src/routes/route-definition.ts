@@ -66,6 +66,12 @@ export interface RouteDefinition<P extends RoutedRpcPattern = RoutedRpcPattern> 
   /** Password login: the LoginGuard's budgets for the account named by this body field (the email). */
   loginGuard?: { emailField: string };
   effects?: RouteEffect[];
+  /**
+   * The command honours `Idempotency-Key` (its handler is `@IdempotentCommand()`): only these routes
+   * validate and forward the header, and the OpenAPI document lists it with `Idempotent-Replayed`,
+   * 409 and 422. Elsewhere the header is ignored, never half-promised.
+   */
+  idempotent?: true;
   /** Smaller than BODY_LIMIT_BYTES for routes that only take a few fields. */
   bodyLimitBytes?: number;
   /** Sets Cache-Control: public, max-age=N on success. */

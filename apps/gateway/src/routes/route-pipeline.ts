@@ -21,6 +21,7 @@ import { parseRouteInput, rpcDataFor } from './route-input';
 import { serviceOfPattern } from './rpc-schemas';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 
 /**
  * Turns a route-table entry into a Fastify route. Before the body is even read (onRequest): refuse
@@ -69,7 +70,7 @@ export class RoutePipeline {
       query: request.query,
       body: request.body,
     });
-    const idempotencyKey = readIdempotencyKey(request);
+    const idempotencyKey = route.idempotent ? readIdempotencyKey(request) : undefined;
     const loginAttempt = route.loginGuard
       ? await this.loginGuard.admit(
           String(input.body[route.loginGuard.emailField]),
@@ -84,14 +85,15 @@ export class RoutePipeline {
     const caller = request.principal?.organizationId ?? `ip:${request.clientIp}`;
     const started = performance.now();
     let result: unknown;
+    let replayed = false;
     try {
-      result = await this.rpc.call(route.rpc, {
+      ({ data: result, replayed } = await this.rpc.callWithMeta(route.rpc, {
         principal: request.principal,
         data: rpcDataFor(route, input),
         meta: idempotencyKey
           ? { requestId: String(request.id), idempotencyKey }
           : { requestId: String(request.id) },
-      });
+      }));
     } catch (error) {
       const serviceFailed = isServiceFailure(error);
       this.adaptive.record(service, performance.now() - started, serviceFailed, caller);
@@ -105,6 +107,8 @@ export class RoutePipeline {
       if (deviceToken) void reply.header(DEVICE_TOKEN_HEADER, deviceToken);
     }
     await this.applyEffects(route, input);
+    // The stored answer of the first request with this Idempotency-Key: same status and body.
+    if (replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     this.answer(route, input, result, reply);
   }
 

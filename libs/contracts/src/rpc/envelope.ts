@@ -59,7 +59,14 @@ export const rpcErrorSchema = z.object({
 });
 export type RpcErrorPayload = z.infer<typeof rpcErrorSchema>;
 
-export type RpcReply<TResult = unknown> = { ok: true; data: TResult } | { ok: false; error: RpcErrorPayload };
+/**
+ * `replayed`: the answer is the stored response of an earlier run of the same command (same
+ * Idempotency-Key and request, or a redelivery of a message that already committed); the gateway
+ * answers it with `Idempotent-Replayed: true`. Absent on a first run, so older callers ignore it.
+ */
+export type RpcReply<TResult = unknown> =
+  | { ok: true; data: TResult; replayed?: true }
+  | { ok: false; error: RpcErrorPayload };
 
 /** The principal of the platform itself (health pings, relays, scheduled jobs). */
 export const SYSTEM_PRINCIPAL: Principal = Object.freeze({

@@ -3,3 +3,5 @@ export * from './idempotency.errors';
 export * from './request-hash';
 export * from './command-once';
 export * from './tenant-command';
+export * from './nest/idempotent-command.interceptor';
+export * from './nest/idempotent-command.decorator';

@@ -5,6 +5,7 @@ export * from './amqp/trace-headers';
 export * from './rpc/rpc-client';
 export * from './rpc/rpc-server';
 export * from './rpc/rpc-route';
+export * from './rpc/replayed-result';
 export * from './rpc/rpc-errors';
 export * from './events/event-publisher';
 export * from './events/event-consumer';

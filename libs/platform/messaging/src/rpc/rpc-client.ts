@@ -13,12 +13,13 @@ import {
   RpcNoRouteError,
   RpcTimeoutError,
 } from './rpc-errors';
+import type { RpcCallOutcome } from './replayed-result';
 
 const REPLY_QUEUE = 'amq.rabbitmq.reply-to';
 
 interface PendingCall {
   pattern: string;
-  resolve(value: unknown): void;
+  resolve(value: RpcCallOutcome): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
 }
@@ -58,6 +59,18 @@ export class RpcClient {
     envelope: RpcEnvelope<TData>,
     options: RpcCallOptions = {},
   ): Promise<TResult> {
+    return (await this.callWithMeta<TResult, TData>(pattern, envelope, options)).data;
+  }
+
+  /**
+   * `call`, plus what the reply says about the answer: `replayed` when it is the stored response of
+   * an earlier run of the same command (Idempotency-Key replay or a redelivered message).
+   */
+  async callWithMeta<TResult = unknown, TData = unknown>(
+    pattern: string,
+    envelope: RpcEnvelope<TData>,
+    options: RpcCallOptions = {},
+  ): Promise<RpcCallOutcome<TResult>> {
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const started = process.hrtime.bigint();
     const span = this.tracer.startSpan(`rpc ${pattern}`, {
@@ -75,7 +88,7 @@ export class RpcClient {
         envelope,
         timeoutMs,
         trace.setSpan(context.active(), span),
-      )) as TResult;
+      )) as RpcCallOutcome<TResult>;
     } catch (error) {
       outcome = (error as { code?: string }).code?.toLowerCase() ?? 'error';
       span.recordException(error as Error);
@@ -92,7 +105,7 @@ export class RpcClient {
     envelope: RpcEnvelope,
     timeoutMs: number,
     ctx: ReturnType<typeof context.active>,
-  ): Promise<unknown> {
+  ): Promise<RpcCallOutcome> {
     // Fail fast while the broker is away: the reconnect loop brings the channel back by itself.
     if (!this.connection.isConnected) throw new RpcBrokerUnavailableError(pattern);
     const deadline = Date.now() + timeoutMs;
@@ -118,6 +131,10 @@ export class RpcClient {
       this.pending.set(correlationId, { pattern, resolve, reject, timer });
       channel.publish(RPC_EXCHANGE, pattern, body, {
         correlationId,
+        // Unique per request (never per retry of the caller): the callee's command ledger records it
+        // in the command's transaction, so a redelivery after a crash that followed the commit
+        // answers the stored response instead of running the command again.
+        messageId: randomUUID(),
         replyTo: REPLY_QUEUE,
         mandatory: true,
         expiration: String(timeoutMs),
@@ -134,7 +151,7 @@ export class RpcClient {
     if (!call) return; // late reply to a call that already timed out
     try {
       const reply = JSON.parse(message.content.toString('utf8')) as RpcReply;
-      if (reply.ok) call.resolve(reply.data);
+      if (reply.ok) call.resolve({ data: reply.data, replayed: reply.replayed === true });
       else call.reject(fromRpcError(reply.error, call.pattern));
     } catch (error) {
       call.reject(error as Error);

@@ -9,6 +9,7 @@ import type { ManagedChannel } from '../amqp/managed-channel';
 import { QueueConsumer } from '../amqp/queue-consumer';
 import type { MessagingLogger } from '../amqp/messaging-logger';
 import { extractTraceContext } from '../amqp/trace-headers';
+import { ReplayedResult } from './replayed-result';
 import { rpcQueueName, type RpcRoute } from './rpc-route';
 
 export interface RpcServerOptions {
@@ -119,7 +120,8 @@ export class RpcServer {
       const data = await context.with(trace.setSpan(parentContext, span), () =>
         this.dispatch(pattern, message),
       );
-      reply = { ok: true, data };
+      // A replay (stored response of an earlier run) travels flagged; a first run carries no flag.
+      reply = data instanceof ReplayedResult ? { ok: true, data: data.data, replayed: true } : { ok: true, data };
     } catch (error) {
       reply = {
         ok: false,

@@ -9,6 +9,7 @@ import {
 } from '@platform/contracts';
 import type { EventEnvelope } from '@platform/contracts';
 import type { EventPublisher } from '../events/event-publisher';
+import type { RpcCallOutcome } from '../rpc/replayed-result';
 import type { RpcCallOptions, RpcClient } from '../rpc/rpc-client';
 
 /**
@@ -32,6 +33,15 @@ export class AmqpClient extends ClientProxy {
     options?: RpcCallOptions,
   ): Promise<PlatformRpcResult<P>> {
     return this.rpc.call<PlatformRpcResult<P>>(pattern, envelope, options);
+  }
+
+  /** `call`, plus `replayed` (the stored answer of an earlier run of the same command). */
+  callWithMeta<P extends PlatformRpcPattern>(
+    pattern: P,
+    envelope: RpcEnvelope<PlatformRpcRequest<P>>,
+    options?: RpcCallOptions,
+  ): Promise<RpcCallOutcome<PlatformRpcResult<P>>> {
+    return this.rpc.callWithMeta<PlatformRpcResult<P>>(pattern, envelope, options);
   }
 
   /** Publishes with confirms; the payload is checked against the contract first. */
