@@ -57,6 +57,8 @@ export const authService = defineBackendService<AuthEnv>({
     OAuthIdentityEntity,
   ],
   redis: true,
+  // Memberships, invitations, sessions, API keys and organization codes are under forced RLS.
+  tenancy: true,
   features: [
     SecurityModule,
     MailModule,

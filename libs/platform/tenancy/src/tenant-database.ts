@@ -67,4 +67,3 @@ export class TenantDatabase implements OnModuleInit {
     return runAsSystem(this.systemDataSource, this.logger, reason, work);
   }
 }
-

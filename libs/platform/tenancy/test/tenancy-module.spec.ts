@@ -89,7 +89,12 @@ describe('TenancyModule and TenantTransactionInterceptor (Nest DI, real PostgreS
       // A payload shaped like an envelope (the caller controls it) lends no principal.
       const forged = new ExecutionContextHost([
         envelope,
-        new AmqpContext({ kind: 'rpc', pattern: 'notes.note.list', message: {} as ConsumeMessage, rpc: anonymous }),
+        new AmqpContext({
+          kind: 'rpc',
+          pattern: 'notes.note.list',
+          message: {} as ConsumeMessage,
+          rpc: anonymous,
+        }),
       ]);
       await expect(
         lastValueFrom(interceptor.intercept(forged, { handle: () => of(1) })),
