@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import {
   accessTokenClaimsSchema,
   authRpcSchemas,
@@ -102,7 +102,14 @@ export class AuthTestApp {
     // The service's Redis is unprefixed (denylist keys are shared with the gateway): look at it raw.
     this.redis = new Redis(redis.url);
     this.cleanups.unshift(async () => this.redis.disconnect());
-    this.dataSource = await new DataSource({ type: 'postgres', url: database.url }).initialize();
+    // The service's entities and naming, on the superuser connection.
+    const service = this.service.app.get(DataSource);
+    this.dataSource = await new DataSource({
+      ...service.options,
+      url: database.url,
+      applicationName: 'auth-test-admin',
+      extra: { max: 4 },
+    } as DataSourceOptions).initialize();
     this.cleanups.unshift(() => this.dataSource.destroy());
     // The RPC queue is bound asynchronously after boot: wait until a pattern routes.
     await waitFor('auth RPC patterns bound', () => this.call('auth.jwks.get', {}).then(() => true), {
