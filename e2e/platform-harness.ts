@@ -114,7 +114,11 @@ export class PlatformHarness {
   private async startBackend(name: BackendServiceName, database: TestDatabase): Promise<void> {
     const running = await bootstrapService(BACKEND_DEFINITIONS[name], {
       ...this.env,
-      DATABASE_URL: database.url,
+      // As the launcher derives them: the app role (under RLS), the owner migrates, the system role
+      // for runAsSystem.
+      DATABASE_URL: database.appUrl,
+      DATABASE_MIGRATIONS_URL: database.url,
+      DATABASE_SYSTEM_URL: database.systemUrl,
     });
     this.backends.set(name, running);
   }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import type { TokenPair } from '@platform/contracts';
+import { findTenantIsolationGaps, runInTenant } from '@platform/tenancy';
 import { addMember, invitationToken, register, uniqueEmail, type Account } from './support/accounts';
 import { GENEROUS_LIMITS, usePlatform } from './support/platform';
 
@@ -130,5 +132,22 @@ describe('tenant isolation through the gateway (whole platform)', () => {
       json: { organizationId: b.organizationId },
     });
     expect(switched.status).not.toBe(200);
+  });
+
+  it('rests on PostgreSQL: auth runs as a role under forced RLS, which sees no row without a tenant', async () => {
+    // The platform's own auth connection (the app role), after everything above went through the gateway.
+    const auth = suite.platform.backends.get('auth')!.app.get(DataSource);
+    expect(await findTenantIsolationGaps(auth)).toEqual([]);
+    for (const table of ['memberships', 'invitations', 'api_keys', 'sessions']) {
+      const [{ count }] = (await auth.query(`SELECT count(*)::int AS count FROM ${table}`)) as {
+        count: number;
+      }[];
+      expect({ table, count }).toEqual({ table, count: 0 });
+    }
+    // No organization filter: B's transaction sees B's owner and member, nothing of A.
+    const members: { user_id: string }[] = await runInTenant(auth, b.organizationId, (manager) =>
+      manager.query(`SELECT user_id FROM memberships ORDER BY created_at`),
+    );
+    expect(members.map((row) => row.user_id)).toEqual([b.userId, bMember.userId]);
   });
 });

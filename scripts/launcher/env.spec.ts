@@ -63,15 +63,25 @@ describe('resolveService', () => {
     ]);
   });
 
-  it('derives DATABASE_URL from POSTGRES_URL unless <NAME>_DATABASE_URL is set', () => {
+  it('derives the app, migrator and system connections from POSTGRES_URL unless <NAME>_DATABASE_URL is set', () => {
     const env: Env = {
-      POSTGRES_URL: 'postgres://app:secret@db.internal:6432/postgres?sslmode=require',
+      POSTGRES_URL: 'postgres://admin:secret@db.internal:6432/postgres?sslmode=require',
       PAYMENTS_DATABASE_URL: 'postgres://other/payments',
+      PAYMENTS_DATABASE_SYSTEM_URL: 'postgres://sys@other/payments',
+      DATABASE_MIGRATIONS_URL: 'postgres://stale/launcher-env',
     };
-    expect(resolveService(service('audio-worker'), env).env.DATABASE_URL).toBe(
-      'postgres://app:secret@db.internal:6432/platform_audio_worker?sslmode=require',
-    );
-    expect(resolveService(service('payments'), env).env.DATABASE_URL).toBe('postgres://other/payments');
+    const worker = resolveService(service('audio-worker'), env).env;
+    expect([worker.DATABASE_URL, worker.DATABASE_MIGRATIONS_URL, worker.DATABASE_SYSTEM_URL]).toEqual([
+      'postgres://platform_audio_worker_app@db.internal:6432/platform_audio_worker?sslmode=require',
+      'postgres://admin:secret@db.internal:6432/platform_audio_worker?sslmode=require',
+      'postgres://platform_audio_worker_system@db.internal:6432/platform_audio_worker?sslmode=require',
+    ]);
+    const payments = resolveService(service('payments'), env).env;
+    expect([payments.DATABASE_URL, payments.DATABASE_MIGRATIONS_URL, payments.DATABASE_SYSTEM_URL]).toEqual([
+      'postgres://other/payments',
+      undefined,
+      'postgres://sys@other/payments',
+    ]);
   });
 
   it('gives the gateway no DATABASE_URL and the public port from GATEWAY_PORT', () => {
@@ -83,6 +93,7 @@ describe('resolveService', () => {
     expect(gateway.host).toBe('0.0.0.0');
     expect(gateway.env.HTTP_PORT).toBe('8080');
     expect(gateway.env.DATABASE_URL).toBeUndefined();
+    expect(gateway.env.DATABASE_SYSTEM_URL).toBeUndefined();
   });
 
   it('gives the gateway its internal port (readiness, metrics) from GATEWAY_INTERNAL_PORT, default 3100', () => {

@@ -3,6 +3,7 @@
  * variables win) and the per-service variables (HTTP_PORT, HTTP_HOST, DATABASE_URL, ...).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { serviceRoleNames, urlForRole } from '@platform/persistence';
 import { envPrefix, type ServiceDefinition } from './services';
 
 export type Env = Record<string, string | undefined>;
@@ -63,6 +64,34 @@ function parsePort(value: string, variable: string): number {
   return port;
 }
 
+const DATABASE_VARIABLES = ['DATABASE_URL', 'DATABASE_MIGRATIONS_URL', 'DATABASE_SYSTEM_URL'] as const;
+
+/**
+ * A service's three connections. Set by hand (`<NAME>_DATABASE_URL`, `_MIGRATIONS_URL`,
+ * `_SYSTEM_URL`: unset ones default to DATABASE_URL in the service), else derived from POSTGRES_URL:
+ * queries as `<db>_app` (NOBYPASSRLS, so row-level security applies), migrations as POSTGRES_URL's
+ * role (the tables' owner), cross-tenant work as `<db>_system` (BYPASSRLS). Both roles are created,
+ * without password (local trust), by scripts/db/create-databases.ts before the launcher runs.
+ */
+function databaseEnvFor(database: string, prefix: string, env: Env): Env {
+  const own = env[`${prefix}_DATABASE_URL`];
+  if (own) {
+    const result: Env = { DATABASE_URL: own };
+    for (const suffix of ['MIGRATIONS_URL', 'SYSTEM_URL'] as const) {
+      const value = env[`${prefix}_DATABASE_${suffix}`];
+      if (value) result[`DATABASE_${suffix}`] = value;
+    }
+    return result;
+  }
+  const admin = databaseUrlFor(env.POSTGRES_URL || DEFAULTS.POSTGRES_URL, database);
+  const roles = serviceRoleNames(database);
+  return {
+    DATABASE_URL: urlForRole(admin, { name: roles.app }),
+    DATABASE_MIGRATIONS_URL: admin,
+    DATABASE_SYSTEM_URL: urlForRole(admin, { name: roles.system }),
+  };
+}
+
 export interface ResolvedService {
   readonly name: string;
   readonly port: number;
@@ -97,11 +126,7 @@ export function resolveService(service: ServiceDefinition, env: Env): ResolvedSe
     readinessPort = value ? parsePort(value, variable) : defaultPort;
     childEnv[variable] = String(readinessPort);
   }
-  delete childEnv.DATABASE_URL;
-  if (service.database) {
-    childEnv.DATABASE_URL =
-      env[`${prefix}_DATABASE_URL`] ||
-      databaseUrlFor(env.POSTGRES_URL || DEFAULTS.POSTGRES_URL, service.database);
-  }
+  for (const variable of DATABASE_VARIABLES) delete childEnv[variable];
+  if (service.database) Object.assign(childEnv, databaseEnvFor(service.database, prefix, env));
   return { name: service.name, port, host, database: service.database, readinessPort, env: childEnv };
 }

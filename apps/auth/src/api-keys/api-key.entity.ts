@@ -1,11 +1,15 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { OrganizationEntity } from '../organizations/organization.entity';
 
 /** A machine credential of an organization: `pk_<prefix>_<secret>`, stored as SHA-256 of the whole key. */
+@Index('uq_api_keys_hash', ['keyHash'], { unique: true })
+@Index('idx_api_keys_organization', ['organizationId'])
 @Entity({ name: 'api_keys' })
 export class ApiKeyEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
+  @ForeignKey(() => OrganizationEntity, { name: 'api_keys_organization_id_fkey', onDelete: 'CASCADE' })
   @Column('uuid')
   organizationId!: string;
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import {
   PLANS,
   ROLE_PERMISSIONS,
@@ -11,6 +11,7 @@ import {
 } from '@platform/contracts';
 import { LOGGER } from '@platform/bootstrap';
 import { DomainError, NotFoundError, UnauthenticatedError, ValidationError } from '@platform/errors';
+import { TenantDatabase } from '@platform/tenancy';
 import { MembershipService } from '../memberships/membership.service';
 import { sha256Hex } from '../security/opaque-token';
 import { Clock } from '../shared/clock';
@@ -34,10 +35,14 @@ interface VerifiedKeyRow {
   plan: PlanCode;
 }
 
+/**
+ * API keys of the caller's organization, in its tenant transaction. `verify` is the exception: the
+ * key is all there is, so its organization is found through the logged system path.
+ */
 @Injectable()
 export class ApiKeyService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tenants: TenantDatabase,
     private readonly memberships: MembershipService,
     private readonly clock: Clock,
     private readonly revoker: ApiKeyRevoker,
@@ -48,19 +53,19 @@ export class ApiKeyService {
     ctx: UserContext,
     input: { name: string; scopes: string[]; expiresAt?: string },
   ): Promise<{ apiKey: ApiKeyEntity; secret: string }> {
-    await this.memberships.requirePermission(ctx, 'api-keys:write');
-    const scopes = [...new Set(input.scopes)].sort();
-    assertGrantableScopes(scopes);
-    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) {
-      throw new ValidationError([
-        { path: 'expiresAt', code: 'in_the_past', message: 'must be in the future' },
-      ]);
-    }
-    const { key, prefix } = generateApiKey();
-    const apiKey = await this.dataSource.transaction(async (manager) => {
+    return this.tenants.runInTenant(ctx.organizationId, async (manager) => {
+      await this.memberships.requirePermission(ctx, 'api-keys:write');
+      const scopes = [...new Set(input.scopes)].sort();
+      assertGrantableScopes(scopes);
+      const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+      if (expiresAt && expiresAt.getTime() <= this.clock.now().getTime()) {
+        throw new ValidationError([
+          { path: 'expiresAt', code: 'in_the_past', message: 'must be in the future' },
+        ]);
+      }
+      const { key, prefix } = generateApiKey();
       await this.assertBelowPlanCap(manager, ctx.organizationId);
-      return manager.save(
+      const apiKey = await manager.save(
         manager.create(ApiKeyEntity, {
           organizationId: ctx.organizationId,
           createdBy: ctx.userId,
@@ -71,22 +76,30 @@ export class ApiKeyService {
           expiresAt,
         }),
       );
+      return { apiKey, secret: key };
     });
-    return { apiKey, secret: key };
   }
 
   /** Newest first, one keyset page (see keyset-page.ts). */
-  async list(ctx: UserContext, page: PageRequest): Promise<{ rows: ApiKeyEntity[]; nextCursor: string | null }> {
-    await this.memberships.requirePermission(ctx, 'api-keys:read');
+  async list(
+    ctx: UserContext,
+    page: PageRequest,
+  ): Promise<{ rows: ApiKeyEntity[]; nextCursor: string | null }> {
     const scope = { list: 'api-keys', owner: ctx.organizationId };
     const after = keysetCondition('created_at', 'id', 'DESC', decodeCursor(scope, page.cursor), 3);
-    const rows: (Record<string, unknown> & { sort_us: string })[] = await this.dataSource.query(
-      `SELECT id, organization_id AS "organizationId", created_by AS "createdBy", name, prefix,
+    const rows: (Record<string, unknown> & { sort_us: string })[] = await this.tenants.runInTenant(
+      ctx.organizationId,
+      async (manager) => {
+        await this.memberships.requirePermission(ctx, 'api-keys:read');
+        return manager.query(
+          `SELECT id, organization_id AS "organizationId", created_by AS "createdBy", name, prefix,
               scopes, expires_at AS "expiresAt", last_used_at AS "lastUsedAt",
               created_at AS "createdAt", revoked_at AS "revokedAt", ${sortKeySql('created_at')}::text AS sort_us
        FROM api_keys WHERE organization_id = $1 ${after.sql}
        ORDER BY created_at DESC, id DESC LIMIT $2`,
-      [ctx.organizationId, page.limit + 1, ...after.params],
+          [ctx.organizationId, page.limit + 1, ...after.params],
+        );
+      },
     );
     const { rows: pageRows, nextCursor } = toPage(rows, page.limit, scope, (row) => ({
       sortUs: row.sort_us,
@@ -99,21 +112,23 @@ export class ApiKeyService {
   }
 
   async revoke(ctx: UserContext, apiKeyId: string): Promise<void> {
-    await this.memberships.requirePermission(ctx, 'api-keys:write');
-    const result = await this.dataSource.manager.update(
-      ApiKeyEntity,
-      { id: apiKeyId, organizationId: ctx.organizationId, revokedAt: IsNull() },
-      { revokedAt: this.clock.now() },
-    );
-    if (!result.affected) {
-      // Already revoked keys of this organization answer as revoked (idempotent); others do not exist.
-      const existing = await this.dataSource.manager.findOneBy(ApiKeyEntity, {
-        id: apiKeyId,
-        organizationId: ctx.organizationId,
-      });
-      if (!existing) throw new NotFoundError('API key', apiKeyId);
-    }
-    // Also when it was already revoked: a retry after a failed marker write still writes it.
+    await this.tenants.runInTenant(ctx.organizationId, async (manager) => {
+      await this.memberships.requirePermission(ctx, 'api-keys:write');
+      const result = await manager.update(
+        ApiKeyEntity,
+        { id: apiKeyId, organizationId: ctx.organizationId, revokedAt: IsNull() },
+        { revokedAt: this.clock.now() },
+      );
+      if (!result.affected) {
+        // Already revoked keys of this organization answer as revoked (idempotent); others do not exist.
+        const existing = await manager.findOneBy(ApiKeyEntity, {
+          id: apiKeyId,
+          organizationId: ctx.organizationId,
+        });
+        if (!existing) throw new NotFoundError('API key', apiKeyId);
+      }
+    });
+    // After commit; also when it was already revoked: a retry after a failed marker write still writes it.
     await this.revoker.deny([apiKeyId]);
   }
 
@@ -122,10 +137,9 @@ export class ApiKeyService {
    * first, so concurrent creations count one after another and cannot overshoot together.
    */
   private async assertBelowPlanCap(manager: EntityManager, organizationId: string): Promise<void> {
-    const [organization] = (await manager.query(
-      `SELECT plan FROM organizations WHERE id = $1 FOR UPDATE`,
-      [organizationId],
-    )) as { plan: PlanCode }[];
+    const [organization] = (await manager.query(`SELECT plan FROM organizations WHERE id = $1 FOR UPDATE`, [
+      organizationId,
+    ])) as { plan: PlanCode }[];
     if (!organization) throw new NotFoundError('Organization', organizationId);
     const [row] = (await manager.query(
       `SELECT count(*)::int AS usage FROM api_keys
@@ -145,21 +159,24 @@ export class ApiKeyService {
 
   /**
    * The gateway's `x-api-key` check: one indexed lookup joined with the organization's plan. The
-   * key's expiry goes back too, so the gateway never caches the key past it.
+   * key's expiry goes back too, so the gateway never caches the key past it. The caller has no
+   * principal yet (the key is what tells the tenant), hence the system path, for this one lookup.
    */
   async verify(key: string): Promise<{ principal: Principal; expiresAt: Date | null }> {
     if (!isWellFormedApiKey(key)) throw new UnauthenticatedError(INVALID_KEY);
-    const rows: VerifiedKeyRow[] = await this.dataSource.query(
-      `SELECT k.id, k.organization_id, k.scopes, k.expires_at, o.plan
-       FROM api_keys k JOIN organizations o ON o.id = k.organization_id
-       WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
-      [sha256Hex(key)],
+    const rows: VerifiedKeyRow[] = await this.tenants.runAsSystem('auth.api-key.verify', (manager) =>
+      manager.query(
+        `SELECT k.id, k.organization_id, k.scopes, k.expires_at, o.plan
+         FROM api_keys k JOIN organizations o ON o.id = k.organization_id
+         WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+        [sha256Hex(key)],
+      ),
     );
     const row = rows[0];
     if (!row || (row.expires_at && row.expires_at.getTime() <= this.clock.now().getTime())) {
       throw new UnauthenticatedError(INVALID_KEY);
     }
-    this.touch(row.id);
+    this.touch(row.organization_id, row.id);
     const principal: Principal = {
       kind: 'api-key',
       userId: null,
@@ -172,13 +189,18 @@ export class ApiKeyService {
     return { principal, expiresAt: row.expires_at };
   }
 
-  /** Off the reply path and throttled in SQL: a hot key costs one cheap no-op UPDATE a minute. */
-  private touch(apiKeyId: string): void {
-    this.dataSource
-      .query(
-        `UPDATE api_keys SET last_used_at = now()
-         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))`,
-        [apiKeyId, LAST_USED_RESOLUTION_SECONDS],
+  /**
+   * Off the reply path and throttled in SQL: a hot key costs one cheap no-op UPDATE a minute. The
+   * tenant is known by now (the verified key's), so this write needs no system path.
+   */
+  private touch(organizationId: string, apiKeyId: string): void {
+    this.tenants
+      .runInTenant(organizationId, (manager) =>
+        manager.query(
+          `UPDATE api_keys SET last_used_at = now()
+           WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))`,
+          [apiKeyId, LAST_USED_RESOLUTION_SECONDS],
+        ),
       )
       .catch((error: unknown) =>
         this.logger.warn({ err: error, apiKeyId }, 'api key lastUsedAt not updated'),

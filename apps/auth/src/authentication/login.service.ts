@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TokenPair } from '@platform/contracts';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '@platform/errors';
+import { TenantDatabase } from '@platform/tenancy';
 import { MembershipRepository } from '../memberships/membership.repository';
 import { OrganizationService } from '../organizations/organization.service';
 import { PasswordHasher } from '../security/password-hasher';
@@ -18,6 +19,7 @@ const INVALID_CHALLENGE = 'The sign-in challenge is invalid or expired, or the c
 @Injectable()
 export class LoginService {
   constructor(
+    private readonly tenants: TenantDatabase,
     private readonly users: UserService,
     private readonly memberships: MembershipRepository,
     private readonly organizations: OrganizationService,
@@ -60,20 +62,27 @@ export class LoginService {
 
   /**
    * The organization the session opens in: the one asked for (must be a member), else the last one
-   * used, else the oldest membership. Only reached after the password was verified.
+   * used, else the oldest membership. Only reached after the password was verified. A user's
+   * memberships span organizations and there is no principal yet, hence the system path; the
+   * session itself then opens in the chosen organization's tenant transaction.
    */
-  private async landingOrganization(user: UserEntity, requested?: string): Promise<string> {
-    if (requested) {
-      if (!(await this.memberships.find(requested, user.id)))
-        throw new NotFoundError('Organization', requested);
-      return requested;
-    }
-    if (user.lastOrganizationId && (await this.memberships.find(user.lastOrganizationId, user.id))) {
-      return user.lastOrganizationId;
-    }
-    const [first] = await this.organizations.listForUser(user.id);
-    if (!first) throw new ForbiddenError('You are not a member of any organization');
-    return first.organization.id;
+  private landingOrganization(user: UserEntity, requested?: string): Promise<string> {
+    return this.tenants.runAsSystem('auth.login.landing-organization', async (manager) => {
+      if (requested) {
+        if (!(await this.memberships.find(requested, user.id, manager)))
+          throw new NotFoundError('Organization', requested);
+        return requested;
+      }
+      if (
+        user.lastOrganizationId &&
+        (await this.memberships.find(user.lastOrganizationId, user.id, manager))
+      ) {
+        return user.lastOrganizationId;
+      }
+      const [first] = await this.organizations.listForUser(user.id, manager);
+      if (!first) throw new ForbiddenError('You are not a member of any organization');
+      return first.organization.id;
+    });
   }
 
   private async rehash(user: UserEntity, password: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource } from 'typeorm';
 import { LOGGER } from '@platform/bootstrap';
 import { ConflictError } from '@platform/errors';
+import { TenantDatabase } from '@platform/tenancy';
 import { EmailVerificationService } from '../email-verification/email-verification.service';
 import { BackgroundMail } from '../mail/background-mail';
 import { MailQuota } from '../mail/mail-quota';
@@ -24,7 +24,7 @@ import { UserService } from '../users/user.service';
 @Injectable()
 export class RegistrationService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tenants: TenantDatabase,
     private readonly users: UserService,
     private readonly organizations: OrganizationService,
     private readonly hasher: PasswordHasher,
@@ -57,7 +57,9 @@ export class RegistrationService {
   ): Promise<UserEntity | null> {
     if (await this.users.findByEmail(input.email)) return null;
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      // The new organization is the tenant of the new membership, and exists only inside this
+      // transaction: no tenant transaction can be opened for it yet.
+      return await this.tenants.runAsSystem('auth.user.register', async (manager) => {
         const user = await this.users.create(manager, {
           email: input.email,
           name: input.name,

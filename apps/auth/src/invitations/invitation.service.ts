@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DataSource, IsNull } from 'typeorm';
+import { IsNull } from 'typeorm';
 import type { PageRequest, Role } from '@platform/contracts';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '@platform/errors';
+import { TenantDatabase } from '@platform/tenancy';
 import type { AuthEnv } from '../config/auth-env.schema';
 import { MailQuota, type QuotaDecision } from '../mail/mail-quota';
 import { MailTemplates } from '../mail/mail-templates';
@@ -29,11 +30,14 @@ function refuseOverBudget(decision: QuotaDecision, message: string): void {
   }
 }
 
-/** Invitations by emailed token. Every query is scoped by the caller's organization. */
+/**
+ * Invitations by emailed token. Every query runs in the tenant transaction of the caller's
+ * organization, except accepting: the invitee joins ANOTHER organization, named by the token.
+ */
 @Injectable()
 export class InvitationService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tenants: TenantDatabase,
     private readonly memberships: MembershipRepository,
     private readonly membershipService: MembershipService,
     private readonly organizations: OrganizationService,
@@ -60,7 +64,12 @@ export class InvitationService {
     const decision = canInvite(actor.role, role);
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
     const invitee = await this.users.findByEmail(email);
-    if (invitee && (await this.memberships.find(ctx.organizationId, invitee.id))) {
+    const alreadyMember =
+      invitee &&
+      (await this.tenants.runInTenant(ctx.organizationId, (manager) =>
+        this.memberships.find(ctx.organizationId, invitee.id, manager),
+      ));
+    if (alreadyMember) {
       throw new ConflictError('This person is already a member');
     }
     refuseOverBudget(
@@ -73,7 +82,7 @@ export class InvitationService {
     );
     const organization = (await this.organizations.findById(ctx.organizationId))!;
     const token = randomToken(32);
-    const invitation = await this.dataSource.transaction(async (manager) => {
+    const invitation = await this.tenants.runInTenant(ctx.organizationId, async (manager) => {
       await manager.update(
         InvitationEntity,
         { organizationId: ctx.organizationId, email, acceptedAt: IsNull(), revokedAt: IsNull() },
@@ -109,48 +118,57 @@ export class InvitationService {
     ctx: UserContext,
     page: PageRequest,
   ): Promise<{ rows: InvitationEntity[]; nextCursor: string | null }> {
-    await this.membershipService.requirePermission(ctx, 'members:invite');
     const scope = { list: 'invitations', owner: ctx.organizationId };
     const after = keysetCondition('created_at', 'id', 'DESC', decodeCursor(scope, page.cursor), 4);
-    const rows: (Record<string, unknown> & { sort_us: string })[] = await this.dataSource.query(
-      `SELECT id, organization_id AS "organizationId", email, role, invited_by AS "invitedBy",
+    const rows: (Record<string, unknown> & { sort_us: string })[] = await this.tenants.runInTenant(
+      ctx.organizationId,
+      async (manager) => {
+        await this.membershipService.requirePermission(ctx, 'members:invite');
+        return manager.query(
+          `SELECT id, organization_id AS "organizationId", email, role, invited_by AS "invitedBy",
               expires_at AS "expiresAt", created_at AS "createdAt", ${sortKeySql('created_at')}::text AS sort_us
        FROM invitations
        WHERE organization_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2
          ${after.sql}
        ORDER BY created_at DESC, id DESC LIMIT $3`,
-      [ctx.organizationId, this.clock.now(), page.limit + 1, ...after.params],
+          [ctx.organizationId, this.clock.now(), page.limit + 1, ...after.params],
+        );
+      },
     );
     const result = toPage(rows, page.limit, scope, (row) => ({ sortUs: row.sort_us, id: row.id as string }));
     return {
-      rows: result.rows.map(({ sort_us: _sortKey, ...invitation }) => Object.assign(new InvitationEntity(), invitation)),
+      rows: result.rows.map(({ sort_us: _sortKey, ...invitation }) =>
+        Object.assign(new InvitationEntity(), invitation),
+      ),
       nextCursor: result.nextCursor,
     };
   }
 
   async revoke(ctx: UserContext, invitationId: string): Promise<void> {
-    const actor = await this.membershipService.requirePermission(ctx, 'members:invite');
-    // Scoped by organization: another tenant's invitation id is simply not found.
-    const invitation = await this.dataSource.manager.findOneBy(InvitationEntity, {
-      id: invitationId,
-      organizationId: ctx.organizationId,
-      acceptedAt: IsNull(),
-      revokedAt: IsNull(),
+    await this.tenants.runInTenant(ctx.organizationId, async (manager) => {
+      const actor = await this.membershipService.requirePermission(ctx, 'members:invite');
+      // Scoped by organization (and by RLS): another tenant's invitation id is simply not found.
+      const invitation = await manager.findOneBy(InvitationEntity, {
+        id: invitationId,
+        organizationId: ctx.organizationId,
+        acceptedAt: IsNull(),
+        revokedAt: IsNull(),
+      });
+      if (!invitation) throw new NotFoundError('Invitation', invitationId);
+      const decision = canInvite(actor.role, invitation.role);
+      if (!decision.allowed) throw new ForbiddenError(decision.reason);
+      await manager.update(InvitationEntity, { id: invitation.id }, { revokedAt: this.clock.now() });
     });
-    if (!invitation) throw new NotFoundError('Invitation', invitationId);
-    const decision = canInvite(actor.role, invitation.role);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason);
-    await this.dataSource.manager.update(
-      InvitationEntity,
-      { id: invitation.id },
-      { revokedAt: this.clock.now() },
-    );
   }
 
-  /** The signed-in user whose email the invitation was sent to joins the organization. */
+  /**
+   * The signed-in user whose email the invitation was sent to joins the organization. That
+   * organization is the token's, not the principal's (the invitee is not a member yet), so the
+   * lookup and the join run through the system path.
+   */
   async accept(ctx: UserContext, token: string) {
     const user = await this.users.requireById(ctx.userId);
-    return this.dataSource.transaction(async (manager) => {
+    return this.tenants.runAsSystem('auth.invitation.accept', async (manager) => {
       const invitation = await manager.findOne(InvitationEntity, {
         where: { tokenHash: sha256Hex(token), acceptedAt: IsNull(), revokedAt: IsNull() },
         lock: { mode: 'pessimistic_write' },
@@ -194,10 +212,8 @@ export class InvitationService {
       );
     } catch (error) {
       this.logger.error({ err: error, invitationId: invitation.id }, 'invitation email failed');
-      await this.dataSource.manager.update(
-        InvitationEntity,
-        { id: invitation.id },
-        { revokedAt: this.clock.now() },
+      await this.tenants.runInTenant(invitation.organizationId, (manager) =>
+        manager.update(InvitationEntity, { id: invitation.id }, { revokedAt: this.clock.now() }),
       );
       throw new DomainError('SERVICE_UNAVAILABLE', 'The invitation email could not be sent; try again later');
     }

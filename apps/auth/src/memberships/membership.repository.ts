@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { PageRequest, PlanCode, Role } from '@platform/contracts';
+import { TenantDatabase } from '@platform/tenancy';
 import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
 import { MembershipEntity } from './membership.entity';
 
@@ -17,13 +18,17 @@ export interface MembershipWithPlan {
   plan: PlanCode;
 }
 
-/** Every query takes the organization id: memberships are tenant data. */
+/**
+ * Memberships are tenant data under row-level security: without `manager`, queries run in the
+ * current tenant (or system) transaction, and throw outside one. The organization id stays in every
+ * query too (PostgreSQL enforces the tenant; the filter keeps the query's intent and its index).
+ */
 @Injectable()
 export class MembershipRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly tenants: TenantDatabase) {}
 
   private manager(manager?: EntityManager): EntityManager {
-    return manager ?? this.dataSource.manager;
+    return manager ?? this.tenants.manager;
   }
 
   find(organizationId: string, userId: string, manager?: EntityManager): Promise<MembershipEntity | null> {
@@ -65,7 +70,10 @@ export class MembershipRepository {
       [organizationId, page.limit + 1, ...after.params],
     );
     const result = toPage(rows, page.limit, scope, (row) => ({ sortUs: row.sort_us, id: row.userId }));
-    return { rows: result.rows.map(({ sort_us: _sortKey, ...member }) => member), nextCursor: result.nextCursor };
+    return {
+      rows: result.rows.map(({ sort_us: _sortKey, ...member }) => member),
+      nextCursor: result.nextCursor,
+    };
   }
 
   async findMember(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { roleHasPermission, type PageRequest, type Permission, type Role } from '@platform/contracts';
 import { ConflictError, ForbiddenError, NotFoundError } from '@platform/errors';
+import { TenantDatabase } from '@platform/tenancy';
 import { ApiKeyRevoker } from '../api-keys/api-key-revoker';
 import type { CurrentUserContext as UserContext } from '@platform/messaging';
 import { SessionRevoker } from '../sessions/session-revoker';
@@ -14,11 +14,13 @@ const LAST_OWNER = 'An organization must keep at least one owner';
 /**
  * Members of the caller's organization. The caller's role is read from the database, not from the
  * token: a role changed or a member removed in the last 15 minutes must not keep its old powers.
+ * Every use case runs in the tenant transaction of the caller's organization (from the principal);
+ * called inside one already (another service's use case), it joins it.
  */
 @Injectable()
 export class MembershipService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tenants: TenantDatabase,
     private readonly memberships: MembershipRepository,
     private readonly revoker: SessionRevoker,
     private readonly apiKeyRevoker: ApiKeyRevoker,
@@ -26,7 +28,9 @@ export class MembershipService {
 
   /** The caller's current membership of the organization in their token. */
   async requireMembership(ctx: Pick<UserContext, 'organizationId' | 'userId'>): Promise<MembershipEntity> {
-    const membership = await this.memberships.find(ctx.organizationId, ctx.userId);
+    const membership = await this.tenants.runInTenant(ctx.organizationId, (manager) =>
+      this.memberships.find(ctx.organizationId, ctx.userId, manager),
+    );
     if (!membership) throw new ForbiddenError('You are not a member of this organization');
     return membership;
   }
@@ -47,12 +51,14 @@ export class MembershipService {
   }
 
   async list(ctx: UserContext, page: PageRequest): Promise<{ rows: MemberRow[]; nextCursor: string | null }> {
-    await this.requirePermission(ctx, 'members:read');
-    return this.memberships.listMembers(ctx.organizationId, page);
+    return this.tenants.runInTenant(ctx.organizationId, async (manager) => {
+      await this.requirePermission(ctx, 'members:read');
+      return this.memberships.listMembers(ctx.organizationId, page, manager);
+    });
   }
 
   async changeRole(ctx: UserContext, targetUserId: string, role: Role): Promise<MemberRow> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.tenants.runInTenant(ctx.organizationId, async (manager) => {
       await this.memberships.lockOrganization(manager, ctx.organizationId);
       const actor = await this.memberships.find(ctx.organizationId, ctx.userId, manager);
       if (!actor) throw new ForbiddenError('You are not a member of this organization');
@@ -81,7 +87,7 @@ export class MembershipService {
    * (keys act with their own role, so nothing else would stop a removed member's key).
    */
   async remove(ctx: UserContext, targetUserId: string): Promise<void> {
-    const revoked = await this.dataSource.transaction(async (manager) => {
+    const revoked = await this.tenants.runInTenant(ctx.organizationId, async (manager) => {
       await this.memberships.lockOrganization(manager, ctx.organizationId);
       const actor = await this.memberships.find(ctx.organizationId, ctx.userId, manager);
       if (!actor) throw new ForbiddenError('You are not a member of this organization');

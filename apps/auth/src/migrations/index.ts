@@ -1,6 +1,7 @@
 import { CreateAuthTables1764100000000 } from './1764100000000-create-auth-tables';
 import { CreateEmailVerificationTokens1764200000000 } from './1764200000000-create-email-verification-tokens';
 import { SecondFactorGuessBudget1764409600000 } from './1764409600000-second-factor-guess-budget';
+import { TenantRowLevelSecurity1764500000000 } from './1764500000000-tenant-row-level-security';
 
 /**
  * Migrations of the auth database, in order. The outbox/processed-events tables come from
@@ -11,4 +12,5 @@ export const authMigrations: Function[] = [
   CreateAuthTables1764100000000,
   CreateEmailVerificationTokens1764200000000,
   SecondFactorGuessBudget1764409600000,
+  TenantRowLevelSecurity1764500000000,
 ];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { TokenPair } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import {
@@ -10,6 +10,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '@platform/errors';
+import { TenantDatabase } from '@platform/tenancy';
 import type { AuthEnv } from '../config/auth-env.schema';
 import { UnverifiedAccountClaim } from '../email-verification/unverified-account-claim';
 import { OrganizationService } from '../organizations/organization.service';
@@ -33,7 +34,7 @@ export class OAuthLoginService {
   private readonly allowedOrigins: Set<string>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tenants: TenantDatabase,
     private readonly providers: OAuthProviderRegistry,
     private readonly states: OAuthStateStore,
     private readonly users: UserService,
@@ -89,21 +90,26 @@ export class OAuthLoginService {
       codeVerifier: pending.codeVerifier,
       nonce: pending.nonce,
     });
-    const { result, endedSessions } = await this.dataSource.transaction(async (manager) => {
-      const { user, created, endedSessions } = await this.resolveUser(manager, provider, profile);
-      // The callback's contract has no second step, and skipping TOTP here would make "controls the
-      // mailbox" enough to enter a two-factor account: such accounts sign in with password and code.
-      if (user.totpEnabled) {
-        throw new ForbiddenError(
-          'This account uses two-factor authentication: sign in with your password and code',
-        );
-      }
-      const organizationId = created
-        ? (await this.createOwnOrganization(manager, user, profile)).id
-        : await this.landingOrganization(manager, user);
-      const tokens = await this.sessions.start(user.id, organizationId, manager);
-      return { result: { tokens, created }, endedSessions };
-    });
+    // No principal yet, and the account's organizations (sessions and keys a claim ends, the landing
+    // organization, a new one) are several tenants or none yet: the system path.
+    const { result, endedSessions } = await this.tenants.runAsSystem(
+      'auth.oauth.sign-in',
+      async (manager) => {
+        const { user, created, endedSessions } = await this.resolveUser(manager, provider, profile);
+        // The callback's contract has no second step, and skipping TOTP here would make "controls the
+        // mailbox" enough to enter a two-factor account: such accounts sign in with password and code.
+        if (user.totpEnabled) {
+          throw new ForbiddenError(
+            'This account uses two-factor authentication: sign in with your password and code',
+          );
+        }
+        const organizationId = created
+          ? (await this.createOwnOrganization(manager, user, profile)).id
+          : await this.landingOrganization(manager, user);
+        const tokens = await this.sessions.start(user.id, organizationId, manager);
+        return { result: { tokens, created }, endedSessions };
+      },
+    );
     await this.claim.deny(endedSessions);
     return result;
   }

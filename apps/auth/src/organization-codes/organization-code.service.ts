@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { PlanCode, Principal } from '@platform/contracts';
 import { ConflictError, DomainError, NotFoundError, UnauthenticatedError } from '@platform/errors';
+import { TenantDatabase } from '@platform/tenancy';
 import { MembershipRepository } from '../memberships/membership.repository';
 import type { OrganizationEntity } from '../organizations/organization.entity';
 import { OrganizationService } from '../organizations/organization.service';
@@ -21,24 +22,31 @@ export function normalizeOrganizationCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '');
 }
 
+/**
+ * Organization codes are tenant rows (their organization's), but every flow here starts from the
+ * code alone — the code names the tenant, or none yet (not redeemed) — so each runs through the
+ * system path with its own reason.
+ */
 @Injectable()
 export class OrganizationCodeService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tenants: TenantDatabase,
     private readonly organizations: OrganizationService,
     private readonly memberships: MembershipRepository,
     private readonly clock: Clock,
   ) {}
 
   async validate(code: string): Promise<{ valid: boolean; plan?: PlanCode; redeemed?: boolean }> {
-    const row = await this.find(code);
+    const row = await this.tenants.runAsSystem('auth.organization-code.validate', (manager) =>
+      this.find(code, manager),
+    );
     if (!row || !this.isLive(row)) return { valid: false };
     return { valid: true, plan: row.plan, redeemed: row.organizationId !== null };
   }
 
   /** Creates an organization on the code's plan with the caller as owner; a code does this once. */
   async redeem(userId: string, code: string, organizationName: string): Promise<OrganizationEntity> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.tenants.runAsSystem('auth.organization-code.redeem', async (manager) => {
       const row = await this.find(code, manager, true);
       if (!row || !this.isLive(row)) throw new DomainError('BAD_REQUEST', INVALID_CODE);
       if (row.organizationId) throw new ConflictError('This organization code has already been used');
@@ -68,20 +76,26 @@ export class OrganizationCodeService {
     code: string,
     attributedUserId?: string,
   ): Promise<{ principal: Principal; expiresAt: Date | null }> {
-    const rows: { organization_id: string; plan: PlanCode; expires_at: Date | null }[] =
-      await this.dataSource.query(
-        `SELECT c.organization_id, o.plan, c.expires_at
-       FROM organization_codes c JOIN organizations o ON o.id = c.organization_id
-       WHERE c.code_hash = $1 AND c.revoked_at IS NULL`,
-        [sha256Hex(normalizeOrganizationCode(code))],
-      );
-    const row = rows[0];
-    if (!row || (row.expires_at && row.expires_at.getTime() <= this.clock.now().getTime())) {
-      throw new UnauthenticatedError(INVALID_CODE);
-    }
-    if (attributedUserId && !(await this.memberships.find(row.organization_id, attributedUserId))) {
-      throw new UnauthenticatedError('The user is not a member of this organization');
-    }
+    const row = await this.tenants.runAsSystem('auth.organization-code.resolve', async (manager) => {
+      const rows: { organization_id: string; plan: PlanCode; expires_at: Date | null }[] =
+        await manager.query(
+          `SELECT c.organization_id, o.plan, c.expires_at
+         FROM organization_codes c JOIN organizations o ON o.id = c.organization_id
+         WHERE c.code_hash = $1 AND c.revoked_at IS NULL`,
+          [sha256Hex(normalizeOrganizationCode(code))],
+        );
+      const found = rows[0];
+      if (!found || (found.expires_at && found.expires_at.getTime() <= this.clock.now().getTime())) {
+        throw new UnauthenticatedError(INVALID_CODE);
+      }
+      if (
+        attributedUserId &&
+        !(await this.memberships.find(found.organization_id, attributedUserId, manager))
+      ) {
+        throw new UnauthenticatedError('The user is not a member of this organization');
+      }
+      return found;
+    });
     const principal: Principal = {
       kind: 'organization-code',
       userId: null,
@@ -104,11 +118,14 @@ export class OrganizationCodeService {
     for (;;) {
       const code = randomString(CODE_LENGTH, HUMAN_ALPHABET);
       try {
-        await this.dataSource.manager.insert(OrganizationCodeEntity, {
-          codeHash: sha256Hex(code),
-          plan,
-          organizationId: organizationId ?? null,
-        });
+        // A code not bound to an organization yet has no tenant: only the system path can write it.
+        await this.tenants.runAsSystem('auth.organization-code.issue', (manager) =>
+          manager.insert(OrganizationCodeEntity, {
+            codeHash: sha256Hex(code),
+            plan,
+            organizationId: organizationId ?? null,
+          }),
+        );
         return code;
       } catch (error) {
         // ~10^14 codes: a collision is astronomically rare, but a retry costs nothing.
@@ -117,7 +134,7 @@ export class OrganizationCodeService {
     }
   }
 
-  private find(code: string, manager: EntityManager = this.dataSource.manager, lock = false) {
+  private find(code: string, manager: EntityManager, lock = false) {
     return manager.findOne(OrganizationCodeEntity, {
       where: { codeHash: sha256Hex(normalizeOrganizationCode(code)) },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),

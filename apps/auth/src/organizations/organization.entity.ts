@@ -1,6 +1,7 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { PlanCode } from '@platform/contracts';
 
+@Check('organizations_plan_check', `plan IN ('FREE', 'STARTER', 'PROFESSIONAL', 'ENTERPRISE')`)
 @Entity({ name: 'organizations' })
 export class OrganizationEntity {
   @PrimaryGeneratedColumn('uuid')

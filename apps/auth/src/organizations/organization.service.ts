@@ -1,9 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { EVENT_NAMES, type EventPayloads, type PageRequest, type PlanCode, type Role } from '@platform/contracts';
+import {
+  EVENT_NAMES,
+  type EventPayloads,
+  type PageRequest,
+  type PlanCode,
+  type Role,
+} from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError } from '@platform/errors';
 import { OutboxWriter } from '@platform/messaging';
+import { TenantDatabase } from '@platform/tenancy';
 import type { AuthEnv } from '../config/auth-env.schema';
 import { MembershipRepository } from '../memberships/membership.repository';
 import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
@@ -15,10 +22,16 @@ export interface UserMembership {
   joinedAt: Date;
 }
 
+/**
+ * Organizations (not tenant rows themselves: the tenant list) and a user's memberships across them.
+ * What spans a user's organizations, or creates one (no tenant exists before it), runs in a system
+ * transaction: the caller's, or one opened here with its reason.
+ */
 @Injectable()
 export class OrganizationService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly tenants: TenantDatabase,
     private readonly memberships: MembershipRepository,
     private readonly outbox: OutboxWriter,
     @Inject(SERVICE_CONFIG) private readonly config: AuthEnv,
@@ -27,7 +40,7 @@ export class OrganizationService {
   /**
    * Each organization brings its own plan bucket and quotas, so the number a user may own is capped
    * (MAX_OWNED_ORGANIZATIONS_PER_USER). Locking the user's row serializes their concurrent creations,
-   * so they cannot overshoot together. Call inside the creating transaction, before creating.
+   * so they cannot overshoot together. Call inside the creating (system) transaction, before creating.
    */
   async assertMayOwnAnother(manager: EntityManager, userId: string): Promise<void> {
     await manager.query(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [userId]);
@@ -47,7 +60,7 @@ export class OrganizationService {
   }
 
   /**
-   * Creates an organization with its first owner inside the caller's transaction, and announces it
+   * Creates an organization with its first owner inside the caller's system transaction, and announces it
    * (organization created, member joined) through the outbox so the events exist iff the rows do.
    */
   async createWithOwner(
@@ -81,7 +94,7 @@ export class OrganizationService {
   }
 
   create(userId: string, name: string): Promise<OrganizationEntity> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.tenants.runAsSystem('auth.organization.create', async (manager) => {
       await this.assertMayOwnAnother(manager, userId);
       return this.createWithOwner(manager, { name, ownerUserId: userId });
     });
@@ -91,17 +104,18 @@ export class OrganizationService {
     return manager.findOneBy(OrganizationEntity, { id: organizationId });
   }
 
-  /** The organizations a user belongs to, oldest membership first. */
-  async listForUser(
-    userId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<UserMembership[]> {
-    const rows: MembershipRow[] = await manager.query(
-      `SELECT o.id, o.name, o.plan, o.created_at, m.role, m.created_at AS joined_at
-       FROM memberships m JOIN organizations o ON o.id = m.organization_id
-       WHERE m.user_id = $1 ORDER BY m.created_at, o.name`,
-      [userId],
-    );
+  /** The organizations a user belongs to, oldest membership first (in `manager`'s system transaction). */
+  async listForUser(userId: string, manager?: EntityManager): Promise<UserMembership[]> {
+    const query = (m: EntityManager): Promise<MembershipRow[]> =>
+      m.query(
+        `SELECT o.id, o.name, o.plan, o.created_at, m.role, m.created_at AS joined_at
+         FROM memberships m JOIN organizations o ON o.id = m.organization_id
+         WHERE m.user_id = $1 ORDER BY m.created_at, o.name`,
+        [userId],
+      );
+    const rows = manager
+      ? await query(manager)
+      : await this.tenants.runAsSystem('auth.organization.list-for-user', query);
     return rows.map(toUserMembership);
   }
 
@@ -111,14 +125,25 @@ export class OrganizationService {
     page: PageRequest,
   ): Promise<{ rows: UserMembership[]; nextCursor: string | null }> {
     const scope = { list: 'organizations', owner: userId };
-    const after = keysetCondition('m.created_at', 'm.organization_id', 'ASC', decodeCursor(scope, page.cursor), 3);
-    const rows: MembershipRow[] = await this.dataSource.query(
-      `SELECT o.id, o.name, o.plan, o.created_at, m.role, m.created_at AS joined_at,
-              ${sortKeySql('m.created_at')}::text AS sort_us
-       FROM memberships m JOIN organizations o ON o.id = m.organization_id
-       WHERE m.user_id = $1 ${after.sql}
-       ORDER BY m.created_at, m.organization_id LIMIT $2`,
-      [userId, page.limit + 1, ...after.params],
+    const after = keysetCondition(
+      'm.created_at',
+      'm.organization_id',
+      'ASC',
+      decodeCursor(scope, page.cursor),
+      3,
+    );
+    // The caller's memberships in every organization: one tenant's transaction would show one.
+    const rows: MembershipRow[] = await this.tenants.runAsSystem(
+      'auth.organization.list-for-user',
+      (manager) =>
+        manager.query(
+          `SELECT o.id, o.name, o.plan, o.created_at, m.role, m.created_at AS joined_at,
+                ${sortKeySql('m.created_at')}::text AS sort_us
+         FROM memberships m JOIN organizations o ON o.id = m.organization_id
+         WHERE m.user_id = $1 ${after.sql}
+         ORDER BY m.created_at, m.organization_id LIMIT $2`,
+          [userId, page.limit + 1, ...after.params],
+        ),
     );
     const result = toPage(rows, page.limit, scope, (row) => ({ sortUs: row.sort_us!, id: row.id }));
     return { rows: result.rows.map(toUserMembership), nextCursor: result.nextCursor };

@@ -1,10 +1,14 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
 
+@Index('uq_password_reset_tokens_hash', ['tokenHash'], { unique: true })
+@Index('idx_password_reset_tokens_user', ['userId'])
 @Entity({ name: 'password_reset_tokens' })
 export class PasswordResetTokenEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
+  @ForeignKey(() => UserEntity, { name: 'password_reset_tokens_user_id_fkey', onDelete: 'CASCADE' })
   @Column('uuid')
   userId!: string;
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource, IsNull } from 'typeorm';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError, ValidationError } from '@platform/errors';
+import { TenantDatabase } from '@platform/tenancy';
 import type { AuthEnv } from '../config/auth-env.schema';
 import { UnverifiedAccountClaim } from '../email-verification/unverified-account-claim';
 import { BackgroundMail } from '../mail/background-mail';
@@ -25,6 +26,7 @@ const INVALID_RESET = 'The reset link is invalid, expired or already used';
 export class PasswordService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly tenants: TenantDatabase,
     private readonly users: UserService,
     private readonly hasher: PasswordHasher,
     private readonly revoker: SessionRevoker,
@@ -49,7 +51,8 @@ export class PasswordService {
     }
     assertAcceptablePassword(newPassword, user.email, 'newPassword');
     const hash = await this.hasher.hash(newPassword);
-    const ended = await this.dataSource.transaction(async (manager) => {
+    // The user's other sessions are in every organization they belong to: the system path.
+    const ended = await this.tenants.runAsSystem('auth.password.change', async (manager) => {
       await this.users.setPasswordHash(manager, user.id, hash);
       return this.revoker.markUserSessions(manager, user.id, 'password-changed', {
         exceptSessionId: ctx.sessionId,
@@ -77,7 +80,8 @@ export class PasswordService {
     const user = await this.users.requireById(row.userId);
     assertAcceptablePassword(newPassword, user.email, 'newPassword');
     const hash = await this.hasher.hash(newPassword);
-    const ended = await this.dataSource.transaction(async (manager) => {
+    // No principal (a mailed link), and the account's sessions and keys span its organizations.
+    const ended = await this.tenants.runAsSystem('auth.password.reset', async (manager) => {
       // Single use even under concurrency: only one confirm flips used_at.
       const claimed = await manager.query(
         `UPDATE password_reset_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id`,

@@ -1,11 +1,15 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { SessionEntity } from './session.entity';
 
 /** One link of a session's refresh-token chain. Spent once (`usedAt`), then replaced by its successor. */
+@Index('uq_refresh_tokens_hash', ['tokenHash'], { unique: true })
+@Index('idx_refresh_tokens_session', ['sessionId'])
 @Entity({ name: 'refresh_tokens' })
 export class RefreshTokenEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
+  @ForeignKey(() => SessionEntity, { name: 'refresh_tokens_session_id_fkey', onDelete: 'CASCADE' })
   @Column('uuid')
   sessionId!: string;
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { TenantDatabase } from '@platform/tenancy';
 import { returnedRows } from '../shared/postgres';
 import { AccessTokenDenylist } from './access-token-denylist';
 
@@ -28,11 +29,15 @@ export interface RevokeScope {
 @Injectable()
 export class SessionRevoker {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tenants: TenantDatabase,
     private readonly denylist: AccessTokenDenylist,
   ) {}
 
-  /** Marks sessions revoked inside the caller's transaction; call `deny` with the ids after commit. */
+  /**
+   * Marks sessions revoked inside the caller's transaction; call `deny` with the ids after commit.
+   * In a tenant transaction only that organization's sessions are reachable; a user's sessions in
+   * every organization need the caller's system transaction.
+   */
   async markUserSessions(
     manager: EntityManager,
     userId: string,
@@ -62,11 +67,16 @@ export class SessionRevoker {
     return this.denylist.denySessions(sessionIds);
   }
 
-  /** Revokes and denylists in one go (its own transaction). */
+  /**
+   * Revokes and denylists in one go (its own transaction): in one organization's tenant transaction
+   * when the scope names it, else across the user's organizations through the system path (a user's
+   * sessions span tenants: logout-all).
+   */
   async revokeUserSessions(userId: string, reason: RevokeReason, scope: RevokeScope = {}): Promise<number> {
-    const ids = await this.dataSource.transaction((manager) =>
-      this.markUserSessions(manager, userId, reason, scope),
-    );
+    const mark = (manager: EntityManager) => this.markUserSessions(manager, userId, reason, scope);
+    const ids = scope.organizationId
+      ? await this.tenants.runInTenant(scope.organizationId, mark)
+      : await this.tenants.runAsSystem(`auth.sessions.revoke-user.${reason}`, mark);
     await this.deny(ids);
     return ids.length;
   }

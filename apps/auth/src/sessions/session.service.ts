@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { REFRESH_TOKEN_TTL_SECONDS, type TokenPair } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError, NotFoundError, UnauthenticatedError } from '@platform/errors';
+import { TenantDatabase } from '@platform/tenancy';
 import type { AuthEnv } from '../config/auth-env.schema';
 import { MembershipRepository, type MembershipWithPlan } from '../memberships/membership.repository';
 import { Clock } from '../shared/clock';
@@ -27,11 +28,13 @@ type RefreshOutcome =
  * refresh spends the presented token and mints its successor. Presenting a spent token again is
  * either a client retry (within REFRESH_REUSE_GRACE_SECONDS, 10 s: the same successor comes back) or a
  * stolen token being replayed (after it: the whole family is revoked).
+ * Sessions are tenant rows: each is opened and ended in its organization's tenant transaction; a
+ * refresh, where the presented token is the only thing known, finds its session through the system path.
  */
 @Injectable()
 export class SessionService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tenants: TenantDatabase,
     private readonly memberships: MembershipRepository,
     private readonly users: UserService,
     private readonly issuer: AccessTokenIssuer,
@@ -42,9 +45,16 @@ export class SessionService {
     @Inject(SERVICE_CONFIG) private readonly config: AuthEnv,
   ) {}
 
-  /** Opens a session for a member of `organizationId` (inside `manager`'s transaction when given). */
+  /**
+   * Opens a session for a member of `organizationId`: inside `manager`'s transaction when given (the
+   * caller's system transaction, or a tenant one of that organization), else in that organization's
+   * tenant transaction. Callers pass an organization already checked or chosen for this user; the
+   * membership is checked again here.
+   */
   async start(userId: string, organizationId: string, manager?: EntityManager): Promise<TokenPair> {
-    if (!manager) return this.dataSource.transaction((tx) => this.start(userId, organizationId, tx));
+    if (!manager) {
+      return this.tenants.runInTenant(organizationId, (tx) => this.start(userId, organizationId, tx));
+    }
     const membership = await this.memberships.findWithPlan(organizationId, userId, manager);
     if (!membership) throw new NotFoundError('Organization', organizationId);
     const session = await manager.save(manager.create(SessionEntity, { userId, organizationId }));
@@ -55,7 +65,10 @@ export class SessionService {
   }
 
   async refresh(presented: string): Promise<TokenPair> {
-    const outcome = await this.dataSource.transaction((manager) => this.rotate(manager, presented));
+    // The presented token is all the caller has: its session's organization is not known yet.
+    const outcome = await this.tenants.runAsSystem('auth.session.refresh', (manager) =>
+      this.rotate(manager, presented),
+    );
     switch (outcome.kind) {
       case 'rotated':
         return this.pair(outcome.session, outcome.membership, outcome.refreshToken);
@@ -70,10 +83,13 @@ export class SessionService {
   /** Ends the caller's session: its refresh family and, via the denylist, its access tokens. */
   async logout(ctx: UserContext): Promise<void> {
     if (!ctx.sessionId) throw new DomainError('BAD_REQUEST', 'Logout needs an access token of a session');
-    await this.dataSource.query(
-      `UPDATE sessions SET revoked_at = now(), revoke_reason = 'logout'
-       WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
-      [ctx.sessionId, ctx.userId],
+    const sessionId = ctx.sessionId;
+    await this.tenants.runInTenant(ctx.organizationId, (manager) =>
+      manager.query(
+        `UPDATE sessions SET revoked_at = now(), revoke_reason = 'logout'
+         WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`,
+        [sessionId, ctx.userId],
+      ),
     );
     await Promise.all([
       ctx.tokenId ? this.denylist.denyToken(ctx.tokenId) : undefined,
@@ -88,15 +104,20 @@ export class SessionService {
     return count;
   }
 
-  /** A new session in another organization of the caller; the current one ends. */
+  /**
+   * A new session in another organization of the caller; the current one ends. Each write happens
+   * in its own organization's tenant transaction: the new session in the target organization (the
+   * membership check is the authorization), then the current session in the principal's.
+   */
   async switchOrganization(ctx: UserContext, organizationId: string): Promise<TokenPair> {
-    const { pair, ended } = await this.dataSource.transaction(async (manager) => {
-      const pair = await this.start(ctx.userId, organizationId, manager);
-      const ended =
-        ctx.sessionId && (await this.revoker.markSession(manager, ctx.sessionId, 'switched-organization'));
-      return { pair, ended };
-    });
-    if (ended && ctx.sessionId) await this.revoker.deny([ctx.sessionId]);
+    const pair = await this.start(ctx.userId, organizationId);
+    const current = ctx.sessionId;
+    const ended =
+      current &&
+      (await this.tenants.runInTenant(ctx.organizationId, (manager) =>
+        this.revoker.markSession(manager, current, 'switched-organization'),
+      ));
+    if (ended && current) await this.revoker.deny([current]);
     return pair;
   }
 

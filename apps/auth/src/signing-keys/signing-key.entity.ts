@@ -1,6 +1,7 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** An RS256 key pair. The private half is sealed with the key-encryption key (AAD = kid). */
+@Index('idx_signing_keys_activates_at', ['activatesAt'])
 @Entity({ name: 'signing_keys' })
 export class SigningKeyEntity {
   @PrimaryColumn('text')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import {
   accessTokenClaimsSchema,
   authContract,
@@ -15,7 +15,13 @@ import {
 } from '@platform/contracts';
 import { bootstrapService, type RunningService } from '@platform/bootstrap';
 import { AmqpConnection, RpcClient } from '@platform/messaging';
-import { createTestDatabase, createTestRedis, createTestVhost, waitFor } from '@platform/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  createTestVhost,
+  waitFor,
+  type TestDatabase,
+} from '@platform/testing';
 import type { AuthEnv } from '../../src/config/auth-env.schema';
 import { authService } from '../../src/service-definition';
 
@@ -45,7 +51,12 @@ export class AuthTestApp {
   service!: RunningService<AuthEnv>;
   rpc!: RpcClient;
   redis!: Redis;
+  /**
+   * A superuser DataSource on the service's database, for fixtures and assertions: it bypasses
+   * row-level security (the service itself connects as the app role, under it).
+   */
   dataSource!: DataSource;
+  database!: TestDatabase;
   private env: Record<string, string> = {};
 
   static async start(extraEnv: Record<string, string> = {}): Promise<AuthTestApp> {
@@ -60,6 +71,7 @@ export class AuthTestApp {
       createTestVhost('auth'),
       createTestRedis('auth'),
     ]);
+    this.database = database;
     this.cleanups.push(
       () => database.drop(),
       () => vhost.delete(),
@@ -70,7 +82,11 @@ export class AuthTestApp {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       HTTP_PORT: '0',
       HTTP_HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
+      // As production: queries as the app role (NOBYPASSRLS), migrations as the owner, cross-tenant
+      // work as the system role.
+      DATABASE_URL: database.appUrl,
+      DATABASE_MIGRATIONS_URL: database.url,
+      DATABASE_SYSTEM_URL: database.systemUrl,
       AMQP_URL: vhost.url,
       REDIS_URL: redis.url,
       JWT_ISSUER: TEST_ISSUER,
@@ -89,7 +105,15 @@ export class AuthTestApp {
     // The service's Redis is unprefixed (denylist keys are shared with the gateway): look at it raw.
     this.redis = new Redis(redis.url);
     this.cleanups.unshift(async () => this.redis.disconnect());
-    this.dataSource = this.service.app.get(DataSource);
+    // The service's entities and naming, on the superuser connection.
+    const service = this.service.app.get(DataSource);
+    this.dataSource = await new DataSource({
+      ...service.options,
+      url: database.url,
+      applicationName: 'auth-test-admin',
+      extra: { max: 4 },
+    } as DataSourceOptions).initialize();
+    this.cleanups.unshift(() => this.dataSource.destroy());
     // The RPC queue is bound asynchronously after boot: wait until a pattern routes.
     await waitFor('auth RPC patterns bound', () => this.call('auth.jwks.get', {}).then(() => true), {
       timeoutMs: 15_000,

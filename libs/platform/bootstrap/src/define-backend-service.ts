@@ -9,7 +9,7 @@ type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardRefer
 
 export interface BackendServiceSpec<C extends ServiceEnv> extends Pick<
   ServiceCoreOptions,
-  'entities' | 'migrations' | 'redis'
+  'entities' | 'migrations' | 'redis' | 'tenancy'
 > {
   service: BackendServiceName;
   /** The service's env schema: `serviceEnvSchema` extended with its own variables (default: as is). */
@@ -43,6 +43,7 @@ export function defineBackendService<C extends ServiceEnv = ServiceEnv>(
           entities: spec.entities,
           migrations: spec.migrations,
           redis: spec.redis,
+          tenancy: spec.tenancy,
         }),
         ...(typeof spec.features === 'function' ? spec.features(config) : spec.features),
       ],

@@ -21,6 +21,7 @@ import {
 } from '@platform/messaging';
 import { PersistenceModule } from '@platform/persistence';
 import { RedisModule } from '@platform/redis';
+import { TenancyModule } from '@platform/tenancy';
 import { messagingOptionsFrom } from './messaging-options';
 import { OutboxRelayLifecycle } from './outbox-relay.lifecycle';
 import { LOGGER, SERVICE_CONFIG } from './tokens';
@@ -35,6 +36,12 @@ export interface ServiceCoreOptions {
   migrations?: Function[];
   /** Services that keep state in Redis (auth's denylist, storage's chunks) opt in. */
   redis?: boolean;
+  /**
+   * Services with tenant tables (row-level security) opt in: `TenantDatabase` is provided, with the
+   * system role's pool from DATABASE_SYSTEM_URL, and the start refuses a DATABASE_URL that could
+   * bypass RLS (it must be the service's app role).
+   */
+  tenancy?: boolean;
 }
 
 /**
@@ -47,6 +54,7 @@ export class ServiceCoreModule {
     const { service, config, logger } = options;
     const indicators: Type<ReadinessIndicator>[] = [PostgresHealthIndicator, RabbitMqHealthIndicator];
     if (options.redis) indicators.push(RedisHealthIndicator);
+    const entities = [OutboxEventEntity, ProcessedEventEntity, ...(options.entities ?? [])];
     return {
       module: ServiceCoreModule,
       global: true,
@@ -55,9 +63,24 @@ export class ServiceCoreModule {
           url: config.DATABASE_URL,
           applicationName: service,
           poolSize: config.DATABASE_POOL_SIZE,
-          entities: [OutboxEventEntity, ProcessedEventEntity, ...(options.entities ?? [])],
+          entities,
           migrations: [CreateMessagingTables1764000000000, ...(options.migrations ?? [])],
+          // The owner migrates; DATABASE_URL (the app role, under RLS) never runs DDL.
+          migrationsUrl: config.DATABASE_MIGRATIONS_URL,
         }),
+        ...(options.tenancy
+          ? [
+              TenancyModule.forRoot({
+                system: {
+                  url: config.DATABASE_SYSTEM_URL ?? config.DATABASE_URL,
+                  applicationName: `${service}-system`,
+                  // The same entities: system work writes the outbox as tenant work does.
+                  entities,
+                },
+                logger,
+              }),
+            ]
+          : []),
         ...(options.redis ? [RedisModule.forRoot({ url: config.REDIS_URL, connectionName: service })] : []),
         MessagingModule.forRoot(messagingOptionsFrom(service, config, logger)),
         HealthModule.forRoot({ service, version: config.SERVICE_VERSION, indicators, answerPing: true }),

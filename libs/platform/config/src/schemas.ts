@@ -44,6 +44,13 @@ export const redisEnvShape = {
 
 export const databaseEnvShape = {
   DATABASE_URL: secret(urlWithProtocol('postgres', 'postgresql')),
+  /** The migrator (owns the tables, runs the migrations at start). Unset: DATABASE_URL migrates. */
+  DATABASE_MIGRATIONS_URL: secret(urlWithProtocol('postgres', 'postgresql').optional()),
+  /**
+   * The BYPASSRLS role of `runAsSystem`, read by services with tenant tables (their DATABASE_URL is
+   * then the NOBYPASSRLS app role). Unset: DATABASE_URL.
+   */
+  DATABASE_SYSTEM_URL: secret(urlWithProtocol('postgres', 'postgresql').optional()),
   DATABASE_POOL_SIZE: positiveInt.default(10),
   OUTBOX_POLL_MS: positiveInt.default(200),
 };

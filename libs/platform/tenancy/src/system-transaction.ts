@@ -10,6 +10,14 @@ export interface TenancyLogger {
 /** Short, greppable names: `idempotency.purge-expired`, `payments.webhook.resolve-tenant`. */
 const REASON = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
 
+/** Checks the reason's shape and logs it: every entry into the system path, joined or not. */
+export function announceSystemWork(logger: TenancyLogger, reason: string): void {
+  if (!REASON.test(reason)) {
+    throw new Error(`runAsSystem needs a dotted reason like "billing.invoices.close-month", got "${reason}"`);
+  }
+  logger.info({ tenancy: 'system', reason }, 'cross-tenant database work');
+}
+
 /**
  * The ONE way to touch several tenants' rows (scheduled jobs, webhooks before their tenant is
  * known, retention sweeps). It runs on the system DataSource, connected as the database's BYPASSRLS
@@ -22,10 +30,7 @@ export async function runAsSystem<T>(
   reason: string,
   work: TenantWork<T>,
 ): Promise<T> {
-  if (!REASON.test(reason)) {
-    throw new Error(`runAsSystem needs a dotted reason like "billing.invoices.close-month", got "${reason}"`);
-  }
-  logger.info({ tenancy: 'system', reason }, 'cross-tenant database work');
+  announceSystemWork(logger, reason);
   return systemDataSource.transaction((manager) =>
     withTenantScope({ organizationId: null, manager }, () => work(manager)),
   );

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '@platform/contracts';
-import { runAsSystem, type TenancyLogger } from './system-transaction';
-import { currentTenantManager } from './tenant-context';
+import { announceSystemWork, runAsSystem, type TenancyLogger } from './system-transaction';
+import { currentTenantManager, currentTenantScope } from './tenant-context';
 import { connectedRoleBypassesRls } from './tenant-isolation-gaps';
-import { runForPrincipal, runInTenant, type TenantWork } from './tenant-transaction';
+import { runInTenant, tenantOfPrincipal, type TenantWork } from './tenant-transaction';
 
 /** The DataSource connected as the BYPASSRLS system role (only `runAsSystem` uses it). */
 export const SYSTEM_DATA_SOURCE = Symbol('SYSTEM_DATA_SOURCE');
@@ -42,15 +42,28 @@ export class TenantDatabase implements OnModuleInit {
     return currentTenantManager();
   }
 
-  runInTenant<T>(organizationId: string, work: TenantWork<T>): Promise<T> {
+  /**
+   * Inside a transaction of the same tenant (a service called by another within one use case, or
+   * under the interceptor) the work joins it instead of opening a second one on another connection:
+   * one use case, one transaction. Another tenant's work always gets its own transaction.
+   */
+  async runInTenant<T>(organizationId: string, work: TenantWork<T>): Promise<T> {
+    const open = currentTenantScope();
+    if (open && open.organizationId === organizationId) return work(open.manager);
     return runInTenant(this.dataSource, organizationId, work);
   }
 
-  runForPrincipal<T>(principal: Principal | null | undefined, work: TenantWork<T>): Promise<T> {
-    return runForPrincipal(this.dataSource, principal, work);
+  async runForPrincipal<T>(principal: Principal | null | undefined, work: TenantWork<T>): Promise<T> {
+    return this.runInTenant(tenantOfPrincipal(principal), work);
   }
 
-  runAsSystem<T>(reason: string, work: TenantWork<T>): Promise<T> {
+  /** Joins an open system transaction (still logging its own reason), else opens one. */
+  async runAsSystem<T>(reason: string, work: TenantWork<T>): Promise<T> {
+    const open = currentTenantScope();
+    if (open && open.organizationId === null) {
+      announceSystemWork(this.logger, reason);
+      return work(open.manager);
+    }
     return runAsSystem(this.systemDataSource, this.logger, reason, work);
   }
 }

@@ -3,7 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { from, lastValueFrom, of } from 'rxjs';
 import { DataSource } from 'typeorm';
+import type { ConsumeMessage } from 'amqplib';
 import type { RpcEnvelope } from '@platform/contracts';
+import { AmqpContext } from '@platform/messaging';
 import { createTestDatabase, type TestDatabase } from '@platform/testing';
 import { TenancyModule, TenantDatabase, TenantTransactionInterceptor } from '../src';
 
@@ -69,18 +71,40 @@ describe('TenancyModule and TenantTransactionInterceptor (Nest DI, real PostgreS
         data: { organizationId: '0b000000-0000-4000-8000-00000000000b' },
         meta: { requestId: 'r-1' },
       };
+      // What the platform transport hands a handler: the payload as data, the envelope in @Ctx().
+      const rpcContext = (rpc: RpcEnvelope) =>
+        new ExecutionContextHost([
+          rpc.data,
+          new AmqpContext({ kind: 'rpc', pattern: 'notes.note.list', message: {} as ConsumeMessage, rpc }),
+        ]);
       const handler = { handle: () => from(tenants.manager.query(`SELECT id FROM notes`)) };
-      const result = await lastValueFrom(
-        interceptor.intercept(new ExecutionContextHost([envelope, {}]), handler),
-      );
+      const result = await lastValueFrom(interceptor.intercept(rpcContext(envelope), handler));
       expect(result).toEqual([{ id: 'a1' }]);
 
       const anonymous = { ...envelope, principal: null };
       await expect(
-        lastValueFrom(
-          interceptor.intercept(new ExecutionContextHost([anonymous, {}]), { handle: () => of(1) }),
-        ),
+        lastValueFrom(interceptor.intercept(rpcContext(anonymous), { handle: () => of(1) })),
       ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+
+      // A payload shaped like an envelope (the caller controls it) lends no principal.
+      const forged = new ExecutionContextHost([
+        envelope,
+        new AmqpContext({
+          kind: 'rpc',
+          pattern: 'notes.note.list',
+          message: {} as ConsumeMessage,
+          rpc: anonymous,
+        }),
+      ]);
+      await expect(
+        lastValueFrom(interceptor.intercept(forged, { handle: () => of(1) })),
+      ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+
+      // A service calling another within the use case joins the open transaction of that tenant.
+      const joined = await tenants.runInTenant(ORG_A, (outer) =>
+        tenants.runInTenant(ORG_A, async (inner) => inner === outer),
+      );
+      expect(joined).toBe(true);
 
       const all = await tenants.runAsSystem('notes.count.all', (m) =>
         m.query(`SELECT count(*)::int AS n FROM notes`),

@@ -64,8 +64,11 @@ export class ServiceTestBed<C extends BaseEnv> {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       HTTP_PORT: '0',
       HTTP_HOST: '127.0.0.1',
-      // The admin role until the service adopts the app role (then: appUrl + migrations/system URLs).
-      DATABASE_URL: this.database.url,
+      // As the launcher derives them: queries as the app role (under RLS), migrations as the owner,
+      // cross-tenant work as the system role.
+      DATABASE_URL: this.database.appUrl,
+      DATABASE_MIGRATIONS_URL: this.database.url,
+      DATABASE_SYSTEM_URL: this.database.systemUrl,
       AMQP_URL: this.vhost.url,
       REDIS_URL: this.redis.url,
       OUTBOX_POLL_MS: '50',
