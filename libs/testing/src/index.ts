@@ -10,3 +10,4 @@ export * from './http/json-request';
 export * from './postgres/schema-drift';
 export * from './seed/seed-organization';
 export * from './service/service-test-bed';
+export * from './net/fault-proxy';

@@ -5,6 +5,8 @@ import {
   createTestRedis,
   createTestVhost,
   infraUrls,
+  startFaultProxy,
+  type FaultProxy,
   type TestRedis,
   type TestVhost,
 } from '@platform/testing';
@@ -14,7 +16,6 @@ import { GatewayModule } from '../../src/gateway.module';
 import type { RouteDefinition } from '../../src/routes/route-definition';
 import { ROUTE_TABLE } from '../../src/routes/route-table';
 import { gatewayService } from '../../src/service-definition';
-import { startCuttableProxy, type CuttableProxy } from './cuttable-proxy';
 import { TEST_AUDIENCE, TEST_ISSUER } from './token-mint';
 
 export type StandInHandler = (envelope: RpcEnvelope) => Promise<unknown>;
@@ -35,7 +36,7 @@ export class GatewayTestBed {
   readonly calls = new Map<string, RpcEnvelope[]>();
   readonly handlers = new Map<string, StandInHandler>();
   /** With `brokerThroughProxy`: cut it to take the broker away from the gateway alone. */
-  broker?: CuttableProxy;
+  broker?: FaultProxy;
 
   /**
    * `extraRoutes` join the real route table, e.g. a data-plane route that accepts API keys and
@@ -76,7 +77,7 @@ export class GatewayTestBed {
     let gatewayAmqpUrl = this.vhost.url;
     if (this.options.brokerThroughProxy) {
       const upstream = new URL(infraUrls().amqp);
-      this.broker = await startCuttableProxy(upstream.hostname, Number(upstream.port || 5672));
+      this.broker = await startFaultProxy(upstream.hostname, Number(upstream.port || 5672));
       const viaProxy = new URL(this.vhost.url);
       viaProxy.hostname = '127.0.0.1';
       viaProxy.port = String(this.broker.port);

@@ -29,12 +29,12 @@ import { currentTenantManager, enableTenantRls } from '@platform/tenancy';
 import {
   createTestDatabase,
   createTestVhost,
+  startFaultProxy,
   waitFor,
   type TestDatabase,
   type TestVhost,
 } from '@platform/testing';
 import { CreateIdempotencyTables1764050000000, IdempotentCommand } from '../src';
-import { startSeverableProxy } from './support/severable-proxy';
 
 const ORG_A = '0a000000-0000-4000-8000-00000000000a';
 const ORG_B = '0b000000-0000-4000-8000-00000000000b';
@@ -129,7 +129,7 @@ describe('@IdempotentCommand() on the AMQP transport (real RabbitMQ and PostgreS
   let admin: DataSource;
   let appDb: DataSource;
   let vhost: TestVhost;
-  let proxy: Awaited<ReturnType<typeof startSeverableProxy>>;
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
   let service: NestFastifyApplication;
   let clientConnection: AmqpConnection;
   let client: RpcClient;
@@ -154,7 +154,7 @@ describe('@IdempotentCommand() on the AMQP transport (real RabbitMQ and PostgreS
 
     // The service reaches the broker through a proxy the test can sever; the caller does not.
     const broker = new URL(vhost.url);
-    proxy = await startSeverableProxy(broker.hostname, Number(broker.port || 5672));
+    proxy = await startFaultProxy(broker.hostname, Number(broker.port || 5672));
     const viaProxy = new URL(vhost.url);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
@@ -162,7 +162,12 @@ describe('@IdempotentCommand() on the AMQP transport (real RabbitMQ and PostgreS
     @Global()
     @Module({ providers: [{ provide: DataSource, useValue: appDb }], exports: [DataSource] })
     class AppDataSourceModule {}
-    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+    const quiet = {
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+      debug: () => undefined,
+    };
     const module: DynamicModule = {
       module: class LedgerTestModule {},
       imports: [
@@ -264,9 +269,11 @@ describe('@IdempotentCommand() on the AMQP transport (real RabbitMQ and PostgreS
       { data: { entryId: 1, amount: 5 }, replayed: false },
       { data: { entryId: 2, amount: 5 }, replayed: false },
     ]);
-    const recorded = (await admin.query(
-      `SELECT message_id, command, response FROM processed_commands`,
-    )) as { message_id: string; command: string; response: unknown }[];
+    const recorded = (await admin.query(`SELECT message_id, command, response FROM processed_commands`)) as {
+      message_id: string;
+      command: string;
+      response: unknown;
+    }[];
     expect(recorded).toHaveLength(2);
     expect(new Set(recorded.map((row) => row.message_id)).size).toBe(2);
     expect(recorded.map((row) => row.response)).toEqual(
@@ -275,7 +282,10 @@ describe('@IdempotentCommand() on the AMQP transport (real RabbitMQ and PostgreS
   });
 
   it('refuses a caller outside any organization (its tenant comes from the principal only): nothing runs or is recorded', async () => {
-    const noOrganization = { ...command(100, 'key-1'), principal: { ...member(ORG_A), organizationId: null } };
+    const noOrganization = {
+      ...command(100, 'key-1'),
+      principal: { ...member(ORG_A), organizationId: null },
+    };
 
     await expect(client.call('ledger.entry.create', noOrganization)).rejects.toMatchObject({
       code: 'FORBIDDEN',

@@ -1,6 +1,5 @@
-import { waitFor } from '@platform/testing';
+import { startFaultProxy, waitFor } from '@platform/testing';
 import { AmqpConnection, EventPublisher } from '../src';
-import { startFreezableProxy } from './freezable-proxy';
 import { envelope, quietLogger, sleep, useMessagingSuite } from './messaging-harness';
 
 describe('broker drops every connection mid-stream (real broker)', () => {
@@ -58,7 +57,7 @@ describe('shutting down while the broker has gone silent (real broker behind a p
 
   it('closes the connection within its bound instead of waiting for an answer that never comes', async () => {
     const target = new URL(suite.vhost.url);
-    const proxy = await startFreezableProxy(target.hostname, Number(target.port || 5672));
+    const proxy = await startFaultProxy(target.hostname, Number(target.port || 5672));
     const viaProxy = new URL(suite.vhost.url);
     viaProxy.port = String(proxy.port);
     const connection = new AmqpConnection({ url: viaProxy.toString(), connectionName: 'silent-peer' });
