@@ -5,20 +5,20 @@ import { AuthTestApp, rejectionOf } from './support/auth-test-app';
 
 /**
  * Rotation with time compressed through configuration (the production defaults are 7 days, 1 hour
- * of pre-publication and 15-minute tokens): a key signs for 5 s, its successor is published 3 s
- * before it takes over, and tokens live 8 s. The service runs on the wall clock (it cannot be handed
+ * of pre-publication and 15-minute tokens): a key signs for 6 s, its successor is published 4 s
+ * before it takes over, and tokens live 10 s. The service runs on the wall clock (it cannot be handed
  * a test clock), so the test never relies on a step finishing within a period: each phase is
- * awaited by observing its effect, and a token only has to outlive the 3 s of pre-publication plus
- * however long a loaded machine stalls (8 s − 3 s of margin; the JWKS keeps the old key that long).
+ * awaited by observing its effect, and a token only has to outlive the 4 s of pre-publication plus
+ * however long a loaded machine stalls (10 s − 4 s of margin; the JWKS keeps the old key that long).
  */
 describe('auth signing key rotation', () => {
   let auth: AuthTestApp;
 
   beforeAll(async () => {
     auth = await AuthTestApp.start({
-      JWT_KEY_ROTATION_SECONDS: '5',
-      JWT_KEY_PREPUBLISH_SECONDS: '3',
-      JWT_ACCESS_TTL_SECONDS: '8',
+      JWT_KEY_ROTATION_SECONDS: '6',
+      JWT_KEY_PREPUBLISH_SECONDS: '4',
+      JWT_ACCESS_TTL_SECONDS: '10',
       JWT_KEY_RETIRE_GRACE_SECONDS: '0',
       JWT_KEY_CHECK_INTERVAL_MS: '100',
     });
@@ -102,7 +102,7 @@ describe('auth signing key rotation', () => {
     const replica = await auth.startReplica();
     const keys = replica.app.get(SigningKeyService);
     const primary = auth.service.app.get(SigningKeyService);
-    // Keys change every 5 s here, so compare snapshots taken together (retrying across a change).
+    // Keys change every 6 s here, so compare snapshots taken together (retrying across a change).
     await waitFor('both replicas agree', async () => {
       await Promise.all([keys.check(), primary.check()]);
       const [a, b] = await Promise.all([keys.current(), primary.current()]);
