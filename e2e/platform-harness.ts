@@ -77,6 +77,10 @@ export class PlatformHarness {
       // Password hashing at test strength (production refuses these values).
       ARGON2_MEMORY_KIB: '1024',
       ARGON2_TIME_COST: '1',
+      // Redis answers in a millisecond, but on a loaded CI machine (2 cores, load 15+) the event loop
+      // can stall for longer than the 250 ms default, and the gateway then fails open (limits skipped,
+      // counts drift) or closed (denylist: 503). Suites about those modes set their own timeout.
+      RATE_LIMIT_REDIS_TIMEOUT_MS: '5000',
       ...extraEnv,
     };
     const names = Object.keys(BACKEND_DEFINITIONS) as BackendServiceName[];

@@ -67,11 +67,22 @@ describe('auth API keys', () => {
     });
     const expiring = await auth.call(
       'auth.api-key.create',
-      { name: 'short-lived', expiresAt: new Date(Date.now() + 1_000).toISOString() },
+      { name: 'short-lived', expiresAt: new Date(Date.now() + 3_000).toISOString() },
       owner.principal,
     );
-    await expect(auth.call('auth.api-key.verify', { key: expiring.secret })).resolves.toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await expect(auth.call('auth.api-key.verify', { key: expiring.secret })).resolves.toMatchObject({
+      principal: { kind: 'api-key', organizationId: owner.organizationId, apiKeyId: expiring.apiKey.id },
+    });
+    // Verifying has no side effect on validity, so poll until the expiry passes instead of sleeping.
+    await waitFor(
+      'the short-lived key to expire',
+      () =>
+        rejectionOf(auth.call('auth.api-key.verify', { key: expiring.secret })).then(
+          () => true,
+          () => false,
+        ),
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
 
     for (const key of [revoked.secret, expiring.secret, 'pk_nope', `pk_abcdefgh_${'x'.repeat(40)}`]) {
       const error = await rejectionOf(auth.call('auth.api-key.verify', { key }));

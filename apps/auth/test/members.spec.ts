@@ -74,7 +74,9 @@ describe('auth memberships and invitations (SMTP sink)', () => {
       const token = await invitationToken(smtp, invitee.email);
       const error = await rejectionOf(auth.call('auth.invitation.accept', { token }, intruder.principal));
       expect(error.code).toBe('FORBIDDEN');
-      await expect(auth.call('auth.invitation.accept', { token }, invitee.principal)).resolves.toBeDefined();
+      await expect(auth.call('auth.invitation.accept', { token }, invitee.principal)).resolves.toMatchObject({
+        membership: { organization: { id: owner.organizationId }, role: 'viewer' },
+      });
     });
 
     it('re-inviting replaces the open invitation; revoked and expired ones cannot be accepted', async () => {
@@ -134,7 +136,9 @@ describe('auth memberships and invitations (SMTP sink)', () => {
       ).toBe('FORBIDDEN');
       await expect(
         auth.call('auth.invitation.create', { email: 'new@example.test', role: 'admin' }, admin.principal),
-      ).resolves.toBeDefined();
+      ).resolves.toMatchObject({
+        invitation: { email: 'new@example.test', role: 'admin', invitedBy: admin.userId },
+      });
       expect(
         (
           await rejectionOf(

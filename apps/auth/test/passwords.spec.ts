@@ -31,7 +31,7 @@ describe('auth passwords: change and reset by email (SMTP sink)', () => {
     const mail = await smtp.waitForMessage(email, { subject: /reset/i });
     expect(mail.from).toBe('no-reply@example.test');
     const link = mail.links.find((url) => url.startsWith(`${APP_BASE_URL}/reset-password?`));
-    expect(link).toBeDefined();
+    expect(link).toEqual(expect.stringMatching(/[?&]token=[^&]+/));
     return new URL(link!).searchParams.get('token')!;
   }
 
@@ -62,11 +62,18 @@ describe('auth passwords: change and reset by email (SMTP sink)', () => {
 
       expect(await auth.isDenied(denylistKeys.session(other.principal.sessionId!))).toBe(true);
       expect(await auth.isDenied(denylistKeys.session(account.principal.sessionId!))).toBe(false);
-      await expect(
-        auth.call('auth.session.refresh', { refreshToken: account.tokens.refreshToken }),
-      ).resolves.toBeDefined();
+      // The session that changed the password stays signed in; the new password signs in.
+      const refreshed = await auth.call('auth.session.refresh', {
+        refreshToken: account.tokens.refreshToken,
+      });
+      await expect(auth.verifyAccessToken(refreshed.accessToken)).resolves.toMatchObject({
+        sub: account.userId,
+        sid: account.principal.sessionId,
+      });
       expect((await rejectionOf(auth.login(account.email, STRONG_PASSWORD))).code).toBe('UNAUTHENTICATED');
-      await expect(auth.login(account.email, NEW_PASSWORD)).resolves.toBeDefined();
+      await expect(auth.login(account.email, NEW_PASSWORD)).resolves.toMatchObject({
+        principal: { userId: account.userId },
+      });
     });
 
     it('refuses a new password derived from the email', async () => {

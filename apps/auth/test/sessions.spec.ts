@@ -171,10 +171,12 @@ describe('auth sessions and tokens (real PostgreSQL, Redis, RabbitMQ)', () => {
       expect(a.refreshToken).toBe(b.refreshToken);
       const again = await auth.call('auth.session.refresh', { refreshToken: account.tokens.refreshToken });
       expect(again.refreshToken).toBe(a.refreshToken);
-      // The session is intact: the successor still works.
-      await expect(
-        auth.call('auth.session.refresh', { refreshToken: a.refreshToken }),
-      ).resolves.toBeDefined();
+      // The session is intact: the successor still works, and rotates to a new pair of the same user.
+      const rotated = await auth.call('auth.session.refresh', { refreshToken: a.refreshToken });
+      expect(rotated.refreshToken).not.toBe(a.refreshToken);
+      await expect(auth.verifyAccessToken(rotated.accessToken)).resolves.toMatchObject({
+        sub: account.userId,
+      });
     });
 
     it('reusing a spent token after the grace window revokes the whole family and its access tokens', async () => {
@@ -194,9 +196,11 @@ describe('auth sessions and tokens (real PostgreSQL, Redis, RabbitMQ)', () => {
       expect(await auth.isDenied(denylistKeys.session(account.principal.sessionId!))).toBe(true);
       // Other sessions of the same user are untouched.
       const other = await auth.login(account.email, account.password);
-      await expect(
-        auth.call('auth.session.refresh', { refreshToken: other.tokens.refreshToken }),
-      ).resolves.toBeDefined();
+      const refreshed = await auth.call('auth.session.refresh', { refreshToken: other.tokens.refreshToken });
+      await expect(auth.verifyAccessToken(refreshed.accessToken)).resolves.toMatchObject({
+        sub: account.userId,
+        sid: other.principal.sessionId,
+      });
     });
 
     it('within the grace window, a spent token whose successor was already used revokes the family', async () => {
@@ -264,9 +268,13 @@ describe('auth sessions and tokens (real PostgreSQL, Redis, RabbitMQ)', () => {
           'UNAUTHENTICATED',
         );
       }
-      await expect(
-        auth.call('auth.session.refresh', { refreshToken: bystander.tokens.refreshToken }),
-      ).resolves.toBeDefined();
+      const refreshed = await auth.call('auth.session.refresh', {
+        refreshToken: bystander.tokens.refreshToken,
+      });
+      await expect(auth.verifyAccessToken(refreshed.accessToken)).resolves.toMatchObject({
+        sub: bystander.userId,
+        sid: bystander.principal.sessionId,
+      });
     });
 
     it('needs a user principal', async () => {

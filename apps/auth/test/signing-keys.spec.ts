@@ -5,17 +5,20 @@ import { AuthTestApp, rejectionOf } from './support/auth-test-app';
 
 /**
  * Rotation with time compressed through configuration (the production defaults are 7 days, 1 hour
- * of pre-publication and 15-minute tokens): a key signs for 2 s, its successor is published 1 s
- * before it takes over, and tokens live 3 s.
+ * of pre-publication and 15-minute tokens): a key signs for 6 s, its successor is published 4 s
+ * before it takes over, and tokens live 10 s. The service runs on the wall clock (it cannot be handed
+ * a test clock), so the test never relies on a step finishing within a period: each phase is
+ * awaited by observing its effect, and a token only has to outlive the 4 s of pre-publication plus
+ * however long a loaded machine stalls (10 s − 4 s of margin; the JWKS keeps the old key that long).
  */
 describe('auth signing key rotation', () => {
   let auth: AuthTestApp;
 
   beforeAll(async () => {
     auth = await AuthTestApp.start({
-      JWT_KEY_ROTATION_SECONDS: '2',
-      JWT_KEY_PREPUBLISH_SECONDS: '1',
-      JWT_ACCESS_TTL_SECONDS: '3',
+      JWT_KEY_ROTATION_SECONDS: '6',
+      JWT_KEY_PREPUBLISH_SECONDS: '4',
+      JWT_ACCESS_TTL_SECONDS: '10',
       JWT_KEY_RETIRE_GRACE_SECONDS: '0',
       JWT_KEY_CHECK_INTERVAL_MS: '100',
     });
@@ -27,20 +30,32 @@ describe('auth signing key rotation', () => {
 
   it('rotates automatically; old tokens verify through the JWKS until they expire, then the old key is gone', async () => {
     const account = await auth.register();
-    const oldToken = account.tokens.accessToken;
-    const oldKid = kidOf(oldToken);
+    const pendingKidOf = async (): Promise<string | undefined> => {
+      const rows: { kid: string }[] = await auth.dataSource.query(
+        `SELECT kid FROM signing_keys WHERE activates_at > now() ORDER BY activates_at LIMIT 1`,
+      );
+      return rows[0]?.kid;
+    };
 
-    // The successor is published before it signs.
-    const pendingKid = await waitFor(
-      'a pre-published key',
+    // The successor is published before it signs: the JWKS lists it while the database still says
+    // it is pending, and a token issued meanwhile is signed by the old key. A probe that a stall
+    // pushes past the activation proves nothing and waits for the next rotation.
+    const { oldToken, pendingKid } = await waitFor(
+      'a pre-published successor, and a token signed by its predecessor',
       async () => {
-        const rows: { kid: string }[] = await auth.dataSource.query(
-          `SELECT kid FROM signing_keys WHERE activates_at > now() ORDER BY activates_at LIMIT 1`,
-        );
-        return rows[0]?.kid;
+        const pending = await pendingKidOf();
+        if (!pending) return undefined;
+        const listed = await jwksKids();
+        const { tokens } = await auth.login(account.email, account.password);
+        const stillPending = (await pendingKidOf()) === pending;
+        const signedByOld = kidOf(tokens.accessToken) !== pending;
+        return listed.includes(pending) && stillPending && signedByOld
+          ? { oldToken: tokens.accessToken, pendingKid: pending }
+          : undefined;
       },
-      { timeoutMs: 5_000 },
+      { timeoutMs: 30_000, intervalMs: 50 },
     );
+    const oldKid = kidOf(oldToken);
     expect(await jwksKids()).toEqual(expect.arrayContaining([oldKid, pendingKid]));
 
     const newToken = await waitFor(
@@ -49,7 +64,7 @@ describe('auth signing key rotation', () => {
         const { tokens } = await auth.login(account.email, account.password);
         return kidOf(tokens.accessToken) !== oldKid ? tokens.accessToken : undefined;
       },
-      { timeoutMs: 5_000, intervalMs: 100 },
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
     // Overlap: the old token still verifies against the published keys, and so does the new one.
     await expect(auth.verifyAccessToken(oldToken)).resolves.toMatchObject({
@@ -60,7 +75,7 @@ describe('auth signing key rotation', () => {
 
     // Once every token of the old key has expired, the key leaves the JWKS and the database.
     await waitFor('the old key retired', async () => !(await jwksKids()).includes(oldKid), {
-      timeoutMs: 8_000,
+      timeoutMs: 30_000,
     });
     await waitFor('the old key deleted', async () => {
       const stored: unknown[] = await auth.dataSource.query(`SELECT 1 FROM signing_keys WHERE kid = $1`, [
@@ -70,7 +85,7 @@ describe('auth signing key rotation', () => {
     });
     const expired = await rejectionOf(auth.verifyAccessToken(oldToken) as Promise<unknown>);
     expect(expired).toBeInstanceOf(Error);
-  }, 30_000);
+  }, 90_000);
 
   it('stores private keys sealed (never a PEM in the database)', async () => {
     const rows: { private_key_encrypted: string }[] = await auth.dataSource.query(
@@ -87,7 +102,7 @@ describe('auth signing key rotation', () => {
     const replica = await auth.startReplica();
     const keys = replica.app.get(SigningKeyService);
     const primary = auth.service.app.get(SigningKeyService);
-    // Keys change every 2 s here, so compare snapshots taken together (retrying across a change).
+    // Keys change every 6 s here, so compare snapshots taken together (retrying across a change).
     await waitFor('both replicas agree', async () => {
       await Promise.all([keys.check(), primary.check()]);
       const [a, b] = await Promise.all([keys.current(), primary.current()]);

@@ -165,9 +165,13 @@ describe('auth TOTP two-factor', () => {
       auth.call('auth.session.verify-mfa', { mfaToken: second.mfaToken, recoveryCode: recovery }),
     );
     expect(reused.code).toBe('UNAUTHENTICATED');
-    await expect(
-      auth.call('auth.session.verify-mfa', { mfaToken: second.mfaToken, recoveryCode: recoveryCodes[4]! }),
-    ).resolves.toBeDefined();
+    const signedIn = await auth.call('auth.session.verify-mfa', {
+      mfaToken: second.mfaToken,
+      recoveryCode: recoveryCodes[4]!,
+    });
+    await expect(auth.verifyAccessToken(signedIn.tokens.accessToken)).resolves.toMatchObject({
+      sub: account.userId,
+    });
   });
 
   it('a challenge allows 5 attempts, then is gone even for the right code', async () => {
