@@ -15,7 +15,7 @@ import { TenantDatabase } from '@platform/tenancy';
 import { MembershipService } from '../memberships/membership.service';
 import { sha256Hex } from '../security/opaque-token';
 import { Clock } from '../shared/clock';
-import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
+import { decodeCursor, keysetCondition, sortKeySql, toPage } from '@platform/persistence';
 import type { CurrentUserContext as UserContext } from '@platform/messaging';
 import { ApiKeyRevoker } from './api-key-revoker';
 import { ApiKeyEntity } from './api-key.entity';

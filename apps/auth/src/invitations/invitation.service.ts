@@ -16,7 +16,7 @@ import { OrganizationEntity } from '../organizations/organization.entity';
 import { OrganizationService } from '../organizations/organization.service';
 import { randomToken, sha256Hex } from '../security/opaque-token';
 import { Clock } from '../shared/clock';
-import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
+import { decodeCursor, keysetCondition, sortKeySql, toPage } from '@platform/persistence';
 import { isUniqueViolation, returnedRows } from '../shared/postgres';
 import type { CurrentUserContext as UserContext } from '@platform/messaging';
 import { UserService } from '../users/user.service';

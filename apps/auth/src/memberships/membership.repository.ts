@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PageRequest, PlanCode, Role } from '@platform/contracts';
 import { TenantDatabase } from '@platform/tenancy';
-import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
+import { decodeCursor, keysetCondition, sortKeySql, toPage } from '@platform/persistence';
 import { MembershipEntity } from './membership.entity';
 
 export interface MemberRow {

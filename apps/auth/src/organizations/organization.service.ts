@@ -13,7 +13,7 @@ import { OutboxWriter } from '@platform/messaging';
 import { TenantDatabase } from '@platform/tenancy';
 import type { AuthEnv } from '../config/auth-env.schema';
 import { MembershipRepository } from '../memberships/membership.repository';
-import { decodeCursor, keysetCondition, sortKeySql, toPage } from '../shared/keyset-page';
+import { decodeCursor, keysetCondition, sortKeySql, toPage } from '@platform/persistence';
 import { OrganizationEntity } from './organization.entity';
 
 export interface UserMembership {

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '@platform/errors';
 
 /**
- * Keyset (cursor) pagination of the public lists (every service's; auth still has its own copy in
- * apps/auth/src/shared until it moves here). A page ends at the sort key of its last row,
+ * Keyset (cursor) pagination of the public lists (every service's). A page ends at the sort key of its last row,
  * `(created_at, id)`; the next page starts strictly after it, so rows added or removed meanwhile never
  * shift a page (no duplicates, no gaps). created_at travels in whole microseconds since the epoch,
  * PostgreSQL's own precision, which a JS Date (milliseconds) would lose.
