@@ -71,7 +71,7 @@ Call with (list $ "<service>") and read with fromYaml.
 {{- end -}}
 {{- end -}}
 
-{{/* Secret holding one service's DATABASE_URL. Call with (list $ "<service>"). */}}
+{{/* Secret holding one service's DATABASE_URL (and, with tenancy, _MIGRATIONS_URL and _SYSTEM_URL). Call with (list $ "<service>"). */}}
 {{- define "platform.databaseSecretName" -}}
 {{- $root := index . 0 -}}
 {{- printf "%s%s" $root.Values.secrets.databasePrefix (index . 1) -}}
@@ -87,4 +87,14 @@ Call with (list $ "<service>") and read with fromYaml.
 {{- end -}}
 {{- end -}}
 {{- join " " $names -}}
+{{- end -}}
+
+{{/* Names of the enabled services with `tenancy: true` (row-level security), one per line. */}}
+{{- define "platform.tenancyServices" -}}
+{{- range $name, $_ := .Values.services -}}
+{{- $svc := include "platform.serviceValues" (list $ $name) | fromYaml -}}
+{{- if and (ne (toString $svc.enabled) "false") $svc.database $svc.tenancy }}
+{{ $name }}
+{{- end -}}
+{{- end -}}
 {{- end -}}
