@@ -57,11 +57,17 @@ describe('readCredential, at its edges', () => {
 
   it('takes the whole token after "Bearer" and any run of spaces', () => {
     expect(readCredential({ authorization: 'BEARER tok' })).toEqual({ kind: 'bearer', token: 'tok' });
-    expect(readCredential({ authorization: 'Bearer \t abc.def' })).toEqual({ kind: 'bearer', token: 'abc.def' });
+    expect(readCredential({ authorization: 'Bearer \t abc.def' })).toEqual({
+      kind: 'bearer',
+      token: 'abc.def',
+    });
   });
 
   it('accepts a credential of exactly 8,192 characters and refuses 8,193', () => {
-    expect(readCredential({ 'x-api-key': 'k'.repeat(8192) })).toEqual({ kind: 'api-key', key: 'k'.repeat(8192) });
+    expect(readCredential({ 'x-api-key': 'k'.repeat(8192) })).toEqual({
+      kind: 'api-key',
+      key: 'k'.repeat(8192),
+    });
     expect(refusal({ 'x-api-key': 'k'.repeat(8193) })).toBe('The credential is too long');
     // The whole header counts, scheme included: "Bearer " + 8,185 = 8,192.
     expect(readCredential({ authorization: `Bearer ${'t'.repeat(8185)}` })).toEqual({
@@ -73,7 +79,10 @@ describe('readCredential, at its edges', () => {
   });
 
   it('counts a header of only whitespace as absent', () => {
-    expect(readCredential({ authorization: '   ', 'x-api-key': 'pk_1' })).toEqual({ kind: 'api-key', key: 'pk_1' });
+    expect(readCredential({ authorization: '   ', 'x-api-key': 'pk_1' })).toEqual({
+      kind: 'api-key',
+      key: 'pk_1',
+    });
     expect(readCredential({ 'x-organization-code': 'ABC', 'x-user-id': '  ' })).toStrictEqual({
       kind: 'organization-code',
       code: 'ABC',
@@ -84,12 +93,17 @@ describe('readCredential, at its edges', () => {
   });
 
   it('reads the first of a repeated header', () => {
-    expect(readCredential({ 'x-api-key': ['pk_first', 'pk_second'] })).toEqual({ kind: 'api-key', key: 'pk_first' });
+    expect(readCredential({ 'x-api-key': ['pk_first', 'pk_second'] })).toEqual({
+      kind: 'api-key',
+      key: 'pk_first',
+    });
   });
 
   it('refuses any two credentials together', () => {
     expect(refusal({ 'x-api-key': 'k', 'x-organization-code': 'C' })).toBe('Send exactly one credential');
-    expect(refusal({ authorization: 'Bearer t', 'x-organization-code': 'C' })).toBe('Send exactly one credential');
+    expect(refusal({ authorization: 'Bearer t', 'x-organization-code': 'C' })).toBe(
+      'Send exactly one credential',
+    );
   });
 
   it('does not let x-user-id alone count as a credential', () => {

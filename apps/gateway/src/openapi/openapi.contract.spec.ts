@@ -39,7 +39,10 @@ describe('the OpenAPI document, as published', () => {
     expect(login.responses['503']).toEqual({ $ref: '#/components/responses/ServiceUnavailable' });
     expect(login.responses['504']).toEqual({ $ref: '#/components/responses/Timeout' });
     expect(login.responses['400']).toEqual({ $ref: '#/components/responses/BadRequest' });
-    expect((login.responses['200'] as { headers: unknown }).headers).toEqual({ ...requestId, ...rateLimitHeaders });
+    expect((login.responses['200'] as { headers: unknown }).headers).toEqual({
+      ...requestId,
+      ...rateLimitHeaders,
+    });
     expect(login.security).toEqual([]);
     expect(login.requestBody).toMatchObject({ required: true });
     expect(login).toMatchObject({
@@ -94,7 +97,12 @@ describe('the OpenAPI document, as published', () => {
       Timeout: problem('RPC_TIMEOUT: the service did not answer in time'),
     });
     expect(document.components.securitySchemes).toEqual({
-      bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token (RS256, 15 min)' },
+      bearerAuth: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'Access token (RS256, 15 min)',
+      },
       apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
       organizationCode: {
         type: 'apiKey',
@@ -144,7 +152,9 @@ describe('the OpenAPI document, as published', () => {
       'Rate-limit classes: `read` (authenticated reads), `write` (authenticated writes), ',
     );
     expect(document.info.description).toMatch(/per client IP\)\.$/);
-    expect(document.info.description).toMatch(/^The public API of the platform, served by the gateway\. Errors are RFC 9457/);
+    expect(document.info.description).toMatch(
+      /^The public API of the platform, served by the gateway\. Errors are RFC 9457/,
+    );
   });
 
   it('describes query parameters with their description and no JSON Schema dialect', () => {

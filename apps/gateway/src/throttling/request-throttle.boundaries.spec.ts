@@ -51,7 +51,10 @@ describe('throttle limits, at their edges', () => {
   });
 
   it('rounds a fractional bucket capacity up', () => {
-    const scaled: ThrottleSettings = { ...settings(), config: { GATEWAY_REDIS_KEY_PREFIX: '', RATE_LIMIT_PLAN_SCALE: 0.01 } };
+    const scaled: ThrottleSettings = {
+      ...settings(),
+      config: { GATEWAY_REDIS_KEY_PREFIX: '', RATE_LIMIT_PLAN_SCALE: 0.01 },
+    };
     // FREE 60 × 0.01 = 0.6/min → capacity ⌈0.72⌉ = 1.
     const [bucket] = throttleLimits(route, codePrincipal, 'ip', scaled);
     expect(bucket).toMatchObject({ key: 'rl:{org:o1}:b', capacity: 1, refillPerMs: 0.6 / 60_000 });
@@ -73,12 +76,22 @@ describe('RateLimit headers', () => {
   it('sends limit, remaining and reset on an allowed request, and no Retry-After', () => {
     const { headers, reply } = recorded();
     setRateLimitHeaders(reply, { allowed: true, limit: 600, remaining: 599, resetSeconds: 1 });
-    expect(headers).toEqual({ 'ratelimit-limit': '600', 'ratelimit-remaining': '599', 'ratelimit-reset': '1' });
+    expect(headers).toEqual({
+      'ratelimit-limit': '600',
+      'ratelimit-remaining': '599',
+      'ratelimit-reset': '1',
+    });
   });
 
   it('adds Retry-After on a refusal', () => {
     const { headers, reply } = recorded();
-    setRateLimitHeaders(reply, { allowed: false, limit: 10, remaining: 0, resetSeconds: 42, retryAfterSeconds: 7 });
+    setRateLimitHeaders(reply, {
+      allowed: false,
+      limit: 10,
+      remaining: 0,
+      resetSeconds: 42,
+      retryAfterSeconds: 7,
+    });
     expect(headers).toEqual({
       'ratelimit-limit': '10',
       'ratelimit-remaining': '0',

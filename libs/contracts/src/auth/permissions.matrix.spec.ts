@@ -1,4 +1,10 @@
-import { PERMISSIONS, ROLE_PERMISSIONS, roleHasPermission, rolesHavePermission, type Permission } from './permissions';
+import {
+  PERMISSIONS,
+  ROLE_PERMISSIONS,
+  roleHasPermission,
+  rolesHavePermission,
+  type Permission,
+} from './permissions';
 import { ROLES, type Role } from './roles';
 
 /**

@@ -38,7 +38,8 @@ describe('config errors never print a secret', () => {
   });
 
   it('shows a non-secret bad value, and prints every problem as a list', () => {
-    const attempt = () => loadConfig(serviceEnvSchema, { ...validEnv, OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://x' });
+    const attempt = () =>
+      loadConfig(serviceEnvSchema, { ...validEnv, OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://x' });
     expect(problemsOf(attempt)).toEqual([
       'OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL with protocol http:// or https:// (got "ftp://x")',
     ]);

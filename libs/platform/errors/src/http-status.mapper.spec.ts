@@ -25,9 +25,12 @@ describe('codeForHttpStatus', () => {
     expect(codeForHttpStatus(status)).toBe('BAD_REQUEST');
   });
 
-  it.each([200, 302, 399, 500, 502, 505, 599])('names no code for %i (the caller treats it as internal)', (status) => {
-    expect(codeForHttpStatus(status)).toBeUndefined();
-  });
+  it.each([200, 302, 399, 500, 502, 505, 599])(
+    'names no code for %i (the caller treats it as internal)',
+    (status) => {
+      expect(codeForHttpStatus(status)).toBeUndefined();
+    },
+  );
 });
 
 describe('mapFrameworkError', () => {
@@ -94,14 +97,24 @@ describe('mapFrameworkError', () => {
 
   it.each([
     ['FST_ERR_CTP_INVALID_JSON_BODY', 400, 'BAD_REQUEST', 'The request body is not valid JSON'],
-    ['FST_ERR_CTP_EMPTY_JSON_BODY', 400, 'BAD_REQUEST', 'The request body is empty but Content-Type says JSON'],
+    [
+      'FST_ERR_CTP_EMPTY_JSON_BODY',
+      400,
+      'BAD_REQUEST',
+      'The request body is empty but Content-Type says JSON',
+    ],
     [
       'FST_ERR_CTP_INVALID_MEDIA_TYPE',
       415,
       'UNSUPPORTED_MEDIA_TYPE',
       'The Content-Type of the request body is not supported',
     ],
-    ['FST_ERR_CTP_BODY_TOO_LARGE', 413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than this endpoint accepts'],
+    [
+      'FST_ERR_CTP_BODY_TOO_LARGE',
+      413,
+      'PAYLOAD_TOO_LARGE',
+      'The request body is larger than this endpoint accepts',
+    ],
     [
       'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
       400,
@@ -116,7 +129,11 @@ describe('mapFrameworkError', () => {
   });
 
   it.each([
-    ["Body is not valid JSON but content-type is set to 'application/json'", 400, 'The request body is not valid JSON'],
+    [
+      "Body is not valid JSON but content-type is set to 'application/json'",
+      400,
+      'The request body is not valid JSON',
+    ],
     [
       "Body cannot be empty when content-type is set to 'application/json'",
       400,

@@ -16,7 +16,11 @@ describe('adaptive limits, at their thresholds', () => {
   beforeEach(() => {
     now = 1_000_000;
     changes = [];
-    limits = new AdaptiveLimits(rule, (...change) => changes.push(change), () => now);
+    limits = new AdaptiveLimits(
+      rule,
+      (...change) => changes.push(change),
+      () => now,
+    );
   });
   const record = (n: number, service: string, ms: number, failed: boolean) => {
     for (let i = 0; i < n; i++) limits.record(service, ms, failed);

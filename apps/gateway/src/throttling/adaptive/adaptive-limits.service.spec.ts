@@ -5,9 +5,12 @@ import type { GatewayEnv } from '../../config/gateway-env.schema';
 import { AdaptiveLimitsService, isServiceFailure } from './adaptive-limits.service';
 
 describe('what counts as a service failure', () => {
-  it.each(['INTERNAL', 'RPC_TIMEOUT', 'RPC_NO_ROUTE', 'SERVICE_UNAVAILABLE'])('%s is the service’s fault', (code) => {
-    expect(isServiceFailure({ code })).toBe(true);
-  });
+  it.each(['INTERNAL', 'RPC_TIMEOUT', 'RPC_NO_ROUTE', 'SERVICE_UNAVAILABLE'])(
+    '%s is the service’s fault',
+    (code) => {
+      expect(isServiceFailure({ code })).toBe(true);
+    },
+  );
 
   it.each(['VALIDATION_FAILED', 'NOT_FOUND', 'FORBIDDEN', 'RATE_LIMITED', 'CONFLICT'])(
     '%s is the client’s, not the service’s',
