@@ -34,7 +34,8 @@ run_step "jest" npx jest --ci "$@"
 # The mutation gate, incremental: only the mutants whose code or covering tests changed since
 # reports/stryker-incremental.json (made by `npm run test:mutation`, cached by CI). Without that
 # baseline the run would be a full one (45+ min on the loaded 2-core development machine): too
-# long for every `npm test`, so it is skipped with a hint; CI's mutation job is the gate on fresh clones. Fails below 85 %.
+# long for every `npm test`, so it is skipped with a hint; CI's mutation job is the gate on fresh
+# clones. Fails below 85 %.
 mutation_gate() {
   if [[ ! -f reports/stryker-incremental.json ]]; then
     warn "mutation gate skipped: no baseline yet (run \`npm run test:mutation\` once; it takes long)"
