@@ -34,7 +34,19 @@ const boundaries = (depConstraints, allow = []) => [
 ];
 
 export default [
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/.nx/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+      // Stryker's sandbox (a copy of the repo while a mutation run lasts) and its reports.
+      '.stryker-tmp/**',
+      'reports/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
