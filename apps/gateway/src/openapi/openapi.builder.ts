@@ -140,18 +140,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
       responses: { 200: { description: 'Up' } },
     },
   };
-  paths['/health/ready'] = {
-    get: {
-      operationId: 'health.ready',
-      tags: ['Operations'],
-      summary: 'Readiness: Redis, RabbitMQ and every backend service (RPC ping) answer',
-      security: [],
-      responses: {
-        200: { description: 'Ready' },
-        503: { description: 'A dependency is down (named in the body)' },
-      },
-    },
-  };
+  // Readiness and metrics are served on the internal port only (GATEWAY_INTERNAL_PORT), never here.
 
   return {
     openapi: '3.1.0',

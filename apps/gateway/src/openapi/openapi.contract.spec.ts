@@ -53,7 +53,7 @@ describe('the OpenAPI document, as published', () => {
       'x-permission': 'public',
       'x-rate-limit-class': 'credential',
     });
-    expect(login.description).toMatch(/^Limited per client IP \+ email/);
+    expect(login.description).toMatch(/^Password guessing is slowed, never locked out/);
   });
 
   it('answers no 413 on routes without a body, and 401/403 by the route’s auth', () => {
@@ -64,11 +64,17 @@ describe('the OpenAPI document, as published', () => {
     expect(members).not.toHaveProperty('requestBody');
     expect(members).not.toHaveProperty('description');
     const profile = document.paths['/v1/auth/profile']!.get!;
-    expect(Object.keys(profile.responses).sort()).toEqual(['200', '400', '401', '429', '503', '504']);
+    // Every authenticated route may refuse a credential kind it does not accept (403).
+    expect(Object.keys(profile.responses).sort()).toEqual(['200', '400', '401', '403', '429', '503', '504']);
   });
 
   it('publishes the shared headers, error responses and security schemes', () => {
     expect(document.components.headers).toEqual({
+      'Idempotent-Replayed': {
+        description:
+          '`true` when this is the stored answer of an earlier request with the same Idempotency-Key (same status and body); absent on the first run',
+        schema: { type: 'string', enum: ['true'] },
+      },
       'X-Request-Id': {
         description: 'The request id (yours if you sent a sane one)',
         schema: { type: 'string' },
@@ -87,7 +93,9 @@ describe('the OpenAPI document, as published', () => {
     expect(document.components.responses).toEqual({
       BadRequest: problem('VALIDATION_FAILED (with `errors`) or BAD_REQUEST'),
       Unauthenticated: problem('UNAUTHENTICATED: missing, invalid, expired or revoked credential'),
-      Forbidden: problem('FORBIDDEN: the role (or API key scope) lacks the permission'),
+      Forbidden: problem(
+        'FORBIDDEN: the route does not accept this kind of credential, or the role (or API key scope) lacks the permission',
+      ),
       PayloadTooLarge: problem('PAYLOAD_TOO_LARGE'),
       RateLimited: problem('RATE_LIMITED', {
         ...rateLimitHeaders,
@@ -95,6 +103,12 @@ describe('the OpenAPI document, as published', () => {
       }),
       ServiceUnavailable: problem('SERVICE_UNAVAILABLE or RPC_NO_ROUTE'),
       Timeout: problem('RPC_TIMEOUT: the service did not answer in time'),
+      IdempotencyKeyInFlight: problem(
+        'IDEMPOTENCY_KEY_IN_FLIGHT: a request with this Idempotency-Key is still running; retry later with the same key',
+      ),
+      IdempotencyKeyReused: problem(
+        'IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used for a different request in the last 24 h',
+      ),
     });
     expect(document.components.securitySchemes).toEqual({
       bearerAuth: {
@@ -103,12 +117,19 @@ describe('the OpenAPI document, as published', () => {
         bearerFormat: 'JWT',
         description: 'Access token (RS256, 15 min)',
       },
-      apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+      apiKey: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'x-api-key',
+        description: 'Organization API key (scoped), only on routes that list it',
+      },
       organizationCode: {
         type: 'apiKey',
         in: 'header',
         name: 'x-organization-code',
-        description: 'Organization code, optionally with `x-user-id` to act as a member',
+        description:
+          'Organization code: acts in its own organization with a fixed, limited role (viewer), only on routes that list it. ' +
+          '`x-user-id` may name a member of that organization to attribute the request to them; it never grants their role.',
       },
     });
     expect(Object.keys(document.components.schemas!)).toEqual(['ProblemDetails']);
@@ -124,18 +145,9 @@ describe('the OpenAPI document, as published', () => {
         responses: { 200: { description: 'Up' } },
       },
     });
-    expect(document.paths['/health/ready']).toEqual({
-      get: {
-        operationId: 'health.ready',
-        tags: ['Operations'],
-        summary: 'Readiness: Redis, RabbitMQ and every backend service (RPC ping) answer',
-        security: [],
-        responses: {
-          200: { description: 'Ready' },
-          503: { description: 'A dependency is down (named in the body)' },
-        },
-      },
-    });
+    // Readiness and metrics live on the internal port: not part of the public document.
+    expect(document.paths).not.toHaveProperty('/health/ready');
+    expect(document.paths).not.toHaveProperty('/metrics');
     expect(document.servers).toEqual([{ url: '/' }]);
     expect(document.tags).toEqual([
       { name: 'Auth', description: 'Identity, sessions, second factor, OAuth' },

@@ -8,6 +8,9 @@ describe('adaptive limits, at their thresholds', () => {
     minRequests: 10,
     errorRateThreshold: 0.25,
     latencyP95ThresholdMs: 1000,
+    // One caller is enough here: these tests are about the rates and the clock; the distinct-caller
+    // rule has its own tests (adaptive-limits.spec.ts).
+    minDistinctCallers: 1,
     limitFactor: 0.5,
   };
   let now: number;
@@ -23,7 +26,7 @@ describe('adaptive limits, at their thresholds', () => {
     );
   });
   const record = (n: number, service: string, ms: number, failed: boolean) => {
-    for (let i = 0; i < n; i++) limits.record(service, ms, failed);
+    for (let i = 0; i < n; i++) limits.record(service, ms, failed, `caller-${i}`);
   };
 
   it('keeps a service whose failure rate is between 0 and the threshold healthy', () => {
@@ -61,7 +64,9 @@ describe('adaptive limits, at their thresholds', () => {
     record(6, 'auth', 20, false);
     record(4, 'auth', 20, true); // 40 %
     expect(limits.isDegraded('auth')).toBe(true);
-    expect(changes).toEqual([['auth', true, { requests: 10, errorRate: 0.4, p95Ms: 25 }]]);
+    expect(changes).toEqual([
+      ['auth', true, { requests: 10, errorRate: 0.4, p95Ms: 25, failingCallers: 1, slowCallers: 0 }],
+    ]);
   });
 
   it('re-judges a service at most every 250 ms outside isDegraded', () => {
@@ -79,54 +84,66 @@ describe('adaptive limits, at their thresholds', () => {
 
 describe('rolling stats', () => {
   it('reports an empty window as no requests, no failures and p95 0', () => {
-    expect(new RollingStats(10).snapshot(5_000)).toEqual({ requests: 0, errorRate: 0, p95Ms: 0 });
+    expect(new RollingStats({ windowSeconds: 10, slowMs: 1000, callerCap: 1 }).snapshot(5_000)).toEqual({
+      requests: 0,
+      errorRate: 0,
+      p95Ms: 0,
+      failingCallers: 0,
+      slowCallers: 0,
+    });
   });
 
   it('reads p95 as the upper bound of the bucket holding the 95th percentile call', () => {
-    const stats = new RollingStats(10);
-    for (let i = 0; i < 19; i++) stats.record(1_000, 20, false);
-    stats.record(1_000, 4_000, false);
+    const stats = new RollingStats({ windowSeconds: 10, slowMs: 1000, callerCap: 1 });
+    for (let i = 0; i < 19; i++) stats.record(1_000, 20, false, 'c');
+    stats.record(1_000, 4_000, false, 'c');
     // 20 calls: rank ⌈20 × 0.95⌉ = 19, a 20 ms call → bucket ≤ 25 ms.
     expect(stats.snapshot(1_000).p95Ms).toBe(25);
-    stats.record(1_000, 4_000, false);
-    stats.record(1_000, 4_000, false);
+    stats.record(1_000, 4_000, false, 'c');
+    stats.record(1_000, 4_000, false, 'c');
     // 22 calls: rank ⌈20.9⌉ = 21, a 4 s call → bucket ≤ 5000 ms.
     expect(stats.snapshot(1_000).p95Ms).toBe(5_000);
   });
 
   it('puts a call on a bucket bound into that bucket, and calls beyond 10 s at Infinity', () => {
-    const exact = new RollingStats(5);
-    exact.record(0, 5, false);
+    const exact = new RollingStats({ windowSeconds: 5, slowMs: 1000, callerCap: 1 });
+    exact.record(0, 5, false, 'c');
     expect(exact.snapshot(0).p95Ms).toBe(5);
-    const slow = new RollingStats(5);
-    slow.record(0, 10_001, false);
+    const slow = new RollingStats({ windowSeconds: 5, slowMs: 1000, callerCap: 1 });
+    slow.record(0, 10_001, false, 'c');
     expect(slow.snapshot(0).p95Ms).toBe(Infinity);
-    const tenSeconds = new RollingStats(5);
-    tenSeconds.record(0, 10_000, false);
+    const tenSeconds = new RollingStats({ windowSeconds: 5, slowMs: 1000, callerCap: 1 });
+    tenSeconds.record(0, 10_000, false, 'c');
     expect(tenSeconds.snapshot(0).p95Ms).toBe(10_000);
   });
 
   it('keeps a second for exactly windowSeconds, then forgets it', () => {
-    const stats = new RollingStats(10);
-    stats.record(3_500, 20, true); // second 3
+    const stats = new RollingStats({ windowSeconds: 10, slowMs: 1000, callerCap: 1 });
+    stats.record(3_500, 20, true, 'c'); // second 3
     expect(stats.snapshot(12_999)).toMatchObject({ requests: 1, errorRate: 1 }); // seconds 3..12
     expect(stats.snapshot(13_000)).toMatchObject({ requests: 0, errorRate: 0 }); // seconds 4..13
   });
 
   it('reuses a slot for a new second without carrying the old second’s figures', () => {
-    const stats = new RollingStats(2);
-    stats.record(0, 20, true); // second 0, slot 0
-    stats.record(0, 20, true);
-    stats.record(2_000, 20, false); // second 2, slot 0 again
-    expect(stats.snapshot(2_000)).toEqual({ requests: 1, errorRate: 0, p95Ms: 25 });
+    const stats = new RollingStats({ windowSeconds: 2, slowMs: 1000, callerCap: 1 });
+    stats.record(0, 20, true, 'c'); // second 0, slot 0
+    stats.record(0, 20, true, 'c');
+    stats.record(2_000, 20, false, 'c'); // second 2, slot 0 again
+    expect(stats.snapshot(2_000)).toEqual({
+      requests: 1,
+      errorRate: 0,
+      p95Ms: 25,
+      failingCallers: 0,
+      slowCallers: 0,
+    });
   });
 
   it('sums the seconds of the window', () => {
-    const stats = new RollingStats(3);
-    stats.record(0, 20, true);
-    stats.record(1_000, 20, false);
-    stats.record(2_000, 20, false);
-    stats.record(2_000, 20, true);
-    expect(stats.snapshot(2_000)).toEqual({ requests: 4, errorRate: 0.5, p95Ms: 25 });
+    const stats = new RollingStats({ windowSeconds: 3, slowMs: 1000, callerCap: 1 });
+    stats.record(0, 20, true, 'c');
+    stats.record(1_000, 20, false, 'c');
+    stats.record(2_000, 20, false, 'c');
+    stats.record(2_000, 20, true, 'c');
+    expect(stats.snapshot(2_000)).toMatchObject({ requests: 4, errorRate: 0.5, p95Ms: 25 });
   });
 });

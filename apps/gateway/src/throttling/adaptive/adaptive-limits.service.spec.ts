@@ -33,6 +33,7 @@ describe('the adaptive limits service', () => {
     ADAPTIVE_ERROR_RATE_THRESHOLD: 0.5,
     ADAPTIVE_LATENCY_P95_THRESHOLD_MS: 2000,
     ADAPTIVE_LIMIT_FACTOR: 0.25,
+    ADAPTIVE_MIN_DISTINCT_CALLERS: 1,
   } as GatewayEnv;
 
   const capture = () => {
@@ -54,9 +55,9 @@ describe('the adaptive limits service', () => {
   it('applies the configured rule, logs and exports degradation and recovery', async () => {
     const { lines, logger } = capture();
     const service = new AdaptiveLimitsService(config, logger);
-    for (let i = 0; i < 4; i++) service.record('svc-a', 10, i < 2); // 2 / 4 = 50 %: not over 50 %
+    for (let i = 0; i < 4; i++) service.record('svc-a', 10, i < 2, 'org-1'); // 2 / 4 = 50 %: not over 50 %
     expect(service.isDegraded('svc-a')).toBe(false);
-    service.record('svc-a', 10, true); // 3 / 5 = 60 %
+    service.record('svc-a', 10, true, 'org-1'); // 3 / 5 = 60 %
     expect(service.isDegraded('svc-a')).toBe(true);
     expect(service.factorFor('svc-a')).toBe(0.25);
     await flush();
@@ -71,7 +72,7 @@ describe('the adaptive limits service', () => {
     });
     expect(await gauge('svc-a')).toBe(0.25);
 
-    for (let i = 0; i < 10; i++) service.record('svc-a', 10, false); // 3 / 15 = 20 %
+    for (let i = 0; i < 10; i++) service.record('svc-a', 10, false, 'org-1'); // 3 / 15 = 20 %
     expect(service.isDegraded('svc-a')).toBe(false);
     await flush();
     expect(lines[1]).toMatchObject({
@@ -86,9 +87,9 @@ describe('the adaptive limits service', () => {
   it('judges latency against the configured p95 threshold', () => {
     const { logger } = capture();
     const service = new AdaptiveLimitsService(config, logger);
-    for (let i = 0; i < 4; i++) service.record('svc-b', 2000, false);
+    for (let i = 0; i < 4; i++) service.record('svc-b', 2000, false, 'org-1');
     expect(service.isDegraded('svc-b')).toBe(false); // p95 = 2000, not over
-    for (let i = 0; i < 4; i++) service.record('svc-b', 4000, false);
+    for (let i = 0; i < 4; i++) service.record('svc-b', 4000, false, 'org-1');
     expect(service.isDegraded('svc-b')).toBe(true);
   });
 });
