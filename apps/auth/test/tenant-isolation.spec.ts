@@ -3,8 +3,18 @@ import { SYSTEM_PRINCIPAL } from '@platform/contracts';
 import { connectedRoleBypassesRls, findTenantIsolationGaps, runInTenant } from '@platform/tenancy';
 import { AuthTestApp, type TestAccount } from './support/auth-test-app';
 
-/** Auth's tenant-owned tables, written out by reading its migrations (every `organization_id`). */
-const TENANT_TABLES = ['api_keys', 'invitations', 'memberships', 'organization_codes', 'sessions'];
+/**
+ * Auth's tenant-owned tables, written out by reading its migrations and the idempotency lib's
+ * (every `organization_id`).
+ */
+const TENANT_TABLES = [
+  'api_keys',
+  'idempotency_keys',
+  'invitations',
+  'memberships',
+  'organization_codes',
+  'sessions',
+];
 /** The ones each organization of this suite has rows in (codes: only A's, issued below). */
 const ROWS_PER_ORGANIZATION = ['api_keys', 'invitations', 'memberships', 'sessions'];
 

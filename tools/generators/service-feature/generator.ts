@@ -5,7 +5,10 @@ import {
   appendElement,
   appendToArrayProperty,
   callArgumentObject,
+  identifierPropertyValue,
+  importSpecifierOf,
   propertyOf,
+  setProperty,
   variableInitializer,
 } from './source-edits';
 
@@ -157,31 +160,100 @@ function wireContract(tree: Tree, n: Names, nextSteps: string[]): void {
   tree.write(index, `${read(tree, index).trimEnd()}\n${exportLine(`${n.fileName}.rpc`)}\n`);
 }
 
-/** Registers the entity, the feature module and the migration in the service. */
-function wireService(tree: Tree, n: Names, nextSteps: string[]): void {
+type LocateObject = Parameters<typeof appendToArrayProperty>[1];
+
+/**
+ * The entities list kept in a variable (auth: `entities: authEntities` from './entities', one list
+ * the service and its schema-drift test share): the entity is appended there, imported relatively.
+ */
+function wireEntityList(
+  tree: Tree,
+  n: Names,
+  definition: string,
+  listName: string,
+  nextSteps: string[],
+): void {
+  const entityPath = `apps/${n.service}/src/${n.fileName}/${n.fileName}.entity`;
+  const manual = `add ${n.className}Entity (from ${entityPath}) to ${listName}`;
+  const specifier = importSpecifierOf(read(tree, definition), listName);
+  const candidates = specifier?.startsWith('.')
+    ? [`${specifier}.ts`, `${specifier}/index.ts`].map((file) =>
+        path.posix.join(path.posix.dirname(definition), file),
+      )
+    : [];
+  const file = candidates.find((candidate) => tree.exists(candidate));
+  if (!file) {
+    nextSteps.push(`${definition}: ${manual}`);
+    return;
+  }
+  const relative = path.posix.relative(path.posix.dirname(file), entityPath);
+  editFile(
+    tree,
+    file,
+    (source) => {
+      const edited = appendElement(
+        source,
+        (sourceFile) => variableInitializer(sourceFile, listName),
+        `${n.className}Entity`,
+      );
+      return (
+        edited &&
+        addImport(
+          edited,
+          `import { ${n.className}Entity } from '${relative.startsWith('.') ? relative : `./${relative}`}';`,
+        )
+      );
+    },
+    manual,
+    nextSteps,
+  );
+}
+
+/**
+ * Registers the entity, the feature module and the migration in the service, and turns tenancy on:
+ * the generated handlers run in TenantTransactionInterceptor, which needs `TenantDatabase`.
+ * Returns whether tenancy was off before (the service then needs its database roles).
+ */
+function wireService(tree: Tree, n: Names, nextSteps: string[]): boolean {
   const definition = `apps/${n.service}/src/service-definition.ts`;
+  const locate: LocateObject = (file) => callArgumentObject(file, 'defineBackendService');
+  const entity = `${n.className}Entity`;
+  const listName = identifierPropertyValue(read(tree, definition), locate, 'entities');
+  if (listName) {
+    wireEntityList(tree, n, definition, listName, nextSteps);
+  } else {
+    editFile(
+      tree,
+      definition,
+      (source) => {
+        const edited = appendToArrayProperty(source, locate, 'entities', entity, 'features');
+        return (
+          edited && addImport(edited, `import { ${entity} } from './${n.fileName}/${n.fileName}.entity';`)
+        );
+      },
+      `add ${entity} to entities of defineBackendService`,
+      nextSteps,
+    );
+  }
   editFile(
     tree,
     definition,
     (source) => {
-      const locate = (file: Parameters<typeof callArgumentObject>[0]) =>
-        callArgumentObject(file, 'defineBackendService');
-      const withEntity = appendToArrayProperty(
-        source,
-        locate,
-        'entities',
-        `${n.className}Entity`,
-        'features',
+      const edited = appendToArrayProperty(source, locate, 'features', `${n.className}Module`);
+      return (
+        edited &&
+        addImport(edited, `import { ${n.className}Module } from './${n.fileName}/${n.fileName}.module';`)
       );
-      const withModule =
-        withEntity && appendToArrayProperty(withEntity, locate, 'features', `${n.className}Module`);
-      if (!withModule) return null;
-      return [
-        `import { ${n.className}Entity } from './${n.fileName}/${n.fileName}.entity';`,
-        `import { ${n.className}Module } from './${n.fileName}/${n.fileName}.module';`,
-      ].reduce(addImport, withModule);
     },
-    `add ${n.className}Entity to entities and ${n.className}Module to features of defineBackendService`,
+    `add ${n.className}Module to features of defineBackendService`,
+    nextSteps,
+  );
+  const tenancyWasOn = /\btenancy:\s*true\b/.test(read(tree, definition));
+  editFile(
+    tree,
+    definition,
+    (source) => setProperty(source, locate, 'tenancy', 'true', 'features'),
+    'set `tenancy: true` in defineBackendService (the handlers use TenantTransactionInterceptor)',
     nextSteps,
   );
   const migrationClass = `Create${n.pluralClassName}${n.timestamp}`;
@@ -202,6 +274,7 @@ function wireService(tree: Tree, n: Names, nextSteps: string[]): void {
     `append ${migrationClass} to the service's migrations list`,
     nextSteps,
   );
+  return !tenancyWasOn;
 }
 
 /** The gateway's routed schemas and route table learn the feature's routes. */
@@ -257,7 +330,7 @@ export async function serviceFeatureGenerator(
     writePermission: permissions.write,
   });
   wireContract(tree, n, nextSteps);
-  wireService(tree, n, nextSteps);
+  const tenancyTurnedOn = wireService(tree, n, nextSteps);
   wireGateway(tree, n, nextSteps);
 
   if (!options.skipFormat) await formatFiles(tree);
@@ -272,6 +345,11 @@ export async function serviceFeatureGenerator(
           ]
         : []),
       'Next:',
+      ...(tenancyTurnedOn
+        ? [
+            `  - ${n.service} now runs with tenancy: DATABASE_URL must be its app role (no BYPASSRLS) and DATABASE_SYSTEM_URL a BYPASSRLS role, migrations via DATABASE_MIGRATIONS_URL (see deploy/compose/postgres-init/02-auth-roles.sql)`,
+          ]
+        : []),
       `  - add your fields to ${CONTRACTS_SRC}/${n.service}/${n.fileName}.rpc.ts, the entity and the migration (same names)`,
       `  - npx jest apps/${n.service}/test/${n.fileName}.spec.ts`,
       '  - document the routes in docs/API_REFERENCE.md',

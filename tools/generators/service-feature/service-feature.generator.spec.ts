@@ -69,6 +69,9 @@ describe('service-feature generator', () => {
       const definition = await readFile(path.join(root, `apps/${SERVICE}/src/service-definition.ts`), 'utf8');
       expect(definition).toMatch(/entities: \[CallListEntity\]/);
       expect(definition).toMatch(/features: \[CallListModule\]/);
+      // The generated handlers use TenantTransactionInterceptor, which needs TenantDatabase.
+      expect(definition).toMatch(/tenancy: true/);
+      expect(generatorOutput).toContain('now runs with tenancy');
       const migrations = await readFile(path.join(root, `apps/${SERVICE}/src/migrations/index.ts`), 'utf8');
       expect(migrations).toMatch(/campaignsMigrations: Function\[\] = \[CreateCallLists\d{13}\]/);
       const migration = migrations.match(/from '\.\/(\d{13}-create-call-lists)'/)![1];
@@ -123,6 +126,98 @@ describe('service-feature generator', () => {
       await expect(
         serviceFeatureGenerator(tree, { service: 'campaigns', name: 'Call_List' }),
       ).rejects.toThrow('--name must be singular kebab-case');
+    });
+
+    /** The files the generator edits besides the service's own, in their smallest form. */
+    const workspaceWith = (definition: string, files: Record<string, string> = {}) => {
+      const tree = createTreeWithEmptyWorkspace();
+      const all: Record<string, string> = {
+        'libs/contracts/src/auth/permissions.ts':
+          "export const PERMISSIONS = ['campaigns:read', 'campaigns:write'] as const;",
+        'libs/contracts/src/contract/platform-contracts.ts': 'export const PLATFORM_CONTRACTS = [];',
+        'libs/contracts/src/index.ts': '',
+        'apps/gateway/src/routes/rpc-schemas.ts': 'export const ROUTED_RPC_SCHEMAS = {};',
+        'apps/gateway/src/routes/route-table.ts': 'export const ROUTE_TABLE = [];',
+        'apps/campaigns/src/migrations/index.ts': 'export const campaignsMigrations: Function[] = [];',
+        'apps/campaigns/src/service-definition.ts': definition,
+        ...files,
+      };
+      for (const [file, content] of Object.entries(all)) tree.write(file, content);
+      return tree;
+    };
+    const generate = async (tree: ReturnType<typeof createTreeWithEmptyWorkspace>) => {
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        const callback = await serviceFeatureGenerator(tree, {
+          service: 'campaigns',
+          name: 'call-list',
+          skipFormat: true,
+          timestamp: 1_800_000_000_000,
+        });
+        callback();
+        return log.mock.calls.map((call) => String(call[0])).join('\n');
+      } finally {
+        log.mockRestore();
+      }
+    };
+
+    it("appends the entity to a list kept in another file (auth's `entities: authEntities`)", async () => {
+      const tree = workspaceWith(
+        [
+          "import { defineBackendService } from '@platform/bootstrap';",
+          "import { campaignsEntities } from './entities';",
+          "import { campaignsMigrations } from './migrations';",
+          'export const campaignsService = defineBackendService({',
+          "  service: 'campaigns',",
+          '  migrations: campaignsMigrations,',
+          '  entities: campaignsEntities,',
+          '  tenancy: false,',
+          '  features: [],',
+          '});',
+        ].join('\n'),
+        {
+          'apps/campaigns/src/entities.ts': [
+            "import { CampaignEntity } from './campaign/campaign.entity';",
+            'export const campaignsEntities: Function[] = [CampaignEntity];',
+          ].join('\n'),
+        },
+      );
+
+      const output = await generate(tree);
+
+      expect(output).not.toContain('do it by hand');
+      const entities = tree.read('apps/campaigns/src/entities.ts', 'utf-8')!;
+      expect(entities).toContain("import { CallListEntity } from './call-list/call-list.entity';");
+      expect(entities).toContain('[CampaignEntity, CallListEntity]');
+      const definition = tree.read('apps/campaigns/src/service-definition.ts', 'utf-8')!;
+      expect(definition).toContain('entities: campaignsEntities,');
+      expect(definition).not.toContain('CallListEntity');
+      expect(definition).toContain('tenancy: true,');
+      expect(definition).toContain('features: [CallListModule]');
+    });
+
+    it('prints the manual step when the entities list cannot be found', async () => {
+      const tree = workspaceWith(
+        [
+          "import { defineBackendService } from '@platform/bootstrap';",
+          "import { campaignsEntities } from '@somewhere/else';",
+          'export const campaignsService = defineBackendService({',
+          "  service: 'campaigns',",
+          '  entities: campaignsEntities,',
+          '  tenancy: true,',
+          '  features: [],',
+          '});',
+        ].join('\n'),
+      );
+
+      const output = await generate(tree);
+
+      expect(output).toContain('do it by hand');
+      expect(output).toContain(
+        'add CallListEntity (from apps/campaigns/src/call-list/call-list.entity) to campaignsEntities',
+      );
+      // Tenancy was already on: no note about the database roles.
+      expect(output).not.toContain('now runs with tenancy');
     });
 
     it('pluralises table and route names', () => {

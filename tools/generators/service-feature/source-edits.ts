@@ -134,3 +134,58 @@ export function addImport(source: string, statement: string): string {
   if (!last) return `${statement}\n\n${source}`;
   return insertAt(source, last.getEnd(), `\n${statement}`);
 }
+
+/**
+ * Sets the property `name` of the object `locate` finds to `value` (the text of an expression):
+ * added before the property `before` (else first) when missing, its initializer replaced when it
+ * differs. null when the object is not found.
+ */
+export function setProperty(
+  source: string,
+  locate: (sourceFile: ts.SourceFile) => ts.ObjectLiteralExpression | undefined,
+  name: string,
+  value: string,
+  before?: string,
+): string | null {
+  const object = locate(parse(source));
+  if (!object) return null;
+  const property = propertyOf(object, name);
+  if (property) {
+    const current = property.initializer;
+    if (current.getText() === value) return source;
+    return source.slice(0, current.getStart()) + value + source.slice(current.getEnd());
+  }
+  const anchor = (before && propertyOf(object, before)) || object.properties[0];
+  const position = anchor ? anchor.getStart() : object.getEnd() - 1;
+  return insertAt(source, position, `${name}: ${value},${anchor ? ' ' : ''}`);
+}
+
+/** The module specifier `import { <name> } from '<specifier>'` names, if the file imports it so. */
+export function importSpecifierOf(source: string, name: string): string | undefined {
+  const declaration = parse(source).statements.find(
+    (statement): statement is ts.ImportDeclaration =>
+      ts.isImportDeclaration(statement) &&
+      !!statement.importClause?.namedBindings &&
+      ts.isNamedImports(statement.importClause.namedBindings) &&
+      statement.importClause.namedBindings.elements.some((element) => element.name.text === name),
+  );
+  return declaration && ts.isStringLiteral(declaration.moduleSpecifier)
+    ? declaration.moduleSpecifier.text
+    : undefined;
+}
+
+/**
+ * The initializer of the property `name` when it is a bare identifier (`entities: authEntities`):
+ * the list lives in another variable, maybe another file.
+ */
+export function identifierPropertyValue(
+  source: string,
+  locate: (sourceFile: ts.SourceFile) => ts.ObjectLiteralExpression | undefined,
+  name: string,
+): string | undefined {
+  const object = locate(parse(source));
+  const property = object && propertyOf(object, name);
+  if (!property) return undefined;
+  const value = unwrap(property.initializer);
+  return ts.isIdentifier(value) ? value.text : undefined;
+}

@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
+import { IdempotentCommand } from '@platform/idempotency';
 import {
   contractHandlers,
   CurrentUser,
@@ -21,8 +22,14 @@ const Auth = contractHandlers(authContract);
 export class ApiKeyHandlers {
   constructor(private readonly apiKeys: ApiKeyService) {}
 
+  /**
+   * Idempotent (Idempotency-Key): a retried creation answers the first key and secret instead of
+   * minting a second key. The service's runInTenant joins the command's transaction, so the key and
+   * the stored answer commit together.
+   */
   @Auth.MessagePattern(AUTH_RPC.createApiKey)
   @RequirePermission('api-keys:write', { kinds: ['user'] })
+  @IdempotentCommand()
   async create(@Payload() data: AuthRequest<'auth.api-key.create'>, @CurrentUser() user: CurrentUserContext) {
     const { apiKey, secret } = await this.apiKeys.create(user, data);
     return { apiKey: toApiKeyDto(apiKey), secret };

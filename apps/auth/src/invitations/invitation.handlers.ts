@@ -1,6 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
+import { IdempotentCommand } from '@platform/idempotency';
 import {
   contractHandlers,
   CurrentUser,
@@ -21,8 +22,13 @@ const Auth = contractHandlers(authContract);
 export class InvitationHandlers {
   constructor(private readonly invitations: InvitationService) {}
 
+  /**
+   * Idempotent (Idempotency-Key): a retried invitation answers the first one and sends no second
+   * email, since a replay never runs the handler (see InvitationService.invite on when it mails).
+   */
   @Auth.MessagePattern(AUTH_RPC.inviteMember)
   @RequirePermission('members:invite', { kinds: ['user'] })
+  @IdempotentCommand()
   async invite(
     @Payload() data: AuthRequest<'auth.invitation.create'>,
     @CurrentUser() user: CurrentUserContext,

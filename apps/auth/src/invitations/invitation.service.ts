@@ -106,6 +106,11 @@ export class InvitationService {
         throw error;
       }
     });
+    // The command runs under @IdempotentCommand(), whose transaction the runInTenant above joined:
+    // the email goes out before that transaction commits. Deliberately: the stored Idempotency-Key
+    // answer then exists only if the email went out (a failed send throws, everything rolls back and
+    // a retry with the same key runs again), a replay never reaches this line (no second email), and
+    // a concurrent retry meets the key's lock (409) rather than mailing too.
     await this.deliver(invitation, token, organization);
     return invitation;
   }
@@ -199,7 +204,8 @@ export class InvitationService {
 
   /**
    * The invitation only exists if its email could be sent: on failure it is revoked and the caller
-   * gets 503, so an inviter never believes an email went out when it did not.
+   * gets 503, so an inviter never believes an email went out when it did not. (Inside the command's
+   * transaction the 503 rolls the invitation back altogether; the revoke covers a caller without one.)
    */
   private async deliver(
     invitation: InvitationEntity,

@@ -1,3 +1,4 @@
+import { CreateIdempotencyTables1764050000000 } from '@platform/idempotency';
 import { CreateAuthTables1764100000000 } from './1764100000000-create-auth-tables';
 import { CreateEmailVerificationTokens1764200000000 } from './1764200000000-create-email-verification-tokens';
 import { SecondFactorGuessBudget1764409600000 } from './1764409600000-second-factor-guess-budget';
@@ -13,4 +14,8 @@ export const authMigrations: Function[] = [
   CreateEmailVerificationTokens1764200000000,
   SecondFactorGuessBudget1764409600000,
   TenantRowLevelSecurity1764500000000,
+  // The Idempotency-Key and message-id ledgers of @IdempotentCommand() handlers (idempotency_keys is
+  // under forced RLS). TypeORM orders by timestamp; on a database already past the others it runs as
+  // the one pending migration (its tables depend on none of auth's).
+  CreateIdempotencyTables1764050000000,
 ];

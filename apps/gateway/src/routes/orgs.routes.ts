@@ -133,6 +133,7 @@ export const ORG_ROUTES: RouteDefinition[] = [
     rateLimit: 'sensitive',
     request: { body: S[A.inviteMember].request },
     success: { status: 201, description: 'The invitation; its token is emailed to the invitee' },
+    idempotent: true,
     bodyLimitBytes: SMALL_BODY,
     tag: 'Members',
     summary: 'Invite someone by email with a role',
@@ -187,6 +188,7 @@ export const ORG_ROUTES: RouteDefinition[] = [
       description:
         'The key and its secret — shown this once, stored only hashed (403 PLAN_LIMIT_REACHED past the plan’s active keys)',
     },
+    idempotent: true,
     bodyLimitBytes: SMALL_BODY,
     tag: 'API keys',
     summary: 'Create an API key',
