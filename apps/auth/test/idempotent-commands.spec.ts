@@ -69,4 +69,36 @@ describe('auth commands under @IdempotentCommand: one transaction for the work a
       message: invitationRow,
     });
   });
+
+  it('keeps a new API key’s secret sealed in both ledgers, and replays the same secret', async () => {
+    const first = await auth.rpc.callWithMeta<{ secret: string; apiKey: { id: string } }>(
+      'auth.api-key.create',
+      {
+        principal: owner.principal,
+        data: { name: 'sealed', scopes: [] },
+        meta: { requestId: randomUUID(), idempotencyKey: 'sealed-key' },
+      },
+    );
+    const stored = (await auth.dataSource.query(
+      `SELECT k.response::text AS keyed, c.response::text AS message
+         FROM idempotency_keys k, processed_commands c
+        WHERE k.organization_id = $1 AND k.idempotency_key = 'sealed-key' AND c.response::text = k.response::text`,
+      [owner.organizationId],
+    )) as { keyed: string; message: string }[];
+    expect(stored).toHaveLength(1);
+    // Neither the secret nor any part of the answer is readable at rest.
+    expect(stored[0]!.keyed).not.toContain(first.data.secret);
+    expect(stored[0]!.keyed).not.toContain(first.data.apiKey.id);
+    expect(stored[0]!.keyed).toMatch(/^\{"value": "v1\.[\w-]+\.[\w-]+\.[\w-]+"\}$/);
+
+    const replay = await auth.rpc.callWithMeta<{ secret: string; apiKey: { id: string } }>(
+      'auth.api-key.create',
+      {
+        principal: owner.principal,
+        data: { name: 'sealed', scopes: [] },
+        meta: { requestId: randomUUID(), idempotencyKey: 'sealed-key' },
+      },
+    );
+    expect(replay).toEqual({ data: first.data, replayed: true });
+  });
 });

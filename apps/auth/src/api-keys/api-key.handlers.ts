@@ -8,6 +8,7 @@ import {
   RequirePermission,
   type CurrentUserContext,
 } from '@platform/messaging';
+import { SealedResponseCodec } from '../security/sealed-response.codec';
 import { toApiKeyDto } from './api-key.mapper';
 import { ApiKeyService } from './api-key.service';
 
@@ -29,7 +30,7 @@ export class ApiKeyHandlers {
    */
   @Auth.MessagePattern(AUTH_RPC.createApiKey)
   @RequirePermission('api-keys:write', { kinds: ['user'] })
-  @IdempotentCommand()
+  @IdempotentCommand({ responseCodec: SealedResponseCodec })
   async create(@Payload() data: AuthRequest<'auth.api-key.create'>, @CurrentUser() user: CurrentUserContext) {
     const { apiKey, secret } = await this.apiKeys.create(user, data);
     return { apiKey: toApiKeyDto(apiKey), secret };

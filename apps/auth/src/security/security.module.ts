@@ -4,6 +4,7 @@ import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { DEV_KEY_ENCRYPTION_KEY, type AuthEnv } from '../config/auth-env.schema';
 import { Clock } from '../shared/clock';
 import { PasswordHasher } from './password-hasher';
+import { SealedResponseCodec } from './sealed-response.codec';
 import { SecretBox } from './secret-box';
 
 /** Crypto primitives and the clock, shared by every feature of the service. */
@@ -33,7 +34,8 @@ import { SecretBox } from './secret-box';
         }),
       inject: [SERVICE_CONFIG],
     },
+    SealedResponseCodec,
   ],
-  exports: [Clock, SecretBox, PasswordHasher],
+  exports: [Clock, SecretBox, PasswordHasher, SealedResponseCodec],
 })
 export class SecurityModule {}

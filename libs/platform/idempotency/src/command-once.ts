@@ -3,6 +3,7 @@ import type { Principal } from '@platform/contracts';
 import { DomainError } from '@platform/errors';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './idempotency.errors';
 import { requestHash } from './request-hash';
+import type { ResponseCodec } from './response-codec';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
@@ -26,6 +27,8 @@ export interface CommandExecution {
   /** From the service's Clock; the key is kept `ttlMs` (default 24 h) from here. */
   now?: Date;
   ttlMs?: number;
+  /** How the answer is stored for replays (default: as is). */
+  codec?: ResponseCodec;
 }
 
 export interface CommandOutcome<T> {
@@ -37,6 +40,21 @@ export interface CommandOutcome<T> {
 /** The stored form keeps `undefined` apart from `null` (a void command replays as void). */
 interface StoredResponse {
   value?: unknown;
+}
+
+/** The codec's context: the stored answer opens only as the answer of this very command. */
+function codecContext(execution: CommandExecution): string {
+  return `idempotency:${execution.command}`;
+}
+
+function store(execution: CommandExecution, response: unknown): StoredResponse {
+  if (response === undefined) return {};
+  return { value: execution.codec ? execution.codec.seal(response, codecContext(execution)) : response };
+}
+
+function restore<T>(execution: CommandExecution, stored: StoredResponse | null | undefined): T {
+  if (!stored || !('value' in stored)) return undefined as T;
+  return (execution.codec ? execution.codec.open(stored.value, codecContext(execution)) : stored.value) as T;
 }
 
 export function idempotencyScopeOf(principal: Principal | null | undefined): IdempotencyScope {
@@ -85,7 +103,7 @@ export async function executeCommandOnce<T>(
           execution.messageId,
         ]),
       );
-      return { response: done?.response?.value as T, replayed: true };
+      return { response: restore<T>(execution, done?.response), replayed: true };
     }
   }
 
@@ -114,12 +132,12 @@ export async function executeCommandOnce<T>(
     if (stored) {
       if (stored.request_hash !== keyed.hash) throw new IdempotencyKeyReusedError();
       await recordMessageResponse(manager, execution.messageId, stored.response);
-      return { response: stored.response.value as T, replayed: true };
+      return { response: restore<T>(execution, stored.response), replayed: true };
     }
   }
 
   const response = await work(manager);
-  const storedResponse: StoredResponse = response === undefined ? {} : { value: response };
+  const storedResponse = store(execution, response);
   if (keyed) {
     const expiresAt = new Date(now.getTime() + (execution.ttlMs ?? IDEMPOTENCY_TTL_MS));
     // An expired row of the same key is replaced: after 24 h the key is free again.

@@ -5,3 +5,4 @@ export * from './command-once';
 export * from './tenant-command';
 export * from './nest/idempotent-command.interceptor';
 export * from './nest/idempotent-command.decorator';
+export * from './response-codec';

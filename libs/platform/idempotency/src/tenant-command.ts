@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal, RpcMeta } from '@platform/contracts';
 import { runForPrincipal } from '@platform/tenancy';
 import { executeCommandOnce, idempotencyScopeOf, type CommandOutcome } from './command-once';
+import type { ResponseCodec } from './response-codec';
 
 export interface TenantCommand {
   /** The RPC pattern. */
@@ -13,6 +14,7 @@ export interface TenantCommand {
   messageId?: string;
   now?: Date;
   ttlMs?: number;
+  codec?: ResponseCodec;
 }
 
 /**
@@ -36,6 +38,7 @@ export function runTenantCommand<T>(
         scope: command.meta.idempotencyKey === undefined ? undefined : idempotencyScopeOf(command.principal),
         now: command.now,
         ttlMs: command.ttlMs,
+        codec: command.codec,
       },
       work,
     ),

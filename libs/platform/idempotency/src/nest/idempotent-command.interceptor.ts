@@ -1,8 +1,16 @@
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import {
+  Inject,
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  type Type,
+} from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AmqpContext, replayedResult } from '@platform/messaging';
+import type { ResponseCodec } from '../response-codec';
 import { runTenantCommand } from '../tenant-command';
 
 export const IDEMPOTENT_COMMAND = 'platform:idempotent-command';
@@ -10,6 +18,11 @@ export const IDEMPOTENT_COMMAND = 'platform:idempotent-command';
 export interface IdempotentCommandOptions {
   /** How long an Idempotency-Key is kept (default 24 h). */
   ttlMs?: number;
+  /**
+   * A provider of the service that seals the stored answer (e.g. one holding a secret shown once);
+   * resolved from the module graph. Default: stored as is.
+   */
+  responseCodec?: Type<ResponseCodec>;
 }
 
 /**
@@ -29,6 +42,7 @@ export class IdempotentCommandInterceptor implements NestInterceptor {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -37,7 +51,8 @@ export class IdempotentCommandInterceptor implements NestInterceptor {
       throw new Error('@IdempotentCommand() applies to RPC handlers served by the AMQP transport only');
     }
     const options =
-      this.reflector.get<IdempotentCommandOptions | undefined>(IDEMPOTENT_COMMAND, context.getHandler()) ?? {};
+      this.reflector.get<IdempotentCommandOptions | undefined>(IDEMPOTENT_COMMAND, context.getHandler()) ??
+      {};
     const { principal, data, meta } = ctx.envelope;
     const messageId = ctx.message.properties.messageId as string | undefined;
     return from(
@@ -50,6 +65,9 @@ export class IdempotentCommandInterceptor implements NestInterceptor {
           meta: { idempotencyKey: meta.idempotencyKey },
           messageId: messageId || undefined,
           ttlMs: options.ttlMs,
+          codec: options.responseCodec
+            ? this.moduleRef.get(options.responseCodec, { strict: false })
+            : undefined,
         },
         // Subscribed inside the transaction's async context, so the handler sees its manager.
         () => lastValueFrom(next.handle(), { defaultValue: undefined }),
