@@ -5,19 +5,14 @@ import type { DataSource } from 'typeorm';
 import {
   accessTokenClaimsSchema,
   authContract,
+  principalFromClaims,
   type AccessTokenClaims,
   type Principal,
   type TokenPair,
 } from '@platform/contracts';
 import type { RunningService } from '@platform/bootstrap';
 import type { RpcClient } from '@platform/messaging';
-import {
-  principalFromClaims,
-  ServiceTestBed,
-  signInOverRpc,
-  type AuthCall,
-  type TestDatabase,
-} from '@platform/testing';
+import { ServiceTestBed, signInOverRpc, type AuthCall, type TestDatabase } from '@platform/testing';
 import type { AuthEnv } from '../../src/config/auth-env.schema';
 import { authService } from '../../src/service-definition';
 

@@ -1,20 +1,5 @@
 import { decodeJwt } from 'jose';
-import { accessTokenClaimsSchema, type AccessTokenClaims, type Principal } from '@platform/contracts';
-
-/** What the gateway puts in the envelope for a user's access token with these claims. */
-export function principalFromClaims(claims: AccessTokenClaims): Principal {
-  return {
-    kind: 'user',
-    userId: claims.sub,
-    organizationId: claims.org,
-    roles: claims.roles,
-    scopes: claims.scope ? claims.scope.split(' ') : [],
-    apiKeyId: null,
-    sessionId: claims.sid,
-    tokenId: claims.jti,
-    plan: claims.plan,
-  };
-}
+import { accessTokenClaimsSchema, principalFromClaims, type Principal } from '@platform/contracts';
 
 /**
  * The principal of an access token auth just issued. Decoded, not verified: the token comes straight
