@@ -45,5 +45,25 @@ describe('ServiceTestBed', () => {
         'viewer',
       ]);
     });
+
+    it('seeds on a plan: the owner redeems an organization code and every member lands in that organization', async () => {
+      const seeded = await seedOrganization(auth.rpc, smtp, { label: 'plan', plan: 'STARTER' });
+      const { items } = await auth.call('auth.organization.list', {}, seeded.owner.principal);
+      // The owner's own organization from registration, plus the one created from the code.
+      expect(items).toHaveLength(2);
+      expect(
+        Object.values(seeded.members).map(({ role, principal }) => [
+          role,
+          principal.organizationId,
+          principal.plan,
+        ]),
+      ).toEqual(
+        ['owner', 'admin', 'developer', 'billing', 'viewer'].map((role) => [
+          role,
+          seeded.organizationId,
+          'STARTER',
+        ]),
+      );
+    });
   });
 });
