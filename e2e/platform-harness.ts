@@ -5,6 +5,7 @@ import {
   createTestDatabase,
   createTestRedis,
   createTestVhost,
+  databaseEnv,
   startSmtpSink,
   type SmtpSink,
   type TestDatabase,
@@ -118,11 +119,7 @@ export class PlatformHarness {
   private async startBackend(name: BackendServiceName, database: TestDatabase): Promise<void> {
     const running = await bootstrapService(BACKEND_DEFINITIONS[name], {
       ...this.env,
-      // As the launcher derives them: the app role (under RLS), the owner migrates, the system role
-      // for runAsSystem.
-      DATABASE_URL: database.appUrl,
-      DATABASE_MIGRATIONS_URL: database.url,
-      DATABASE_SYSTEM_URL: database.systemUrl,
+      ...databaseEnv(database),
     });
     this.backends.set(name, running);
   }

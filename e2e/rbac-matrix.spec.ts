@@ -1,7 +1,9 @@
 import { ROLES, type Permission, type Role } from '@platform/contracts';
+import { RpcClient } from '@platform/messaging';
+import { seedOrganization } from '@platform/testing';
 import { ROUTE_TABLE } from '../apps/gateway/src/routes/route-table';
 import type { RouteDefinition } from '../apps/gateway/src/routes/route-definition';
-import { addMember, ownerOnPlan, uniqueEmail, type Account } from './support/accounts';
+import { addMember, uniqueEmail, type Account } from './support/accounts';
 import type { ApiClient } from './support/api-client';
 import { GENEROUS_LIMITS, usePlatform } from './support/platform';
 
@@ -101,17 +103,18 @@ function pathOf(route: RouteDefinition, params: Record<string, string> = {}): st
 
 describe('role × permission matrix over every permission-bearing route (whole platform)', () => {
   const suite = usePlatform(GENEROUS_LIMITS);
-  const members = {} as Record<Role, Account>;
+  let members: Record<Role, Account>;
   let ctx: FixtureContext;
 
   beforeAll(async () => {
     const { api, platform } = suite;
     // ENTERPRISE: the matrix creates more API keys than a FREE plan may hold at once.
-    const owner = await ownerOnPlan(api, platform, 'ENTERPRISE');
-    members.owner = owner;
-    for (const role of ROLES.filter((r) => r !== 'owner')) {
-      members[role] = await addMember(api, platform.mail, owner, role);
-    }
+    const seeded = await seedOrganization(platform.gateway.app.get(RpcClient), platform.mail, {
+      label: 'matrix',
+      plan: 'ENTERPRISE',
+    });
+    members = seeded.members;
+    const owner = seeded.owner;
     ctx = { api, owner, freshMember: () => addMember(api, platform.mail, owner, 'viewer') };
   }, 60_000);
 

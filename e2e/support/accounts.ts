@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { AUTH_RPC, SYSTEM_PRINCIPAL, type PlanCode, type Role, type TokenPair } from '@platform/contracts';
 import { RpcClient } from '@platform/messaging';
-import type { SmtpSink } from '@platform/testing';
+import {
+  invitationTokenFromMail,
+  principalOfAccessToken,
+  SEED_PASSWORD,
+  verificationTokenFromMail,
+  type SmtpSink,
+} from '@platform/testing';
 import type { PlatformHarness } from '../platform-harness';
 import type { ApiClient, ApiResponse } from './api-client';
 
-export const PASSWORD = 'correct horse battery staple';
+export const PASSWORD = SEED_PASSWORD;
 
 /** A user signed in through the gateway, in one organization. */
 export interface Account {
@@ -44,7 +50,7 @@ export async function register(
   return signIn(api, email, PASSWORD, headers);
 }
 
-/** POST /v1/auth/login; the user and organization ids are read from the access token's claims. */
+/** POST /v1/auth/login; the user and organization ids are read from the access token's principal. */
 export async function signIn(
   api: ApiClient,
   email: string,
@@ -57,24 +63,12 @@ export async function signIn(
   });
   expectStatus(response, 200, 'login');
   const tokens = response.body.tokens;
-  const claims = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1]!, 'base64url').toString()) as {
-    sub: string;
-    org: string;
-  };
-  return { email, password, userId: claims.sub, organizationId: claims.org, tokens };
+  const { userId, organizationId } = principalOfAccessToken(tokens.accessToken);
+  return { email, password, userId: userId!, organizationId: organizationId!, tokens };
 }
 
-/** Reads the token out of the newest email-verification mail to `email`. */
-export async function verificationToken(mail: SmtpSink, email: string): Promise<string> {
-  await mail.waitForMessage(email, { subject: /verify/i, timeoutMs: 10_000 });
-  const message = mail
-    .messages()
-    .filter((m) => m.to.includes(email.toLowerCase()) && /verify/i.test(m.subject))
-    .at(-1)!;
-  const link = message.links.find((url) => url.includes('/verify-email?'));
-  if (!link) throw new Error(`no verification link in: ${message.text}`);
-  return new URL(link).searchParams.get('token')!;
-}
+/** The token of the newest email-verification mail to `email`. */
+export const verificationToken = verificationTokenFromMail;
 
 /** Verifies the account's email through the emailed link, unless it already is (idempotent). */
 export async function ensureVerified(api: ApiClient, mail: SmtpSink, account: Account): Promise<void> {
@@ -89,13 +83,8 @@ export async function ensureVerified(api: ApiClient, mail: SmtpSink, account: Ac
   expectStatus(verified, 200, 'verify email');
 }
 
-/** Reads the invitation token out of the invitation email. */
-export async function invitationToken(mail: SmtpSink, email: string): Promise<string> {
-  const message = await mail.waitForMessage(email, { subject: /invit/i, timeoutMs: 10_000 });
-  const link = message.links.find((url) => url.includes('token='));
-  if (!link) throw new Error(`no invitation link in: ${message.text}`);
-  return new URL(link).searchParams.get('token')!;
-}
+/** The token of the newest invitation mail to `email`. */
+export const invitationToken = invitationTokenFromMail;
 
 /**
  * A fresh user invited into `owner`'s organization with `role` — all through the gateway: the owner's

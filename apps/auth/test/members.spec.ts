@@ -1,7 +1,13 @@
 import { denylistKeys } from '@platform/contracts';
-import { startSmtpSink, waitFor, type SmtpSink } from '@platform/testing';
+import {
+  invitationTokenFromMail as invitationToken,
+  seedOrganization,
+  startSmtpSink,
+  waitFor,
+  type SmtpSink,
+} from '@platform/testing';
 import { AuthTestApp, rejectionOf, type TestAccount } from './support/auth-test-app';
-import { addMember, invitationToken, verifyEmail } from './support/team';
+import { addMember, verifyEmail } from './support/team';
 
 describe('auth memberships and invitations (SMTP sink)', () => {
   let auth: AuthTestApp;
@@ -159,9 +165,7 @@ describe('auth memberships and invitations (SMTP sink)', () => {
     let developer: TestAccount;
 
     beforeAll(async () => {
-      owner = await auth.register();
-      admin = await addMember(auth, smtp, owner, 'admin');
-      developer = await addMember(auth, smtp, owner, 'developer');
+      ({ owner, admin, developer } = (await seedOrganization(auth.rpc, smtp, 'roles')).members);
     });
 
     const changeRole = (

@@ -10,4 +10,8 @@ export * from './http/json-request';
 export * from './postgres/schema-drift';
 export * from './seed/seed-organization';
 export * from './service/service-test-bed';
+export * from './service/contract-caller';
+export * from './auth/principal-of-token';
+export * from './auth/auth-mail';
+export * from './auth/auth-flows';
 export * from './net/fault-proxy';

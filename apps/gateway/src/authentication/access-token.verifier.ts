@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type ProtectedHeaderParameters } from 'jose';
-import { accessTokenClaimsSchema, type AccessTokenClaims, type Principal } from '@platform/contracts';
+import { accessTokenClaimsSchema, principalFromClaims, type Principal } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { UnauthenticatedError } from '@platform/errors';
 import type { GatewayEnv } from '../config/gateway-env.schema';
@@ -58,18 +58,4 @@ function decodeHeader(token: string): ProtectedHeaderParameters {
   } catch {
     throw new UnauthenticatedError(INVALID);
   }
-}
-
-export function principalFromClaims(claims: AccessTokenClaims): Principal {
-  return {
-    kind: 'user',
-    userId: claims.sub,
-    organizationId: claims.org,
-    roles: claims.roles,
-    scopes: claims.scope ? claims.scope.split(' ').filter(Boolean) : [],
-    apiKeyId: null,
-    sessionId: claims.sid,
-    tokenId: claims.jti,
-    plan: claims.plan,
-  };
 }

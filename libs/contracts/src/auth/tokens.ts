@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from './roles';
 import { PLAN_CODES } from '../billing/plans';
+import type { Principal } from '../rpc/envelope';
 
 /** Access tokens: RS256 JWTs, 15 minutes, `kid` header; verified by the gateway against the JWKS. */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -27,6 +28,24 @@ export const accessTokenClaimsSchema = z.object({
   exp: z.number(),
 });
 export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
+
+/**
+ * The principal the gateway puts in the envelope for a verified access token with these claims
+ * (here so that the gateway and the test kit build it the same way).
+ */
+export function principalFromClaims(claims: AccessTokenClaims): Principal {
+  return {
+    kind: 'user',
+    userId: claims.sub,
+    organizationId: claims.org,
+    roles: claims.roles,
+    scopes: claims.scope ? claims.scope.split(' ').filter(Boolean) : [],
+    apiKeyId: null,
+    sessionId: claims.sid,
+    tokenId: claims.jti,
+    plan: claims.plan,
+  };
+}
 
 export const tokenPairSchema = z.object({
   accessToken: z.string(),

@@ -23,6 +23,18 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * A service's database env on `database`, as the launcher derives it: queries as the app role (under
+ * RLS), migrations as the owner, cross-tenant work (`runAsSystem`) as the system role.
+ */
+export function databaseEnv(database: TestDatabase): Record<string, string> {
+  return {
+    DATABASE_URL: database.appUrl,
+    DATABASE_MIGRATIONS_URL: database.url,
+    DATABASE_SYSTEM_URL: database.systemUrl,
+  };
+}
+
 async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: infraUrls().postgres });
   await client.connect();
