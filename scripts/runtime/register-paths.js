@@ -4,8 +4,9 @@
 //
 // `tsc -p tsconfig.build.json` keeps the repository layout under dist/ (rootDir "."), so every alias
 // of tsconfig.base.json (e.g. "libs/contracts/src") resolves against <repo>/dist instead of <repo>.
-// Paths are computed from this file's location, so the working directory does not matter; the
-// Dockerfile uses the same file.
+// Paths are computed from this file's location, so the working directory does not matter. Only the
+// launcher's whole-repo build needs it: images run the per-app bundle (scripts/build/build-app.ts),
+// whose aliases are resolved at build time.
 'use strict';
 
 const fs = require('node:fs');
