@@ -4,7 +4,7 @@
  * so the ledger never holds the secret in clear for its 24 hours.
  */
 export interface ResponseCodec {
-  /** What is stored (any JSON value); `context` binds it to its row (command + key or message id). */
+  /** What is stored (any JSON value); `context` binds it to its command (it opens only as that command's answer). */
   seal(response: unknown, context: string): unknown;
   open(stored: unknown, context: string): unknown;
 }
