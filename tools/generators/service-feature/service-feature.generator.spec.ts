@@ -39,7 +39,8 @@ describe('service-feature generator', () => {
         'libs',
         'tools',
         `apps/${SERVICE}`,
-        'apps/gateway/src',
+        // The whole gateway project (its project.json too: tools/mutation depends on it).
+        'apps/gateway',
         'tsconfig.base.json',
         'nx.json',
         'package.json',
