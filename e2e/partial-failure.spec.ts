@@ -94,9 +94,11 @@ describe('one backend down never takes the API down (whole platform, real infras
   afterAll(stopLoad, 30_000);
 
   const servicesTable = async () =>
-    (await jsonRequest<{ services: Record<string, { status: string; breaker: string }> }>(
-      `${suite.platform.gatewayInternalUrl}/health/services`,
-    )).body.services;
+    (
+      await jsonRequest<{ services: Record<string, { status: string; breaker: string }> }>(
+        `${suite.platform.gatewayInternalUrl}/health/services`,
+      )
+    ).body.services;
 
   it('stopped payments: its routes answer 503 naming it within one breaker window, the others keep answering 2xx, and it recovers by itself', async () => {
     await waitFor('every route answering 2xx under load', () =>
@@ -134,7 +136,10 @@ describe('one backend down never takes the API down (whole platform, real infras
       () => samples.some((s) => s.path === PAYMENTS && s.startedAt > restartedAt && s.status === 200),
       { timeoutMs: 30_000 },
     );
-    await waitFor('the payments breaker closed again', async () => (await servicesTable()).payments.breaker === 'closed');
+    await waitFor(
+      'the payments breaker closed again',
+      async () => (await servicesTable()).payments.breaker === 'closed',
+    );
     await stopLoad();
 
     // Throughout the outage, the other services' routes answered 2xx and only 2xx.

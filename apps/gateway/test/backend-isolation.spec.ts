@@ -72,21 +72,29 @@ describe('gateway: one backend slow or failing never takes the others down (stan
 
   const get = (path: string) => request<Problem>(`${bed.url}${path}`);
   const services = async () =>
-    (await request<{ services: Record<string, { breaker: string; inFlight: number }> }>(
-      `${bed.internalUrl}/health/services`,
-    )).body.services;
+    (
+      await request<{ services: Record<string, { breaker: string; inFlight: number }> }>(
+        `${bed.internalUrl}/health/services`,
+      )
+    ).body.services;
 
   it('bulkhead: a slow service fills only its own in-flight slots; its excess gets 503 at once, the other service 2xx', async () => {
     paymentsBehaviour = 'hang';
     const held = Array.from({ length: MAX_IN_FLIGHT }, () => get(PAYMENTS));
-    await waitFor(`${MAX_IN_FLIGHT} payments calls held by the slow service`, () => hanging.length === MAX_IN_FLIGHT);
+    await waitFor(
+      `${MAX_IN_FLIGHT} payments calls held by the slow service`,
+      () => hanging.length === MAX_IN_FLIGHT,
+    );
     expect((await services()).payments.inFlight).toBe(MAX_IN_FLIGHT);
 
     const excess = await get(PAYMENTS);
     expect(excess.status).toBe(503);
     expect(excess.headers.get('content-type')).toContain('application/problem+json');
     expect(excess.headers.get('retry-after')).toBe('1');
-    expect(excess.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detail: expect.stringContaining('payments') });
+    expect(excess.body).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      detail: expect.stringContaining('payments'),
+    });
     expect(hanging.length).toBe(MAX_IN_FLIGHT);
 
     // The other service: as many concurrent calls as its own bulkhead holds, all answered.
@@ -111,7 +119,10 @@ describe('gateway: one backend slow or failing never takes the others down (stan
 
     const refused = await get(PAYMENTS);
     expect(refused.status).toBe(503);
-    expect(refused.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detail: expect.stringContaining('payments') });
+    expect(refused.body).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      detail: expect.stringContaining('payments'),
+    });
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(COOL_DOWN_SECONDS);

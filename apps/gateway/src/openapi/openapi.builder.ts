@@ -61,7 +61,8 @@ function parameters(route: RouteDefinition): unknown[] {
 
 function operation(route: RouteDefinition): Record<string, unknown> {
   // Test beds route to stand-in services whose patterns have no schema here: no body schema then.
-  const result = ROUTED_RPC_SCHEMAS[route.rpc as keyof typeof ROUTED_RPC_SCHEMAS]?.result as z.ZodType | undefined;
+  const result = ROUTED_RPC_SCHEMAS[route.rpc as keyof typeof ROUTED_RPC_SCHEMAS]?.result as
+    z.ZodType | undefined;
   const responses: Record<string, unknown> = {
     [route.success.status]: {
       description: route.success.description,

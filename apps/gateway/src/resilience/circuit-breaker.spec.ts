@@ -1,4 +1,9 @@
-import { CircuitBreaker, type Admitted, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker';
+import {
+  CircuitBreaker,
+  type Admitted,
+  type BreakerState,
+  type CircuitBreakerOptions,
+} from './circuit-breaker';
 
 const OPTIONS: CircuitBreakerOptions = {
   consecutiveFailures: 3,
@@ -11,7 +16,11 @@ const OPTIONS: CircuitBreakerOptions = {
 function setup(options: Partial<CircuitBreakerOptions> = {}) {
   let now = 0;
   const changes: [BreakerState, BreakerState][] = [];
-  const breaker = new CircuitBreaker({ ...OPTIONS, ...options }, () => now, (from, to) => changes.push([from, to]));
+  const breaker = new CircuitBreaker(
+    { ...OPTIONS, ...options },
+    () => now,
+    (from, to) => changes.push([from, to]),
+  );
   const call = (failed: boolean) => {
     const admission = breaker.tryAcquire();
     if (!admission.admitted) throw new Error('refused');

@@ -58,7 +58,11 @@ export class CircuitBreaker {
     private readonly onChange: (from: BreakerState, to: BreakerState) => void = () => undefined,
   ) {
     this.bucketMs = options.windowMs / WINDOW_BUCKETS;
-    this.buckets = Array.from({ length: WINDOW_BUCKETS }, () => ({ index: -Infinity, calls: 0, failures: 0 }));
+    this.buckets = Array.from({ length: WINDOW_BUCKETS }, () => ({
+      index: -Infinity,
+      calls: 0,
+      failures: 0,
+    }));
   }
 
   /** The state as of now (an open breaker whose cool-down has passed reads half-open). */
@@ -76,7 +80,10 @@ export class CircuitBreaker {
       case 'open':
         return {
           admitted: false,
-          retryAfterSeconds: Math.max(1, Math.ceil((this.openedAt + this.options.coolDownMs - this.now()) / 1000)),
+          retryAfterSeconds: Math.max(
+            1,
+            Math.ceil((this.openedAt + this.options.coolDownMs - this.now()) / 1000),
+          ),
         };
       case 'half-open':
         if (this.probeOut) return { admitted: false, retryAfterSeconds: 1 };
