@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError } from '@platform/errors';
+import { RpcBrokerUnavailableError, RpcConnectionLostError } from '@platform/messaging';
 import { metricsRegistry } from '@platform/observability';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { isServiceFailure } from '../throttling/adaptive/adaptive-limits.service';
@@ -97,7 +98,13 @@ export class BackendGuard implements OnApplicationShutdown {
         breaker.record(admission, false);
         return result;
       } catch (error) {
-        breaker.record(admission, isServiceFailure(error));
+        // The gateway's own broker connection failing says nothing about this service: a broker
+        // outage must not open every breaker and keep them open after the broker is back.
+        if (error instanceof RpcBrokerUnavailableError || error instanceof RpcConnectionLostError) {
+          breaker.release(admission);
+        } else {
+          breaker.record(admission, isServiceFailure(error));
+        }
         throw error;
       }
     } finally {

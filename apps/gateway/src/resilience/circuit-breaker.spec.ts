@@ -155,3 +155,18 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('half-open');
   });
 });
+
+describe('CircuitBreaker.release (an outcome that says nothing about the service)', () => {
+  it('gives a half-open probe slot back without closing or reopening, and counts nothing while closed', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(OPTIONS, () => now);
+    for (let i = 0; i < 2; i++) breaker.record(breaker.tryAcquire() as Admitted, true);
+    breaker.release(breaker.tryAcquire() as Admitted);
+    breaker.record(breaker.tryAcquire() as Admitted, true); // 3rd failure in a row: released one did not reset
+    expect(breaker.state).toBe('open');
+    now = 5_000;
+    breaker.release(breaker.tryAcquire() as Admitted);
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.tryAcquire()).toEqual({ admitted: true, probe: true });
+  });
+});

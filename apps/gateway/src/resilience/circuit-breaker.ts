@@ -92,6 +92,14 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * An admitted call ended without telling anything about the service (the gateway's own broker
+   * connection was down): no count; a probe's slot is given back for the next request.
+   */
+  release(admitted: Admitted): void {
+    if (admitted.probe) this.probeOut = false;
+  }
+
   /** The outcome of an admitted call; `serviceFailure` = the service failed (not the client). */
   record(admitted: Admitted, serviceFailure: boolean): void {
     const state = this.state;
