@@ -194,13 +194,14 @@ describe('gateway edge hardening (whole platform)', () => {
   });
 
   describe('metrics and detailed readiness live on the internal port only', () => {
-    it('answers 404 problem+json for /metrics and /health/ready on the public port, and keeps /health/live', async () => {
+    it('answers 404 problem+json for /metrics, /health/ready and /health/services on the public port, and keeps /health/live', async () => {
       const gateway = suite.platform.gateway.url;
       const metrics = await jsonRequest<Problem>(`${gateway}/metrics`);
       const ready = await jsonRequest<Problem>(`${gateway}/health/ready`);
+      const services = await jsonRequest<Problem>(`${gateway}/health/services`);
       const live = await jsonRequest<{ status: string }>(`${gateway}/health/live`);
 
-      expect([metrics.status, ready.status]).toEqual([404, 404]);
+      expect([metrics.status, ready.status, services.status]).toEqual([404, 404, 404]);
       expect(metrics.body.code).toBe('ROUTE_NOT_FOUND');
       expect(ready.headers.get('content-type')).toContain('application/problem+json');
       expect(live.status).toBe(200);
@@ -212,11 +213,16 @@ describe('gateway edge hardening (whole platform)', () => {
       const ready = await jsonRequest<{ status: string; info: Record<string, unknown> }>(
         `${internal}/health/ready`,
       );
+      const services = await jsonRequest<{ services: Record<string, unknown> }>(
+        `${internal}/health/services`,
+      );
       const live = await jsonRequest(`${internal}/health/live`);
       const metrics = await (await fetch(`${internal}/metrics`)).text();
 
       expect(ready.status).toBe(200);
-      expect(Object.keys(ready.body.info)).toEqual(expect.arrayContaining(['redis', 'rabbitmq', 'auth']));
+      expect(Object.keys(ready.body.info).sort()).toEqual(['rabbitmq', 'redis']);
+      expect(services.status).toBe(200);
+      expect(Object.keys(services.body.services)).toContain('auth');
       expect(live.status).toBe(200);
       expect(metrics).toContain('gateway_adaptive_limit_factor');
       expect(new URL(internal).port).not.toBe(new URL(suite.platform.gateway.url).port);

@@ -14,7 +14,10 @@ import { analyticsService } from '../apps/analytics/src/service-definition';
 import { audioWorkerService } from '../apps/audio-worker/src/service-definition';
 import { authService } from '../apps/auth/src/service-definition';
 import { campaignsService } from '../apps/campaigns/src/service-definition';
+import { GatewayModule } from '../apps/gateway/src/gateway.module';
 import { GatewayInternalServer } from '../apps/gateway/src/health/gateway-internal.server';
+import type { RouteDefinition } from '../apps/gateway/src/routes/route-definition';
+import { ROUTE_TABLE } from '../apps/gateway/src/routes/route-table';
 import { gatewayService } from '../apps/gateway/src/service-definition';
 import { paymentsService } from '../apps/payments/src/service-definition';
 import { recordingsService } from '../apps/recordings/src/service-definition';
@@ -45,13 +48,21 @@ export class PlatformHarness {
   mail!: SmtpSink;
   private readonly cleanups: (() => Promise<unknown>)[] = [];
   private env: Record<string, string> = {};
+  private readonly databases = new Map<BackendServiceName, TestDatabase>();
 
   /** The gateway's internal port (detailed readiness, metrics), never routed publicly. */
   get gatewayInternalUrl(): string {
     return this.gateway.app.get(GatewayInternalServer).url;
   }
 
-  async start(extraEnv: Record<string, string> = {}): Promise<this> {
+  /**
+   * `gatewayRoutes` join the real route table, e.g. routes to a backend that has no public route
+   * yet (its health ping), so a suite can watch that backend's routes through the gateway.
+   */
+  async start(
+    extraEnv: Record<string, string> = {},
+    options: { gatewayRoutes?: readonly RouteDefinition[] } = {},
+  ): Promise<this> {
     const [vhost, redis, mail] = await Promise.all([
       createTestVhost('e2e'),
       createTestRedis('e2e'),
@@ -87,8 +98,14 @@ export class PlatformHarness {
     const names = Object.keys(BACKEND_DEFINITIONS) as BackendServiceName[];
     const databases = await Promise.all(names.map((name) => createTestDatabase(name.replace('-', '_'))));
     this.cleanups.push(() => Promise.all(databases.map((db) => db.drop())));
-    await Promise.all(names.map((name, i) => this.startBackend(name, databases[i])));
-    this.gateway = await bootstrapService(gatewayService as ServiceDefinition<never>, this.env);
+    names.forEach((name, i) => this.databases.set(name, databases[i]));
+    await Promise.all(names.map((name) => this.startBackend(name)));
+    const routes = [...ROUTE_TABLE, ...(options.gatewayRoutes ?? [])];
+    const gateway: ServiceDefinition<never> = {
+      ...(gatewayService as ServiceDefinition<never>),
+      module: (config, logger) => GatewayModule.forRoot(config as never, logger, routes),
+    };
+    this.gateway = await bootstrapService(gateway, this.env);
     return this;
   }
 
@@ -110,13 +127,20 @@ export class PlatformHarness {
     this.backends.delete(name);
   }
 
+  /** Starts a stopped backend again, on the database it had (as a redeployed pod would). */
+  async restartBackend(name: BackendServiceName): Promise<void> {
+    if (this.backends.has(name)) throw new Error(`${name} is still running`);
+    await this.startBackend(name);
+  }
+
   async stop(): Promise<void> {
     await this.gateway?.app.close();
     await Promise.all([...this.backends.values()].map((service) => service.app.close()));
     for (const cleanup of this.cleanups.reverse()) await cleanup().catch(() => undefined);
   }
 
-  private async startBackend(name: BackendServiceName, database: TestDatabase): Promise<void> {
+  private async startBackend(name: BackendServiceName): Promise<void> {
+    const database = this.databases.get(name)!;
     const running = await bootstrapService(BACKEND_DEFINITIONS[name], {
       ...this.env,
       ...databaseEnv(database),

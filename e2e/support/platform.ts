@@ -14,10 +14,13 @@ export const GENEROUS_LIMITS = {
 };
 
 /** Boots the whole platform for a suite; read `suite.platform` / `suite.api` inside tests. */
-export function usePlatform(env: Record<string, string> = {}): { platform: PlatformHarness; api: ApiClient } {
+export function usePlatform(
+  env: Record<string, string> = {},
+  options: Parameters<PlatformHarness['start']>[1] = {},
+): { platform: PlatformHarness; api: ApiClient } {
   const suite = { platform: new PlatformHarness() } as { platform: PlatformHarness; api: ApiClient };
   beforeAll(async () => {
-    await suite.platform.start({ LOG_LEVEL: 'error', ...env });
+    await suite.platform.start({ LOG_LEVEL: 'error', ...env }, options);
     suite.api = new ApiClient(suite.platform.gateway.url);
   }, 120_000);
   afterAll(() => suite.platform.stop(), 60_000);

@@ -7,16 +7,18 @@ import { HealthModule, RabbitMqHealthIndicator, RedisHealthIndicator } from '@pl
 import { MessagingModule } from '@platform/messaging';
 import { RedisModule } from '@platform/redis';
 import type { GatewayEnv } from './config/gateway-env.schema';
-import { BackendServicesHealthIndicator } from './health/backend-services.health';
+import { BackendServicesReport } from './health/backend-services.health';
 import { GatewayInternalServer } from './health/gateway-internal.server';
 import type { RouteDefinition } from './routes/route-definition';
+import { BackendGuard } from './resilience/backend-guard.service';
 import { RoutesModule } from './routes/routes.module';
 import { ROUTE_TABLE } from './routes/route-table';
 
 /**
  * The only public HTTP surface: the public API from the route table (authentication, throttling,
- * authorization, validation, RPC to the owning service), OpenAPI + Swagger UI, health (its readiness
- * includes every backend's RPC ping) and metrics on an internal port, and problem+json for every error.
+ * authorization, validation, RPC to the owning service behind its circuit breaker and bulkhead),
+ * OpenAPI + Swagger UI, health (readiness on the gateway's own dependencies only; every backend's
+ * state at /health/services) and metrics on an internal port, and problem+json for every error.
  */
 @Module({})
 export class GatewayModule {
@@ -35,7 +37,8 @@ export class GatewayModule {
         HealthModule.forRoot({
           service: 'gateway',
           version: config.SERVICE_VERSION,
-          indicators: [RedisHealthIndicator, RabbitMqHealthIndicator, BackendServicesHealthIndicator],
+          // Only what the gateway itself needs: a backend down is answered by that backend's breaker.
+          indicators: [RedisHealthIndicator, RabbitMqHealthIndicator],
           answerPing: false,
           // Public port: liveness only; readiness and metrics are on GatewayInternalServer's port.
           httpPort: 'liveness-only',
@@ -46,9 +49,11 @@ export class GatewayModule {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: APP_FILTER, useFactory: () => new ProblemDetailsFilter(logger) },
+        BackendGuard,
+        BackendServicesReport,
         GatewayInternalServer,
       ],
-      exports: [SERVICE_CONFIG, LOGGER],
+      exports: [SERVICE_CONFIG, LOGGER, BackendGuard],
     };
   }
 }

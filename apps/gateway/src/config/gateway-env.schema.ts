@@ -26,7 +26,7 @@ export const gatewayEnvSchema = z.object({
   GATEWAY_INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   /** Address of the internal port: loopback unless probes / Prometheus come from elsewhere (0.0.0.0 in Kubernetes). */
   GATEWAY_INTERNAL_HOST: z.string().default('127.0.0.1'),
-  /** Budget of each backend's health ping inside `/health/ready`. */
+  /** Budget of each backend's health ping in `/health/services`. */
   READINESS_PING_TIMEOUT_MS: positiveInt.default(1500),
 
   // --- Access tokens (must match the auth service) ---
@@ -87,5 +87,18 @@ export const gatewayEnvSchema = z.object({
   /** Failures / slow calls shrink limits only when this many distinct callers (orgs or IPs) saw them. */
   ADAPTIVE_MIN_DISTINCT_CALLERS: positiveInt.default(3),
   ADAPTIVE_LIMIT_FACTOR: ratio.default(0.5),
+
+  // --- Partial failure: a circuit breaker and a bulkhead per backend service (docs/ARCHITECTURE.md) ---
+  /** A service's breaker opens after this many service failures in a row (timeouts, no route, 5xx)... */
+  GATEWAY_BREAKER_CONSECUTIVE_FAILURES: positiveInt.default(5),
+  /** ...or when this share of its calls in the window failed... */
+  GATEWAY_BREAKER_FAILURE_RATE: ratio.default(0.5),
+  /** ...once the window holds at least this many calls. */
+  GATEWAY_BREAKER_MIN_REQUESTS: positiveInt.default(20),
+  GATEWAY_BREAKER_WINDOW_SECONDS: positiveInt.default(30),
+  /** An open breaker answers 503 this long, then lets one probe request through. */
+  GATEWAY_BREAKER_COOLDOWN_SECONDS: positiveInt.default(10),
+  /** RPCs in flight per backend service; past it that service's routes answer 503 (Retry-After: 1). */
+  GATEWAY_MAX_IN_FLIGHT_PER_SERVICE: positiveInt.default(256),
 });
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

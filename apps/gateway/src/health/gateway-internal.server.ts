@@ -5,13 +5,15 @@ import { PROBLEM_CONTENT_TYPE, catalogEntryFor, problemTypeFor } from '@platform
 import { ReadinessCheck } from '@platform/health';
 import { renderMetrics } from '@platform/observability';
 import type { GatewayEnv } from '../config/gateway-env.schema';
+import { BackendServicesReport } from './backend-services.health';
 
 /**
- * The gateway's internal port (GATEWAY_INTERNAL_PORT): `/health/ready` with every dependency and
- * every backend's RPC ping, `/metrics`, and `/health/live`. Readiness is expensive (one RPC per
- * backend) and tells versions and topology, metrics tell traffic: neither belongs on the public
- * port, which keeps only the cheap `/health/live`. Probes and Prometheus reach this port inside the
- * cluster; the Ingress and the public Service never route to it.
+ * The gateway's internal port (GATEWAY_INTERNAL_PORT): `/health/ready` (the gateway's own
+ * dependencies: Redis, RabbitMQ), `/health/services` (each backend's RPC ping and circuit breaker,
+ * informational: always 200), `/metrics`, and `/health/live`. The service table is expensive (one
+ * RPC per backend) and tells versions and topology, metrics tell traffic: neither belongs on the
+ * public port, which keeps only the cheap `/health/live`. Probes and Prometheus reach this port
+ * inside the cluster; the Ingress and the public Service never route to it.
  */
 @Injectable()
 export class GatewayInternalServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,6 +22,7 @@ export class GatewayInternalServer implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     private readonly readiness: ReadinessCheck,
+    private readonly services: BackendServicesReport,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
@@ -34,6 +37,9 @@ export class GatewayInternalServer implements OnApplicationBootstrap, OnApplicat
       const { httpStatus, result } = await this.readiness.run();
       return reply.status(httpStatus).send(result);
     });
+    // 200 whatever it says: a backend down is that backend's routes' business (503 by its breaker),
+    // never a reason to take the gateway out of rotation.
+    this.server.get('/health/services', async () => this.services.table());
     this.server.get('/metrics', async (_request, reply) => {
       const { contentType, body } = await renderMetrics();
       return reply.header('content-type', contentType).send(body);

@@ -11,6 +11,7 @@ import { admitCredential } from '../authorization/credential.policy';
 import { authorize } from '../authorization/permission.policy';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { assertJsonMediaType } from '../http/json-media-type';
+import { BackendGuard } from '../resilience/backend-guard.service';
 import { AdaptiveLimitsService, isServiceFailure } from '../throttling/adaptive/adaptive-limits.service';
 import { clientIp } from '../throttling/client-ip';
 import { DEVICE_TOKEN_HEADER, type LoginGuard } from '../throttling/login-guard';
@@ -38,6 +39,7 @@ export class RoutePipeline {
     private readonly rpc: RpcClient,
     private readonly adaptive: AdaptiveLimitsService,
     private readonly credentialCache: CredentialCache,
+    private readonly backendGuard: BackendGuard,
     @Inject(LOGIN_ATTEMPTS) private readonly loginGuard: LoginGuard,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
@@ -87,13 +89,16 @@ export class RoutePipeline {
     let result: unknown;
     let replayed = false;
     try {
-      ({ data: result, replayed } = await this.rpc.callWithMeta(route.rpc, {
-        principal: request.principal,
-        data: rpcDataFor(route, input),
-        meta: idempotencyKey
-          ? { requestId: String(request.id), idempotencyKey }
-          : { requestId: String(request.id) },
-      }));
+      // Behind the service's circuit breaker and bulkhead: open or full, 503 at once.
+      ({ data: result, replayed } = await this.backendGuard.call(service, () =>
+        this.rpc.callWithMeta(route.rpc, {
+          principal: request.principal,
+          data: rpcDataFor(route, input),
+          meta: idempotencyKey
+            ? { requestId: String(request.id), idempotencyKey }
+            : { requestId: String(request.id) },
+        }),
+      ));
     } catch (error) {
       const serviceFailed = isServiceFailure(error);
       this.adaptive.record(service, performance.now() - started, serviceFailed, caller);

@@ -19,6 +19,9 @@ import { gatewayService } from '../../src/service-definition';
 import { TEST_AUDIENCE, TEST_ISSUER } from './token-mint';
 
 export type StandInHandler = (envelope: RpcEnvelope) => Promise<unknown>;
+export interface StandInService {
+  stop(): Promise<void>;
+}
 
 /**
  * The gateway alone, on a private vhost and Redis prefix, with the auth service's side of the RPC
@@ -35,6 +38,7 @@ export class GatewayTestBed {
   /** Calls received by the stand-in, by pattern. */
   readonly calls = new Map<string, RpcEnvelope[]>();
   readonly handlers = new Map<string, StandInHandler>();
+  private readonly standIns: StandInService[] = [];
   /** With `brokerThroughProxy`: cut it to take the broker away from the gateway alone. */
   broker?: FaultProxy;
 
@@ -104,12 +108,33 @@ export class GatewayTestBed {
     return this;
   }
 
+  /**
+   * Another backend played by a stand-in with its own connection and queue consumer (e.g. for
+   * `extraRoutes` to `payments.*`), so one stand-in being slow or stopped never holds up another.
+   */
+  async startStandIn(service: string, handlers: Record<string, StandInHandler>): Promise<StandInService> {
+    const connection = new AmqpConnection({ url: this.vhost.url, connectionName: `${service}-stand-in` });
+    await connection.connect();
+    const server = new RpcServer(connection, { service, prefetch: 64, logger: silentLogger });
+    for (const [pattern, handle] of Object.entries(handlers)) server.register({ pattern, handle });
+    await server.start().waitForChannel(5000);
+    const standIn: StandInService = {
+      stop: async () => {
+        await server.stop().catch(() => undefined);
+        await connection.close().catch(() => undefined);
+      },
+    };
+    this.standIns.push(standIn);
+    return standIn;
+  }
+
   callsOf(pattern: string): RpcEnvelope[] {
     return this.calls.get(pattern) ?? [];
   }
 
   async stop(): Promise<void> {
     await this.gateway?.app.close().catch(() => undefined);
+    for (const standIn of this.standIns) await standIn.stop();
     await this.server?.stop().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
     await this.broker?.close().catch(() => undefined);

@@ -7,7 +7,7 @@ import type { BackendServiceName } from '../services';
  */
 export const RPC_EXCHANGE = 'platform.rpc';
 
-/** Every backend service answers `<service>.health.ping`; the gateway's readiness uses it. */
+/** Every backend service answers `<service>.health.ping`; the gateway's `/health/services` uses it. */
 export function healthPingPattern(service: BackendServiceName): `${BackendServiceName}.health.ping` {
   return `${service}.health.ping`;
 }
