@@ -26,6 +26,8 @@ const PAYMENTS = '/v1/test/payments/x';
 const STORAGE = '/v1/test/storage/y';
 const MAX_IN_FLIGHT = 4;
 const COOL_DOWN_SECONDS = 30;
+/** Long enough for a loaded machine to answer, short enough to time calls out in a test. */
+const RPC_TIMEOUT_MS = 1500;
 
 type Problem = { code?: string; detail?: string; ok?: boolean };
 
@@ -38,6 +40,7 @@ describe('gateway: one backend slow or failing never takes the others down (stan
   });
   /** What the payments stand-in does with the next calls. */
   let paymentsBehaviour: 'answer' | 'hang' | 'not-found' | 'crash' = 'answer';
+  /** With 'hang': each call waits for the test, past the gateway's RPC timeout. */
   let paymentsCalls = 0;
   const hanging: (() => void)[] = [];
 
@@ -48,6 +51,7 @@ describe('gateway: one backend slow or failing never takes the others down (stan
       GATEWAY_BREAKER_CONSECUTIVE_FAILURES: '3',
       GATEWAY_BREAKER_MIN_REQUESTS: '1000',
       GATEWAY_BREAKER_COOLDOWN_SECONDS: String(COOL_DOWN_SECONDS),
+      RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS),
     });
     await bed.startStandIn('payments', {
       [PAYMENTS_PATTERN]: async () => {
@@ -108,13 +112,16 @@ describe('gateway: one backend slow or failing never takes the others down (stan
     expect((await services()).payments).toMatchObject({ inFlight: 0, breaker: 'closed' });
   });
 
-  it('breaker: client errors (4xx) never open it; 3 consecutive service failures do, then its routes answer 503 without reaching it', async () => {
+  it('breaker: answers — 4xx or 500 from one caller’s input — never open it; 3 consecutive unanswered calls do, then its routes answer 503 without reaching it', async () => {
     paymentsBehaviour = 'not-found';
     for (let i = 0; i < 5; i++) expect((await get(PAYMENTS)).status).toBe(404);
+    paymentsBehaviour = 'crash';
+    for (let i = 0; i < 5; i++) expect((await get(PAYMENTS)).status).toBe(500);
     expect((await services()).payments.breaker).toBe('closed');
 
-    paymentsBehaviour = 'crash';
-    for (let i = 0; i < 3; i++) expect((await get(PAYMENTS)).status).toBe(500);
+    paymentsBehaviour = 'hang';
+    for (let i = 0; i < 3; i++) expect((await get(PAYMENTS)).status).toBe(504);
+    for (const release of hanging.splice(0)) release();
     const callsWhenOpened = paymentsCalls;
 
     const refused = await get(PAYMENTS);

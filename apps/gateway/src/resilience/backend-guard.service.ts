@@ -6,9 +6,21 @@ import { DomainError } from '@platform/errors';
 import { RpcBrokerUnavailableError, RpcConnectionLostError } from '@platform/messaging';
 import { metricsRegistry } from '@platform/observability';
 import type { GatewayEnv } from '../config/gateway-env.schema';
-import { isServiceFailure } from '../throttling/adaptive/adaptive-limits.service';
 import { Bulkhead } from './bulkhead';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
+
+/**
+ * What opens a breaker: the service not answering (timeout, no consumer bound, unavailable), never an
+ * answer. An INTERNAL error is an answer — the service is up — and one caller's bad input can
+ * provoke it, so counting it would let one tenant cut a service off for every tenant (issue 6,
+ * point 2); the adaptive limits, which need several distinct callers, judge those.
+ */
+const UNAVAILABLE_CODES = new Set(['RPC_TIMEOUT', 'RPC_NO_ROUTE', 'SERVICE_UNAVAILABLE']);
+
+export function isServiceUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
+}
 
 /** Gauge values of the breaker state (Prometheus has no strings). */
 export const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -103,7 +115,7 @@ export class BackendGuard implements OnApplicationShutdown {
         if (error instanceof RpcBrokerUnavailableError || error instanceof RpcConnectionLostError) {
           breaker.release(admission);
         } else {
-          breaker.record(admission, isServiceFailure(error));
+          breaker.record(admission, isServiceUnavailable(error));
         }
         throw error;
       }
