@@ -39,7 +39,7 @@ describe('gateway: one backend slow or failing never takes the others down (stan
     ],
   });
   /** What the payments stand-in does with the next calls. */
-  let paymentsBehaviour: 'answer' | 'hang' | 'not-found' | 'crash' = 'answer';
+  let paymentsBehaviour: 'answer' | 'hang' | 'not-found' | 'crash' | 'unavailable' = 'answer';
   /** With 'hang': each call waits for the test, past the gateway's RPC timeout. */
   let paymentsCalls = 0;
   const hanging: (() => void)[] = [];
@@ -67,6 +67,9 @@ describe('gateway: one backend slow or failing never takes the others down (stan
             throw new DomainError('NOT_FOUND', 'no such x');
           case 'crash':
             throw new Error('payments crashed');
+          case 'unavailable':
+            // The service answers 503 itself (e.g. a mail provider refusing this caller's message).
+            throw new DomainError('SERVICE_UNAVAILABLE', 'cannot do that right now');
         }
       },
     });
@@ -117,6 +120,10 @@ describe('gateway: one backend slow or failing never takes the others down (stan
     for (let i = 0; i < 5; i++) expect((await get(PAYMENTS)).status).toBe(404);
     paymentsBehaviour = 'crash';
     for (let i = 0; i < 5; i++) expect((await get(PAYMENTS)).status).toBe(500);
+    paymentsBehaviour = 'unavailable';
+    const callsBefore = paymentsCalls;
+    for (let i = 0; i < 5; i++) expect((await get(PAYMENTS)).status).toBe(503);
+    expect(paymentsCalls).toBe(callsBefore + 5); // each one answered by the service itself
     expect((await services()).payments.breaker).toBe('closed');
 
     paymentsBehaviour = 'hang';

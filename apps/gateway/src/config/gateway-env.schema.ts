@@ -89,7 +89,7 @@ export const gatewayEnvSchema = z.object({
   ADAPTIVE_LIMIT_FACTOR: ratio.default(0.5),
 
   // --- Partial failure: a circuit breaker and a bulkhead per backend service (docs/ARCHITECTURE.md) ---
-  /** A service's breaker opens after this many service failures in a row (timeouts, no route, 5xx)... */
+  /** A service's breaker opens after this many unanswered calls in a row (timeouts, no route)... */
   GATEWAY_BREAKER_CONSECUTIVE_FAILURES: positiveInt.default(5),
   /** ...or when this share of its calls in the window failed... */
   GATEWAY_BREAKER_FAILURE_RATE: ratio.default(0.5),

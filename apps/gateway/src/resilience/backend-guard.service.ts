@@ -10,16 +10,17 @@ import { Bulkhead } from './bulkhead';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 
 /**
- * What opens a breaker: the service not answering (timeout, no consumer bound, unavailable), never an
- * answer. An INTERNAL error is an answer — the service is up — and one caller's bad input can
- * provoke it, so counting it would let one tenant cut a service off for every tenant (issue 6,
+ * What opens a breaker: the service not answering (the call timed out, or no consumer is bound to its
+ * pattern), never an answer. An INTERNAL or SERVICE_UNAVAILABLE error is an answer — the service is up
+ * — and one caller's input can provoke it (auth answers 503 when it cannot send that caller's
+ * invitation mail), so counting it would let one tenant cut a service off for every tenant (issue 6,
  * point 2); the adaptive limits, which need several distinct callers, judge those.
  */
-const UNAVAILABLE_CODES = new Set(['RPC_TIMEOUT', 'RPC_NO_ROUTE', 'SERVICE_UNAVAILABLE']);
+const UNANSWERED_CODES = new Set(['RPC_TIMEOUT', 'RPC_NO_ROUTE']);
 
 export function isServiceUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && UNAVAILABLE_CODES.has(code);
+  return typeof code === 'string' && UNANSWERED_CODES.has(code);
 }
 
 /** Gauge values of the breaker state (Prometheus has no strings). */
