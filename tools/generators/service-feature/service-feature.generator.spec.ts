@@ -108,6 +108,28 @@ describe('service-feature generator', () => {
       // Throws with tsc's diagnostics when a template produces code that does not compile.
       await sh(root, path.join(WORKSPACE, 'node_modules/.bin/tsc'), ['-p', tsconfig]);
     }, 120_000);
+
+    it('generates a spec that passes against real PostgreSQL and RabbitMQ (RLS, contract, cross-tenant)', async () => {
+      // The workspace's own Jest setup, aimed at the generated service only.
+      await cp(path.join(WORKSPACE, 'jest.config.js'), path.join(root, 'jest.config.js'));
+      await cp(path.join(WORKSPACE, 'scripts/jest'), path.join(root, 'scripts/jest'), { recursive: true });
+      await writeFile(
+        path.join(root, 'jest.generated.config.js'),
+        `module.exports = { ...require('./jest.config.js'), roots: ['<rootDir>/apps/${SERVICE}'], maxWorkers: 1 };\n`,
+      );
+      // Throws with Jest's report when a generated test fails.
+      const report = JSON.parse(
+        await sh(root, path.join(WORKSPACE, 'node_modules/.bin/jest'), [
+          '-c',
+          'jest.generated.config.js',
+          '--ci',
+          '--json',
+          `apps/${SERVICE}/test/${FEATURE}.spec.ts`,
+        ]),
+      ) as { numTotalTests: number; numPassedTests: number };
+      // The template's five tests: CRUD + paging, cross-tenant, permissions, contract, RLS catalogue.
+      expect(report).toMatchObject({ numTotalTests: 5, numPassedTests: 5 });
+    }, 180_000);
   });
 
   describe('refusals (in-memory tree)', () => {
