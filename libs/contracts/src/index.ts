@@ -17,3 +17,8 @@ export * from './contract/contract-conformance';
 export * from './auth/auth-contract';
 export * from './payments/payments-contract';
 export * from './storage/storage-contract';
+export * from './recordings/recordings-contract';
+export * from './voice/voice-contract';
+export * from './audio-worker/audio-worker-contract';
+export * from './campaigns/campaigns-contract';
+export * from './analytics/analytics-contract';

@@ -1,7 +1,12 @@
 import type { z, ZodType } from 'zod';
+import { analyticsContract } from '../analytics/analytics-contract';
+import { audioWorkerContract } from '../audio-worker/audio-worker-contract';
 import { authContract } from '../auth/auth-contract';
+import { campaignsContract } from '../campaigns/campaigns-contract';
 import { paymentsContract } from '../payments/payments-contract';
+import { recordingsContract } from '../recordings/recordings-contract';
 import { storageContract } from '../storage/storage-contract';
+import { voiceContract } from '../voice/voice-contract';
 import type { RpcContractEntry } from './service-contract';
 
 /**
@@ -9,7 +14,16 @@ import type { RpcContractEntry } from './service-contract';
  * look patterns and event names up here, so a caller needs nothing but the name. A new service adds
  * its contract to this list.
  */
-export const PLATFORM_CONTRACTS = [authContract, paymentsContract, storageContract] as const;
+export const PLATFORM_CONTRACTS = [
+  authContract,
+  paymentsContract,
+  recordingsContract,
+  voiceContract,
+  storageContract,
+  audioWorkerContract,
+  campaignsContract,
+  analyticsContract,
+] as const;
 
 type Contracts = (typeof PLATFORM_CONTRACTS)[number];
 type RpcMapOf<C> = C extends { rpc: infer R } ? R : never;

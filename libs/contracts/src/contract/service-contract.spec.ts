@@ -9,9 +9,23 @@ import {
   type PlatformRpcRequest,
   type PlatformRpcResult,
 } from './platform-contracts';
+import { PLATFORM_CONTRACTS } from './platform-contracts';
 import { defineServiceContract, type ContractRequest, type ContractResult } from './service-contract';
 
 describe('service contracts', () => {
+  it('holds exactly one contract map per backend service', () => {
+    expect(PLATFORM_CONTRACTS.map((contract) => contract.service).sort()).toEqual([
+      'analytics',
+      'audio-worker',
+      'auth',
+      'campaigns',
+      'payments',
+      'recordings',
+      'storage',
+      'voice',
+    ]);
+  });
+
   it("auth's contract is its existing RPC map, unchanged, plus the events it publishes", () => {
     expect(authContract.service).toBe('auth');
     expect(authContract.rpc).toBe(authRpcSchemas);

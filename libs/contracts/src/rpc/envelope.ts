@@ -65,8 +65,7 @@ export type RpcErrorPayload = z.infer<typeof rpcErrorSchema>;
  * answers it with `Idempotent-Replayed: true`. Absent on a first run, so older callers ignore it.
  */
 export type RpcReply<TResult = unknown> =
-  | { ok: true; data: TResult; replayed?: true }
-  | { ok: false; error: RpcErrorPayload };
+  { ok: true; data: TResult; replayed?: true } | { ok: false; error: RpcErrorPayload };
 
 /** The principal of the platform itself (health pings, relays, scheduled jobs). */
 export const SYSTEM_PRINCIPAL: Principal = Object.freeze({
