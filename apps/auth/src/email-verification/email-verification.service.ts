@@ -8,7 +8,8 @@ import { BackgroundMail } from '../mail/background-mail';
 import { MailQuota } from '../mail/mail-quota';
 import { MailTemplates } from '../mail/mail-templates';
 import { Mailer } from '../mail/mailer.port';
-import { randomToken, sha256Hex } from '../security/opaque-token';
+import { sha256Hex } from '../security/opaque-token';
+import { issueSingleUseToken } from '../security/single-use-link';
 import { Clock } from '../shared/clock';
 import { returnedRows } from '../shared/postgres';
 import type { UserEntity } from '../users/user.entity';
@@ -42,20 +43,14 @@ export class EmailVerificationService {
       this.logger.warn({ userId: user.id }, 'verification email skipped: recipient mail limit reached');
       return;
     }
-    const token = randomToken(32);
     const ttl = this.config.EMAIL_VERIFICATION_TTL_SECONDS;
-    await this.dataSource.transaction(async (manager) => {
-      await manager.update(
-        EmailVerificationTokenEntity,
-        { userId: user.id, usedAt: IsNull() },
-        { usedAt: this.clock.now() },
-      );
-      await manager.insert(EmailVerificationTokenEntity, {
-        userId: user.id,
-        tokenHash: sha256Hex(token),
-        expiresAt: this.clock.in(ttl),
-      });
-    });
+    const token = await issueSingleUseToken(
+      this.dataSource,
+      EmailVerificationTokenEntity,
+      user.id,
+      this.clock.now(),
+      this.clock.in(ttl),
+    );
     await this.mailer.send(this.templates.emailVerification(user.email, token, ttl));
   }
 

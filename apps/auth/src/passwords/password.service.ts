@@ -10,10 +10,11 @@ import { BackgroundMail } from '../mail/background-mail';
 import { MailQuota } from '../mail/mail-quota';
 import { MailTemplates } from '../mail/mail-templates';
 import { Mailer } from '../mail/mailer.port';
-import { randomToken, sha256Hex } from '../security/opaque-token';
+import { sha256Hex } from '../security/opaque-token';
 import { PasswordHasher } from '../security/password-hasher';
 import { assertAcceptablePassword } from '../security/password-policy';
 import { SessionRevoker } from '../sessions/session-revoker';
+import { issueSingleUseToken } from '../security/single-use-link';
 import { Clock } from '../shared/clock';
 import { returnedRows } from '../shared/postgres';
 import type { CurrentUserContext as UserContext } from '@platform/messaging';
@@ -110,21 +111,14 @@ export class PasswordService {
       this.logger.warn({ userId: user.id }, 'password reset email skipped: recipient mail limit reached');
       return;
     }
-    const token = randomToken(32);
     const ttl = this.config.PASSWORD_RESET_TTL_SECONDS;
-    await this.dataSource.transaction(async (manager) => {
-      // Only the newest link works: asking again invalidates the previous ones.
-      await manager.update(
-        PasswordResetTokenEntity,
-        { userId: user.id, usedAt: IsNull() },
-        { usedAt: this.clock.now() },
-      );
-      await manager.insert(PasswordResetTokenEntity, {
-        userId: user.id,
-        tokenHash: sha256Hex(token),
-        expiresAt: this.clock.in(ttl),
-      });
-    });
+    const token = await issueSingleUseToken(
+      this.dataSource,
+      PasswordResetTokenEntity,
+      user.id,
+      this.clock.now(),
+      this.clock.in(ttl),
+    );
     await this.mailer.send(this.templates.passwordReset(user.email, token, ttl));
   }
 }
