@@ -36,7 +36,9 @@ export function webhookOperation(route: WebhookRouteDefinition): Record<string, 
     requestBody: { required: true, content: { '*/*': RAW_BODY } },
     responses: {
       [route.success.status]: { description: route.success.description, headers: REQUEST_ID },
-      '400': { description: 'The service refused the event (bad signature or payload), relayed as it answered' },
+      '400': {
+        description: 'The service refused the event (bad signature or payload), relayed as it answered',
+      },
       '413': ref('PayloadTooLarge'),
       '429': ref('RateLimited'),
       '503': ref('ServiceUnavailable'),

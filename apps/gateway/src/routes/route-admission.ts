@@ -8,7 +8,12 @@ import { authorize } from '../authorization/permission.policy';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { clientIp } from '../throttling/client-ip';
 import { RequestThrottle } from '../throttling/request-throttle.service';
-import { acceptedCredentials, type RouteAuth, type RouteCredential, type RouteDefinition } from './route-definition';
+import {
+  acceptedCredentials,
+  type RouteAuth,
+  type RouteCredential,
+  type RouteDefinition,
+} from './route-definition';
 
 /** The part of any route kind that admission reads. */
 type AdmittedRoute = RouteDefinition & { auth: RouteAuth; credentials?: readonly RouteCredential[] };

@@ -37,7 +37,10 @@ export class ClientAbortedError extends DomainError {
 }
 
 export function payloadTooLarge(limit: number): DomainError {
-  return new DomainError('PAYLOAD_TOO_LARGE', `The request body is larger than this endpoint accepts (${limit} bytes)`);
+  return new DomainError(
+    'PAYLOAD_TOO_LARGE',
+    `The request body is larger than this endpoint accepts (${limit} bytes)`,
+  );
 }
 
 /** Passes bytes through until `limit`, then fails with 413 instead of passing one more. */

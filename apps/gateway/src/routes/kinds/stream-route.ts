@@ -49,7 +49,11 @@ export class StreamRouteKind {
     });
   }
 
-  private async forward(route: StreamRouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async forward(
+    route: StreamRouteDefinition,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
     const secret = this.config.EDGE_PRINCIPAL_SECRET;
     // Admission guarantees a principal on stream routes (never public); checked for the type.
     if (!request.principal) throw new UnauthenticatedError();

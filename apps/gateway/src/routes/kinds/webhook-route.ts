@@ -48,7 +48,11 @@ export class WebhookRouteKind {
     });
   }
 
-  private async relay(route: WebhookRouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async relay(
+    route: WebhookRouteDefinition,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const headers: OutgoingHttpHeaders = {
       ...forwardedHeaders(request, this.config.TRUSTED_PROXY_HOPS),
@@ -70,7 +74,11 @@ export class WebhookRouteKind {
       const response = await this.upstream.send(target, body);
       try {
         const answerBody = await readSmallBody(response, MAX_ANSWER_BYTES);
-        return { status: response.statusCode ?? 502, answerHeaders: relayableHeaders(response.headers), answer: answerBody };
+        return {
+          status: response.statusCode ?? 502,
+          answerHeaders: relayableHeaders(response.headers),
+          answer: answerBody,
+        };
       } catch (error) {
         if (error instanceof DomainError) throw error;
         throw new UpstreamUnavailableError(route.service, 'answer cut off');
