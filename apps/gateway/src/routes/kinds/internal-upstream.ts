@@ -58,11 +58,15 @@ class ByteLimit extends Transform {
   }
 }
 
-/** Response headers worth relaying: everything but the connection's own. */
+/**
+ * Response headers worth relaying: everything but the connection's own and CORS. The gateway's
+ * CORS_ORIGINS policy is the only one: a service echoing any Origin (tus servers do) must not widen it.
+ */
 export function relayableHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP_HEADERS.has(name)) out[name] = value;
+    if (value === undefined || HOP_BY_HOP_HEADERS.has(name) || name.startsWith('access-control-')) continue;
+    out[name] = value;
   }
   return out;
 }
