@@ -1,13 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import Stripe from 'stripe';
 import { AUTH_RPC } from '@platform/contracts';
+import { defineStreamRoute } from '../src/routes/kinds/stream-route.definition';
 import { defineWebhookRoute } from '../src/routes/kinds/webhook-route.definition';
 import { GatewayTestBed } from './support/gateway-test-bed';
+import { claims, createSigningKey, signAccessToken } from './support/token-mint';
 import { readBody, startUpstreamServer, type UpstreamServer } from './support/upstream-server';
 
 const WEBHOOK_PATH = '/v1/test/payments/webhooks/stripe';
 const BODY_LIMIT = 16 * 1024;
 const ENDPOINT_SECRET = 'whsec_test_edge_webhook_secret';
+/** Small, so a silent service is noticed quickly; nothing in this file moves many bytes. */
+const UPSTREAM_TIMEOUT_MS = 1500;
 
 /**
  * A Stripe event as Stripe sends it, with what a JSON round trip would change: indentation, tabs,
@@ -43,10 +47,39 @@ describe('gateway webhook route: a Stripe-signed body reaches the owning service
         tag: 'Test',
         summary: 'Stripe webhook (test)',
       }),
+      defineWebhookRoute({
+        id: 'test.analytics.silentWebhook',
+        method: 'POST',
+        path: '/v1/test/analytics/webhooks/silent',
+        service: 'analytics',
+        auth: 'public',
+        rateLimit: 'public',
+        signatureHeaders: [],
+        bodyLimitBytes: BODY_LIMIT,
+        success: { status: 204, description: 'Stored' },
+        tag: 'Test',
+        summary: 'A webhook whose service never answers (test)',
+      }),
+      defineStreamRoute({
+        id: 'test.voice.silentStream',
+        methods: ['GET'],
+        path: '/v1/test/voice/silent',
+        service: 'voice',
+        auth: 'authenticated',
+        rateLimit: 'read',
+        maxBodyBytes: 0,
+        success: { description: 'Never' },
+        tag: 'Test',
+        summary: 'A stream whose service never answers (test)',
+      }),
     ],
   });
+  let silent: UpstreamServer;
+  const silentCalls: string[] = [];
 
+  let signingKey: Awaited<ReturnType<typeof createSigningKey>>;
   beforeAll(async () => {
+    signingKey = await createSigningKey();
     // The payments service's internal port: it verifies with the real SDK, as the service will.
     upstream = await startUpstreamServer(async (request, response) => {
       const body = await readBody(request);
@@ -64,11 +97,26 @@ describe('gateway webhook route: a Stripe-signed body reaches the owning service
         response.end(JSON.stringify({ error: 'signature', message: (error as Error).message }));
       }
     });
-    await bed.start({ PAYMENTS_INTERNAL_URL: upstream.url, RATE_LIMIT_PUBLIC_PER_MINUTE: '1000' });
+    // Accepts the connection and the request, then says nothing (a hung service).
+    silent = await startUpstreamServer((request) => {
+      silentCalls.push(request.url ?? '');
+      request.resume();
+      return new Promise<void>(() => undefined);
+    });
+    bed.handlers.set(AUTH_RPC.getJwks, async () => ({ keys: [signingKey.publicJwk] }));
+    await bed.start({
+      PAYMENTS_INTERNAL_URL: upstream.url,
+      ANALYTICS_INTERNAL_URL: silent.url,
+      VOICE_INTERNAL_URL: silent.url,
+      RATE_LIMIT_PUBLIC_PER_MINUTE: '1000',
+      EDGE_WEBHOOK_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
+      EDGE_STREAM_IDLE_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
+    });
   }, 60_000);
   afterAll(async () => {
     await bed.stop();
     await upstream.close();
+    await silent.close();
   }, 30_000);
   beforeEach(() => received.splice(0));
 
@@ -167,5 +215,29 @@ describe('gateway webhook route: a Stripe-signed body reaches the owning service
     expect(Object.keys(operation.responses as object)).toEqual(
       expect.arrayContaining(['200', '400', '413', '503']),
     );
+  });
+
+  it('answers 504 problem+json naming the service when it accepts but never answers (webhook and stream)', async () => {
+    const silentWebhook = await fetch(`${bed.url}/v1/test/analytics/webhooks/silent`, {
+      method: 'POST',
+      body: '{"event":"x"}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(silentWebhook.status).toBe(504);
+    expect(await silentWebhook.json()).toMatchObject({
+      code: 'RPC_TIMEOUT',
+      detail: 'The analytics service did not answer in time',
+    });
+
+    const token = await signAccessToken(signingKey, claims({ roles: ['viewer'] }));
+    const silentStream = await fetch(`${bed.url}/v1/test/voice/silent`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(silentStream.status).toBe(504);
+    expect(await silentStream.json()).toMatchObject({
+      code: 'RPC_TIMEOUT',
+      detail: 'The voice service did not answer in time',
+    });
+    expect(silentCalls).toEqual(['/v1/test/analytics/webhooks/silent', '/v1/test/voice/silent']);
   });
 });
