@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { streamRequestHeaders } from './forwarded-headers';
+import type { GatewayEnv } from '../../config/gateway-env.schema';
+import { internalUrlFor, streamRequestHeaders } from './forwarded-headers';
 
 function requestWith(headers: Record<string, string>, encrypted = false): FastifyRequest {
   return {
@@ -26,6 +27,7 @@ describe('stream request headers', () => {
     forwarded: 'for=10.0.0.1',
     host: 'api.example.com',
     connection: 'keep-alive',
+    expect: '100-continue',
     'transfer-encoding': 'chunked',
     'content-type': 'application/offset+octet-stream',
     'content-length': '42',
@@ -57,5 +59,19 @@ describe('stream request headers', () => {
     ]);
     const tls = streamRequestHeaders(requestWith({ host: 'api.example.com' }, true), 0, 't');
     expect(tls['x-forwarded-proto']).toBe('https');
+  });
+
+  it('builds the internal URL from the service origin and the request path only', () => {
+    const config = {
+      STORAGE_INTERNAL_URL: 'http://storage.internal:3105/ignored-base',
+    } as unknown as GatewayEnv;
+    expect(internalUrlFor(config, 'storage', '/v1/uploads/abc?x=1').href).toBe(
+      'http://storage.internal:3105/v1/uploads/abc?x=1',
+    );
+    // A protocol-relative or absolute-form target never picks the host.
+    expect(internalUrlFor(config, 'storage', '//evil.example/v1/uploads').host).toBe('storage.internal:3105');
+    expect(() => internalUrlFor(config, 'storage', 'http://evil.example/v1/uploads')).toThrow(
+      /must be a path/,
+    );
   });
 });

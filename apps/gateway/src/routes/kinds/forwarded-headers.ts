@@ -3,6 +3,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type { BackendServiceName } from '@platform/contracts';
 import { EDGE_PRINCIPAL_HEADER } from '@platform/edge-principal';
+import { DomainError } from '@platform/errors';
 import { internalUrlVariable, type GatewayEnv } from '../../config/gateway-env.schema';
 import { HOP_BY_HOP_HEADERS } from './internal-upstream';
 
@@ -26,13 +27,20 @@ export const NEVER_FORWARDED: ReadonlySet<string> = new Set([
   'x-forwarded-proto',
   'x-real-ip',
   'x-request-id',
+  // 100-continue is negotiated per hop: the gateway already answered it to the client.
+  'expect',
   ...HOP_BY_HOP_HEADERS,
 ]);
 
-/** `<SERVICE>_INTERNAL_URL` + the request's path and query, unchanged. */
+/**
+ * The origin of `<SERVICE>_INTERNAL_URL` + the request's path and query, unchanged. Concatenated, not
+ * resolved: an absolute-form (`http://other/...`) or protocol-relative (`//other/...`) request target
+ * must never choose the host the gateway connects to.
+ */
 export function internalUrlFor(config: GatewayEnv, service: BackendServiceName, requestUrl: string): URL {
   const base = new URL((config as unknown as Record<string, string>)[internalUrlVariable(service)]!);
-  return new URL(requestUrl, base);
+  if (!requestUrl.startsWith('/')) throw new DomainError('BAD_REQUEST', 'The request target must be a path');
+  return new URL(`${base.origin}${requestUrl}`);
 }
 
 function first(value: string | string[] | undefined): string | undefined {
