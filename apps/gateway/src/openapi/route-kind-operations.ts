@@ -12,6 +12,16 @@ const REQUEST_ID = { 'x-request-id': { $ref: '#/components/headers/X-Request-Id'
 const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
 const RAW_BODY = { schema: { type: 'string', format: 'binary' } };
 
+/** `:uploadId` segments of a Fastify path as OpenAPI path parameters (plain strings). */
+function pathParameters(path: string): Record<string, unknown>[] {
+  return [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => ({
+    name: match[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+}
+
 /**
  * A webhook: no security requirement (the provider signs the body; the owning service verifies),
  * the body documented as raw bytes — exactly what is forwarded.
@@ -26,13 +36,16 @@ export function webhookOperation(route: WebhookRouteDefinition): Record<string, 
       `and the ${route.signatureHeaders.map((h) => `\`${h}\``).join(', ')} header(s) reach the ${route.service} service ` +
       'byte for byte; it verifies the signature and answers once the event is stored. Its status and body are relayed.',
     security: [],
-    parameters: route.signatureHeaders.map((name) => ({
-      name,
-      in: 'header',
-      required: true,
-      description: 'The provider’s signature of the raw body',
-      schema: { type: 'string' },
-    })),
+    parameters: [
+      ...pathParameters(route.path),
+      ...route.signatureHeaders.map((name) => ({
+        name,
+        in: 'header',
+        required: true,
+        description: 'The provider’s signature of the raw body',
+        schema: { type: 'string' },
+      })),
+    ],
     requestBody: { required: true, content: { '*/*': RAW_BODY } },
     responses: {
       [route.success.status]: { description: route.success.description, headers: REQUEST_ID },
@@ -63,6 +76,7 @@ export function streamOperation(route: StreamRouteDefinition, method: string): R
       `is piped to the ${route.service} service and its answer piped back, headers included ` +
       '(Range/Content-Range, Location, Upload-*/Tus-*).',
     security: acceptedCredentials(route).map((kind) => ({ [SECURITY_SCHEME[kind]]: [] })),
+    parameters: pathParameters(route.path),
     ...(sendsBody ? { requestBody: { required: false, content: { '*/*': RAW_BODY } } } : {}),
     responses: {
       '2XX': {

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
+import { ConfigError } from '@platform/config';
 import { UnauthenticatedError } from '@platform/errors';
 import { signEdgePrincipal } from '@platform/edge-principal';
 import type { GatewayEnv } from '../../config/gateway-env.schema';
@@ -35,6 +36,10 @@ export class StreamRouteKind {
   ) {}
 
   register(fastify: FastifyInstance, route: StreamRouteDefinition): void {
+    // Fail the start, naming the variable, rather than answer every stream request with a 500.
+    if (!this.config.EDGE_PRINCIPAL_SECRET) {
+      throw new ConfigError([`EDGE_PRINCIPAL_SECRET: is required by the stream route ${route.id} (unset)`]);
+    }
     void fastify.register(async (scope) => {
       // No parser reads the body: a catch-all that leaves the bytes in request.raw for the pipe.
       scope.removeAllContentTypeParsers();
@@ -54,10 +59,9 @@ export class StreamRouteKind {
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<void> {
-    const secret = this.config.EDGE_PRINCIPAL_SECRET;
-    // Admission guarantees a principal on stream routes (never public); checked for the type.
+    // Checked at registration; admission guarantees a principal on stream routes (never public).
+    const secret = this.config.EDGE_PRINCIPAL_SECRET!;
     if (!request.principal) throw new UnauthenticatedError();
-    if (!secret) throw new Error('EDGE_PRINCIPAL_SECRET is unset: stream routes cannot sign the principal');
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > route.maxBodyBytes) {
       void reply.header('connection', 'close');
