@@ -106,6 +106,9 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
         return;
       }
       if (request.method === 'PUT') return receive(request, entry, response);
+      response.on('close', () => {
+        if (!response.writableFinished) entry.aborted = true;
+      });
       return serve(request, response);
     });
     await bed.start({
@@ -354,6 +357,19 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
     request.destroy();
     const entry = await waitFor('the service to see the abort', () => seen.find((s) => s.aborted));
     expect(entry.bytes).toBeLessThan(64 * MiB);
+  });
+
+  it('stops the service’s download when the client goes away mid-download', async () => {
+    const response = await call('GET', '/v1/test/files/big.bin', {
+      authorization: `Bearer ${await tokenFor()}`,
+    });
+    let received = 0;
+    for await (const chunk of response) {
+      received += (chunk as Buffer).length;
+      if (received > 4 * MiB) break; // leaving the loop destroys the response: the client hangs up
+    }
+    const entry = await waitFor('the service to see the download cut', () => seen.find((s) => s.aborted));
+    expect(entry.method).toBe('GET');
   });
 
   it('answers 503 problem+json naming the service when its internal port is down, and its breaker opens', async () => {
