@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AUTH_RPC, type Principal } from '@platform/contracts';
 import { EDGE_PRINCIPAL_HEADER, verifyEdgePrincipal } from '@platform/edge-principal';
@@ -19,6 +20,8 @@ const SMALL_LIMIT = 1 * MiB;
  * not-yet-collected 64 KiB chunks remain.
  */
 const RSS_BOUND = 96 * MiB;
+/** The whole-request deadline of this gateway (slow-body defence of JSON routes). */
+const REQUEST_DEADLINE_MS = 2000;
 
 interface Seen {
   method: string;
@@ -119,6 +122,8 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
       GATEWAY_BREAKER_COOLDOWN_SECONDS: '60',
       RATE_LIMIT_WRITE_PER_MINUTE: '1000',
       RATE_LIMIT_READ_PER_MINUTE: '1000',
+      // Far below how long the 200 MB transfers take: admitted streams must be exempt from it.
+      REQUEST_BODY_TIMEOUT_MS: String(REQUEST_DEADLINE_MS),
     });
   }, 60_000);
   afterAll(async () => {
@@ -357,6 +362,30 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
     request.destroy();
     const entry = await waitFor('the service to see the abort', () => seen.find((s) => s.aborted));
     expect(entry.bytes).toBeLessThan(64 * MiB);
+  });
+
+  it('lets an admitted upload arrive slower than REQUEST_BODY_TIMEOUT_MS while its bytes keep moving', async () => {
+    const chunks = 20;
+    const paced = Readable.from(
+      (async function* () {
+        for (let i = 0; i < chunks; i++) {
+          // Pacing the sender (not waiting for a result): 20 × 200 ms ≈ twice the 2 s deadline.
+          await new Promise((resolve) => setTimeout(resolve, (2 * REQUEST_DEADLINE_MS) / chunks));
+          yield patternSlice(i * 65536, (i + 1) * 65536);
+        }
+      })(),
+    );
+    const started = Date.now();
+    const response = await call(
+      'PUT',
+      '/v1/test/files/slow.bin',
+      { authorization: `Bearer ${await tokenFor()}` },
+      paced,
+    );
+    const body = await json(response);
+    expect(Date.now() - started).toBeGreaterThan(REQUEST_DEADLINE_MS);
+    expect(response.statusCode).toBe(201);
+    expect(body).toEqual({ bytes: chunks * 65536, sha256: patternSha256(chunks * 65536) });
   });
 
   it('stops the service’s download when the client goes away mid-download', async () => {
