@@ -78,6 +78,8 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
   let key: SigningKey;
   let upstream: UpstreamServer;
   const seen: Seen[] = [];
+  /** The stand-in's slow reader: paused while `release` is pending. */
+  const slowReader: { paused: boolean; release?: Promise<void> } = { paused: false };
 
   beforeAll(async () => {
     key = await createSigningKey();
@@ -144,6 +146,11 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
     for await (const chunk of request) {
       entry.bytes += (chunk as Buffer).length;
       hash.update(chunk as Buffer);
+      // A slow disk: past 1 MiB this upload stops being read until the test lets go.
+      if (entry.url.includes('slow-reader') && entry.bytes >= MiB && slowReader.release) {
+        slowReader.paused = true;
+        await slowReader.release;
+      }
     }
     response.writeHead(201, { 'content-type': 'application/json', location: entry.url });
     response.end(JSON.stringify({ bytes: entry.bytes, sha256: hash.digest('hex') }));
@@ -386,6 +393,44 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
     expect(Date.now() - started).toBeGreaterThan(REQUEST_DEADLINE_MS);
     expect(response.statusCode).toBe(201);
     expect(body).toEqual({ bytes: chunks * 65536, sha256: patternSha256(chunks * 65536) });
+  });
+
+  it('applies backpressure end to end: a service that stops reading stops the client’s upload', async () => {
+    let letGo!: () => void;
+    slowReader.release = new Promise<void>((resolve) => (letGo = resolve));
+    let produced = 0;
+    const total = 64 * MiB;
+    const source = Readable.from(
+      (async function* () {
+        for (let offset = 0; offset < total; offset += 64 * 1024) {
+          produced += 64 * 1024;
+          yield patternSlice(offset, offset + 64 * 1024);
+        }
+      })(),
+    );
+    const answer = call(
+      'PUT',
+      '/v1/test/files/slow-reader.bin',
+      { authorization: `Bearer ${await tokenFor()}` },
+      source,
+    );
+    await waitFor('the service to stop reading', () => slowReader.paused);
+    // While the service reads nothing, only socket and stream buffers fill, then the client is paused.
+    const samples: number[] = [];
+    await waitFor('20 samples of what the client produced', () => samples.push(produced) >= 20, {
+      intervalMs: 50,
+    });
+    const received = seen[0]!.bytes;
+    expect(Math.max(...samples) - received).toBeLessThan(24 * MiB);
+    expect(produced).toBeLessThan(total);
+    letGo();
+    slowReader.release = undefined;
+    const response = await answer;
+    expect(response.statusCode).toBe(201);
+    expect(await json(response)).toEqual({ bytes: total, sha256: patternSha256(total) });
+    process.stdout.write(
+      `edge-stream: paused service, client ran ahead by ${((Math.max(...samples) - received) / MiB).toFixed(1)} MiB\n`,
+    );
   });
 
   it('stops the service’s download when the client goes away mid-download', async () => {
