@@ -38,6 +38,7 @@ export async function analyzeSignal(
     // Frame lines at verbose: only the summary reaches stderr at the default level.
     'ebur128=peak=true:framelog=verbose',
     `silencedetect=n=${options.silenceThresholdDb}dB:d=${options.silenceMinSeconds}`,
+    monoMix(probed.channels),
     `aresample=${VAD_SAMPLE_RATE}`,
     'aformat=sample_fmts=flt:channel_layouts=mono',
   ].join(',');
@@ -103,6 +104,15 @@ export async function analyzeSignal(
       ratio: clamp01(round(speechSeconds / durationSeconds, 4)),
     },
   };
+}
+
+/**
+ * The average of the channels (`<` makes the gains sum to 1): equal channels keep their level, so a
+ * waveform peak reads as the level in the file. ffmpeg's default downmix would add 3 dB per pair.
+ */
+export function monoMix(channels: number): string {
+  const sum = Array.from({ length: channels }, (_, i) => `c${i}`).join('+');
+  return `pan=mono|c0<${sum}`;
 }
 
 function round(value: number, digits: number): number {

@@ -52,5 +52,8 @@ export function runFfmpeg(
       resolve({ code, lastLines });
     });
   });
+  // An abort can reject `done` while the caller is still reading stdout: marked handled here, the
+  // caller's own `await done` still sees the rejection.
+  done.catch(() => undefined);
   return { stdout: child.stdout, done };
 }

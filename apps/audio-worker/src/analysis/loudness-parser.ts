@@ -32,7 +32,10 @@ export class LoudnessSummaryParser {
     const integrated = /^\s*I:\s+(-?[\d.]+|-inf)\s+LUFS/.exec(line);
     if (integrated && this.section === 'integrated') this.summary.integratedLufs = level(integrated[1]);
     const range = /^\s*LRA:\s+(-?[\d.]+)\s+LU\b/.exec(line);
-    if (range && this.section === 'range') this.summary.loudnessRangeLu = Number(range[1]);
+    // Digital silence has no loudness, hence no range either (ffmpeg prints 0.0).
+    if (range && this.section === 'range' && this.summary.integratedLufs !== null) {
+      this.summary.loudnessRangeLu = Number(range[1]);
+    }
     const peak = /^\s*Peak:\s+(-?[\d.]+|-inf)\s+dBFS/.exec(line);
     if (peak && this.section === 'peak') this.summary.truePeakDbtp = level(peak[1]);
   }
