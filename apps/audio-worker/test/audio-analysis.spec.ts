@@ -7,7 +7,12 @@ import { AudioJobError } from '../src/analysis/audio-errors';
 import { ffmpegPath } from '../src/analysis/ffmpeg';
 import { makeAudio, makeImage, makeText, scratchDir } from './support/test-audio';
 
-const OPTIONS = { ffmpeg: ffmpegPath(), waveformPoints: 1000, silenceThresholdDb: -50, silenceMinSeconds: 0.5 };
+const OPTIONS = {
+  ffmpeg: ffmpegPath(),
+  waveformPoints: 1000,
+  silenceThresholdDb: -50,
+  silenceMinSeconds: 0.5,
+};
 const TONE = { hz: 1000, seconds: 3, amplitude: 0.5 };
 /**
  * BS.1770: a 0 dBFS 1 kHz sine in one channel reads -3.01 LUFS; at amplitude 0.5 (-6.02 dB) that is
@@ -47,7 +52,12 @@ describe('audio analysis (real ffmpeg, real Silero VAD)', () => {
       const file = await makeAudio(path.join(scratch.dir, `tones.${extension}`), toneAndSilence, channels);
       const result = await analyzeSignal(file, OPTIONS, report);
 
-      expect(result).toMatchObject({ codec, container, channels, sampleRateHz: extension === 'ogg' ? 48000 : 44100 });
+      expect(result).toMatchObject({
+        codec,
+        container,
+        channels,
+        sampleRateHz: extension === 'ogg' ? 48000 : 44100,
+      });
       expect(Math.abs(result.durationSeconds - 10)).toBeLessThanOrEqual(tolerance.duration);
       // Stereo doubles the power of the same sine: +3.01 LU.
       const expectedLufs = TONE_LUFS + (channels === 2 ? 3.01 : 0);
@@ -110,12 +120,17 @@ describe('audio analysis (real ffmpeg, real Silero VAD)', () => {
     expect(error).toMatchObject({ code: 'NO_AUDIO_STREAM', permanent: true });
   });
 
-  it('stops when the job is aborted (the job timeout's signal)', async () => {
+  it('stops when the job is aborted (the signal of the job timeout)', async () => {
     const file = await makeAudio(path.join(scratch.dir, 'long.flac'), [{ tone: { ...TONE, seconds: 120 } }]);
     const controller = new AbortController();
-    const analysing = analyzeSignal(file, OPTIONS, async (stage) => {
-      if (stage === 'probed') controller.abort(new Error('timed out'));
-    }, controller.signal);
+    const analysing = analyzeSignal(
+      file,
+      OPTIONS,
+      async (stage) => {
+        if (stage === 'probed') controller.abort(new Error('timed out'));
+      },
+      controller.signal,
+    );
     await expect(analysing).rejects.toThrow();
   });
 });
