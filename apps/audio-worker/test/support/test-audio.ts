@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -49,6 +49,7 @@ export async function makeAudio(file: string, parts: Part[], channels: 1 | 2 = 1
     '.flac': ['-c:a', 'flac'],
     '.m4a': ['-c:a', 'aac', '-b:a', '128k'],
   };
+  await mkdir(path.dirname(file), { recursive: true });
   await run(ffmpegPath(), [
     '-hide_banner',
     '-nostdin',
@@ -66,6 +67,7 @@ export async function makeAudio(file: string, parts: Part[], channels: 1 | 2 = 1
 
 /** A PNG image: a real media file with no audio stream. */
 export async function makeImage(file: string): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
   await run(ffmpegPath(), [
     '-hide_banner',
     '-nostdin',
