@@ -1,3 +1,4 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { connect, type ChannelModel } from 'amqplib';
@@ -71,7 +72,14 @@ export class PipelineHarness {
 
   /** An audio worker on the pipeline's vhost (several may run: replicas). */
   async startWorker(env: Record<string, string> = {}): Promise<RunningService<AudioWorkerEnv>> {
-    const worker = await bootstrapService(audioWorkerService, {
+    const worker = await bootstrapService(audioWorkerService, { ...(await this.workerEnv()), ...env });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  /** The env of a worker on this pipeline (in this process or another). */
+  async workerEnv(): Promise<Record<string, string>> {
+    return {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       HTTP_PORT: '0',
@@ -81,10 +89,7 @@ export class PipelineHarness {
       AUDIO_LOCAL_ROOT: this.root,
       AUDIO_JOB_RETRY_BASE_MS: '300',
       AUDIO_JOB_MAX_ATTEMPTS: '3',
-      ...env,
-    });
-    this.workers.push(worker);
-    return worker;
+    };
   }
 
   async stopWorker(worker: RunningService<AudioWorkerEnv>): Promise<void> {
@@ -111,4 +116,25 @@ export class PipelineHarness {
     await this.workerDatabase?.drop().catch(() => undefined);
     await this.removeRoot?.();
   }
+}
+
+/**
+ * An audio worker in its own process (apps/audio-worker/test/support/worker-process.js), so a test
+ * can SIGKILL it mid-job as a crash or an OOM kill would.
+ */
+export async function forkWorker(
+  harness: PipelineHarness,
+  env: Record<string, string>,
+): Promise<ChildProcess> {
+  const child = fork(path.join(__dirname, '..', 'apps/audio-worker/test/support/worker-process.js'), [], {
+    env: { ...process.env, ...(await harness.workerEnv()), ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', (message) =>
+      message === 'ready' ? resolve() : reject(new Error(String(message))),
+    );
+    child.once('exit', (code) => reject(new Error(`worker process exited with ${code} before it was ready`)));
+  });
+  return child;
 }

@@ -1,0 +1,87 @@
+/**
+ * @jest-environment ./apps/audio-worker/test/support/onnx-environment.js
+ */
+import { execFile, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { EVENT_NAMES, RECORDING_RPC as R } from '@platform/contracts';
+import { waitFor } from '@platform/testing';
+import { member } from '../apps/recordings/test/support/recordings-bed';
+import { ffmpegPath } from '../apps/audio-worker/src/analysis/ffmpeg';
+import { forkWorker, PipelineHarness } from './recording-pipeline-harness';
+
+/** Long enough that the analysis is still running when the worker is killed (seconds of work). */
+const LONG_AUDIO_SECONDS = 240;
+
+/**
+ * A worker that dies mid-job (SIGKILL: no shutdown, no ack) loses nothing: the broker hands the
+ * unacknowledged job to the next worker, which redoes it.
+ */
+describe('audio worker crash mid-job', () => {
+  const pipeline = new PipelineHarness();
+  let child: ChildProcess | undefined;
+
+  beforeAll(() => pipeline.start(), 120_000);
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await pipeline.stop();
+  }, 60_000);
+
+  it('redoes the job on another worker: the recording still ends READY, analysed once to the end', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const recording = await pipeline.recordings.call(R.create, { title: 'Long call' }, owner);
+    const objectId = `${org}/${recording.id}.flac`;
+    await mkdir(path.dirname(pipeline.objectPath(objectId)), { recursive: true });
+    await promisify(execFile)(ffmpegPath(), [
+      '-hide_banner',
+      '-nostdin',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=f=440:r=16000:d=${LONG_AUDIO_SECONDS}`,
+      '-c:a',
+      'flac',
+      pipeline.objectPath(objectId),
+    ]);
+    child = await forkWorker(pipeline, { AUDIO_JOB_CONCURRENCY: '1' });
+    const started = () =>
+      pipeline.tap
+        .of(EVENT_NAMES.analysisProgressed, recording.id)
+        .filter((e) => e.payload.stage === 'started');
+
+    await pipeline.storage.publish(EVENT_NAMES.uploadCompleted, {
+      organizationId: org,
+      uploadId: randomUUID(),
+      sizeBytes: 1,
+      objectId,
+      recordingId: recording.id,
+    });
+    await waitFor('the first worker to start the job', () => started().length === 1, { timeoutMs: 30_000 });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child!.once('exit', resolve));
+    expect(pipeline.tap.of(EVENT_NAMES.analysisCompleted, recording.id)).toEqual([]);
+
+    await pipeline.startWorker();
+    const final = await waitFor(
+      'READY after the redo',
+      async () => {
+        const status = await pipeline.recordings.call(R.status, { recordingId: recording.id }, owner);
+        return status.status === 'READY' ? status : null;
+      },
+      { timeoutMs: 120_000, intervalMs: 200 },
+    );
+
+    expect(final).toMatchObject({ status: 'READY', progress: 100 });
+    expect(started().length).toBeGreaterThanOrEqual(2);
+    await waitFor(
+      'the completion on the tap',
+      () => pipeline.tap.of(EVENT_NAMES.analysisCompleted, recording.id).length === 1,
+    );
+    const { analysis } = await pipeline.recordings.call(R.analysis, { id: recording.id }, owner);
+    expect(Math.abs(analysis.durationSeconds - LONG_AUDIO_SECONDS)).toBeLessThanOrEqual(0.01);
+  }, 240_000);
+});
