@@ -109,6 +109,28 @@ describe('recordings through the gateway', () => {
     });
   });
 
+  it('replays a retried creation with the same Idempotency-Key', async () => {
+    const owner = await register(suite.api, 'rec-idem');
+    const send = () =>
+      suite.api.post<Recording>('/v1/recordings', {
+        token: owner.tokens.accessToken,
+        json: { title: 'Once' },
+        headers: { 'idempotency-key': 'rec-create-1' },
+      });
+    const first = await send();
+    const second = await send();
+    expect(first.status).toBe(201);
+    expect({
+      status: second.status,
+      id: second.body.id,
+      replayed: second.headers.get('idempotent-replayed'),
+    }).toEqual({
+      status: 201,
+      id: first.body.id,
+      replayed: 'true',
+    });
+  });
+
   it('validates input at the edge and lets viewers read but not write', async () => {
     const owner = await register(suite.api, 'rec-owner');
     const viewer = await addMember(suite.api, suite.platform.mail, owner, 'viewer');

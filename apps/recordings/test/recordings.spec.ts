@@ -61,6 +61,24 @@ describe('recordings: recordings (CRUD, lists, plan limit, tenancy)', () => {
     expect(row).toEqual({ deleted: true });
   });
 
+  it('honours Idempotency-Key on create: a retry answers the first recording and makes no second', async () => {
+    const owner = member(randomUUID(), ['owner']);
+    const send = (title: string, key: string) =>
+      bed.rpc.callWithMeta<{ id: string; title: string }>(R.create, {
+        principal: owner,
+        data: { title },
+        meta: { requestId: randomUUID(), idempotencyKey: key },
+      });
+    const first = await send('Retried', 'create-once');
+    const again = await send('Retried', 'create-once');
+    expect(first.replayed).toBe(false);
+    expect(again).toMatchObject({ replayed: true, data: { id: first.data.id } });
+    await expect(send('Another body', 'create-once')).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    expect((await bed.call(R.list, {}, owner)).items.map((r) => r.id)).toEqual([first.data.id]);
+  });
+
   it('answers 409 for the analysis of a recording that is not READY', async () => {
     const owner = member(randomUUID(), ['owner']);
     const created = await create(owner, 'Not analysed');

@@ -24,6 +24,7 @@ export const RECORDING_ROUTES: RouteDefinition[] = [
     credentials: WRITERS,
     rateLimit: 'write',
     request: { body: S[R.create].request },
+    idempotent: true,
     success: {
       status: 201,
       description:

@@ -1,3 +1,4 @@
+import { CreateIdempotencyTables1764050000000 } from '@platform/idempotency';
 import { CreateRecordings1795955326480 } from './1795955326480-create-recordings';
 
 /**
@@ -5,4 +6,8 @@ import { CreateRecordings1795955326480 } from './1795955326480-create-recordings
  * @platform/messaging via ServiceCoreModule; this service's own tables are added here.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const recordingsMigrations: Function[] = [CreateRecordings1795955326480];
+export const recordingsMigrations: Function[] = [
+  // The Idempotency-Key and message-id ledgers of `recordings.recording.create` (@IdempotentCommand).
+  CreateIdempotencyTables1764050000000,
+  CreateRecordings1795955326480,
+];

@@ -1,6 +1,7 @@
 import { Controller, UseInterceptors } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { RECORDING_RPC, recordingsContract, type ContractRequest, type Principal } from '@platform/contracts';
+import { IdempotentCommand } from '@platform/idempotency';
 import { contractHandlers, CurrentPrincipal, RequirePermission } from '@platform/messaging';
 import { tenantOfPrincipal, TenantTransactionInterceptor } from '@platform/tenancy';
 import { toRecordingDto } from './recording.mapper';
@@ -14,17 +15,19 @@ type Request<P extends (typeof RECORDING_RPC)[keyof typeof RECORDING_RPC]> = Con
 
 /**
  * RPC handlers of recordings. The guard (`@RequirePermission`) runs first; then each handler
- * runs in a tenant transaction opened from the envelope's principal (the interceptor), which every
+ * runs in a tenant transaction opened from the envelope's principal (TenantTransactionInterceptor,
+ * or for the idempotent create the idempotency interceptor, which opens it itself), which every
  * query below uses. Requests are validated against the contract before a handler runs, and a
  * handler's return type must match the contract's result (it does not compile otherwise).
  */
 @Controller()
-@UseInterceptors(TenantTransactionInterceptor)
 export class RecordingHandlers {
   constructor(private readonly recordings: RecordingService) {}
 
+  /** Idempotency-Key: a retried creation answers the first recording instead of making (and counting) a second. */
   @Recordings.MessagePattern(RECORDING_RPC.create)
   @RequirePermission('recordings:write')
+  @IdempotentCommand()
   async create(
     @Payload() data: Request<typeof RECORDING_RPC.create>,
     @CurrentPrincipal() principal: Principal,
@@ -33,12 +36,14 @@ export class RecordingHandlers {
   }
 
   @Recordings.MessagePattern(RECORDING_RPC.get)
+  @UseInterceptors(TenantTransactionInterceptor)
   @RequirePermission('recordings:read')
   async get(@Payload() data: Request<typeof RECORDING_RPC.get>) {
     return toRecordingDto(await this.recordings.get(data.id));
   }
 
   @Recordings.MessagePattern(RECORDING_RPC.list)
+  @UseInterceptors(TenantTransactionInterceptor)
   @RequirePermission('recordings:read')
   async list(@Payload() data: Request<typeof RECORDING_RPC.list>, @CurrentPrincipal() principal: Principal) {
     const { rows, nextCursor } = await this.recordings.list(tenantOfPrincipal(principal), data);
@@ -46,12 +51,14 @@ export class RecordingHandlers {
   }
 
   @Recordings.MessagePattern(RECORDING_RPC.update)
+  @UseInterceptors(TenantTransactionInterceptor)
   @RequirePermission('recordings:write')
   async update(@Payload() data: Request<typeof RECORDING_RPC.update>) {
     return toRecordingDto(await this.recordings.update(data));
   }
 
   @Recordings.MessagePattern(RECORDING_RPC.delete)
+  @UseInterceptors(TenantTransactionInterceptor)
   @RequirePermission('recordings:delete')
   async delete(@Payload() data: Request<typeof RECORDING_RPC.delete>) {
     await this.recordings.delete(data.id);
@@ -59,6 +66,7 @@ export class RecordingHandlers {
   }
 
   @Recordings.MessagePattern(RECORDING_RPC.analysis)
+  @UseInterceptors(TenantTransactionInterceptor)
   @RequirePermission('recordings:read')
   async analysis(@Payload() data: Request<typeof RECORDING_RPC.analysis>) {
     const recording = await this.recordings.analysis(data.id);
@@ -66,6 +74,7 @@ export class RecordingHandlers {
   }
 
   @Recordings.MessagePattern(RECORDING_RPC.status)
+  @UseInterceptors(TenantTransactionInterceptor)
   @RequirePermission('recordings:read')
   async status(@Payload() data: Request<typeof RECORDING_RPC.status>) {
     const recording = await this.recordings.get(data.recordingId);
