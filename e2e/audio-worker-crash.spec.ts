@@ -33,8 +33,8 @@ describe('audio worker crash mid-job', () => {
     const org = randomUUID();
     const owner = member(org, ['owner']);
     const recording = await pipeline.recordings.call(R.create, { title: 'Long call' }, owner);
-    const objectId = `${org}/${recording.id}.flac`;
-    await mkdir(path.dirname(pipeline.objectPath(objectId)), { recursive: true });
+    const objectId = randomUUID();
+    await mkdir(path.dirname(pipeline.objectPath(org, objectId)), { recursive: true });
     await promisify(execFile)(ffmpegPath(), [
       '-hide_banner',
       '-nostdin',
@@ -45,7 +45,9 @@ describe('audio worker crash mid-job', () => {
       `sine=f=440:r=16000:d=${LONG_AUDIO_SECONDS}`,
       '-c:a',
       'flac',
-      pipeline.objectPath(objectId),
+      '-f',
+      'flac',
+      pipeline.objectPath(org, objectId),
     ]);
     child = await forkWorker(pipeline, { AUDIO_JOB_CONCURRENCY: '1' });
     const started = () =>
@@ -53,12 +55,11 @@ describe('audio worker crash mid-job', () => {
         .of(EVENT_NAMES.analysisProgressed, recording.id)
         .filter((e) => e.payload.stage === 'started');
 
-    await pipeline.storage.publish(EVENT_NAMES.uploadCompleted, {
+    await pipeline.uploaded({
       organizationId: org,
-      uploadId: randomUUID(),
-      sizeBytes: 1,
-      objectId,
       recordingId: recording.id,
+      objectId,
+      contentType: 'audio/flac',
     });
     await waitFor('the first worker to start the job', () => started().length === 1, { timeoutMs: 30_000 });
     child.kill('SIGKILL');

@@ -1,8 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { connect, type ChannelModel } from 'amqplib';
-import { EVENTS_EXCHANGE, type EventEnvelope } from '@platform/contracts';
+import { EVENT_NAMES, EVENTS_EXCHANGE, type EventEnvelope } from '@platform/contracts';
 import { bootstrapService, type RunningService } from '@platform/bootstrap';
 import { createTestDatabase, databaseEnv, type TestDatabase } from '@platform/testing';
 import { audioWorkerService } from '../apps/audio-worker/src/service-definition';
@@ -97,15 +98,40 @@ export class PipelineHarness {
     this.workers.splice(this.workers.indexOf(worker), 1);
   }
 
-  /** Puts bytes where the worker's local source finds object `objectId`. */
-  async putObject(objectId: string, bytes: Buffer): Promise<void> {
-    const file = path.join(this.root, objectId);
+  /** Puts bytes where storage's local driver keeps object `objectId` (and the worker reads it). */
+  async putObject(organizationId: string, objectId: string, bytes: Buffer): Promise<void> {
+    const file = this.objectPath(organizationId, objectId);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, bytes);
   }
 
-  objectPath(objectId: string): string {
-    return path.join(this.root, objectId);
+  /** `<root>/objects/<organizationId>/<objectId>`, storage's local layout. */
+  objectPath(organizationId: string, objectId: string): string {
+    return path.join(this.root, 'objects', organizationId, objectId);
+  }
+
+  /**
+   * Publishes `storage.upload.completed` as storage does once an object is complete: size and
+   * SHA-256 of the file in place (or of nothing, when the test wants the bytes missing).
+   */
+  async uploaded(upload: {
+    organizationId: string;
+    recordingId: string | null;
+    objectId: string;
+    contentType?: string;
+  }) {
+    const bytes = await readFile(this.objectPath(upload.organizationId, upload.objectId)).catch(() =>
+      Buffer.alloc(0),
+    );
+    return this.storage.publish(EVENT_NAMES.uploadCompleted, {
+      organizationId: upload.organizationId,
+      uploadId: upload.objectId,
+      objectId: upload.objectId,
+      recordingId: upload.recordingId,
+      sizeBytes: bytes.length,
+      contentType: upload.contentType ?? 'audio/mpeg',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
   }
 
   async stop(): Promise<void> {

@@ -39,15 +39,9 @@ describe('recording pipeline: upload completed → audio worker → READY | FAIL
 
   const newRecording = (title: string) => pipeline.recordings.call(R.create, { title }, owner);
   const status = (id: string) => pipeline.recordings.call(R.status, { recordingId: id }, owner);
-  const uploaded = (recordingId: string, objectId: string, sizeBytes: number, organizationId = org) =>
-    pipeline.storage.publish(EVENT_NAMES.uploadCompleted, {
-      organizationId,
-      uploadId: randomUUID(),
-      sizeBytes,
-      objectId,
-      recordingId,
-      contentType: 'audio/mpeg',
-    });
+  const uploaded = (recordingId: string, objectId: string, organizationId = org) =>
+    pipeline.uploaded({ organizationId, recordingId, objectId });
+  const objectPath = (objectId: string) => pipeline.objectPath(org, objectId);
   const settled = (id: string, timeoutMs = 60_000) =>
     waitFor(
       `recording ${id} READY or FAILED`,
@@ -65,11 +59,11 @@ describe('recording pipeline: upload completed → audio worker → READY | FAIL
 
   it('moves a recording UPLOADING → UPLOADED → PROCESSING → READY and serves its analysis', async () => {
     const recording = await newRecording('Tones');
-    const objectId = `${org}/${recording.id}.mp3`;
-    await makeAudio(pipeline.objectPath(objectId), TEN_SECONDS, 2);
-    const size = (await stat(pipeline.objectPath(objectId))).size;
+    const objectId = randomUUID();
+    await makeAudio(objectPath(objectId), TEN_SECONDS, 2, 'mp3');
+    const size = (await stat(objectPath(objectId))).size;
 
-    await uploaded(recording.id, objectId, size);
+    await uploaded(recording.id, objectId);
     const final = await settled(recording.id);
 
     expect(final).toMatchObject({ status: 'READY', progress: 100, failureReason: null });
@@ -115,10 +109,10 @@ describe('recording pipeline: upload completed → audio worker → READY | FAIL
   it('fails a poison file at once (FAILED with the reason) and parks its job in the DLQ', async () => {
     const before = await pipeline.recordings.vhost.readyCount(DLQ);
     const recording = await newRecording('Not audio');
-    const objectId = `${org}/${recording.id}.mp3`;
-    await pipeline.putObject(objectId, Buffer.from('MZ this is an executable, not audio\n'.repeat(50)));
+    const objectId = randomUUID();
+    await pipeline.putObject(org, objectId, Buffer.from('MZ this is an executable, not audio\n'.repeat(50)));
 
-    await uploaded(recording.id, objectId, 1800);
+    await uploaded(recording.id, objectId);
     const final = await settled(recording.id);
 
     expect(final.status).toBe('FAILED');
@@ -139,12 +133,12 @@ describe('recording pipeline: upload completed → audio worker → READY | FAIL
 
   it('retries a transient failure with backoff, then succeeds', async () => {
     const recording = await newRecording('Late object');
-    const objectId = `${org}/${recording.id}.wav`;
-    await uploaded(recording.id, objectId, 1000); // the object is not there yet
+    const objectId = randomUUID();
+    await uploaded(recording.id, objectId); // the object is not there yet
 
     // Attempt 2 began, so attempt 1 failed: now the object appears.
     await waitFor('a second attempt', () => startedAt(recording.id).length >= 2, { timeoutMs: 30_000 });
-    await makeAudio(pipeline.objectPath(objectId), [{ tone: TONE }]);
+    await makeAudio(objectPath(objectId), [{ tone: TONE }], 1, 'wav');
     const final = await settled(recording.id);
 
     expect(final.status).toBe('READY');
@@ -156,7 +150,7 @@ describe('recording pipeline: upload completed → audio worker → READY | FAIL
   it('gives up after its attempts (backoff doubling each time): FAILED SOURCE_UNAVAILABLE, job in the DLQ', async () => {
     const before = await pipeline.recordings.vhost.readyCount(DLQ);
     const recording = await newRecording('Never uploaded bytes');
-    await uploaded(recording.id, `${org}/${recording.id}.wav`, 1000);
+    await uploaded(recording.id, randomUUID());
 
     const final = await settled(recording.id);
 
@@ -175,21 +169,12 @@ describe('recording pipeline: upload completed → audio worker → READY | FAIL
     );
   });
 
-  it('refuses object ids outside its storage root (path tricks): FAILED at once', async () => {
-    const recording = await newRecording('Path trick');
-    await uploaded(recording.id, '../../etc/passwd', 100);
-    const final = await settled(recording.id);
-    expect(final.status).toBe('FAILED');
-    expect(final.failureReason).toMatch(/^SOURCE_UNAVAILABLE: .*not inside the storage root/);
-    expect(startedAt(recording.id)).toHaveLength(1);
-  });
-
   it('runs one job at a time with AUDIO_JOB_CONCURRENCY=1', async () => {
     const recordings = await Promise.all([1, 2, 3].map((i) => newRecording(`Queue ${i}`)));
     for (const recording of recordings) {
-      const objectId = `${org}/${recording.id}.flac`;
-      await makeAudio(pipeline.objectPath(objectId), [{ tone: TONE }, { silence: 1 }]);
-      await uploaded(recording.id, objectId, 1000);
+      const objectId = randomUUID();
+      await makeAudio(objectPath(objectId), [{ tone: TONE }, { silence: 1 }], 1, 'flac');
+      await uploaded(recording.id, objectId);
     }
     for (const recording of recordings) expect((await settled(recording.id)).status).toBe('READY');
 
@@ -207,7 +192,7 @@ describe('recording pipeline: upload completed → audio worker → READY | FAIL
 
   it('ignores an upload event of another organization naming this organization’s recording', async () => {
     const recording = await newRecording('Mine');
-    const eventOfB = await uploaded(recording.id, `${org}/${recording.id}.mp3`, 10, randomUUID());
+    const eventOfB = await uploaded(recording.id, randomUUID(), randomUUID());
     await waitFor('the event processed by recordings', async () => {
       const rows = await pipeline.recordings.admin.query(
         `SELECT 1 FROM processed_events WHERE consumer = 'recordings.upload-completed' AND event_id = $1`,

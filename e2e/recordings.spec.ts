@@ -1,9 +1,9 @@
 /**
  * @jest-environment ./apps/audio-worker/test/support/onnx-environment.js
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EVENT_NAMES } from '@platform/contracts';
@@ -153,16 +153,20 @@ describe('recordings through the gateway', () => {
   it('takes a recording from upload to READY and serves its analysis', async () => {
     const owner = await register(suite.api, 'rec-flow');
     const made = await create(owner, { title: 'Tone test' });
-    const objectId = `${owner.organizationId}/${made.body.id}.wav`;
+    // Storage's part, played by the test: the bytes in its local layout, then its event.
+    const objectId = randomUUID();
+    const file = path.join(root, 'objects', owner.organizationId, objectId);
     const tone = { hz: 1000, seconds: 2, amplitude: 0.5 };
-    await makeAudio(path.join(root, objectId), [{ silence: 1 }, { tone }, { silence: 1 }]);
+    await makeAudio(file, [{ silence: 1 }, { tone }, { silence: 1 }], 1, 'wav');
+    const bytes = await readFile(file);
     await publisher.publishEvent(EVENT_NAMES.uploadCompleted, {
       organizationId: owner.organizationId,
-      uploadId: randomUUID(),
-      sizeBytes: (await stat(path.join(root, objectId))).size,
+      uploadId: objectId,
+      sizeBytes: bytes.length,
       objectId,
       recordingId: made.body.id,
       contentType: 'audio/wav',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
     });
 
     await waitFor(

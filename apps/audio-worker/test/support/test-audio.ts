@@ -20,7 +20,24 @@ export type Part =
  * Builds test audio of known structure with ffmpeg (lavfi generators + the speech fixture), at
  * 44.1 kHz in `channels` (tones at the same level in each), encoded by the file's extension (wav, mp3, ogg = Opus, flac, m4a = AAC).
  */
-export async function makeAudio(file: string, parts: Part[], channels: 1 | 2 = 1): Promise<string> {
+export type AudioFormat = 'wav' | 'mp3' | 'ogg' | 'flac' | 'm4a';
+
+/** The encoder and muxer of each test format (m4a: AAC in MP4, muxer `ipod`). */
+const ENCODINGS: Record<AudioFormat, string[]> = {
+  wav: ['-c:a', 'pcm_s16le', '-f', 'wav'],
+  mp3: ['-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3'],
+  ogg: ['-c:a', 'libopus', '-b:a', '64k', '-f', 'ogg'],
+  flac: ['-c:a', 'flac', '-f', 'flac'],
+  m4a: ['-c:a', 'aac', '-b:a', '128k', '-f', 'ipod'],
+};
+
+/** `format` defaults to the file's extension (storage's object files have none). */
+export async function makeAudio(
+  file: string,
+  parts: Part[],
+  channels: 1 | 2 = 1,
+  format: AudioFormat = path.extname(file).slice(1) as AudioFormat,
+): Promise<string> {
   const inputs: string[] = [];
   const labels: string[] = [];
   const layout = channels === 1 ? 'mono' : 'stereo';
@@ -42,13 +59,6 @@ export async function makeAudio(file: string, parts: Part[], channels: 1 | 2 = 1
     .map((_, i) => `[${i}:a]aresample=44100,aformat=sample_fmts=fltp:channel_layouts=${layout}[p${i}]`)
     .join(';');
   const graph = `${normalise};${labels.join('')}concat=n=${parts.length}:v=0:a=1[out]`;
-  const codec: Record<string, string[]> = {
-    '.wav': ['-c:a', 'pcm_s16le'],
-    '.mp3': ['-c:a', 'libmp3lame', '-b:a', '128k'],
-    '.ogg': ['-c:a', 'libopus', '-b:a', '64k'],
-    '.flac': ['-c:a', 'flac'],
-    '.m4a': ['-c:a', 'aac', '-b:a', '128k'],
-  };
   await mkdir(path.dirname(file), { recursive: true });
   await run(ffmpegPath(), [
     '-hide_banner',
@@ -59,7 +69,7 @@ export async function makeAudio(file: string, parts: Part[], channels: 1 | 2 = 1
     graph,
     '-map',
     '[out]',
-    ...codec[path.extname(file)],
+    ...ENCODINGS[format],
     file,
   ]);
   return file;

@@ -31,14 +31,14 @@ export class PipelineHandlers {
     private readonly pipeline: RecordingPipelineService,
   ) {}
 
-  /** An upload that names no recording (or no object) is storage's business alone: acked, nothing to do. */
+  /** An upload that names no recording is storage's business alone: acked, nothing to do. */
   @Storage.EventPattern(EVENT_NAMES.uploadCompleted)
   async onUploadCompleted(
     @Payload() payload: Payloads<typeof storageContract, 'storage.upload.completed'>,
     @Ctx() ctx: AmqpContext,
   ): Promise<void> {
     const { recordingId, objectId } = payload;
-    if (!recordingId || !objectId) return;
+    if (!recordingId) return;
     await processTenantEventOnce(
       this.tenants,
       'recordings.upload-completed',
@@ -51,7 +51,7 @@ export class PipelineHandlers {
             recordingId,
             objectId,
             sizeBytes: payload.sizeBytes,
-            contentType: payload.contentType ?? null,
+            contentType: payload.contentType,
           })
           .then(() => undefined),
     );

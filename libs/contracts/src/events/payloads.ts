@@ -15,22 +15,22 @@ export const eventPayloadSchemas = {
   [EVENT_NAMES.memberJoined]: tenantEvent.extend({ userId: z.string(), role: z.string() }),
   [EVENT_NAMES.subscriptionActivated]: tenantEvent.extend({ plan: z.enum(PLAN_CODES) }),
   [EVENT_NAMES.uploadCompleted]: tenantEvent.extend({
+    /** = objectId (kept for consumers written against the first payload). */
     uploadId: z.string(),
     sizeBytes: z.number().int().nonnegative(),
-    // Optional so storage can publish them as it builds them; recordings needs recordingId and
-    // objectId to move a recording to UPLOADED (an upload without recordingId is not a recording's).
-    objectId: z.string().min(1).optional(),
-    recordingId: z.string().uuid().optional(),
-    contentType: z.string().min(1).optional(),
-    sha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .optional(),
+    objectId: z.string().uuid(),
+    /** The recording the bytes belong to, when the upload named one. */
+    recordingId: z.string().uuid().nullable(),
+    /** Detected from the bytes (magic numbers). */
+    contentType: z.string(),
+    /** Hex SHA-256 of the whole object. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),
   /** recordings → audio worker: analyse this object of this recording (via recordings' outbox). */
   [EVENT_NAMES.analysisRequested]: tenantEvent.extend({
     recordingId: z.string().uuid(),
-    objectId: z.string().min(1),
+    /** Storage's object id: its bytes are `<organizationId>/<objectId>` in storage. */
+    objectId: z.string().uuid(),
     contentType: z.string().nullable(),
     sizeBytes: z.number().int().nonnegative(),
   }),
