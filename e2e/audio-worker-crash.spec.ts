@@ -16,10 +16,11 @@ import { forkWorker, PipelineHarness } from './recording-pipeline-harness';
 const LONG_AUDIO_SECONDS = 240;
 
 /**
- * A worker that dies mid-job (SIGKILL: no shutdown, no ack) loses nothing: the broker hands the
- * unacknowledged job to the next worker, which redoes it.
+ * Worker faults on real infrastructure: a job past its timeout is aborted, retried and failed with
+ * TIMEOUT; a worker that dies mid-job (SIGKILL: no shutdown, no ack) loses nothing: the broker hands
+ * the unacknowledged job to the next worker, which redoes it.
  */
-describe('audio worker crash mid-job', () => {
+describe('audio worker faults: job timeout, crash mid-job', () => {
   const pipeline = new PipelineHarness();
   let child: ChildProcess | undefined;
 
@@ -29,11 +30,8 @@ describe('audio worker crash mid-job', () => {
     await pipeline.stop();
   }, 60_000);
 
-  it('redoes the job on another worker: the recording still ends READY, analysed once to the end', async () => {
-    const org = randomUUID();
-    const owner = member(org, ['owner']);
-    const recording = await pipeline.recordings.call(R.create, { title: 'Long call' }, owner);
-    const objectId = randomUUID();
+  /** A long tone as FLAC where storage's local driver keeps object `objectId`. */
+  const longObject = async (org: string, objectId: string) => {
     await mkdir(path.dirname(pipeline.objectPath(org, objectId)), { recursive: true });
     await promisify(execFile)(ffmpegPath(), [
       '-hide_banner',
@@ -49,6 +47,49 @@ describe('audio worker crash mid-job', () => {
       'flac',
       pipeline.objectPath(org, objectId),
     ]);
+  };
+
+  it('aborts a job past AUDIO_JOB_TIMEOUT_MS, retries it, then fails it with TIMEOUT (job in the DLQ)', async () => {
+    const worker = await pipeline.startWorker({ AUDIO_JOB_TIMEOUT_MS: '300', AUDIO_JOB_MAX_ATTEMPTS: '2' });
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const recording = await pipeline.recordings.call(R.create, { title: 'Too long for the budget' }, owner);
+    const objectId = randomUUID();
+    await longObject(org, objectId);
+
+    await pipeline.uploaded({
+      organizationId: org,
+      recordingId: recording.id,
+      objectId,
+      contentType: 'audio/flac',
+    });
+    const final = await waitFor(
+      'FAILED after the timeouts',
+      async () => {
+        const status = await pipeline.recordings.call(R.status, { recordingId: recording.id }, owner);
+        return status.status === 'FAILED' ? status : null;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+
+    expect(final.failureReason).toBe('TIMEOUT: the analysis took longer than 300 ms');
+    expect(pipeline.tap.of(EVENT_NAMES.analysisFailed, recording.id).map((e) => e.payload)).toEqual([
+      expect.objectContaining({ code: 'TIMEOUT', attempts: 2 }),
+    ]);
+    await waitFor(
+      'the job in the DLQ',
+      async () =>
+        (await pipeline.recordings.vhost.readyCount('audio-worker.recordings.analysis.requested.dlq')) === 1,
+    );
+    await pipeline.stopWorker(worker);
+  }, 120_000);
+
+  it('redoes the job on another worker: the recording still ends READY, analysed once to the end', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const recording = await pipeline.recordings.call(R.create, { title: 'Long call' }, owner);
+    const objectId = randomUUID();
+    await longObject(org, objectId);
     child = await forkWorker(pipeline, { AUDIO_JOB_CONCURRENCY: '1' });
     const started = () =>
       pipeline.tap
