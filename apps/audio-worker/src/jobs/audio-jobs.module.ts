@@ -3,7 +3,9 @@ import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { ffmpegPath } from '../analysis/ffmpeg';
 import type { AudioWorkerEnv } from '../config/audio-worker-env.schema';
 import { AudioSource } from '../source/audio-source.port';
+import { HttpDownloadAudioSource } from '../source/http-download.audio-source';
 import { LocalDirectoryAudioSource } from '../source/local-directory.audio-source';
+import { SignedStorageLinkResolver } from '../source/signed-storage-link.resolver';
 import { GeminiTranscriptionProvider } from '../transcription/gemini.transcription';
 import { NoTranscriptionProvider, TranscriptionProvider } from '../transcription/transcription.port';
 import { AnalysisJobRunner } from './analysis-job.runner';
@@ -14,7 +16,13 @@ import { AudioJobConsumer } from './audio-job.consumer';
   providers: [
     {
       provide: AudioSource,
-      useFactory: (config: AudioWorkerEnv) => new LocalDirectoryAudioSource(config.AUDIO_LOCAL_ROOT),
+      useFactory: (config: AudioWorkerEnv) =>
+        config.AUDIO_SOURCE === 'storage'
+          ? new HttpDownloadAudioSource(
+              new SignedStorageLinkResolver(config.STORAGE_INTERNAL_URL, config.STORAGE_DOWNLOAD_URL_SECRET!),
+              config.AUDIO_WORK_DIR,
+            )
+          : new LocalDirectoryAudioSource(config.AUDIO_LOCAL_ROOT),
       inject: [SERVICE_CONFIG],
     },
     {
