@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenPair } from '@platform/contracts';
 import { ROUTE_TABLE } from '../apps/gateway/src/routes/route-table';
-import { acceptedCredentials, type RouteDefinition } from '../apps/gateway/src/routes/route-definition';
+import {
+  acceptedCredentials,
+  isRpcRoute,
+  type RpcRouteDefinition as RouteDefinition,
+} from '../apps/gateway/src/routes/route-definition';
 import { addMember, issueOrganizationCode, register, uniqueEmail, type Account } from './support/accounts';
 import { GENEROUS_LIMITS, usePlatform } from './support/platform';
 
@@ -88,7 +92,7 @@ describe('organization code + x-user-id (whole platform)', () => {
 
   it('refuses a code on every non-public route of the table not open to codes, with or without x-user-id', async () => {
     // Read-mostly data-plane routes (recordings reads) list organization codes; all others refuse them.
-    const routes = ROUTE_TABLE.filter(
+    const routes = ROUTE_TABLE.filter(isRpcRoute).filter(
       (route) => route.auth !== 'public' && !acceptedCredentials(route).includes('organization-code'),
     );
     expect(routes.length).toBeGreaterThan(15);
@@ -122,7 +126,7 @@ describe('organization code + x-user-id (whole platform)', () => {
     expect(
       (await suite.api.get(`/v1/status/${made.body.id}`, { headers: asCode(member.userId) })).status,
     ).toBe(200);
-    const openToCodes = ROUTE_TABLE.filter((route) =>
+    const openToCodes = ROUTE_TABLE.filter(isRpcRoute).filter((route) =>
       acceptedCredentials(route).includes('organization-code'),
     );
     expect(openToCodes.map((route) => `${route.method} ${route.path}`).sort()).toEqual([
