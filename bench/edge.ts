@@ -163,7 +163,7 @@ function combine(results: LoadResult[]): LoadResult {
     p50Ms: median(results.map((r) => r.p50Ms)),
     p99Ms: median(results.map((r) => r.p99Ms)),
     total: results.reduce((sum, r) => sum + r.total, 0),
-    statuses: results.map((r) => r.statuses).join(' | '),
+    statuses: results.map((r) => r.statuses).join(' / '),
     failures: results.reduce((sum, r) => sum + r.failures, 0),
     cpuMsPerRequest: Object.fromEntries(
       labels.map((l) => [l, median(results.map((r) => r.cpuMsPerRequest[l] ?? 0))]),
