@@ -4,6 +4,7 @@
  * isolation helpers), all removed again by `stop()`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -57,6 +58,8 @@ export class BenchPlatform {
       HTTP_PORT: '0',
       AMQP_URL: this.vhost.url,
       REDIS_URL: this.redis.url,
+      // Signs the principal of stream routes (gateway) and verifies it (services), as `npm start` does.
+      EDGE_PRINCIPAL_SECRET: randomBytes(32).toString('base64url'),
       ...extraEnv,
     };
   }
