@@ -100,5 +100,31 @@ export const gatewayEnvSchema = z.object({
   GATEWAY_BREAKER_COOLDOWN_SECONDS: positiveInt.default(10),
   /** RPCs in flight per backend service; past it that service's routes answer 503 (Retry-After: 1). */
   GATEWAY_MAX_IN_FLIGHT_PER_SERVICE: positiveInt.default(256),
+  // --- WebSocket routes (edge-ws; docs/adr/0008-websocket-edge.md) ---
+  /**
+   * Owning services' internal ports (DESIGN: `<SERVICE>_INTERNAL_URL`; the stream/webhook kinds read
+   * the same variables — keep one copy when merging). `http(s)://` becomes `ws(s)://` for sockets.
+   */
+  AUTH_INTERNAL_URL: z.string().url().default('http://127.0.0.1:3101'),
+  PAYMENTS_INTERNAL_URL: z.string().url().default('http://127.0.0.1:3102'),
+  RECORDINGS_INTERNAL_URL: z.string().url().default('http://127.0.0.1:3103'),
+  VOICE_INTERNAL_URL: z.string().url().default('http://127.0.0.1:3104'),
+  STORAGE_INTERNAL_URL: z.string().url().default('http://127.0.0.1:3105'),
+  AUDIO_WORKER_INTERNAL_URL: z.string().url().default('http://127.0.0.1:3106'),
+  CAMPAIGNS_INTERNAL_URL: z.string().url().default('http://127.0.0.1:3107'),
+  ANALYTICS_INTERNAL_URL: z.string().url().default('http://127.0.0.1:3108'),
+  /** HS256 secret of `x-platform-principal` (≥32 bytes, shared with the services); required once a socket/stream route exists. */
+  EDGE_PRINCIPAL_SECRET: z.string().min(32).optional(),
+  /** How long a `POST /v1/ws-tickets` ticket can be redeemed (single use). */
+  WS_TICKET_TTL_SECONDS: positiveInt.default(30),
+  /**
+   * A gateway renews the lease of each of its open sockets in the per-organization count every third
+   * of this; a pod that dies stops renewing, so its sockets stop counting after at most this long.
+   */
+  WS_CONNECTION_LEASE_SECONDS: positiveInt.default(60),
+  /** Opening the upstream socket (TCP + handshake) longer than this answers 503 before the upgrade. */
+  WS_UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt.default(5000),
+  /** Bytes queued towards one side above which the gateway stops reading the other side (until drained). */
+  WS_BACKPRESSURE_HIGH_WATER_BYTES: positiveInt.default(1024 * 1024),
 });
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { ROUTED_RPC_SCHEMAS } from '../routes/rpc-schemas';
-import { acceptedCredentials, type RouteCredential, type RouteDefinition } from '../routes/route-definition';
+import { isWebSocketRoute } from '../routes/kinds/websocket-route';
+import {
+  acceptedCredentials,
+  type AnyRouteDefinition,
+  type RouteCredential,
+  type RouteDefinition,
+} from '../routes/route-definition';
+import { WS_TICKET_PATH } from '../websocket/websocket-ticket.route';
+import {
+  WEBSOCKET_SECURITY_SCHEMES,
+  webSocketOperation,
+  webSocketTicketOperation,
+} from './websocket-operations';
 import { RATE_LIMIT_CLASS_DESCRIPTIONS } from '../throttling/rate-limit-classes';
 import { PROBLEM_DETAILS_SCHEMA } from './problem-details.schema';
 
@@ -126,13 +138,16 @@ export function openApiPath(fastifyPath: string): string {
 }
 
 /** The OpenAPI 3.1 document of the public API, derived entirely from the route table. */
-export function buildOpenApiDocument(routes: readonly RouteDefinition[], version: string): OpenApiDocument {
+export function buildOpenApiDocument(routes: readonly AnyRouteDefinition[], version: string): OpenApiDocument {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = openApiPath(route.path);
     paths[path] ??= {};
-    paths[path][route.method.toLowerCase()] = operation(route);
+    if (isWebSocketRoute(route)) paths[path].get = webSocketOperation(route);
+    else paths[path][route.method.toLowerCase()] = operation(route);
   }
+  const webSocketRoutes = routes.filter(isWebSocketRoute);
+  if (webSocketRoutes.length > 0) paths[WS_TICKET_PATH] = { post: webSocketTicketOperation(webSocketRoutes) };
   paths['/health/live'] = {
     get: {
       operationId: 'health.live',
@@ -186,6 +201,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
             'Organization code: acts in its own organization with a fixed, limited role (viewer), only on routes that list it. ' +
             '`x-user-id` may name a member of that organization to attribute the request to them; it never grants their role.',
         },
+        ...(webSocketRoutes.length > 0 ? WEBSOCKET_SECURITY_SCHEMES : {}),
       },
       schemas: { ProblemDetails: PROBLEM_DETAILS_SCHEMA },
       headers: {

@@ -6,7 +6,13 @@ import type { GatewayEnv } from '../config/gateway-env.schema';
 import { registerHttpEdge } from '../http/http-edge';
 import { registerApiDocs } from '../openapi/api-docs';
 import { buildOpenApiDocument } from '../openapi/openapi.builder';
-import type { RouteDefinition } from './route-definition';
+import { Authenticator } from '../authentication/authenticator.service';
+import { WebSocketAdmission } from '../websocket/websocket-admission';
+import { WebSocketEdge } from '../websocket/websocket-edge';
+import { registerWebSocketTicketRoute } from '../websocket/websocket-ticket.route';
+import { WebSocketTickets } from '../websocket/websocket-tickets';
+import { isWebSocketRoute } from './kinds/websocket-route';
+import type { AnyRouteDefinition, RouteDefinition } from './route-definition';
 import { RoutePipeline } from './route-pipeline';
 import { ROUTES } from './routes.tokens';
 
@@ -21,8 +27,12 @@ export class PublicApiRegistrar implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly pipeline: RoutePipeline,
+    private readonly webSockets: WebSocketEdge,
+    private readonly webSocketAdmission: WebSocketAdmission,
+    private readonly webSocketTickets: WebSocketTickets,
+    private readonly authenticator: Authenticator,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
-    @Inject(ROUTES) private readonly routes: readonly RouteDefinition[],
+    @Inject(ROUTES) private readonly routes: readonly AnyRouteDefinition[],
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -30,7 +40,21 @@ export class PublicApiRegistrar implements OnModuleInit {
     fastify.decorateRequest('principal', null);
     fastify.decorateRequest('clientIp', '');
     await registerHttpEdge(fastify, this.config);
-    for (const route of this.routes) this.pipeline.register(fastify, route);
+    const webSocketRoutes = this.routes.filter(isWebSocketRoute);
+    for (const route of this.routes) {
+      if (!isWebSocketRoute(route)) this.pipeline.register(fastify, route as RouteDefinition);
+    }
+    // WebSocket routes live on the server's `upgrade` event; tickets only exist when such a route does.
+    this.webSockets.attach(fastify.server, webSocketRoutes);
+    if (webSocketRoutes.length > 0) {
+      registerWebSocketTicketRoute(fastify, {
+        routes: webSocketRoutes,
+        authenticator: this.authenticator,
+        admission: this.webSocketAdmission,
+        tickets: this.webSocketTickets,
+        config: this.config,
+      });
+    }
     await registerApiDocs(fastify, buildOpenApiDocument(this.routes, this.config.SERVICE_VERSION));
   }
 }

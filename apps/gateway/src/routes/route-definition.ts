@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Permission, PrincipalKind } from '@platform/contracts';
 import type { RateLimitClass } from '../throttling/rate-limit-classes';
 import type { RoutedRpcPattern, RpcRequestOf, RpcResultOf } from './rpc-schemas';
+import type { WebSocketRouteDefinition } from './kinds/websocket-route';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -40,6 +41,8 @@ export interface Presentation {
 export type RouteEffect = 'forget-cached-api-key';
 
 export interface RouteDefinition<P extends RoutedRpcPattern = RoutedRpcPattern> {
+  /** Absent: an RPC route (every route of the table before the other kinds). */
+  kind?: 'rpc';
   /** Stable id: the OpenAPI operationId and part of rate-limit keys. */
   id: string;
   method: HttpMethod;
@@ -85,3 +88,6 @@ export interface RouteDefinition<P extends RoutedRpcPattern = RoutedRpcPattern> 
 export function defineRoute<P extends RoutedRpcPattern>(route: RouteDefinition<P>): RouteDefinition {
   return route as unknown as RouteDefinition;
 }
+
+/** Any entry of the route table, discriminated on `kind` (absent = rpc). */
+export type AnyRouteDefinition = RouteDefinition | WebSocketRouteDefinition;

@@ -2,7 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthenticationModule } from '../authentication/authentication.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { PublicApiRegistrar } from './public-api.registrar';
-import type { RouteDefinition } from './route-definition';
+import { WebSocketModule } from '../websocket/websocket.module';
+import type { AnyRouteDefinition } from './route-definition';
 import { RoutePipeline } from './route-pipeline';
 import { ROUTE_TABLE } from './route-table';
 import { ROUTES } from './routes.tokens';
@@ -10,10 +11,10 @@ import { ROUTES } from './routes.tokens';
 /** The public API: the route table turned into Fastify routes, plus its OpenAPI document. */
 @Module({})
 export class RoutesModule {
-  static forRoot(routes: readonly RouteDefinition[] = ROUTE_TABLE): DynamicModule {
+  static forRoot(routes: readonly AnyRouteDefinition[] = ROUTE_TABLE): DynamicModule {
     return {
       module: RoutesModule,
-      imports: [AuthenticationModule, ThrottlingModule],
+      imports: [AuthenticationModule, ThrottlingModule, WebSocketModule],
       providers: [{ provide: ROUTES, useValue: routes }, RoutePipeline, PublicApiRegistrar],
     };
   }

@@ -13,7 +13,7 @@ import {
 import type { GatewayEnv } from '../../src/config/gateway-env.schema';
 import { GatewayInternalServer } from '../../src/health/gateway-internal.server';
 import { GatewayModule } from '../../src/gateway.module';
-import type { RouteDefinition } from '../../src/routes/route-definition';
+import type { AnyRouteDefinition } from '../../src/routes/route-definition';
 import { ROUTE_TABLE } from '../../src/routes/route-table';
 import { gatewayService } from '../../src/service-definition';
 import { TEST_AUDIENCE, TEST_ISSUER } from './token-mint';
@@ -49,7 +49,7 @@ export class GatewayTestBed {
    */
   constructor(
     private readonly patterns: readonly string[],
-    private readonly options: { brokerThroughProxy?: boolean; extraRoutes?: readonly RouteDefinition[] } = {},
+    private readonly options: { brokerThroughProxy?: boolean; extraRoutes?: readonly AnyRouteDefinition[] } = {},
   ) {}
 
   get url(): string {

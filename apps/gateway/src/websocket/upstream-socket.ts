@@ -1,0 +1,54 @@
+import { WebSocket } from 'ws';
+import type { BackendServiceName } from '@platform/contracts';
+import { DomainError } from '@platform/errors';
+import type { GatewayEnv } from '../config/gateway-env.schema';
+
+type InternalUrlKey = `${Uppercase<string>}_INTERNAL_URL` & keyof GatewayEnv;
+
+/** `voice` → VOICE_INTERNAL_URL, `audio-worker` → AUDIO_WORKER_INTERNAL_URL; http(s) becomes ws(s). */
+export function internalSocketBase(service: BackendServiceName, config: GatewayEnv): URL {
+  const key = `${service.toUpperCase().replace(/-/g, '_')}_INTERNAL_URL` as InternalUrlKey;
+  const url = new URL(String(config[key]));
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  return url;
+}
+
+/**
+ * Opens the service's side before the client's upgrade is answered, so that a service that is down
+ * or refuses is a plain 503 to the client (with the service named), never an accepted socket that
+ * closes at once. The service picks among the client's application subprotocols.
+ */
+export function openUpstream(
+  target: URL,
+  options: {
+    service: BackendServiceName;
+    protocols: string[];
+    headers: Record<string, string>;
+    maxPayload: number;
+    timeoutMs: number;
+  },
+): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(target, options.protocols, {
+      headers: options.headers,
+      maxPayload: options.maxPayload,
+      handshakeTimeout: options.timeoutMs,
+      perMessageDeflate: false,
+      followRedirects: false,
+    });
+    const refused = (detail: string) =>
+      new DomainError('SERVICE_UNAVAILABLE', `The ${options.service} service ${detail}`, {
+        retryAfterSeconds: 1,
+      });
+    // Kept for the socket's whole life: an error with no listener would crash the process.
+    socket.on('error', () => undefined);
+    socket.once('open', () => resolve(socket));
+    socket.once('unexpected-response', (request, response) => {
+      request.destroy();
+      response.resume();
+      reject(refused(`did not accept the connection (HTTP ${response.statusCode})`));
+    });
+    socket.once('error', () => reject(refused('cannot be reached')));
+  });
+}

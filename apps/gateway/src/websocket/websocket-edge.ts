@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { DomainError, resolveRequestId } from '@platform/errors';
+import type { GatewayEnv } from '../config/gateway-env.schema';
+import { pathMatcher, type WebSocketRouteDefinition } from '../routes/kinds/websocket-route';
+import { clientIp } from '../throttling/client-ip';
+import { CLOSE } from './close-codes';
+import { ConnectionLeases, type ConnectionLease } from './connection-leases';
+import { EDGE_PRINCIPAL_HEADER, signEdgePrincipalHeader } from './edge-principal';
+import { RelayedConnection } from './relayed-connection';
+import { refuseUpgrade } from './upgrade-refusal';
+import { BEARER_SUBPROTOCOL, queryWithoutTicket, type OfferedProtocols } from './upgrade-credential';
+import { internalSocketBase, openUpstream } from './upstream-socket';
+import { WebSocketAdmission } from './websocket-admission';
+
+const CLOSE_GRACE_MS = 5000;
+
+interface MountedRoute {
+  route: WebSocketRouteDefinition;
+  matches(path: string): boolean;
+  server: WebSocketServer;
+}
+
+/** What the client's handshake answer should carry, decided once the service has chosen. */
+const chosenProtocol = new WeakMap<IncomingMessage, string | false>();
+
+/**
+ * The WebSocket routes of the table, on the gateway's HTTP server's `upgrade` event: admission
+ * (WebSocketAdmission), the organization's connection lease, the service's socket (opened first),
+ * then the client's handshake and the relay (RelayedConnection). Any refusal before the handshake is
+ * a plain HTTP problem+json answer. Open connections renew their leases on a heartbeat and are
+ * closed with 1001 when the gateway shuts down.
+ */
+@Injectable()
+export class WebSocketEdge implements BeforeApplicationShutdown {
+  private mounted: MountedRoute[] = [];
+  private readonly connections = new Map<string, RelayedConnection>();
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly admission: WebSocketAdmission,
+    private readonly leases: ConnectionLeases,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  attach(server: Server, routes: readonly WebSocketRouteDefinition[]): void {
+    if (routes.length === 0) return;
+    if (!this.config.EDGE_PRINCIPAL_SECRET) {
+      throw new Error('EDGE_PRINCIPAL_SECRET is required when the route table has WebSocket routes');
+    }
+    this.mounted = routes.map((route) => ({
+      route,
+      matches: pathMatcher(route.path),
+      server: new WebSocketServer({
+        noServer: true,
+        maxPayload: route.maxMessageBytes,
+        perMessageDeflate: false,
+        handleProtocols: (_offered, request) => chosenProtocol.get(request) ?? false,
+      }),
+    }));
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void this.upgrade(request, socket, head);
+    });
+    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(1000, this.leases.leaseMs / 3));
+    this.heartbeat.unref();
+  }
+
+  /** Open relayed connections and the bytes they hold queued (tests, metrics). */
+  stats(): { open: number; bufferedBytes: number; peakBufferedBytes: number } {
+    let bufferedBytes = 0;
+    let peakBufferedBytes = 0;
+    for (const connection of this.connections.values()) {
+      bufferedBytes += connection.bufferedBytes;
+      peakBufferedBytes = Math.max(peakBufferedBytes, connection.peakBufferedBytes);
+    }
+    return { open: this.connections.size, bufferedBytes, peakBufferedBytes };
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.heartbeat);
+    const goingAway = { code: CLOSE.goingAway, reason: 'gateway shutting down' };
+    for (const connection of this.connections.values()) connection.close(goingAway, goingAway);
+    for (const { server } of this.mounted) server.close();
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // A client that disconnects during admission must not crash the process.
+    socket.on('error', () => undefined);
+    const requestId = resolveRequestId(request.headers['x-request-id'], randomUUID());
+    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    const path = url.pathname;
+    let lease: ConnectionLease | null = null;
+    let upstream: WebSocket | undefined;
+    try {
+      const mounted = this.mounted.find((candidate) => candidate.matches(path));
+      if (!mounted) throw new DomainError('ROUTE_NOT_FOUND', `No WebSocket route at ${path}`);
+      if (request.method !== 'GET') throw new DomainError('METHOD_NOT_ALLOWED', 'A WebSocket upgrade is a GET');
+      const { route } = mounted;
+      const ip = clientIp(request, this.config.TRUSTED_PROXY_HOPS);
+      const { principal, protocols } = await this.admission.admit(route, request, path, url.searchParams, ip, requestId);
+      const connectionId = randomUUID();
+      lease = await this.leases.acquire(
+        principal.organizationId,
+        route.id,
+        connectionId,
+        route.maxConnectionsPerOrganization,
+      );
+      const target = new URL(`${path}${queryWithoutTicket(url.searchParams)}`, internalSocketBase(route.service, this.config));
+      upstream = await openUpstream(target, {
+        service: route.service,
+        protocols: protocols.application,
+        headers: {
+          [EDGE_PRINCIPAL_HEADER]: await signEdgePrincipalHeader({
+            secret: this.config.EDGE_PRINCIPAL_SECRET!,
+            audience: route.service,
+            method: 'GET',
+            path,
+            requestId,
+            principal,
+          }),
+          'x-request-id': requestId,
+        },
+        maxPayload: route.maxMessageBytes,
+        timeoutMs: this.config.WS_UPSTREAM_CONNECT_TIMEOUT_MS,
+      });
+      if (socket.destroyed) throw new Error('client left during admission');
+      chosenProtocol.set(request, responseProtocol(upstream.protocol, protocols));
+      const opened = upstream;
+      const held = lease;
+      mounted.server.handleUpgrade(request, socket, head, (client) =>
+        this.relay(connectionId, principal.organizationId, held, client, opened, route),
+      );
+    } catch (error) {
+      upstream?.terminate();
+      await this.leases.release(lease);
+      if (socket.destroyed) return;
+      refuseUpgrade(socket, error, { path, requestId, logger: this.logger });
+    }
+  }
+
+  private relay(
+    id: string,
+    organizationId: string,
+    lease: ConnectionLease | null,
+    client: WebSocket,
+    upstream: WebSocket,
+    route: WebSocketRouteDefinition,
+  ): void {
+    const connection = new RelayedConnection(id, organizationId, lease, client, upstream, {
+      idleTimeoutMs: route.idleTimeoutSeconds * 1000,
+      highWaterBytes: this.config.WS_BACKPRESSURE_HIGH_WATER_BYTES,
+      closeGraceMs: CLOSE_GRACE_MS,
+      logger: this.logger,
+      onClosed: (closed) => {
+        this.connections.delete(closed.id);
+        void this.leases.release(closed.lease);
+      },
+    });
+    this.connections.set(id, connection);
+    connection.start();
+  }
+
+  private async renewLeases(): Promise<void> {
+    const leases = [...this.connections.values()]
+      .map((connection) => connection.lease)
+      .filter((lease): lease is ConnectionLease => lease !== null);
+    await this.leases.renew(leases);
+  }
+}
+
+/** The service's choice among the application protocols; else `bearer` when the client offered it. */
+function responseProtocol(upstreamChoice: string, offered: OfferedProtocols): string | false {
+  if (upstreamChoice && offered.application.includes(upstreamChoice)) return upstreamChoice;
+  return offered.bearer ? BEARER_SUBPROTOCOL : false;
+}
