@@ -29,6 +29,7 @@ export class RelayedConnection {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly graceTimers: NodeJS.Timeout[] = [];
   private closing = false;
+  private clientFailure: { code: number; reason: string } | undefined;
   private finished = false;
   /** Largest number of bytes the gateway held queued towards either side (for tests and metrics). */
   peakBufferedBytes = 0;
@@ -48,11 +49,17 @@ export class RelayedConnection {
     this.client.on('close', (code, reason) => this.sideClosed('client', code, closeReason(reason)));
     this.upstream.on('close', (code, reason) => this.sideClosed('upstream', code, closeReason(reason)));
     // 'close' always follows 'error' in ws; the error itself is only worth a debug line.
-    this.client.on('error', (error) => this.options.logger.debug({ err: error, connection: this.id }, 'client socket error'));
+    this.client.on('error', (error: Error & { code?: string }) => {
+      // ws closes a client that broke the protocol itself (1009 too big, 1007 bad UTF-8, 1002): the
+      // service hears the same code instead of an anonymous "client gone".
+      this.clientFailure = failureOf(error.code);
+      this.options.logger.debug({ err: error, connection: this.id }, 'client socket error');
+    });
     this.upstream.on('error', (error) =>
       this.options.logger.debug({ err: error, connection: this.id }, 'service socket error'),
     );
     this.scheduleIdleCheck(this.options.idleTimeoutMs);
+    this.upstream.resume();
   }
 
   /** Bytes queued now towards the client and towards the service. */
@@ -86,7 +93,10 @@ export class RelayedConnection {
     if (!this.closing) {
       this.closing = true;
       if (side === 'client') {
-        const next = upstreamCodeForClientClose(code, reason);
+        const next =
+          code === CLOSE.abnormal && this.clientFailure
+            ? this.clientFailure
+            : upstreamCodeForClientClose(code, reason);
         this.closeSide(this.upstream, next.code, next.reason);
       } else {
         const next = clientCodeForUpstreamClose(code, reason);
@@ -135,4 +145,11 @@ export class RelayedConnection {
     for (const timer of this.graceTimers) clearTimeout(timer);
     this.options.onClosed(this);
   }
+}
+
+function failureOf(code: string | undefined): { code: number; reason: string } | undefined {
+  if (!code?.startsWith('WS_ERR_')) return undefined;
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return { code: CLOSE.tooBig, reason: 'client message too big' };
+  if (code === 'WS_ERR_INVALID_UTF8') return { code: 1007, reason: 'client sent invalid UTF-8' };
+  return { code: 1002, reason: 'client protocol error' };
 }

@@ -43,7 +43,12 @@ export function openUpstream(
       });
     // Kept for the socket's whole life: an error with no listener would crash the process.
     socket.on('error', () => undefined);
-    socket.once('open', () => resolve(socket));
+    socket.once('open', () => {
+      // Nothing is read until the relay listens (RelayedConnection.start resumes it): a frame the
+      // service sends right after accepting must not be emitted before anyone relays it.
+      socket.pause();
+      resolve(socket);
+    });
     socket.once('unexpected-response', (request, response) => {
       request.destroy();
       response.resume();

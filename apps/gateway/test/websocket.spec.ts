@@ -1,0 +1,475 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { AUTH_RPC } from '@platform/contracts';
+import { DomainError } from '@platform/errors';
+import { waitFor } from '@platform/testing';
+import { defineWebSocketRoute } from '../src/routes/kinds/websocket-route';
+import { WebSocketEdge } from '../src/websocket/websocket-edge';
+import { GatewayTestBed, request } from './support/gateway-test-bed';
+import { claims, createSigningKey, signAccessToken, type SigningKey } from './support/token-mint';
+import { WebSocketUpstream, nextMessage, openSocket, type SocketOutcome } from './support/websocket-upstream';
+
+const SECRET = randomBytes(32).toString('base64url');
+const HIGH_WATER = 256 * 1024;
+const LEASE_SECONDS = 3;
+
+/** Test routes: nothing in the real table is a WebSocket yet (no service serves one). */
+const ROUTES = [
+  defineWebSocketRoute({
+    id: 'test.callStream',
+    path: '/v1/test/calls/:callId/stream',
+    service: 'voice',
+    auth: 'authenticated',
+    rateLimit: 'read',
+    maxConnectionsPerOrganization: 50,
+    idleTimeoutSeconds: 120,
+    maxMessageBytes: 64 * 1024,
+    tag: 'Test',
+    summary: 'Echo',
+  }),
+  defineWebSocketRoute({
+    id: 'test.limited',
+    path: '/v1/test/limited',
+    service: 'voice',
+    auth: 'authenticated',
+    rateLimit: 'read',
+    maxConnectionsPerOrganization: 2,
+    idleTimeoutSeconds: 120,
+    maxMessageBytes: 64 * 1024,
+    tag: 'Test',
+    summary: 'Two per organization',
+  }),
+  defineWebSocketRoute({
+    id: 'test.idle',
+    path: '/v1/test/idle',
+    service: 'voice',
+    auth: 'authenticated',
+    rateLimit: 'read',
+    maxConnectionsPerOrganization: 50,
+    idleTimeoutSeconds: 1,
+    maxMessageBytes: 64 * 1024,
+    tag: 'Test',
+    summary: 'Closes after 1 s without frames',
+  }),
+  defineWebSocketRoute({
+    id: 'test.flood',
+    path: '/v1/test/flood',
+    service: 'voice',
+    auth: 'authenticated',
+    rateLimit: 'read',
+    maxConnectionsPerOrganization: 50,
+    idleTimeoutSeconds: 120,
+    maxMessageBytes: 64 * 1024,
+    tag: 'Test',
+    summary: 'The service floods; the client reads slowly',
+  }),
+  defineWebSocketRoute({
+    id: 'test.refused',
+    path: '/v1/test/refuse',
+    service: 'voice',
+    auth: 'authenticated',
+    rateLimit: 'read',
+    maxConnectionsPerOrganization: 50,
+    idleTimeoutSeconds: 120,
+    maxMessageBytes: 64 * 1024,
+    tag: 'Test',
+    summary: 'The service has no handler',
+  }),
+];
+
+describe('websocket routes (gateway on real Redis and RabbitMQ, service socket played by a ws server)', () => {
+  const bed = new GatewayTestBed([AUTH_RPC.getJwks, AUTH_RPC.verifyApiKey, AUTH_RPC.resolveOrganizationCode], {
+    extraRoutes: ROUTES,
+  });
+  const upstream = new WebSocketUpstream(SECRET, 'voice');
+  let key: SigningKey;
+  let raw: Redis;
+  const wsUrl = (path: string) => `${bed.url.replace(/^http/, 'ws')}${path}`;
+  const tokenFor = (organizationId: string) => signAccessToken(key, claims({ org: organizationId }));
+  const opened = (outcome: SocketOutcome) => {
+    if (!outcome.opened) throw new Error(`refused: ${outcome.status} ${JSON.stringify(outcome.body)}`);
+    return outcome;
+  };
+  const refused = (outcome: SocketOutcome) => {
+    if (outcome.opened) throw new Error('the upgrade was accepted');
+    return outcome;
+  };
+  const upstreamFor = (callId: string) =>
+    waitFor(`the service side of ${callId}`, () => upstream.connections.find((c) => c.path.includes(callId)));
+
+  beforeAll(async () => {
+    key = await createSigningKey();
+    bed.handlers.set(AUTH_RPC.getJwks, async () => ({ keys: [key.publicJwk] }));
+    bed.handlers.set(AUTH_RPC.verifyApiKey, async ({ data }) => {
+      if ((data as { key: string }).key !== 'pk_live_good') throw new DomainError('UNAUTHENTICATED', 'bad key');
+      return {
+        principal: {
+          kind: 'api-key',
+          userId: null,
+          organizationId: randomUUID(),
+          roles: ['developer'],
+          scopes: [],
+          apiKeyId: randomUUID(),
+          plan: 'FREE',
+        },
+      };
+    });
+    bed.handlers.set(AUTH_RPC.resolveOrganizationCode, async () => ({
+      principal: {
+        kind: 'organization-code',
+        userId: null,
+        attributedUserId: null,
+        organizationId: randomUUID(),
+        roles: ['viewer'],
+        scopes: [],
+        apiKeyId: null,
+        plan: 'FREE',
+      },
+    }));
+    await upstream.start();
+    await bed.start({
+      EDGE_PRINCIPAL_SECRET: SECRET,
+      VOICE_INTERNAL_URL: upstream.url,
+      WS_BACKPRESSURE_HIGH_WATER_BYTES: String(HIGH_WATER),
+      WS_CONNECTION_LEASE_SECONDS: String(LEASE_SECONDS),
+      RATE_LIMIT_REDIS_TIMEOUT_MS: '5000',
+    });
+    raw = new Redis(bed.redis.url);
+  }, 60_000);
+  afterAll(async () => {
+    raw?.disconnect();
+    await bed.stop();
+    await upstream.stop();
+  }, 30_000);
+
+  describe('authentication before the upgrade', () => {
+    it('refuses an upgrade without a credential with 401 problem+json (no socket is opened upstream)', async () => {
+      const before = upstream.connections.length;
+      const outcome = refused(await openSocket(wsUrl(`/v1/test/calls/${randomUUID()}/stream`)));
+
+      expect(outcome.status).toBe(401);
+      expect(outcome.contentType).toBe('application/problem+json');
+      expect(outcome.body.code).toBe('UNAUTHENTICATED');
+      expect(upstream.connections.length).toBe(before);
+    });
+
+    it('refuses a bad token in the subprotocol with 401', async () => {
+      const forged = await signAccessToken(await createSigningKey('rogue'), claims());
+      const outcome = refused(
+        await openSocket(wsUrl(`/v1/test/calls/${randomUUID()}/stream`), { protocols: ['bearer', forged] }),
+      );
+
+      expect(outcome.status).toBe(401);
+      expect(outcome.body.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('refuses an API key and an organization code on a route for user tokens with 403', async () => {
+      const path = wsUrl(`/v1/test/calls/${randomUUID()}/stream`);
+      const byKey = refused(await openSocket(path, { headers: { 'x-api-key': 'pk_live_good' } }));
+      const byCode = refused(await openSocket(path, { headers: { 'x-organization-code': 'ORGCODE123' } }));
+
+      expect([byKey.status, byKey.body.code]).toEqual([403, 'FORBIDDEN']);
+      expect([byCode.status, byCode.body.code]).toEqual([403, 'FORBIDDEN']);
+    });
+
+    it('refuses two credentials at once (a token in the subprotocol and an Authorization header)', async () => {
+      const token = await tokenFor(randomUUID());
+      const outcome = refused(
+        await openSocket(wsUrl(`/v1/test/calls/${randomUUID()}/stream`), {
+          protocols: ['bearer', token],
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      );
+
+      expect([outcome.status, outcome.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    });
+
+    it('answers 404 problem+json for a path that is no WebSocket route', async () => {
+      const outcome = refused(
+        await openSocket(wsUrl('/v1/test/nothing-here'), { protocols: ['bearer', await tokenFor(randomUUID())] }),
+      );
+
+      expect([outcome.status, outcome.body.code]).toEqual([404, 'ROUTE_NOT_FOUND']);
+    });
+
+    it('answers 503 naming the service when the service refuses the socket (no handler there)', async () => {
+      const outcome = refused(
+        await openSocket(wsUrl('/v1/test/refuse'), { protocols: ['bearer', await tokenFor(randomUUID())] }),
+      );
+
+      expect(outcome.status).toBe(503);
+      expect(outcome.body.code).toBe('SERVICE_UNAVAILABLE');
+      expect(outcome.body.detail).toContain('voice service');
+    });
+  });
+
+  describe('the token as a subprotocol', () => {
+    it('opens, echoes both ways, answers only the non-secret subprotocol, and the service sees only the caller', async () => {
+      const organizationId = randomUUID();
+      const payload = claims({ org: organizationId, roles: ['developer'] });
+      const token = await signAccessToken(key, payload);
+      const callId = randomUUID();
+      const socket = opened(
+        await openSocket(wsUrl(`/v1/test/calls/${callId}/stream?lang=es`), { protocols: ['bearer', token] }),
+      );
+      const service = await upstreamFor(callId);
+
+      expect(socket.protocol).toBe('bearer');
+      const text = nextMessage(socket.socket);
+      socket.socket.send('hola');
+      expect(await text).toEqual({ data: Buffer.from('hola'), isBinary: false });
+      const binary = nextMessage(socket.socket);
+      socket.socket.send(Buffer.from([1, 2, 3]));
+      expect(await binary).toEqual({ data: Buffer.from([1, 2, 3]), isBinary: true });
+
+      expect(service.path).toBe(`/v1/test/calls/${callId}/stream`);
+      expect(service.claims.aud).toBe('voice');
+      expect(service.claims.htp).toBe(`/v1/test/calls/${callId}/stream`);
+      expect(service.claims.principal.organizationId).toBe(organizationId);
+      expect(service.claims.principal.userId).toBe(payload.sub);
+      // The token reaches the service in no form: no Authorization, no subprotocol.
+      expect(service.headers.authorization).toBeUndefined();
+      expect(String(service.headers['sec-websocket-protocol'] ?? '')).not.toContain(token);
+      socket.socket.close(1000);
+      await socket.closed;
+    });
+
+    it('passes the application subprotocol the service chose', async () => {
+      const callId = randomUUID();
+      const socket = opened(
+        await openSocket(wsUrl(`/v1/test/calls/${callId}/stream`), {
+          protocols: ['voice.v1', 'bearer', await tokenFor(randomUUID())],
+        }),
+      );
+
+      expect(socket.protocol).toBe('voice.v1');
+      expect((await upstreamFor(callId)).headers['sec-websocket-protocol']).toBe('voice.v1');
+      socket.socket.close();
+      await socket.closed;
+    });
+
+    it('accepts the usual Authorization header from non-browser clients', async () => {
+      const socket = opened(
+        await openSocket(wsUrl(`/v1/test/calls/${randomUUID()}/stream`), {
+          headers: { authorization: `Bearer ${await tokenFor(randomUUID())}` },
+        }),
+      );
+
+      expect(socket.protocol).toBe('');
+      socket.socket.close();
+      await socket.closed;
+    });
+  });
+
+  describe('tickets', () => {
+    const issue = async (token: string, path: string) =>
+      request<{ ticket: string; expiresInSeconds: number; code?: string }>(`${bed.url}/v1/ws-tickets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        json: { path },
+      });
+
+    it('opens once with a ticket bound to the caller and the path; the second use is refused', async () => {
+      const organizationId = randomUUID();
+      const callId = randomUUID();
+      const path = `/v1/test/calls/${callId}/stream`;
+      const issued = await issue(await tokenFor(organizationId), path);
+
+      expect(issued.status).toBe(201);
+      expect(issued.body.expiresInSeconds).toBe(30);
+      const socket = opened(await openSocket(wsUrl(`${path}?ticket=${issued.body.ticket}&x=1`)));
+      const service = await upstreamFor(callId);
+      expect(service.claims.principal.organizationId).toBe(organizationId);
+      // The spent ticket is not passed on; the rest of the query is.
+      expect(service.url).toBe(`${path}?x=1`);
+      socket.socket.close();
+      await socket.closed;
+
+      const again = refused(await openSocket(wsUrl(`${path}?ticket=${issued.body.ticket}`)));
+      expect([again.status, again.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    });
+
+    it('refuses a ticket on another path, and an expired ticket', async () => {
+      const token = await tokenFor(randomUUID());
+      const forOther = await issue(token, `/v1/test/calls/${randomUUID()}/stream`);
+      const elsewhere = refused(
+        await openSocket(wsUrl(`/v1/test/calls/${randomUUID()}/stream?ticket=${forOther.body.ticket}`)),
+      );
+      expect([elsewhere.status, elsewhere.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+
+      const path = `/v1/test/calls/${randomUUID()}/stream`;
+      const expiring = await issue(token, path);
+      const stored = `${bed.redis.keyPrefix}ws-ticket:${createHash('sha256').update(expiring.body.ticket).digest('base64url')}`;
+      // Redis expires it (as it would after WS_TICKET_TTL_SECONDS): the upgrade finds nothing.
+      expect(await raw.pexpire(stored, 1)).toBe(1);
+      await waitFor('the ticket to expire', async () => (await raw.exists(stored)) === 0);
+      const late = refused(await openSocket(wsUrl(`${path}?ticket=${expiring.body.ticket}`)));
+      expect([late.status, late.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    });
+
+    it('issues no ticket to a credential the route refuses, nor for a path that is no WebSocket', async () => {
+      const byKey = await request<{ code: string }>(`${bed.url}/v1/ws-tickets`, {
+        method: 'POST',
+        headers: { 'x-api-key': 'pk_live_good' },
+        json: { path: `/v1/test/calls/${randomUUID()}/stream` },
+      });
+      const nowhere = await issue(await tokenFor(randomUUID()), '/v1/auth/profile');
+      const anonymous = await request<{ code: string }>(`${bed.url}/v1/ws-tickets`, {
+        method: 'POST',
+        json: { path: '/v1/test/limited' },
+      });
+
+      expect([byKey.status, byKey.body.code]).toEqual([403, 'FORBIDDEN']);
+      expect([nowhere.status, nowhere.body.code]).toEqual([404, 'NOT_FOUND']);
+      expect([anonymous.status, anonymous.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    });
+  });
+
+  describe('limits', () => {
+    it('refuses the organization’s third socket on a route with 429, not another organization’s; a close frees a place', async () => {
+      const orgA = await tokenFor(randomUUID());
+      const orgB = await tokenFor(randomUUID());
+      const url = wsUrl('/v1/test/limited');
+      const first = opened(await openSocket(url, { protocols: ['bearer', orgA] }));
+      const second = opened(await openSocket(url, { protocols: ['bearer', orgA] }));
+      const third = refused(await openSocket(url, { protocols: ['bearer', orgA] }));
+
+      expect(third.status).toBe(429);
+      expect(third.body.code).toBe('RATE_LIMITED');
+      expect(third.body.detail).toContain('at most 2');
+      const other = opened(await openSocket(url, { protocols: ['bearer', orgB] }));
+
+      first.socket.close();
+      await first.closed;
+      const again = await waitFor('a place after the close', async () => {
+        const outcome = await openSocket(url, { protocols: ['bearer', orgA] });
+        return outcome.opened ? outcome : undefined;
+      });
+      for (const socket of [second, other, again]) socket.socket.close();
+      await Promise.all([second.closed, other.closed, again.closed]);
+    });
+
+    it('forgets the sockets of a gateway that died once their lease lapses, and keeps renewing live ones', async () => {
+      const organizationId = randomUUID();
+      const token = await tokenFor(organizationId);
+      const leaseKey = `${bed.redis.keyPrefix}ws:conn:{org:${organizationId}}:test.limited`;
+      const live = opened(await openSocket(wsUrl('/v1/test/limited'), { protocols: ['bearer', token] }));
+      const [liveId, firstScore] = (await raw.zrange(leaseKey, 0, -1, 'WITHSCORES')) as [string, string];
+      // A pod that died holding a socket: its lease is in the set and nobody renews it.
+      const [seconds] = await raw.time();
+      await raw.zadd(leaseKey, Number(seconds) * 1000 + LEASE_SECONDS * 1000, 'dead-pod-socket');
+
+      const full = refused(await openSocket(wsUrl('/v1/test/limited'), { protocols: ['bearer', token] }));
+      expect(full.status).toBe(429);
+      const admitted = await waitFor(
+        'the dead lease to lapse',
+        async () => {
+          const outcome = await openSocket(wsUrl('/v1/test/limited'), { protocols: ['bearer', token] });
+          return outcome.opened ? outcome : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 250 },
+      );
+      // The live socket's lease was renewed meanwhile (it still counts).
+      expect(Number(await raw.zscore(leaseKey, liveId))).toBeGreaterThan(Number(firstScore));
+      expect(await raw.zscore(leaseKey, 'dead-pod-socket')).toBeNull();
+      live.socket.close();
+      admitted.socket.close();
+      await Promise.all([live.closed, admitted.closed]);
+      await waitFor('both leases released', async () => (await raw.zcard(leaseKey)) === 0);
+    });
+
+    it('closes both sides after the idle timeout: 4408 to the client, 1001 to the service', async () => {
+      const socket = opened(
+        await openSocket(wsUrl('/v1/test/idle?call=idle-1'), { protocols: ['bearer', await tokenFor(randomUUID())] }),
+      );
+      const service = await waitFor('the service side', () =>
+        upstream.connections.find((c) => c.path === '/v1/test/idle'),
+      );
+
+      expect(await socket.closed).toEqual({ code: 4408, reason: 'idle timeout' });
+      expect(await service.closed).toEqual({ code: 1001, reason: 'idle timeout' });
+    });
+
+    it('closes a client that sends a message over the route’s size with 1009', async () => {
+      const callId = randomUUID();
+      const socket = opened(
+        await openSocket(wsUrl(`/v1/test/calls/${callId}/stream`), {
+          protocols: ['bearer', await tokenFor(randomUUID())],
+        }),
+      );
+      const service = await upstreamFor(callId);
+      socket.socket.send(Buffer.alloc(64 * 1024 + 1));
+
+      expect((await socket.closed).code).toBe(1009);
+      expect(await service.closed).toEqual({ code: 1009, reason: 'client message too big' });
+    });
+  });
+
+  describe('closing propagates', () => {
+    const connect = async () => {
+      const callId = randomUUID();
+      const socket = opened(
+        await openSocket(wsUrl(`/v1/test/calls/${callId}/stream`), {
+          protocols: ['bearer', await tokenFor(randomUUID())],
+        }),
+      );
+      return { socket, service: await upstreamFor(callId) };
+    };
+
+    it('client close code and reason reach the service', async () => {
+      const { socket, service } = await connect();
+      socket.socket.close(4001, 'bye');
+
+      expect(await service.closed).toEqual({ code: 4001, reason: 'bye' });
+      expect(await socket.closed).toEqual({ code: 4001, reason: 'bye' });
+    });
+
+    it('a client that vanishes (TCP reset) is 1001 "client gone" to the service', async () => {
+      const { socket, service } = await connect();
+      socket.socket.terminate();
+
+      expect(await service.closed).toEqual({ code: 1001, reason: 'client gone' });
+    });
+
+    it('the service’s close code and reason reach the client', async () => {
+      const { socket, service } = await connect();
+      service.socket.close(4002, 'call ended');
+
+      expect(await socket.closed).toEqual({ code: 4002, reason: 'call ended' });
+    });
+
+    it('a service that vanishes is 1014 to the client', async () => {
+      const { socket, service } = await connect();
+      service.socket.terminate();
+
+      expect(await socket.closed).toEqual({ code: 1014, reason: 'service connection lost' });
+    });
+  });
+
+  it('backpressure: a client that does not read holds the service back; the gateway buffers a bounded amount', async () => {
+    const socket = opened(
+      await openSocket(wsUrl('/v1/test/flood'), { protocols: ['bearer', await tokenFor(randomUUID())] }),
+    );
+    socket.socket.pause();
+    const service = await waitFor('the service side', () =>
+      upstream.connections.find((c) => c.path === '/v1/test/flood'),
+    );
+    // The service cannot get rid of most of its 40 MB: the gateway stopped reading from it.
+    await waitFor('the service to be held back', () => service.socket.bufferedAmount > 8 * 1024 * 1024, {
+      timeoutMs: 30_000,
+    });
+    const edge = bed.gateway.app.get(WebSocketEdge);
+    expect(edge.stats().bufferedBytes).toBeLessThanOrEqual(HIGH_WATER + 256 * 1024);
+    expect(edge.stats().peakBufferedBytes).toBeLessThanOrEqual(HIGH_WATER + 256 * 1024);
+
+    let received = 0;
+    socket.socket.on('message', (data: Buffer) => {
+      received += data.length;
+    });
+    socket.socket.resume();
+    await waitFor('every byte to arrive', () => received === upstream.floodBytes, { timeoutMs: 60_000 });
+    expect(edge.stats().peakBufferedBytes).toBeLessThanOrEqual(HIGH_WATER + 256 * 1024);
+    socket.socket.close();
+    await socket.closed;
+  }, 120_000);
+});
