@@ -11,5 +11,7 @@ export const EVENT_NAMES = {
   memberJoined: 'auth.member.joined',
   subscriptionActivated: 'payments.subscription.activated',
   uploadCompleted: 'storage.upload.completed',
+  /** An API key stopped working (revoked by hand, or with its creator's membership): gateways drop it from their caches. */
+  apiKeyRevoked: 'auth.api-key.revoked',
 } as const;
 export type EventName = (typeof EVENT_NAMES)[keyof typeof EVENT_NAMES];

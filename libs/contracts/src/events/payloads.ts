@@ -13,6 +13,10 @@ export const eventPayloadSchemas = {
     uploadId: z.string(),
     sizeBytes: z.number().int().nonnegative(),
   }),
+  [EVENT_NAMES.apiKeyRevoked]: tenantEvent.extend({
+    apiKeyId: z.string().min(1),
+    reason: z.enum(['revoked', 'membership-ended']),
+  }),
 } as const;
 
 export type EventPayloads = {
