@@ -40,7 +40,10 @@ export const gatewayEnvSchema = z.object({
   JWKS_REFRESH_MIN_INTERVAL_MS: positiveInt.default(5000),
   /** Redis down while checking the denylist: `closed` refuses (503), `open` skips the check. */
   REVOCATION_FAIL_MODE: failMode.default('closed'),
-  /** How long a resolved `x-api-key` / `x-organization-code` is cached (revoking through the gateway clears it). */
+  /**
+   * How long a resolved `x-api-key` / `x-organization-code` is cached: the bound on a revoked key when
+   * every replica missed its `auth.api-key.revoked` event and auth's revocation marker was lost too.
+   */
   CREDENTIAL_CACHE_TTL_SECONDS: positiveInt.default(30),
   /** API-key / organization-code look-ups that miss the cache (each costs an RPC), per client IP per minute. */
   CREDENTIAL_LOOKUPS_PER_MINUTE: positiveInt.default(120),

@@ -37,9 +37,6 @@ export interface Presentation {
   body?: unknown;
 }
 
-/** Gateway-side effects of a successful call (kept as names so the table stays pure data). */
-export type RouteEffect = 'forget-cached-api-key';
-
 export interface RouteDefinition<P extends RoutedRpcPattern = RoutedRpcPattern> {
   /** Absent: an RPC route (every route of the table before the other kinds). */
   kind?: 'rpc';
@@ -66,9 +63,6 @@ export interface RouteDefinition<P extends RoutedRpcPattern = RoutedRpcPattern> 
   present?: (result: RpcResultOf<P>, input: RouteInput) => Presentation;
   /** Extra statuses `present` may answer with, for the OpenAPI document. */
   alternateResponses?: Record<number, string>;
-  /** Password login: the LoginGuard's budgets for the account named by this body field (the email). */
-  loginGuard?: { emailField: string };
-  effects?: RouteEffect[];
   /**
    * The command honours `Idempotency-Key` (its handler is `@IdempotentCommand()`): only these routes
    * validate and forward the header, and the OpenAPI document lists it with `Idempotent-Replayed`,
