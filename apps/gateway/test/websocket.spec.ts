@@ -78,9 +78,12 @@ const ROUTES = [
 ];
 
 describe('websocket routes (gateway on real Redis and RabbitMQ, service socket played by a ws server)', () => {
-  const bed = new GatewayTestBed([AUTH_RPC.getJwks, AUTH_RPC.verifyApiKey, AUTH_RPC.resolveOrganizationCode], {
-    extraRoutes: ROUTES,
-  });
+  const bed = new GatewayTestBed(
+    [AUTH_RPC.getJwks, AUTH_RPC.verifyApiKey, AUTH_RPC.resolveOrganizationCode],
+    {
+      extraRoutes: ROUTES,
+    },
+  );
   const upstream = new WebSocketUpstream(SECRET, 'voice');
   let key: SigningKey;
   let raw: Redis;
@@ -101,7 +104,8 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
     key = await createSigningKey();
     bed.handlers.set(AUTH_RPC.getJwks, async () => ({ keys: [key.publicJwk] }));
     bed.handlers.set(AUTH_RPC.verifyApiKey, async ({ data }) => {
-      if ((data as { key: string }).key !== 'pk_live_good') throw new DomainError('UNAUTHENTICATED', 'bad key');
+      if ((data as { key: string }).key !== 'pk_live_good')
+        throw new DomainError('UNAUTHENTICATED', 'bad key');
       return {
         principal: {
           kind: 'api-key',
@@ -186,7 +190,9 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
 
     it('answers 404 problem+json for a path that is no WebSocket route', async () => {
       const outcome = refused(
-        await openSocket(wsUrl('/v1/test/nothing-here'), { protocols: ['bearer', await tokenFor(randomUUID())] }),
+        await openSocket(wsUrl('/v1/test/nothing-here'), {
+          protocols: ['bearer', await tokenFor(randomUUID())],
+        }),
       );
 
       expect([outcome.status, outcome.body.code]).toEqual([404, 'ROUTE_NOT_FOUND']);
@@ -380,7 +386,9 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
 
     it('closes both sides after the idle timeout: 4408 to the client, 1001 to the service', async () => {
       const socket = opened(
-        await openSocket(wsUrl('/v1/test/idle?call=idle-1'), { protocols: ['bearer', await tokenFor(randomUUID())] }),
+        await openSocket(wsUrl('/v1/test/idle?call=idle-1'), {
+          protocols: ['bearer', await tokenFor(randomUUID())],
+        }),
       );
       const service = await waitFor('the service side', () =>
         upstream.connections.find((c) => c.path === '/v1/test/idle'),

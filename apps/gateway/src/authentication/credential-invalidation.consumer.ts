@@ -90,7 +90,9 @@ export class CredentialInvalidationConsumer implements OnApplicationBootstrap, B
 
   private async resync(): Promise<void> {
     this.counts.resyncs += 1;
-    this.logger.warn('credential invalidation queue re-declared after a disconnect: in-process credential memory is dropped');
+    this.logger.warn(
+      'credential invalidation queue re-declared after a disconnect: in-process credential memory is dropped',
+    );
     for (const listener of this.listeners) await Promise.resolve(listener.resync()).catch(() => undefined);
   }
 
@@ -99,12 +101,16 @@ export class CredentialInvalidationConsumer implements OnApplicationBootstrap, B
       const envelope = JSON.parse(message.content.toString('utf8')) as EventEnvelope;
       const payload = revokedSchema.safeParse(envelope.payload);
       if (!payload.success) {
-        this.logger.error({ routingKey: message.fields.routingKey }, 'unreadable credential invalidation event dropped');
+        this.logger.error(
+          { routingKey: message.fields.routingKey },
+          'unreadable credential invalidation event dropped',
+        );
         return;
       }
       const { apiKeyId } = payload.data;
       await this.cache.forgetApiKey(apiKeyId);
-      for (const listener of this.listeners) await Promise.resolve(listener.apiKeyRevoked(apiKeyId)).catch(() => undefined);
+      for (const listener of this.listeners)
+        await Promise.resolve(listener.apiKeyRevoked(apiKeyId)).catch(() => undefined);
       this.counts.received += 1;
     } catch (error) {
       // Nothing to retry on a fan-out queue: the marker and the TTL still stop the key.

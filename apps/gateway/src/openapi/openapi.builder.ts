@@ -138,7 +138,10 @@ export function openApiPath(fastifyPath: string): string {
 }
 
 /** The OpenAPI 3.1 document of the public API, derived entirely from the route table. */
-export function buildOpenApiDocument(routes: readonly AnyRouteDefinition[], version: string): OpenApiDocument {
+export function buildOpenApiDocument(
+  routes: readonly AnyRouteDefinition[],
+  version: string,
+): OpenApiDocument {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = openApiPath(route.path);

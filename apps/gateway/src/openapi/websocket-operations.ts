@@ -92,7 +92,9 @@ function problemWithCode(description: string) {
 }
 
 /** `POST /v1/ws-tickets` (listed only when the table has WebSocket routes, like the route itself). */
-export function webSocketTicketOperation(routes: readonly WebSocketRouteDefinition[]): Record<string, unknown> {
+export function webSocketTicketOperation(
+  routes: readonly WebSocketRouteDefinition[],
+): Record<string, unknown> {
   const kinds = new Set(routes.flatMap((route) => acceptedCredentials(route)));
   return {
     operationId: WS_TICKET_ROUTE_ID,

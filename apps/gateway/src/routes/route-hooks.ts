@@ -21,7 +21,10 @@ export const ROUTE_HOOKS = Symbol('ROUTE_HOOKS');
  * A hook for a route id the table does not have would silently protect nothing (a renamed login
  * route would lose its brute-force guard): refuse to start instead.
  */
-export function assertHooksMatchRoutes(hooks: ReadonlyMap<string, RouteHook>, routeIds: readonly string[]): void {
+export function assertHooksMatchRoutes(
+  hooks: ReadonlyMap<string, RouteHook>,
+  routeIds: readonly string[],
+): void {
   const known = new Set(routeIds);
   const orphans = [...hooks.keys()].filter((id) => !known.has(id));
   if (orphans.length > 0) {

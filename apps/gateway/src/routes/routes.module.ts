@@ -26,8 +26,13 @@ export class RoutesModule {
           provide: ROUTE_HOOKS,
           inject: [LOGIN_ATTEMPTS],
           useFactory: (loginGuard: LoginGuard) => {
-            const hooks = new Map<string, RouteHook>([[LOGIN_ROUTE_ID, loginGuardHook(loginGuard) as RouteHook]]);
-            assertHooksMatchRoutes(hooks, routes.map((route) => route.id));
+            const hooks = new Map<string, RouteHook>([
+              [LOGIN_ROUTE_ID, loginGuardHook(loginGuard) as RouteHook],
+            ]);
+            assertHooksMatchRoutes(
+              hooks,
+              routes.map((route) => route.id),
+            );
             return hooks;
           },
         },

@@ -12,7 +12,12 @@ export const LOGIN_ROUTE_ID = 'auth.login';
 export function loginGuardHook(guard: LoginGuard, emailField = 'email'): RouteHook<LoginAttempt> {
   return {
     before: (input, request, reply) =>
-      guard.admit(String(input.body[emailField]), request.clientIp, request.headers[DEVICE_TOKEN_HEADER], reply),
+      guard.admit(
+        String(input.body[emailField]),
+        request.clientIp,
+        request.headers[DEVICE_TOKEN_HEADER],
+        reply,
+      ),
     succeeded: async (attempt, reply) => {
       const deviceToken = await guard.succeeded(attempt);
       if (deviceToken) void reply.header(DEVICE_TOKEN_HEADER, deviceToken);

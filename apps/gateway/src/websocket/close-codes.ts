@@ -19,9 +19,7 @@ export const CLOSE = {
 } as const;
 
 function sendable(code: number): boolean {
-  return (
-    (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)
-  );
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 }
 
 /** Reasons are at most 123 bytes in a close frame. */

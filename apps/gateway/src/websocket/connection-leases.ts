@@ -60,9 +60,13 @@ export class ConnectionLeases {
         open ? 'failing open: connections are not counted' : 'failing closed: connections are refused',
       );
       if (open) return null;
-      throw new DomainError('SERVICE_UNAVAILABLE', 'Connections cannot be admitted right now; retry shortly', {
-        retryAfterSeconds: 1,
-      });
+      throw new DomainError(
+        'SERVICE_UNAVAILABLE',
+        'Connections cannot be admitted right now; retry shortly',
+        {
+          retryAfterSeconds: 1,
+        },
+      );
     }
     this.degradedLog.recovered();
     if (result[0] !== 1) {
@@ -96,8 +100,10 @@ export class ConnectionLeases {
 
   async release(lease: ConnectionLease | null): Promise<void> {
     if (!lease) return;
-    await this.redis.zrem(lease.key, lease.connectionId).catch((error: unknown) =>
-      this.logger.warn({ err: error }, 'websocket connection lease not released; it lapses by itself'),
-    );
+    await this.redis
+      .zrem(lease.key, lease.connectionId)
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'websocket connection lease not released; it lapses by itself'),
+      );
   }
 }

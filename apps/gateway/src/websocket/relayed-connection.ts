@@ -149,7 +149,8 @@ export class RelayedConnection {
 
 function failureOf(code: string | undefined): { code: number; reason: string } | undefined {
   if (!code?.startsWith('WS_ERR_')) return undefined;
-  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return { code: CLOSE.tooBig, reason: 'client message too big' };
+  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+    return { code: CLOSE.tooBig, reason: 'client message too big' };
   if (code === 'WS_ERR_INVALID_UTF8') return { code: 1007, reason: 'client sent invalid UTF-8' };
   return { code: 1002, reason: 'client protocol error' };
 }

@@ -13,9 +13,7 @@ export const BEARER_SUBPROTOCOL = 'bearer';
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-organization-code'] as const;
 
 export type UpgradeCredential =
-  | { kind: 'ticket'; ticket: string }
-  | { kind: 'subprotocol-bearer'; token: string }
-  | { kind: 'headers' };
+  { kind: 'ticket'; ticket: string } | { kind: 'subprotocol-bearer'; token: string } | { kind: 'headers' };
 
 export interface OfferedProtocols {
   /** Whether the client offered the `bearer` marker (then it must get it back if nothing else is chosen). */
@@ -49,7 +47,9 @@ export function readUpgradeCredential(
   if (bearerAt >= 0 && !token) {
     throw new UnauthenticatedError('The "bearer" subprotocol must be followed by the access token');
   }
-  const application = offered.filter((_, index) => bearerAt < 0 || (index !== bearerAt && index !== bearerAt + 1));
+  const application = offered.filter(
+    (_, index) => bearerAt < 0 || (index !== bearerAt && index !== bearerAt + 1),
+  );
   const tickets = query.getAll('ticket');
   const withHeaders = CREDENTIAL_HEADERS.some((name) => headers[name] !== undefined);
   const count = (tickets.length > 0 ? 1 : 0) + (token ? 1 : 0) + (withHeaders ? 1 : 0);

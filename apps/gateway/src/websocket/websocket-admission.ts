@@ -79,7 +79,11 @@ export class WebSocketAdmission {
     if (!principal.organizationId) throw new ForbiddenError('A WebSocket needs an organization');
   }
 
-  async throttle(route: Pick<WebSocketRouteDefinition, 'id' | 'rateLimit' | 'service'>, principal: Principal, ip: string) {
+  async throttle(
+    route: Pick<WebSocketRouteDefinition, 'id' | 'rateLimit' | 'service'>,
+    principal: Principal,
+    ip: string,
+  ) {
     const decision = await this.limiter.check(
       throttleLimits(route, principal, ip, {
         config: this.config,

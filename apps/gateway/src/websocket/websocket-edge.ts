@@ -100,10 +100,18 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
     try {
       const mounted = this.mounted.find((candidate) => candidate.matches(path));
       if (!mounted) throw new DomainError('ROUTE_NOT_FOUND', `No WebSocket route at ${path}`);
-      if (request.method !== 'GET') throw new DomainError('METHOD_NOT_ALLOWED', 'A WebSocket upgrade is a GET');
+      if (request.method !== 'GET')
+        throw new DomainError('METHOD_NOT_ALLOWED', 'A WebSocket upgrade is a GET');
       const { route } = mounted;
       const ip = clientIp(request, this.config.TRUSTED_PROXY_HOPS);
-      const { principal, protocols } = await this.admission.admit(route, request, path, url.searchParams, ip, requestId);
+      const { principal, protocols } = await this.admission.admit(
+        route,
+        request,
+        path,
+        url.searchParams,
+        ip,
+        requestId,
+      );
       const connectionId = randomUUID();
       lease = await this.leases.acquire(
         principal.organizationId,
@@ -111,7 +119,10 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
         connectionId,
         route.maxConnectionsPerOrganization,
       );
-      const target = new URL(`${path}${queryWithoutTicket(url.searchParams)}`, internalSocketBase(route.service, this.config));
+      const target = new URL(
+        `${path}${queryWithoutTicket(url.searchParams)}`,
+        internalSocketBase(route.service, this.config),
+      );
       upstream = await openUpstream(target, {
         service: route.service,
         protocols: protocols.application,

@@ -31,7 +31,11 @@ export class WebSocketTickets {
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
-  async issue(principal: Principal, routeId: string, path: string): Promise<{ ticket: string; expiresInSeconds: number }> {
+  async issue(
+    principal: Principal,
+    routeId: string,
+    path: string,
+  ): Promise<{ ticket: string; expiresInSeconds: number }> {
     const ticket = randomBytes(32).toString('base64url');
     const stored: StoredTicket = { principal, routeId, path };
     await this.withBudget(

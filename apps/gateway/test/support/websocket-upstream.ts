@@ -61,7 +61,14 @@ export class WebSocketUpstream {
             ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
           );
           ws.on('error', () => undefined);
-          this.connections.push({ path, url: request.url ?? '', headers: request.headers, claims, socket: ws, closed });
+          this.connections.push({
+            path,
+            url: request.url ?? '',
+            headers: request.headers,
+            claims,
+            socket: ws,
+            closed,
+          });
           if (path.startsWith('/v1/test/flood')) {
             const chunk = Buffer.alloc(64 * 1024, 7);
             for (let sent = 0; sent < this.floodBytes; sent += chunk.length) ws.send(chunk);
@@ -85,7 +92,12 @@ export class WebSocketUpstream {
 
 export type SocketOutcome =
   | { opened: true; socket: WebSocket; protocol: string; closed: Promise<{ code: number; reason: string }> }
-  | { opened: false; status: number; contentType: string | undefined; body: { code?: string; detail?: string } };
+  | {
+      opened: false;
+      status: number;
+      contentType: string | undefined;
+      body: { code?: string; detail?: string };
+    };
 
 /** Opens a socket through the gateway: the open socket, or the HTTP refusal (status and problem body). */
 export function openSocket(

@@ -33,7 +33,9 @@ export interface WebSocketRouteDefinition {
   description?: string;
 }
 
-export function defineWebSocketRoute(route: Omit<WebSocketRouteDefinition, 'kind'>): WebSocketRouteDefinition {
+export function defineWebSocketRoute(
+  route: Omit<WebSocketRouteDefinition, 'kind'>,
+): WebSocketRouteDefinition {
   return { kind: 'websocket', ...route };
 }
 
@@ -45,9 +47,7 @@ export function isWebSocketRoute(route: { kind?: string }): route is WebSocketRo
 export function pathMatcher(path: string): (candidate: string) => boolean {
   const pattern = path
     .split('/')
-    .map((segment) =>
-      segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-    )
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('/');
   const regex = new RegExp(`^${pattern}$`);
   return (candidate) => regex.test(candidate);
