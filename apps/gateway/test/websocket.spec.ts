@@ -454,6 +454,47 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
     });
   });
 
+  it('a ticket raced by two upgrades opens one socket only', async () => {
+    const path = `/v1/test/calls/${randomUUID()}/stream`;
+    const issued = await request<{ ticket: string }>(`${bed.url}/v1/ws-tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor(randomUUID())}` },
+      json: { path },
+    });
+    const outcomes = await Promise.all(
+      [1, 2].map(() => openSocket(wsUrl(`${path}?ticket=${issued.body.ticket}`))),
+    );
+
+    expect(outcomes.map((outcome) => (outcome.opened ? 101 : outcome.status)).sort()).toEqual([101, 401]);
+    for (const outcome of outcomes) {
+      if (outcome.opened) {
+        outcome.socket.close();
+        await outcome.closed;
+      }
+    }
+  });
+
+  it('a gateway shutting down closes both sides with 1001 and hands its leases back', async () => {
+    const organizationId = randomUUID();
+    const replica = await bed.startReplica();
+    const socket = opened(
+      await openSocket(`${replica.url.replace(/^http/, 'ws')}/v1/test/limited?call=shutdown`, {
+        protocols: ['bearer', await tokenFor(organizationId)],
+      }),
+    );
+    const service = await waitFor('the service side', () =>
+      upstream.connections.find((c) => c.url === '/v1/test/limited?call=shutdown'),
+    );
+    const leaseKey = `${bed.redis.keyPrefix}ws:conn:{org:${organizationId}}:test.limited`;
+    expect(await raw.zcard(leaseKey)).toBe(1);
+
+    await bed.stopReplica(replica);
+
+    expect(await socket.closed).toEqual({ code: 1001, reason: 'gateway shutting down' });
+    expect(await service.closed).toEqual({ code: 1001, reason: 'gateway shutting down' });
+    expect(await raw.zcard(leaseKey)).toBe(0);
+  });
+
   it('backpressure: a client that does not read holds the service back; the gateway buffers a bounded amount', async () => {
     const socket = opened(
       await openSocket(wsUrl('/v1/test/flood'), { protocols: ['bearer', await tokenFor(randomUUID())] }),

@@ -82,11 +82,14 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
     return { open: this.connections.size, bufferedBytes, peakBufferedBytes };
   }
 
-  beforeApplicationShutdown(): void {
+  /** Before Redis and the HTTP server close: both sides hear 1001, and the leases are handed back now. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeat);
     const goingAway = { code: CLOSE.goingAway, reason: 'gateway shutting down' };
-    for (const connection of this.connections.values()) connection.close(goingAway, goingAway);
+    const open = [...this.connections.values()];
+    for (const connection of open) connection.close(goingAway, goingAway);
     for (const { server } of this.mounted) server.close();
+    await Promise.all(open.map((connection) => this.leases.release(connection.lease)));
   }
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

@@ -153,6 +153,12 @@ export class GatewayTestBed {
     return standIn;
   }
 
+  /** Shuts one replica down now, as a pod being stopped (the bed does not close it again). */
+  async stopReplica(replica: RunningService<GatewayEnv>): Promise<void> {
+    this.replicas.splice(this.replicas.indexOf(replica), 1);
+    await replica.app.close();
+  }
+
   callsOf(pattern: string): RpcEnvelope[] {
     return this.calls.get(pattern) ?? [];
   }

@@ -114,10 +114,11 @@ export function openSocket(
     );
     socket.on('error', (error) => reject(error));
     socket.once('open', () => resolve({ opened: true, socket, protocol: socket.protocol, closed }));
-    socket.once('unexpected-response', (_request, response) => {
+    socket.once('unexpected-response', (upgradeRequest, response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
+        upgradeRequest.destroy();
         const text = Buffer.concat(chunks).toString('utf8');
         resolve({
           opened: false,
