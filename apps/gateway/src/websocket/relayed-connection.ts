@@ -62,6 +62,11 @@ export class RelayedConnection {
     this.upstream.resume();
   }
 
+  /** Whether the gateway stopped reading one side because the other has a full queue. */
+  get backpressured(): boolean {
+    return this.client.isPaused || this.upstream.isPaused;
+  }
+
   /** Bytes queued now towards the client and towards the service. */
   get bufferedBytes(): number {
     return this.client.bufferedAmount + this.upstream.bufferedAmount;

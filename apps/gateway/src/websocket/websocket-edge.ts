@@ -72,14 +72,16 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
   }
 
   /** Open relayed connections and the bytes they hold queued (tests, metrics). */
-  stats(): { open: number; bufferedBytes: number; peakBufferedBytes: number } {
+  stats(): { open: number; backpressured: number; bufferedBytes: number; peakBufferedBytes: number } {
     let bufferedBytes = 0;
     let peakBufferedBytes = 0;
+    let backpressured = 0;
     for (const connection of this.connections.values()) {
       bufferedBytes += connection.bufferedBytes;
       peakBufferedBytes = Math.max(peakBufferedBytes, connection.peakBufferedBytes);
+      if (connection.backpressured) backpressured += 1;
     }
-    return { open: this.connections.size, bufferedBytes, peakBufferedBytes };
+    return { open: this.connections.size, backpressured, bufferedBytes, peakBufferedBytes };
   }
 
   /** Before Redis and the HTTP server close: both sides hear 1001, and the leases are handed back now. */
