@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { AUTH_RPC } from '@platform/contracts';
+import { AUTH_RPC, denylistKeys } from '@platform/contracts';
 import { DomainError } from '@platform/errors';
 import { waitFor } from '@platform/testing';
 import { defineWebSocketRoute } from '../src/routes/kinds/websocket-route';
@@ -10,6 +10,9 @@ import { claims, createSigningKey, signAccessToken, type SigningKey } from './su
 import { WebSocketUpstream, nextMessage, openSocket, type SocketOutcome } from './support/websocket-upstream';
 
 const SECRET = randomBytes(32).toString('base64url');
+/** The one API key the auth stand-in knows (`pk_live_good`). */
+const KEY_ID = randomUUID();
+const KEY_ORGANIZATION = randomUUID();
 const HIGH_WATER = 256 * 1024;
 const LEASE_SECONDS = 3;
 
@@ -64,6 +67,19 @@ const ROUTES = [
     summary: 'The service floods; the client reads slowly',
   }),
   defineWebSocketRoute({
+    id: 'test.keys',
+    path: '/v1/test/keys-stream',
+    service: 'voice',
+    auth: 'authenticated',
+    credentials: ['user', 'api-key'],
+    rateLimit: 'read',
+    maxConnectionsPerOrganization: 50,
+    idleTimeoutSeconds: 120,
+    maxMessageBytes: 64 * 1024,
+    tag: 'Test',
+    summary: 'Open to API keys too',
+  }),
+  defineWebSocketRoute({
     id: 'test.refused',
     path: '/v1/test/refuse',
     service: 'voice',
@@ -110,10 +126,10 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
         principal: {
           kind: 'api-key',
           userId: null,
-          organizationId: randomUUID(),
+          organizationId: KEY_ORGANIZATION,
           roles: ['developer'],
           scopes: [],
-          apiKeyId: randomUUID(),
+          apiKeyId: KEY_ID,
           plan: 'FREE',
         },
       };
@@ -410,6 +426,55 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
 
       expect((await socket.closed).code).toBe(1009);
       expect(await service.closed).toEqual({ code: 1009, reason: 'client message too big' });
+    });
+  });
+
+  describe('a credential revoked while its socket is open', () => {
+    it('closes the sockets of a revoked session within a heartbeat: 4401 to the client, 1001 to the service', async () => {
+      const payload = claims({ org: randomUUID() });
+      const socket = opened(
+        await openSocket(wsUrl('/v1/test/calls/revoked-session/stream'), {
+          protocols: ['bearer', await signAccessToken(key, payload)],
+        }),
+      );
+      const service = await upstreamFor('revoked-session');
+      try {
+        // What auth writes on logout-all, a password reset or a removed membership.
+        await raw.set(denylistKeys.session(payload.sid), '1', 'EX', 60);
+
+        expect(await socket.closed).toEqual({ code: 4401, reason: 'credential revoked' });
+        expect(await service.closed).toEqual({ code: 1001, reason: 'credential revoked' });
+      } finally {
+        await raw.del(denylistKeys.session(payload.sid));
+      }
+    });
+
+    it('closes an API key’s sockets on auth.api-key.revoked, and only that key’s', async () => {
+      const byKey = opened(
+        await openSocket(wsUrl('/v1/test/keys-stream?who=key'), { headers: { 'x-api-key': 'pk_live_good' } }),
+      );
+      const byUser = opened(
+        await openSocket(wsUrl('/v1/test/keys-stream?who=user'), {
+          protocols: ['bearer', await tokenFor(KEY_ORGANIZATION)],
+        }),
+      );
+      const keyService = await waitFor('the key’s service side', () =>
+        upstream.connections.find((c) => c.url === '/v1/test/keys-stream?who=key'),
+      );
+      expect(keyService.claims.principal.kind).toBe('api-key');
+
+      await bed.publisher.publish('auth.api-key.revoked', {
+        organizationId: KEY_ORGANIZATION,
+        apiKeyId: KEY_ID,
+        reason: 'revoked',
+      });
+
+      expect(await byKey.closed).toEqual({ code: 4401, reason: 'credential revoked' });
+      const echo = nextMessage(byUser.socket);
+      byUser.socket.send('still here');
+      expect((await echo).data.toString()).toBe('still here');
+      byUser.socket.close();
+      await byUser.closed;
     });
   });
 

@@ -20,6 +20,6 @@ import { TokenDenylist } from './token-denylist';
     CredentialResolver,
     Authenticator,
   ],
-  exports: [Authenticator, CredentialCache, CredentialInvalidationConsumer, JwksCache],
+  exports: [Authenticator, CredentialCache, CredentialInvalidationConsumer, JwksCache, TokenDenylist],
 })
 export class AuthenticationModule {}

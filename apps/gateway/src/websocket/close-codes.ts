@@ -16,6 +16,8 @@ export const CLOSE = {
   badGateway: 1014,
   /** 4000–4999 is ours: 4408 = no data frame either way within the route's idle timeout. */
   idleTimeout: 4408,
+  /** The credential the socket was opened with was revoked (logout, session ended, key revoked). */
+  credentialRevoked: 4401,
 } as const;
 
 function sendable(code: number): boolean {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Principal } from '@platform/contracts';
 import { WebSocket, type RawData } from 'ws';
 import { CLOSE, clientCodeForUpstreamClose, closeReason, upstreamCodeForClientClose } from './close-codes';
 import type { ConnectionLease } from './connection-leases';
@@ -36,7 +37,8 @@ export class RelayedConnection {
 
   constructor(
     readonly id: string,
-    readonly organizationId: string,
+    /** Who opened it: re-checked against revocations while it is open. */
+    readonly principal: Principal,
     readonly lease: ConnectionLease | null,
     private readonly client: WebSocket,
     private readonly upstream: WebSocket,

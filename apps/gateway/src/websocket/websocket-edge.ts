@@ -4,8 +4,11 @@ import type { Duplex } from 'node:stream';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Principal } from '@platform/contracts';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError, resolveRequestId } from '@platform/errors';
+import { CredentialInvalidationConsumer } from '../authentication/credential-invalidation.consumer';
+import { TokenDenylist } from '../authentication/token-denylist';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { pathMatcher, type WebSocketRouteDefinition } from '../routes/kinds/websocket-route';
 import { clientIp } from '../throttling/client-ip';
@@ -34,7 +37,9 @@ const chosenProtocol = new WeakMap<IncomingMessage, string | false>();
  * (WebSocketAdmission), the organization's connection lease, the service's socket (opened first),
  * then the client's handshake and the relay (RelayedConnection). Any refusal before the handshake is
  * a plain HTTP problem+json answer. Open connections renew their leases on a heartbeat and are
- * closed with 1001 when the gateway shuts down.
+ * closed with 1001 when the gateway shuts down. A socket lives longer than the request that opened
+ * it, so its credential is re-checked while it is open: a revoked API key closes its sockets on the
+ * `auth.api-key.revoked` event, a revoked token or session on the next heartbeat (4401).
  */
 @Injectable()
 export class WebSocketEdge implements BeforeApplicationShutdown {
@@ -45,6 +50,8 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
   constructor(
     private readonly admission: WebSocketAdmission,
     private readonly leases: ConnectionLeases,
+    private readonly denylist: TokenDenylist,
+    private readonly invalidations: CredentialInvalidationConsumer,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -67,8 +74,17 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       void this.upgrade(request, socket, head);
     });
-    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(1000, this.leases.leaseMs / 3));
+    this.heartbeat = setInterval(() => void this.beat(), Math.max(1000, this.leases.leaseMs / 3));
     this.heartbeat.unref();
+    this.invalidations.subscribe({
+      apiKeyRevoked: (apiKeyId) => {
+        for (const connection of this.connections.values()) {
+          if (connection.principal.apiKeyId === apiKeyId) closeRevoked(connection);
+        }
+      },
+      // Missed events: the next heartbeat checks every socket's key against auth's marker anyway.
+      resync: () => undefined,
+    });
   }
 
   /** Open relayed connections and the bytes they hold queued (tests, metrics). */
@@ -150,7 +166,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
       const opened = upstream;
       const held = lease;
       mounted.server.handleUpgrade(request, socket, head, (client) =>
-        this.relay(connectionId, principal.organizationId, held, client, opened, route),
+        this.relay(connectionId, principal, held, client, opened, route),
       );
     } catch (error) {
       upstream?.terminate();
@@ -162,13 +178,13 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
 
   private relay(
     id: string,
-    organizationId: string,
+    principal: Principal,
     lease: ConnectionLease | null,
     client: WebSocket,
     upstream: WebSocket,
     route: WebSocketRouteDefinition,
   ): void {
-    const connection = new RelayedConnection(id, organizationId, lease, client, upstream, {
+    const connection = new RelayedConnection(id, principal, lease, client, upstream, {
       idleTimeoutMs: route.idleTimeoutSeconds * 1000,
       highWaterBytes: this.config.WS_BACKPRESSURE_HIGH_WATER_BYTES,
       closeGraceMs: CLOSE_GRACE_MS,
@@ -182,12 +198,36 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
     connection.start();
   }
 
-  private async renewLeases(): Promise<void> {
-    const leases = [...this.connections.values()]
+  private async beat(): Promise<void> {
+    const open = [...this.connections.values()];
+    const leases = open
       .map((connection) => connection.lease)
       .filter((lease): lease is ConnectionLease => lease !== null);
     await this.leases.renew(leases);
+    await Promise.all(open.map((connection) => this.closeIfRevoked(connection)));
   }
+
+  /** Redis unable to say (fail-closed denylist): the socket stays; the next beat asks again. */
+  private async closeIfRevoked(connection: RelayedConnection): Promise<void> {
+    const { principal } = connection;
+    try {
+      const revoked = principal.apiKeyId
+        ? await this.denylist.isApiKeyRevoked(principal.apiKeyId)
+        : principal.tokenId && principal.sessionId
+          ? await this.denylist.isRevoked(principal.tokenId, principal.sessionId)
+          : false;
+      if (revoked) closeRevoked(connection);
+    } catch {
+      // logged by the denylist
+    }
+  }
+}
+
+function closeRevoked(connection: RelayedConnection): void {
+  connection.close(
+    { code: CLOSE.credentialRevoked, reason: 'credential revoked' },
+    { code: CLOSE.goingAway, reason: 'credential revoked' },
+  );
 }
 
 /** The service's choice among the application protocols; else `bearer` when the client offered it. */
