@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { baseEnvShape, redisEnvShape } from '@platform/config';
+import {
+  baseEnvShape,
+  edgePrincipalEnvShape,
+  redisEnvShape,
+  requireEdgePrincipalSecretInProduction,
+} from '@platform/config';
 
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().min(0);
@@ -21,6 +26,8 @@ const commaList = z
 export const gatewayEnvSchema = z.object({
   ...baseEnvShape,
   ...redisEnvShape,
+  /** Signs `x-platform-principal` for stream routes (ADR 0007); the services verify it. */
+  ...edgePrincipalEnvShape,
   HTTP_PORT: baseEnvShape.HTTP_PORT.default(3000),
   /** Internal port: detailed `/health/ready` and `/metrics` (the public port keeps `/health/live`). */
   GATEWAY_INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
@@ -116,8 +123,6 @@ export const gatewayEnvSchema = z.object({
   AUDIO_WORKER_INTERNAL_URL: z.string().url().default('http://127.0.0.1:3106'),
   CAMPAIGNS_INTERNAL_URL: z.string().url().default('http://127.0.0.1:3107'),
   ANALYTICS_INTERNAL_URL: z.string().url().default('http://127.0.0.1:3108'),
-  /** HS256 secret of `x-platform-principal` (≥32 bytes, shared with the services); required once a socket/stream route exists. */
-  EDGE_PRINCIPAL_SECRET: z.string().min(32).optional(),
   /** How long a `POST /v1/ws-tickets` ticket can be redeemed (single use). */
   WS_TICKET_TTL_SECONDS: positiveInt.default(30),
   /**
@@ -129,5 +134,5 @@ export const gatewayEnvSchema = z.object({
   WS_UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt.default(5000),
   /** Bytes queued towards one side above which the gateway stops reading the other side (until drained). */
   WS_BACKPRESSURE_HIGH_WATER_BYTES: positiveInt.default(1024 * 1024),
-});
+}).superRefine(requireEdgePrincipalSecretInProduction);
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

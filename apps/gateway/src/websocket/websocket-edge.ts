@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '@platform/contracts';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { EDGE_PRINCIPAL_HEADER, signEdgePrincipal } from '@platform/edge-principal';
 import { DomainError, resolveRequestId } from '@platform/errors';
 import { CredentialInvalidationConsumer } from '../authentication/credential-invalidation.consumer';
 import { TokenDenylist } from '../authentication/token-denylist';
@@ -14,7 +15,6 @@ import { pathMatcher, type WebSocketRouteDefinition } from '../routes/kinds/webs
 import { clientIp } from '../throttling/client-ip';
 import { CLOSE } from './close-codes';
 import { ConnectionLeases, type ConnectionLease } from './connection-leases';
-import { EDGE_PRINCIPAL_HEADER, signEdgePrincipalHeader } from './edge-principal';
 import { RelayedConnection } from './relayed-connection';
 import { refuseUpgrade } from './upgrade-refusal';
 import { BEARER_SUBPROTOCOL, queryWithoutTicket, type OfferedProtocols } from './upgrade-credential';
@@ -148,7 +148,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
         service: route.service,
         protocols: protocols.application,
         headers: {
-          [EDGE_PRINCIPAL_HEADER]: await signEdgePrincipalHeader({
+          [EDGE_PRINCIPAL_HEADER]: await signEdgePrincipal({
             secret: this.config.EDGE_PRINCIPAL_SECRET!,
             audience: route.service,
             method: 'GET',

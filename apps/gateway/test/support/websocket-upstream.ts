@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { jwtVerify, type JWTPayload } from 'jose';
+import type { Principal } from '@platform/contracts';
+import { EDGE_PRINCIPAL_HEADER, verifyEdgePrincipal } from '@platform/edge-principal';
 import { WebSocket, WebSocketServer } from 'ws';
 
 export interface UpstreamConnection {
@@ -8,8 +9,12 @@ export interface UpstreamConnection {
   /** Path and query as the service received them. */
   url: string;
   headers: IncomingHttpHeaders;
-  /** The verified `x-platform-principal` claims (verification failure refuses the handshake). */
-  claims: JWTPayload & { principal: { organizationId: string; userId: string | null; kind: string } };
+  /**
+   * The caller as `x-platform-principal` says, verified as a service does (library of ADR 0007:
+   * signature, audience = this service, method GET, this path, lifetime); a failure refuses the handshake.
+   */
+  principal: Principal;
+  requestId: string;
   socket: WebSocket;
   closed: Promise<{ code: number; reason: string }>;
 }
@@ -46,13 +51,15 @@ export class WebSocketUpstream {
       void (async () => {
         const path = new URL(request.url ?? '/', 'http://upstream').pathname;
         if (path.startsWith('/v1/test/refuse')) return socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
-        let claims: UpstreamConnection['claims'];
+        let verified: { principal: Principal; requestId: string };
         try {
-          ({ payload: claims } = (await jwtVerify(
-            String(request.headers['x-platform-principal']),
-            new TextEncoder().encode(this.secret),
-            { audience: this.audience, algorithms: ['HS256'] },
-          )) as unknown as { payload: UpstreamConnection['claims'] });
+          const header = request.headers[EDGE_PRINCIPAL_HEADER];
+          verified = await verifyEdgePrincipal(typeof header === 'string' ? header : undefined, {
+            secret: this.secret,
+            audience: this.audience,
+            method: request.method ?? '',
+            path: request.url ?? '',
+          });
         } catch {
           return socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
         }
@@ -65,7 +72,7 @@ export class WebSocketUpstream {
             path,
             url: request.url ?? '',
             headers: request.headers,
-            claims,
+            ...verified,
             socket: ws,
             closed,
           });
