@@ -518,6 +518,36 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
     });
   });
 
+  it('reports open sockets per route and upgrade outcomes on the internal /metrics', async () => {
+    const token = await tokenFor(randomUUID());
+    refused(await openSocket(wsUrl('/v1/test/idle?metrics=1')));
+    const socket = opened(
+      await openSocket(wsUrl('/v1/test/limited?metrics=1'), { protocols: ['bearer', token] }),
+    );
+    const metrics = await (await fetch(`${bed.internalUrl}/metrics`)).text();
+    /** The value of the series `name` carrying these labels (others, like `service`, may be added). */
+    const value = (name: string, labels: Record<string, string>) => {
+      const line = metrics
+        .split('\n')
+        .find(
+          (candidate) =>
+            candidate.startsWith(`${name}{`) &&
+            Object.entries(labels).every(([label, text]) => candidate.includes(`${label}="${text}"`)),
+        );
+      return line ? Number(line.split(' ').pop()) : Number.NaN;
+    };
+
+    expect(value('gateway_websocket_connections', { route: 'test.limited' })).toBe(1);
+    expect(
+      value('gateway_websocket_upgrades_total', { route: 'test.limited', outcome: 'opened' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value('gateway_websocket_upgrades_total', { route: 'test.idle', outcome: 'unauthenticated' }),
+    ).toBeGreaterThanOrEqual(1);
+    socket.socket.close();
+    await socket.closed;
+  });
+
   it('a ticket raced by two upgrades opens one socket only', async () => {
     const path = `/v1/test/calls/${randomUUID()}/stream`;
     const issued = await request<{ ticket: string }>(`${bed.url}/v1/ws-tickets`, {

@@ -37,6 +37,7 @@ export class RelayedConnection {
 
   constructor(
     readonly id: string,
+    readonly routeId: string,
     /** Who opened it: re-checked against revocations while it is open. */
     readonly principal: Principal,
     readonly lease: ConnectionLease | null,

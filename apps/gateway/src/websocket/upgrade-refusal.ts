@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { PROBLEM_CONTENT_TYPE, toProblemDetails } from '@platform/errors';
+import { PROBLEM_CONTENT_TYPE, toProblemDetails, type ProblemDetails } from '@platform/errors';
 
 /**
  * Answers a refused upgrade with a plain HTTP response — problem+json with its stable code, exactly
@@ -12,7 +12,7 @@ export function refuseUpgrade(
   socket: Duplex,
   error: unknown,
   context: { path: string; requestId: string; logger: Logger; headers?: Record<string, string> },
-): void {
+): ProblemDetails {
   const problem = toProblemDetails(error, {
     instance: context.path,
     requestId: context.requestId,
@@ -33,9 +33,7 @@ export function refuseUpgrade(
     `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}`,
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
   ].join('\r\n');
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  socket.end(`${head}\r\n\r\n${body}`);
+  if (!socket.writable) socket.destroy();
+  else socket.end(`${head}\r\n\r\n${body}`);
+  return problem;
 }

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Principal } from '@platform/contracts';
@@ -20,6 +25,7 @@ import { refuseUpgrade } from './upgrade-refusal';
 import { BEARER_SUBPROTOCOL, queryWithoutTicket, type OfferedProtocols } from './upgrade-credential';
 import { internalSocketBase, openUpstream } from './upstream-socket';
 import { WebSocketAdmission } from './websocket-admission';
+import { liveEdges, upgradesCounter } from './websocket.metrics';
 
 const CLOSE_GRACE_MS = 5000;
 
@@ -42,7 +48,7 @@ const chosenProtocol = new WeakMap<IncomingMessage, string | false>();
  * `auth.api-key.revoked` event, a revoked token or session on the next heartbeat (4401).
  */
 @Injectable()
-export class WebSocketEdge implements BeforeApplicationShutdown {
+export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationShutdown {
   private mounted: MountedRoute[] = [];
   private readonly connections = new Map<string, RelayedConnection>();
   private heartbeat: NodeJS.Timeout | undefined;
@@ -74,6 +80,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       void this.upgrade(request, socket, head);
     });
+    liveEdges.add(this);
     this.heartbeat = setInterval(() => void this.beat(), Math.max(1000, this.leases.leaseMs / 3));
     this.heartbeat.unref();
     this.invalidations.subscribe({
@@ -100,6 +107,17 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
     return { open: this.connections.size, backpressured, bufferedBytes, peakBufferedBytes };
   }
 
+  /** Open connections per route id (the `gateway_websocket_connections` gauge). */
+  openByRoute(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const { routeId } of this.connections.values()) counts.set(routeId, (counts.get(routeId) ?? 0) + 1);
+    return counts;
+  }
+
+  onApplicationShutdown(): void {
+    liveEdges.delete(this);
+  }
+
   /** Before Redis and the HTTP server close: both sides hear 1001, and the leases are handed back now. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeat);
@@ -118,9 +136,11 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
     const path = url.pathname;
     let lease: ConnectionLease | null = null;
     let upstream: WebSocket | undefined;
+    let routeId = 'none';
     try {
       const mounted = this.mounted.find((candidate) => candidate.matches(path));
       if (!mounted) throw new DomainError('ROUTE_NOT_FOUND', `No WebSocket route at ${path}`);
+      routeId = mounted.route.id;
       if (request.method !== 'GET')
         throw new DomainError('METHOD_NOT_ALLOWED', 'A WebSocket upgrade is a GET');
       const { route } = mounted;
@@ -168,11 +188,13 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
       mounted.server.handleUpgrade(request, socket, head, (client) =>
         this.relay(connectionId, principal, held, client, opened, route),
       );
+      upgradesCounter.inc({ route: routeId, outcome: 'opened' });
     } catch (error) {
       upstream?.terminate();
       await this.leases.release(lease);
       if (socket.destroyed) return;
-      refuseUpgrade(socket, error, { path, requestId, logger: this.logger });
+      const problem = refuseUpgrade(socket, error, { path, requestId, logger: this.logger });
+      upgradesCounter.inc({ route: routeId, outcome: problem.code.toLowerCase() });
     }
   }
 
@@ -184,7 +206,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown {
     upstream: WebSocket,
     route: WebSocketRouteDefinition,
   ): void {
-    const connection = new RelayedConnection(id, principal, lease, client, upstream, {
+    const connection = new RelayedConnection(id, route.id, principal, lease, client, upstream, {
       idleTimeoutMs: route.idleTimeoutSeconds * 1000,
       highWaterBytes: this.config.WS_BACKPRESSURE_HIGH_WATER_BYTES,
       closeGraceMs: CLOSE_GRACE_MS,
