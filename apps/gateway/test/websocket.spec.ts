@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import Redis from 'ioredis';
 import { AUTH_RPC, denylistKeys } from '@platform/contracts';
 import { DomainError } from '@platform/errors';
@@ -204,6 +205,28 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
       expect([outcome.status, outcome.body.code]).toEqual([401, 'UNAUTHENTICATED']);
     });
 
+    it('refuses an upgrade that is no WebSocket handshake with 400 before anything is opened', async () => {
+      const before = upstream.connections.length;
+      const token = await tokenFor(randomUUID());
+      const answer = await new Promise<{ status: number; body: { code?: string } }>((resolve, reject) => {
+        const req = httpRequest(`${bed.url}/v1/test/calls/${randomUUID()}/stream`, {
+          headers: { connection: 'Upgrade', upgrade: 'h2c', authorization: `Bearer ${token}` },
+        });
+        req.on('response', (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      });
+
+      expect([answer.status, answer.body.code]).toEqual([400, 'BAD_REQUEST']);
+      expect(upstream.connections.length).toBe(before);
+    });
+
     it('answers 404 problem+json for a path that is no WebSocket route', async () => {
       const outcome = refused(
         await openSocket(wsUrl('/v1/test/nothing-here'), {
@@ -326,6 +349,21 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
       await waitFor('the ticket to expire', async () => (await raw.exists(stored)) === 0);
       const late = refused(await openSocket(wsUrl(`${path}?ticket=${expiring.body.ticket}`)));
       expect([late.status, late.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    });
+
+    it('refuses a ticket whose session was revoked after it was issued', async () => {
+      const payload = claims({ org: randomUUID() });
+      const path = `/v1/test/calls/${randomUUID()}/stream`;
+      const issued = await issue(await signAccessToken(key, payload), path);
+      expect(issued.status).toBe(201);
+      try {
+        await raw.set(denylistKeys.session(payload.sid), '1', 'EX', 60);
+        const outcome = refused(await openSocket(wsUrl(`${path}?ticket=${issued.body.ticket}`)));
+
+        expect([outcome.status, outcome.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+      } finally {
+        await raw.del(denylistKeys.session(payload.sid));
+      }
     });
 
     it('issues no ticket to a credential the route refuses, nor for a path that is no WebSocket', async () => {

@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
-import { DomainError, ForbiddenError } from '@platform/errors';
+import { DomainError, ForbiddenError, UnauthenticatedError } from '@platform/errors';
 import { Authenticator } from '../authentication/authenticator.service';
+import { TokenDenylist } from '../authentication/token-denylist';
 import { admitCredential } from '../authorization/credential.policy';
 import { authorize } from '../authorization/permission.policy';
 import type { GatewayEnv } from '../config/gateway-env.schema';
@@ -34,6 +35,7 @@ export class WebSocketAdmission {
   constructor(
     private readonly authenticator: Authenticator,
     private readonly tickets: WebSocketTickets,
+    private readonly denylist: TokenDenylist,
     private readonly limiter: RateLimiter,
     private readonly adaptive: AdaptiveLimitsService,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
@@ -54,6 +56,9 @@ export class WebSocketAdmission {
     switch (credential.kind) {
       case 'ticket':
         principal = await this.tickets.consume(credential.ticket, route.id, path);
+        // The credential it was issued to may have been revoked in the ticket's few seconds.
+        if (await this.revoked(principal))
+          throw new UnauthenticatedError('The credential of this ticket was revoked');
         break;
       case 'subprotocol-bearer':
         principal = await this.authenticator.authenticate(
@@ -69,6 +74,14 @@ export class WebSocketAdmission {
     await this.throttle(route, principal, ip);
     this.authorize(route, principal);
     return { principal: principal as AdmittedUpgrade['principal'], protocols };
+  }
+
+  /** Whether auth revoked the credential behind a principal (token, session or API key) since it was checked. */
+  revoked(principal: Principal): Promise<boolean> {
+    if (principal.apiKeyId) return this.denylist.isApiKeyRevoked(principal.apiKeyId);
+    if (principal.tokenId && principal.sessionId)
+      return this.denylist.isRevoked(principal.tokenId, principal.sessionId);
+    return Promise.resolve(false);
   }
 
   /** The route's credential kinds and permission against a principal (also when a ticket is issued). */

@@ -14,7 +14,6 @@ import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { EDGE_PRINCIPAL_HEADER, signEdgePrincipal } from '@platform/edge-principal';
 import { DomainError, resolveRequestId } from '@platform/errors';
 import { CredentialInvalidationConsumer } from '../authentication/credential-invalidation.consumer';
-import { TokenDenylist } from '../authentication/token-denylist';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { pathMatcher, type WebSocketRouteDefinition } from '../routes/kinds/websocket-route';
 import { clientIp } from '../throttling/client-ip';
@@ -56,7 +55,6 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
   constructor(
     private readonly admission: WebSocketAdmission,
     private readonly leases: ConnectionLeases,
-    private readonly denylist: TokenDenylist,
     private readonly invalidations: CredentialInvalidationConsumer,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -144,6 +142,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
       if (request.method !== 'GET')
         throw new DomainError('METHOD_NOT_ALLOWED', 'A WebSocket upgrade is a GET');
       const { route } = mounted;
+      assertWebSocketHandshake(request);
       const ip = clientIp(request, this.config.TRUSTED_PROXY_HOPS);
       const { principal, protocols } = await this.admission.admit(
         route,
@@ -185,9 +184,17 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
       chosenProtocol.set(request, responseProtocol(upstream.protocol, protocols));
       const opened = upstream;
       const held = lease;
-      mounted.server.handleUpgrade(request, socket, head, (client) =>
-        this.relay(connectionId, principal, held, client, opened, route),
-      );
+      let relayed = false;
+      mounted.server.handleUpgrade(request, socket, head, (client) => {
+        relayed = true;
+        this.relay(connectionId, principal, held, client, opened, route);
+      });
+      // ws answers a handshake it cannot complete (400) without calling back: nothing was relayed.
+      if (!relayed) {
+        opened.terminate();
+        await this.leases.release(held);
+        return;
+      }
       upgradesCounter.inc({ route: routeId, outcome: 'opened' });
     } catch (error) {
       upstream?.terminate();
@@ -231,14 +238,8 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
 
   /** Redis unable to say (fail-closed denylist): the socket stays; the next beat asks again. */
   private async closeIfRevoked(connection: RelayedConnection): Promise<void> {
-    const { principal } = connection;
     try {
-      const revoked = principal.apiKeyId
-        ? await this.denylist.isApiKeyRevoked(principal.apiKeyId)
-        : principal.tokenId && principal.sessionId
-          ? await this.denylist.isRevoked(principal.tokenId, principal.sessionId)
-          : false;
-      if (revoked) closeRevoked(connection);
+      if (await this.admission.revoked(connection.principal)) closeRevoked(connection);
     } catch {
       // logged by the denylist
     }
@@ -250,6 +251,29 @@ function closeRevoked(connection: RelayedConnection): void {
     { code: CLOSE.credentialRevoked, reason: 'credential revoked' },
     { code: CLOSE.goingAway, reason: 'credential revoked' },
   );
+}
+
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/**
+ * A WebSocket handshake (RFC 6455 §4.2.1) before anything costs a credential check, a lease or an
+ * upstream socket; `ws` would refuse the same requests, but only after all of that.
+ */
+function assertWebSocketHandshake(request: IncomingMessage): void {
+  const upgrade = request.headers.upgrade?.toLowerCase();
+  const key = request.headers['sec-websocket-key'];
+  if (upgrade !== 'websocket' || typeof key !== 'string' || !WEBSOCKET_KEY.test(key.trim())) {
+    throw new DomainError(
+      'BAD_REQUEST',
+      'Not a WebSocket handshake (Upgrade: websocket and a Sec-WebSocket-Key are required)',
+    );
+  }
+  if (request.headers['sec-websocket-version'] !== '13') {
+    throw new DomainError(
+      'BAD_REQUEST',
+      'Only WebSocket version 13 is supported (Sec-WebSocket-Version: 13)',
+    );
+  }
 }
 
 /** The service's choice among the application protocols; else `bearer` when the client offered it. */
