@@ -9,7 +9,7 @@ import { RedisModule } from '@platform/redis';
 import type { GatewayEnv } from './config/gateway-env.schema';
 import { BackendServicesReport } from './health/backend-services.health';
 import { GatewayInternalServer } from './health/gateway-internal.server';
-import type { AnyRouteDefinition } from './routes/route-definition';
+import type { RouteDefinition } from './routes/route-definition';
 import { BackendGuard } from './resilience/backend-guard.service';
 import { RoutesModule } from './routes/routes.module';
 import { ROUTE_TABLE } from './routes/route-table';
@@ -26,7 +26,7 @@ export class GatewayModule {
   static forRoot(
     config: GatewayEnv,
     logger: Logger,
-    routes: readonly AnyRouteDefinition[] = ROUTE_TABLE,
+    routes: readonly RouteDefinition[] = ROUTE_TABLE,
   ): DynamicModule {
     return {
       module: GatewayModule,

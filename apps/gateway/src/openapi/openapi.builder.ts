@@ -3,9 +3,9 @@ import { ROUTED_RPC_SCHEMAS } from '../routes/rpc-schemas';
 import { isWebSocketRoute } from '../routes/kinds/websocket-route';
 import {
   acceptedCredentials,
-  type AnyRouteDefinition,
   type RouteCredential,
   type RouteDefinition,
+  type RpcRouteDefinition,
 } from '../routes/route-definition';
 import { WS_TICKET_PATH } from '../websocket/websocket-ticket.route';
 import {
@@ -15,6 +15,7 @@ import {
 } from './websocket-operations';
 import { RATE_LIMIT_CLASS_DESCRIPTIONS } from '../throttling/rate-limit-classes';
 import { PROBLEM_DETAILS_SCHEMA } from './problem-details.schema';
+import { streamOperation, webhookOperation } from './route-kind-operations';
 
 type JsonSchema = Record<string, unknown>;
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
@@ -48,7 +49,7 @@ function problemResponse(description: string, extraHeaders: Record<string, unkno
   };
 }
 
-function parameters(route: RouteDefinition): unknown[] {
+function parameters(route: RpcRouteDefinition): unknown[] {
   const out: unknown[] = [];
   for (const place of ['params', 'query'] as const) {
     const schema = route.request[place];
@@ -71,7 +72,7 @@ function parameters(route: RouteDefinition): unknown[] {
   return out;
 }
 
-function operation(route: RouteDefinition): Record<string, unknown> {
+function operation(route: RpcRouteDefinition): Record<string, unknown> {
   // Test beds route to stand-in services whose patterns have no schema here: no body schema then.
   const result = ROUTED_RPC_SCHEMAS[route.rpc as keyof typeof ROUTED_RPC_SCHEMAS]?.result as
     z.ZodType | undefined;
@@ -132,22 +133,33 @@ function operation(route: RouteDefinition): Record<string, unknown> {
   return op;
 }
 
+/** The operations of one table entry, by HTTP method (a stream entry has one per method). */
+function operationsOf(route: RouteDefinition): [string, Record<string, unknown>][] {
+  switch (route.kind) {
+    case 'webhook':
+      return [['POST', webhookOperation(route)]];
+    case 'stream':
+      // OPTIONS is protocol discovery (tus), not an operation of the API.
+      return route.methods.filter((m) => m !== 'OPTIONS').map((m) => [m, streamOperation(route, m)]);
+    case 'websocket':
+      return [['GET', webSocketOperation(route)]];
+    default:
+      return [[route.method, operation(route)]];
+  }
+}
+
 /** `/v1/orgs/members/:userId` → `/v1/orgs/members/{userId}`. */
 export function openApiPath(fastifyPath: string): string {
   return fastifyPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
 /** The OpenAPI 3.1 document of the public API, derived entirely from the route table. */
-export function buildOpenApiDocument(
-  routes: readonly AnyRouteDefinition[],
-  version: string,
-): OpenApiDocument {
+export function buildOpenApiDocument(routes: readonly RouteDefinition[], version: string): OpenApiDocument {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = openApiPath(route.path);
     paths[path] ??= {};
-    if (isWebSocketRoute(route)) paths[path].get = webSocketOperation(route);
-    else paths[path][route.method.toLowerCase()] = operation(route);
+    for (const [method, op] of operationsOf(route)) paths[path][method.toLowerCase()] = op;
   }
   const webSocketRoutes = routes.filter(isWebSocketRoute);
   if (webSocketRoutes.length > 0) paths[WS_TICKET_PATH] = { post: webSocketTicketOperation(webSocketRoutes) };

@@ -11,8 +11,10 @@ import { WebSocketAdmission } from '../websocket/websocket-admission';
 import { WebSocketEdge } from '../websocket/websocket-edge';
 import { registerWebSocketTicketRoute } from '../websocket/websocket-ticket.route';
 import { WebSocketTickets } from '../websocket/websocket-tickets';
-import { isWebSocketRoute } from './kinds/websocket-route';
-import type { AnyRouteDefinition, RouteDefinition } from './route-definition';
+import { StreamRouteKind } from './kinds/stream-route';
+import { WebhookRouteKind } from './kinds/webhook-route';
+import type { WebSocketRouteDefinition } from './kinds/websocket-route';
+import type { RouteDefinition } from './route-definition';
 import { RoutePipeline } from './route-pipeline';
 import { ROUTES } from './routes.tokens';
 
@@ -27,12 +29,14 @@ export class PublicApiRegistrar implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly pipeline: RoutePipeline,
+    private readonly webhooks: WebhookRouteKind,
+    private readonly streams: StreamRouteKind,
     private readonly webSockets: WebSocketEdge,
     private readonly webSocketAdmission: WebSocketAdmission,
     private readonly webSocketTickets: WebSocketTickets,
     private readonly authenticator: Authenticator,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
-    @Inject(ROUTES) private readonly routes: readonly AnyRouteDefinition[],
+    @Inject(ROUTES) private readonly routes: readonly RouteDefinition[],
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -40,10 +44,8 @@ export class PublicApiRegistrar implements OnModuleInit {
     fastify.decorateRequest('principal', null);
     fastify.decorateRequest('clientIp', '');
     await registerHttpEdge(fastify, this.config);
-    const webSocketRoutes = this.routes.filter(isWebSocketRoute);
-    for (const route of this.routes) {
-      if (!isWebSocketRoute(route)) this.pipeline.register(fastify, route as RouteDefinition);
-    }
+    const webSocketRoutes: WebSocketRouteDefinition[] = [];
+    for (const route of this.routes) this.register(fastify, route, webSocketRoutes);
     // WebSocket routes live on the server's `upgrade` event; tickets only exist when such a route does.
     this.webSockets.attach(fastify.server, webSocketRoutes);
     if (webSocketRoutes.length > 0) {
@@ -57,4 +59,30 @@ export class PublicApiRegistrar implements OnModuleInit {
     }
     await registerApiDocs(fastify, buildOpenApiDocument(this.routes, this.config.SERVICE_VERSION));
   }
+
+  /** Each kind of route has its own registrar (ADR 0007); the switch is exhaustive over the union. */
+  private register(
+    fastify: FastifyInstance,
+    route: RouteDefinition,
+    webSocketRoutes: WebSocketRouteDefinition[],
+  ): void {
+    switch (route.kind) {
+      case 'websocket':
+        webSocketRoutes.push(route);
+        return;
+      case 'webhook':
+        return this.webhooks.register(fastify, route);
+      case 'stream':
+        return this.streams.register(fastify, route);
+      case undefined:
+      case 'rpc':
+        return this.pipeline.register(fastify, route);
+      default:
+        return assertNever(route);
+    }
+  }
+}
+
+function assertNever(route: never): never {
+  throw new Error(`Unknown route kind: ${JSON.stringify(route)}`);
 }

@@ -4,10 +4,14 @@ import type { LoginGuard } from '../throttling/login-guard';
 import { LOGIN_ROUTE_ID, loginGuardHook } from '../throttling/login-guard.hook';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { LOGIN_ATTEMPTS } from '../throttling/throttling.tokens';
-import { ROUTE_HOOKS, assertHooksMatchRoutes, type RouteHook } from './route-hooks';
-import { PublicApiRegistrar } from './public-api.registrar';
 import { WebSocketModule } from '../websocket/websocket.module';
-import type { AnyRouteDefinition } from './route-definition';
+import { InternalUpstream } from './kinds/internal-upstream';
+import { StreamRouteKind } from './kinds/stream-route';
+import { WebhookRouteKind } from './kinds/webhook-route';
+import { PublicApiRegistrar } from './public-api.registrar';
+import { RouteAdmission } from './route-admission';
+import type { RouteDefinition } from './route-definition';
+import { ROUTE_HOOKS, assertHooksMatchRoutes, type RouteHook } from './route-hooks';
 import { RoutePipeline } from './route-pipeline';
 import { ROUTE_TABLE } from './route-table';
 import { ROUTES } from './routes.tokens';
@@ -15,7 +19,7 @@ import { ROUTES } from './routes.tokens';
 /** The public API: the route table turned into Fastify routes, plus its OpenAPI document. */
 @Module({})
 export class RoutesModule {
-  static forRoot(routes: readonly AnyRouteDefinition[] = ROUTE_TABLE): DynamicModule {
+  static forRoot(routes: readonly RouteDefinition[] = ROUTE_TABLE): DynamicModule {
     return {
       module: RoutesModule,
       imports: [AuthenticationModule, ThrottlingModule, WebSocketModule],
@@ -36,7 +40,11 @@ export class RoutesModule {
             return hooks;
           },
         },
+        RouteAdmission,
         RoutePipeline,
+        InternalUpstream,
+        WebhookRouteKind,
+        StreamRouteKind,
         PublicApiRegistrar,
       ],
     };

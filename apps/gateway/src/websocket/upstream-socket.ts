@@ -2,15 +2,19 @@ import { WebSocket } from 'ws';
 import type { BackendServiceName } from '@platform/contracts';
 import { DomainError } from '@platform/errors';
 import type { GatewayEnv } from '../config/gateway-env.schema';
+import { internalUrlFor } from '../routes/kinds/forwarded-headers';
 
-type InternalUrlKey = `${Uppercase<string>}_INTERNAL_URL` & keyof GatewayEnv;
-
-/** `voice` → VOICE_INTERNAL_URL, `audio-worker` → AUDIO_WORKER_INTERNAL_URL; http(s) becomes ws(s). */
-export function internalSocketBase(service: BackendServiceName, config: GatewayEnv): URL {
-  const key = `${service.toUpperCase().replace(/-/g, '_')}_INTERNAL_URL` as InternalUrlKey;
-  const url = new URL(String(config[key]));
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  else if (url.protocol === 'https:') url.protocol = 'wss:';
+/**
+ * The service's socket URL: its `<SERVICE>_INTERNAL_URL` origin + the request's path and query
+ * (as for stream routes: the client never picks the host), `http(s)` becoming `ws(s)`.
+ */
+export function internalSocketUrl(
+  config: GatewayEnv,
+  service: BackendServiceName,
+  pathAndQuery: string,
+): URL {
+  const url = internalUrlFor(config, service, pathAndQuery);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url;
 }
 

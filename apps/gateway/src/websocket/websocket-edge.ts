@@ -22,7 +22,7 @@ import { ConnectionLeases, type ConnectionLease } from './connection-leases';
 import { RelayedConnection } from './relayed-connection';
 import { refuseUpgrade } from './upgrade-refusal';
 import { BEARER_SUBPROTOCOL, queryWithoutTicket, type OfferedProtocols } from './upgrade-credential';
-import { internalSocketBase, openUpstream } from './upstream-socket';
+import { internalSocketUrl, openUpstream } from './upstream-socket';
 import { WebSocketAdmission } from './websocket-admission';
 import { liveEdges, upgradesCounter } from './websocket.metrics';
 
@@ -130,7 +130,12 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
     // A client that disconnects during admission must not crash the process.
     socket.on('error', () => undefined);
     const requestId = resolveRequestId(request.headers['x-request-id'], randomUUID());
-    const url = new URL(request.url ?? '/', 'http://gateway.invalid');
+    // Origin-form targets only (`/path?query`): an absolute or `//host` target names no route here.
+    const requestTarget = request.url ?? '';
+    const url = new URL(
+      requestTarget.startsWith('/') && !requestTarget.startsWith('//') ? requestTarget : '/',
+      'http://gateway.invalid',
+    );
     const path = url.pathname;
     let lease: ConnectionLease | null = null;
     let upstream: WebSocket | undefined;
@@ -159,9 +164,10 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
         connectionId,
         route.maxConnectionsPerOrganization,
       );
-      const target = new URL(
+      const target = internalSocketUrl(
+        this.config,
+        route.service,
         `${path}${queryWithoutTicket(url.searchParams)}`,
-        internalSocketBase(route.service, this.config),
       );
       upstream = await openUpstream(target, {
         service: route.service,
@@ -178,7 +184,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
           'x-request-id': requestId,
         },
         maxPayload: route.maxMessageBytes,
-        timeoutMs: this.config.WS_UPSTREAM_CONNECT_TIMEOUT_MS,
+        timeoutMs: this.config.EDGE_UPSTREAM_CONNECT_TIMEOUT_MS,
       });
       if (socket.destroyed) throw new Error('client left during admission');
       chosenProtocol.set(request, responseProtocol(upstream.protocol, protocols));

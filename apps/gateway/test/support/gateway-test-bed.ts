@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { RpcEnvelope } from '@platform/contracts';
 import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
 import { AmqpConnection, EventPublisher, RpcServer, silentLogger } from '@platform/messaging';
@@ -13,7 +14,7 @@ import {
 import type { GatewayEnv } from '../../src/config/gateway-env.schema';
 import { GatewayInternalServer } from '../../src/health/gateway-internal.server';
 import { GatewayModule } from '../../src/gateway.module';
-import type { AnyRouteDefinition } from '../../src/routes/route-definition';
+import type { RouteDefinition } from '../../src/routes/route-definition';
 import { ROUTE_TABLE } from '../../src/routes/route-table';
 import { gatewayService } from '../../src/service-definition';
 import { TEST_AUDIENCE, TEST_ISSUER } from './token-mint';
@@ -44,6 +45,8 @@ export class GatewayTestBed {
   private env: Record<string, string> = {};
   /** Publishes on the bed's vhost as a service's outbox relay would (e.g. auth's `auth.api-key.revoked`). */
   publisher!: EventPublisher;
+  /** The gateway's EDGE_PRINCIPAL_SECRET: stand-in services verify `x-platform-principal` with it. */
+  readonly edgePrincipalSecret = randomBytes(32).toString('base64url');
   /** With `brokerThroughProxy`: cut it to take the broker away from the gateway alone. */
   broker?: FaultProxy;
 
@@ -56,7 +59,7 @@ export class GatewayTestBed {
     private readonly patterns: readonly string[],
     private readonly options: {
       brokerThroughProxy?: boolean;
-      extraRoutes?: readonly AnyRouteDefinition[];
+      extraRoutes?: readonly RouteDefinition[];
     } = {},
   ) {}
 
@@ -111,6 +114,7 @@ export class GatewayTestBed {
       GATEWAY_REDIS_KEY_PREFIX: this.redis.keyPrefix,
       JWT_ISSUER: TEST_ISSUER,
       JWT_AUDIENCE: TEST_AUDIENCE,
+      EDGE_PRINCIPAL_SECRET: this.edgePrincipalSecret,
       ...env,
     };
     this.gateway = await bootstrapService(this.definition as ServiceDefinition<never>, {

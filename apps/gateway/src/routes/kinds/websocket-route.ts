@@ -1,6 +1,4 @@
-import type { BackendServiceName } from '@platform/contracts';
-import type { RateLimitClass } from '../../throttling/rate-limit-classes';
-import type { RouteAuth, RouteCredential } from '../route-definition';
+import type { HttpForwardedRoute, RouteAuth, RouteCredential } from '../route-definition';
 
 /**
  * A WebSocket route: the gateway authenticates and authorizes the upgrade (`GET` + `Upgrade:
@@ -8,29 +6,18 @@ import type { RouteAuth, RouteCredential } from '../route-definition';
  * WebSocket to the owning service's internal port at the same path (with the signed
  * `x-platform-principal`) and relays frames both ways (docs/adr/0008-websocket-edge.md).
  */
-export interface WebSocketRouteDefinition {
+export interface WebSocketRouteDefinition extends HttpForwardedRoute {
   kind: 'websocket';
-  /** Stable id: the OpenAPI operationId, part of rate-limit and connection-count keys, ticket binding. */
-  id: string;
-  /** Fastify syntax (`/v1/voice/calls/:callId/stream`); the service serves the same path. */
-  path: string;
-  /** The service whose internal port (`<SERVICE>_INTERNAL_URL`) serves the path. */
-  service: BackendServiceName;
   /** Never `public`: an anonymous socket would be a free, long-lived resource for anyone. */
   auth: Exclude<RouteAuth, 'public'>;
   /** Kinds of credential this route accepts; default user tokens only (like every route). */
   credentials?: readonly RouteCredential[];
-  /** Applied to the upgrade request (one connection attempt = one request). */
-  rateLimit: RateLimitClass;
   /** Open connections of one organization on this route, across every gateway replica. */
   maxConnectionsPerOrganization: number;
   /** No data frame either way for this long closes both sides (4408 to the client, 1001 upstream). */
   idleTimeoutSeconds: number;
   /** Largest message accepted from either side; larger closes that side with 1009. */
   maxMessageBytes: number;
-  tag: string;
-  summary: string;
-  description?: string;
 }
 
 export function defineWebSocketRoute(
