@@ -4,6 +4,10 @@ describe('close codes across the relay', () => {
   it.each([
     [1000, 'done', { code: 1000, reason: 'done' }],
     [1001, 'tab closed', { code: 1001, reason: 'tab closed' }],
+    [1003, 'unsupported', { code: 1003, reason: 'unsupported' }],
+    [1007, 'bad data', { code: 1007, reason: 'bad data' }],
+    [1014, 'bad gateway', { code: 1014, reason: 'bad gateway' }],
+    [2999, '', { code: 1001, reason: 'client gone' }],
     [4001, 'bye', { code: 4001, reason: 'bye' }],
     [3000, '', { code: 3000, reason: '' }],
     [4999, 'x', { code: 4999, reason: 'x' }],

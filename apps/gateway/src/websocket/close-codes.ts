@@ -33,7 +33,8 @@ export function closeReason(reason: Buffer | string): string {
 /** The client closed (or vanished): what the service is told. */
 export function upstreamCodeForClientClose(code: number, reason: string): { code: number; reason: string } {
   if (code === CLOSE.noStatus) return { code: CLOSE.normal, reason: 'client closed' };
-  if (code === CLOSE.abnormal || !sendable(code)) return { code: CLOSE.goingAway, reason: 'client gone' };
+  // 1006 (the connection dropped without a close frame) is one of the codes nobody may send.
+  if (!sendable(code)) return { code: CLOSE.goingAway, reason: 'client gone' };
   return { code, reason };
 }
 

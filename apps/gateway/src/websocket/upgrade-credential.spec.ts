@@ -16,6 +16,22 @@ describe('the credential of an upgrade', () => {
     });
   });
 
+  it('passes every offered protocol on when there is no bearer pair', () => {
+    expect(
+      readUpgradeCredential({ 'sec-websocket-protocol': 'voice.v1, chat', 'x-api-key': 'k' }, query()),
+    ).toEqual({
+      credential: { kind: 'headers' },
+      protocols: { bearer: false, application: ['voice.v1', 'chat'] },
+    });
+  });
+
+  it('reads the pair when "bearer" comes first', () => {
+    expect(readUpgradeCredential({ 'sec-websocket-protocol': 'bearer, tok, chat' }, query())).toEqual({
+      credential: { kind: 'subprotocol-bearer', token: 'tok' },
+      protocols: { bearer: true, application: ['chat'] },
+    });
+  });
+
   it('reads a ticket from the query, and credential headers otherwise', () => {
     expect(readUpgradeCredential({}, query('ticket=abc&x=1')).credential).toEqual({
       kind: 'ticket',
@@ -30,6 +46,7 @@ describe('the credential of an upgrade', () => {
 
   it.each([
     ['nothing at all', {}, '', /Send a ticket/],
+    ['"bearer" alone', { 'sec-websocket-protocol': 'bearer' }, '', /followed by the access token/],
     [
       '"bearer" as the last protocol',
       { 'sec-websocket-protocol': 'voice.v1, bearer' },
