@@ -4,7 +4,10 @@ import type { LoginGuard } from '../throttling/login-guard';
 import { LOGIN_ROUTE_ID, loginGuardHook } from '../throttling/login-guard.hook';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { LOGIN_ATTEMPTS } from '../throttling/throttling.tokens';
-import { WebSocketModule } from '../websocket/websocket.module';
+import { ConnectionLeases } from '../websocket/connection-leases';
+import { WebSocketAdmission } from '../websocket/websocket-admission';
+import { WebSocketEdge } from '../websocket/websocket-edge';
+import { WebSocketTickets } from '../websocket/websocket-tickets';
 import { InternalUpstream } from './kinds/internal-upstream';
 import { StreamRouteKind } from './kinds/stream-route';
 import { WebhookRouteKind } from './kinds/webhook-route';
@@ -22,7 +25,7 @@ export class RoutesModule {
   static forRoot(routes: readonly RouteDefinition[] = ROUTE_TABLE): DynamicModule {
     return {
       module: RoutesModule,
-      imports: [AuthenticationModule, ThrottlingModule, WebSocketModule],
+      imports: [AuthenticationModule, ThrottlingModule],
       providers: [
         { provide: ROUTES, useValue: routes },
         {
@@ -45,6 +48,11 @@ export class RoutesModule {
         InternalUpstream,
         WebhookRouteKind,
         StreamRouteKind,
+        // The websocket kind (ADR 0008): tickets, per-organization leases, admission, the relay.
+        WebSocketTickets,
+        ConnectionLeases,
+        WebSocketAdmission,
+        WebSocketEdge,
         PublicApiRegistrar,
       ],
     };

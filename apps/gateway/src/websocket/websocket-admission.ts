@@ -1,19 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import type { Principal } from '@platform/contracts';
-import { SERVICE_CONFIG } from '@platform/bootstrap';
-import { DomainError, ForbiddenError, UnauthenticatedError } from '@platform/errors';
+import { ForbiddenError, UnauthenticatedError } from '@platform/errors';
 import { Authenticator } from '../authentication/authenticator.service';
 import { TokenDenylist } from '../authentication/token-denylist';
-import { admitCredential } from '../authorization/credential.policy';
-import { authorize } from '../authorization/permission.policy';
-import type { GatewayEnv } from '../config/gateway-env.schema';
 import type { WebSocketRouteDefinition } from '../routes/kinds/websocket-route';
-import { acceptedCredentials } from '../routes/route-definition';
-import { AdaptiveLimitsService } from '../throttling/adaptive/adaptive-limits.service';
-import { windowLimitsPerMinute, type RateLimitClass } from '../throttling/rate-limit-classes';
-import { RateLimiter } from '../throttling/rate-limiter.service';
-import { throttleLimits } from '../throttling/request-throttle.service';
+import { RouteAdmission } from '../routes/route-admission';
 import { readUpgradeCredential, type OfferedProtocols } from './upgrade-credential';
 import { WebSocketTickets } from './websocket-tickets';
 
@@ -23,91 +16,89 @@ export interface AdmittedUpgrade {
 }
 
 /**
- * Who may open a socket, decided before the upgrade exactly as for any route: one credential
- * (ticket, `bearer` subprotocol or credential headers), the route's throttle, the kinds of
- * credential it accepts, its permission. Every refusal is thrown as the same errors the RPC
- * pipeline throws, so it becomes the same problem+json.
+ * Who may open a socket, decided before the upgrade: one credential (ticket, `bearer` subprotocol or
+ * credential headers), then the very gates every other route passes (RouteAdmission.gate: throttle,
+ * credential kind, permission) and an organization. Refusals are the same errors, so the same
+ * problem+json; the RateLimit headers the throttle sets land in `headers` for the refusal.
  */
 @Injectable()
 export class WebSocketAdmission {
-  private readonly windowLimits: Record<RateLimitClass, number>;
-
   constructor(
     private readonly authenticator: Authenticator,
     private readonly tickets: WebSocketTickets,
     private readonly denylist: TokenDenylist,
-    private readonly limiter: RateLimiter,
-    private readonly adaptive: AdaptiveLimitsService,
-    @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
-  ) {
-    this.windowLimits = windowLimitsPerMinute(config);
-  }
+    private readonly routes: RouteAdmission,
+  ) {}
 
   async admit(
     route: WebSocketRouteDefinition,
     request: IncomingMessage,
-    path: string,
-    query: URLSearchParams,
-    ip: string,
-    requestId: string,
+    target: { path: string; query: URLSearchParams },
+    caller: { ip: string; requestId: string; headers: Record<string, string> },
   ): Promise<AdmittedUpgrade> {
-    const { credential, protocols } = readUpgradeCredential(request.headers, query);
+    const { credential, protocols } = readUpgradeCredential(request.headers, target.query);
     let principal: Principal;
     switch (credential.kind) {
       case 'ticket':
-        principal = await this.tickets.consume(credential.ticket, route.id, path);
+        principal = await this.tickets.consume(credential.ticket, route.id, target.path);
         // The credential it was issued to may have been revoked in the ticket's few seconds.
-        if (await this.revoked(principal))
+        if (await this.revoked(principal)) {
           throw new UnauthenticatedError('The credential of this ticket was revoked');
+        }
         break;
       case 'subprotocol-bearer':
         principal = await this.authenticator.authenticate(
           { authorization: `Bearer ${credential.token}` },
-          ip,
-          requestId,
+          caller.ip,
+          caller.requestId,
         );
         break;
       case 'headers':
-        principal = await this.authenticator.authenticate(request.headers, ip, requestId);
+        principal = await this.authenticator.authenticate(request.headers, caller.ip, caller.requestId);
         break;
     }
-    await this.throttle(route, principal, ip);
-    this.authorize(route, principal);
-    return { principal: principal as AdmittedUpgrade['principal'], protocols };
+    await this.routes.gate(route, principal, caller.ip, headerSink(caller.headers));
+    return { principal: withOrganization(principal), protocols };
+  }
+
+  /**
+   * `POST /v1/ws-tickets`: the target route's gates for the caller now (its own throttle bucket, the
+   * route's credential kinds and permission), so a ticket never widens what a credential may do.
+   */
+  async admitTicketRequest(
+    route: WebSocketRouteDefinition,
+    ticketRouteId: string,
+    principal: Principal,
+    ip: string,
+    reply: FastifyReply,
+  ): Promise<void> {
+    await this.routes.gate({ ...route, id: ticketRouteId, rateLimit: 'write' }, principal, ip, reply);
+    withOrganization(principal);
   }
 
   /** Whether auth revoked the credential behind a principal (token, session or API key) since it was checked. */
   revoked(principal: Principal): Promise<boolean> {
     if (principal.apiKeyId) return this.denylist.isApiKeyRevoked(principal.apiKeyId);
-    if (principal.tokenId && principal.sessionId)
+    if (principal.tokenId && principal.sessionId) {
       return this.denylist.isRevoked(principal.tokenId, principal.sessionId);
+    }
     return Promise.resolve(false);
   }
+}
 
-  /** The route's credential kinds and permission against a principal (also when a ticket is issued). */
-  authorize(route: WebSocketRouteDefinition, principal: Principal): void {
-    admitCredential(route.auth, acceptedCredentials(route), principal);
-    authorize(route.auth, principal);
-    // Connection limits and the service's tenancy both hang on the organization.
-    if (!principal.organizationId) throw new ForbiddenError('A WebSocket needs an organization');
-  }
+/** Connection limits and the service's tenancy both hang on the organization. */
+function withOrganization(principal: Principal): AdmittedUpgrade['principal'] {
+  if (!principal.organizationId) throw new ForbiddenError('A WebSocket needs an organization');
+  return principal as AdmittedUpgrade['principal'];
+}
 
-  async throttle(
-    route: Pick<WebSocketRouteDefinition, 'id' | 'rateLimit' | 'service'>,
-    principal: Principal,
-    ip: string,
-  ) {
-    const decision = await this.limiter.check(
-      throttleLimits(route, principal, ip, {
-        config: this.config,
-        windowLimits: this.windowLimits,
-        factor: this.adaptive.factorFor(route.service),
-      }),
-    );
-    if (decision && !decision.allowed) {
-      throw new DomainError('RATE_LIMITED', `Rate limit exceeded; retry in ${decision.retryAfterSeconds} s`, {
-        retryAfterSeconds: decision.retryAfterSeconds,
-      });
-    }
-  }
+/** What the throttle needs of a reply (its RateLimit headers), for an upgrade that has none yet. */
+function headerSink(headers: Record<string, string>): FastifyReply {
+  const sink = {
+    header(name: string, value: unknown) {
+      headers[name.toLowerCase()] = String(value);
+      return sink;
+    },
+  };
+  return sink as unknown as FastifyReply;
 }

@@ -137,6 +137,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
       'http://gateway.invalid',
     );
     const path = url.pathname;
+    const headers: Record<string, string> = {};
     let lease: ConnectionLease | null = null;
     let upstream: WebSocket | undefined;
     let routeId = 'none';
@@ -152,10 +153,8 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
       const { principal, protocols } = await this.admission.admit(
         route,
         request,
-        path,
-        url.searchParams,
-        ip,
-        requestId,
+        { path, query: url.searchParams },
+        { ip, requestId, headers },
       );
       const connectionId = randomUUID();
       lease = await this.leases.acquire(
@@ -206,7 +205,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
       upstream?.terminate();
       await this.leases.release(lease);
       if (socket.destroyed) return;
-      const problem = refuseUpgrade(socket, error, { path, requestId, logger: this.logger });
+      const problem = refuseUpgrade(socket, error, { path, requestId, logger: this.logger, headers });
       upgradesCounter.inc({ route: routeId, outcome: problem.code.toLowerCase() });
     }
   }

@@ -70,12 +70,13 @@ export function registerWebSocketTicketRoute(
       const target = routes.find((candidate) => candidate.matches(body.data.path));
       if (!target) throw new NotFoundError('WebSocket route', body.data.path);
       const principal = request.principal!;
-      await deps.admission.throttle(
-        { id: WS_TICKET_ROUTE_ID, rateLimit: 'write', service: target.route.service },
+      await deps.admission.admitTicketRequest(
+        target.route,
+        WS_TICKET_ROUTE_ID,
         principal,
         request.clientIp,
+        reply,
       );
-      deps.admission.authorize(target.route, principal);
       const issued = await deps.tickets.issue(principal, target.route.id, body.data.path);
       void reply.header('cache-control', 'no-store');
       return reply.status(201).send(issued);
