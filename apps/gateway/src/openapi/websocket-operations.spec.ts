@@ -119,6 +119,8 @@ describe('WebSocket routes in the OpenAPI document', () => {
     expect(tickets).toMatchObject({
       operationId: 'websocket.issueTicket',
       tags: ['WebSockets'],
+      summary: 'A single-use ticket to open one WebSocket from a browser',
+      description: expect.stringContaining('Pass the ticket as `?ticket=` on the upgrade'),
       security: [{ bearerAuth: [] }, { apiKey: [] }, { organizationCode: [] }],
       requestBody: {
         required: true,
@@ -156,8 +158,14 @@ describe('WebSocket routes in the OpenAPI document', () => {
   });
 
   it('offers the subprotocol only where user tokens are accepted', () => {
-    const keysOnly = { ...STREAM, credentials: ['api-key'] as const };
+    const { description: _none, ...undescribed } = STREAM;
+    const keysOnly = { ...undescribed, credentials: ['api-key'] as const };
     const document = build([keysOnly]);
+
+    // Without a description of its own, the operation starts with the WebSocket facts.
+    expect(document.paths['/v1/voice/calls/{callId}/stream']!.get!.description).toMatch(
+      /^WebSocket \(`Upgrade/,
+    );
 
     expect(document.paths['/v1/voice/calls/{callId}/stream']!.get!.security).toEqual([
       { apiKey: [] },
