@@ -1,6 +1,7 @@
 import '../http/fastify-request.augment';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { Authenticator } from '../authentication/authenticator.service';
 import { admitCredential } from '../authorization/credential.policy';
@@ -38,8 +39,22 @@ export class RouteAdmission {
       route.auth === 'public'
         ? null
         : await this.authenticator.authenticate(request.headers, request.clientIp, String(request.id));
-    await this.throttle.enforce(route, request.principal, request.clientIp, reply);
-    admitCredential(route.auth, acceptedCredentials(route), request.principal);
-    authorize(route.auth, request.principal);
+    await this.gate(route, request.principal, request.clientIp, reply);
+  }
+
+  /**
+   * The gates after authentication — throttle, credential kind, permission — also for a caller
+   * authenticated another way than by its headers (a WebSocket ticket or subprotocol token), so every
+   * kind passes the same gates, kept here in one place.
+   */
+  async gate(
+    route: AdmittedRoute,
+    principal: Principal | null,
+    ip: string,
+    reply: FastifyReply,
+  ): Promise<void> {
+    await this.throttle.enforce(route, principal, ip, reply);
+    admitCredential(route.auth, acceptedCredentials(route), principal);
+    authorize(route.auth, principal);
   }
 }

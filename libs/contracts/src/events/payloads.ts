@@ -49,6 +49,10 @@ export const eventPayloadSchemas = {
     reason: z.string().min(1).max(1000),
     attempts: z.number().int().positive(),
   }),
+  [EVENT_NAMES.apiKeyRevoked]: tenantEvent.extend({
+    apiKeyId: z.string().min(1),
+    reason: z.enum(['revoked', 'membership-ended']),
+  }),
 } as const;
 
 export type EventPayloads = {
