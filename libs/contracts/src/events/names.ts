@@ -11,5 +11,11 @@ export const EVENT_NAMES = {
   memberJoined: 'auth.member.joined',
   subscriptionActivated: 'payments.subscription.activated',
   uploadCompleted: 'storage.upload.completed',
+  // payments (H4): the subscription lifecycle and usage alerts.
+  subscriptionChanged: 'payments.subscription.changed',
+  subscriptionCancelled: 'payments.subscription.cancelled',
+  subscriptionSuspended: 'payments.subscription.suspended',
+  subscriptionReactivated: 'payments.subscription.reactivated',
+  usageThresholdReached: 'payments.usage.threshold-reached',
 } as const;
 export type EventName = (typeof EVENT_NAMES)[keyof typeof EVENT_NAMES];
