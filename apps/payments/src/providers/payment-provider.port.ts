@@ -261,6 +261,8 @@ export type NormalizedProviderEvent =
       providerCustomerId: string;
       providerSubscriptionId: string | null;
       plan: PlanCode | null;
+      /** The address the payer gave on the provider's page (dunning and receipts go there). */
+      billingEmail: string | null;
       version: number;
     }
   | { kind: 'subscription.updated'; subscription: ProviderSubscriptionSnapshot; version: number }
