@@ -25,6 +25,11 @@ export class ControllableClock extends Clock {
     this.current = new Date(to);
   }
 
+  advanceSeconds(seconds: number): Date {
+    this.current = new Date(this.current.getTime() + seconds * 1000);
+    return this.now();
+  }
+
   advanceDays(days: number): Date {
     this.current = new Date(this.current.getTime() + days * 24 * 3600 * 1000);
     return this.now();

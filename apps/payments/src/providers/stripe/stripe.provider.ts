@@ -190,7 +190,8 @@ export class StripePaymentProvider implements PaymentProvider {
         this.config.STRIPE_WEBHOOK_SECRET,
         this.config.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
         undefined,
-        Math.floor(now.getTime() / 1000),
+        // The SDK takes the receipt time in milliseconds (it divides by 1000 itself).
+        now.getTime(),
       );
     } catch (error) {
       const message = (error as Error).message;

@@ -185,6 +185,21 @@ export class FakeStripe {
     return this.attemptPayment(invoice);
   }
 
+  /** The customer pays an open invoice in the billing portal (with the card's current behaviour). */
+  payOpenInvoice(invoiceId: string): Stripe.Event[] {
+    const invoice = this.invoices.get(invoiceId);
+    if (!invoice) throw missing('invoice', invoiceId);
+    if (invoice.status === 'paid') return [];
+    return this.attemptPayment(invoice);
+  }
+
+  /** The newest invoice of a subscription. */
+  latestInvoiceOf(subscriptionId: string): Json {
+    const subscription = this.subscriptions.get(subscriptionId);
+    if (!subscription?.latest_invoice) throw missing('invoice', `latest of ${subscriptionId}`);
+    return this.invoices.get(String(subscription.latest_invoice))!;
+  }
+
   /** A Stripe Event delivered as Stripe's servers would: raw JSON body and `Stripe-Signature`. */
   signedDelivery(
     event: Stripe.Event,
