@@ -233,14 +233,15 @@ describe('payments: Stripe subscriptions', () => {
   });
 
   it('refuses callers without billing permission, non-user credentials on writes, and bad input', async () => {
-    const checkout = { plan: 'STARTER', successUrl: 'https://app.test/ok', cancelUrl: 'https://app.test/no' };
+    const checkout = { plan: 'STARTER', successUrl: 'https://app.test/ok', cancelUrl: 'https://app.test/no' } as const;
     await expect(app.bed.call(PAYMENTS_RPC.createCheckoutSession, checkout, member(orgA, ['developer']))).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(app.bed.call(PAYMENTS_RPC.createCheckoutSession, checkout, member(orgA, ['owner'], 'api-key'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(app.bed.call(PAYMENTS_RPC.getSubscription, {}, member(orgA, ['viewer']))).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(app.bed.call(PAYMENTS_RPC.getSubscription, {}, null)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-    await expect(app.bed.call(PAYMENTS_RPC.createCheckoutSession, { ...checkout, plan: 'FREE' }, ownerB)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    // Deliberately outside the contract: the raw client.
+    await expect(call(PAYMENTS_RPC.createCheckoutSession, { ...checkout, plan: 'FREE' }, ownerB)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(
-      app.bed.call(PAYMENTS_RPC.createCheckoutSession, { ...checkout, successUrl: 'javascript:alert(1)' }, ownerB),
+      call(PAYMENTS_RPC.createCheckoutSession, { ...checkout, successUrl: 'javascript:alert(1)' }, ownerB),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     // Already subscribed: a second checkout is a conflict, not a second subscription.
     await expect(app.bed.call(PAYMENTS_RPC.createCheckoutSession, checkout, ownerA)).rejects.toMatchObject({ code: 'CONFLICT' });
