@@ -6,6 +6,7 @@ import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError } from '@platform/errors';
 import { RpcClient } from '@platform/messaging';
 import { Authenticator } from '../authentication/authenticator.service';
+import { OrganizationSuspension } from '../billing/organization-suspension';
 import { CredentialCache } from '../authentication/credential-cache';
 import { admitCredential } from '../authorization/credential.policy';
 import { authorize } from '../authorization/permission.policy';
@@ -42,6 +43,7 @@ export class RoutePipeline {
     private readonly backendGuard: BackendGuard,
     @Inject(LOGIN_ATTEMPTS) private readonly loginGuard: LoginGuard,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
+    private readonly suspension: OrganizationSuspension,
   ) {}
 
   register(fastify: FastifyInstance, route: RouteDefinition): void {
@@ -64,6 +66,7 @@ export class RoutePipeline {
     await this.throttle.enforce(route, request.principal, request.clientIp, reply);
     admitCredential(route.auth, acceptedCredentials(route), request.principal);
     authorize(route.auth, request.principal);
+    await this.suspension.assertOpen(route.method, route.path, request.principal);
   }
 
   private async handle(route: RouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
