@@ -194,7 +194,11 @@ describe('auth organization codes (seed 004)', () => {
     const owner = await auth.register({ organizationName: 'Acme Paid' });
     const publisher = auth.service.app.get(EventPublisher);
     const first = randomUUID();
-    await publisher.publish(EVENT_NAMES.subscriptionActivated, { organizationId: owner.organizationId, plan: 'STARTER' }, { id: first });
+    await publisher.publish(
+      EVENT_NAMES.subscriptionActivated,
+      { organizationId: owner.organizationId, plan: 'STARTER' },
+      { id: first },
+    );
     const mail = await smtp.waitForMessage(owner.email, { subject: /organization code/i });
     const code = /organization code is: ([A-HJ-NP-Z2-9]{10})/.exec(mail.text)?.[1];
     expect(code).toMatch(/^[A-HJ-NP-Z2-9]{10}$/);
@@ -202,29 +206,52 @@ describe('auth organization codes (seed 004)', () => {
 
     // The code authenticates as that organization (what the gateway's x-organization-code does).
     const resolved = await auth.call('auth.organization-code.resolve', { code: code! });
-    expect(resolved.principal).toMatchObject({ kind: 'organization-code', organizationId: owner.organizationId, plan: 'STARTER' });
+    expect(resolved.principal).toMatchObject({
+      kind: 'organization-code',
+      organizationId: owner.organizationId,
+      plan: 'STARTER',
+    });
 
     // A redelivery and a second activation (a later re-subscription) issue no second code.
-    await publisher.publish(EVENT_NAMES.subscriptionActivated, { organizationId: owner.organizationId, plan: 'STARTER' }, { id: first });
-    await publisher.publish(EVENT_NAMES.subscriptionActivated, { organizationId: owner.organizationId, plan: 'ENTERPRISE' }, { id: randomUUID() });
+    await publisher.publish(
+      EVENT_NAMES.subscriptionActivated,
+      { organizationId: owner.organizationId, plan: 'STARTER' },
+      { id: first },
+    );
+    await publisher.publish(
+      EVENT_NAMES.subscriptionActivated,
+      { organizationId: owner.organizationId, plan: 'ENTERPRISE' },
+      { id: randomUUID() },
+    );
     await waitFor('both activations handled', async () => {
       const { organization } = await auth.call('auth.profile.get', {}, owner.principal);
       return organization.plan === 'ENTERPRISE';
     });
-    const codes: unknown[] = await auth.dataSource.query(`SELECT 1 FROM organization_codes WHERE organization_id = $1`, [
-      owner.organizationId,
-    ]);
+    const codes: unknown[] = await auth.dataSource.query(
+      `SELECT 1 FROM organization_codes WHERE organization_id = $1`,
+      [owner.organizationId],
+    );
     expect(codes).toHaveLength(1);
-    expect(smtp.messages().filter((m) => m.to.includes(owner.email) && /organization code/i.test(m.subject))).toHaveLength(1);
+    expect(
+      smtp.messages().filter((m) => m.to.includes(owner.email) && /organization code/i.test(m.subject)),
+    ).toHaveLength(1);
   });
 
   it('follows plan changes and cancellations from payments', async () => {
     const owner = await auth.register();
     const publisher = auth.service.app.get(EventPublisher);
     const planOf = async () => (await auth.call('auth.profile.get', {}, owner.principal)).organization.plan;
-    await publisher.publish(EVENT_NAMES.subscriptionChanged, { organizationId: owner.organizationId, plan: 'PROFESSIONAL', previousPlan: 'STARTER' });
+    await publisher.publish(EVENT_NAMES.subscriptionChanged, {
+      organizationId: owner.organizationId,
+      plan: 'PROFESSIONAL',
+      previousPlan: 'STARTER',
+    });
     await waitFor('changed applied', async () => (await planOf()) === 'PROFESSIONAL');
-    await publisher.publish(EVENT_NAMES.subscriptionCancelled, { organizationId: owner.organizationId, plan: 'FREE', previousPlan: 'PROFESSIONAL' });
+    await publisher.publish(EVENT_NAMES.subscriptionCancelled, {
+      organizationId: owner.organizationId,
+      plan: 'FREE',
+      previousPlan: 'PROFESSIONAL',
+    });
     await waitFor('cancelled applied', async () => (await planOf()) === 'FREE');
   });
 });

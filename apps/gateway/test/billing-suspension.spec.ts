@@ -43,7 +43,12 @@ describe('gateway: organizations suspended for non-payment', () => {
         totpEnabled: false,
         createdAt: '2026-11-29T10:00:00.000Z',
       },
-      organization: { id: envelope.principal!.organizationId, name: 'Acme', plan: 'STARTER', createdAt: '2026-11-29T10:00:00.000Z' },
+      organization: {
+        id: envelope.principal!.organizationId,
+        name: 'Acme',
+        plan: 'STARTER',
+        createdAt: '2026-11-29T10:00:00.000Z',
+      },
       role: 'owner',
     }));
     bed.handlers.set(AUTH_RPC.createApiKey, async () => ({
@@ -81,7 +86,11 @@ describe('gateway: organizations suspended for non-payment', () => {
   it('answers 402 ORGANIZATION_SUSPENDED after payments suspends the organization, on data routes only', async () => {
     expect((await createApiKey(suspendedToken)).status).toBe(201);
     const suspendedAt = new Date();
-    await publish(EVENT_NAMES.subscriptionSuspended, { organizationId: suspendedOrg, plan: 'STARTER', suspendedAt: suspendedAt.toISOString() }, suspendedAt);
+    await publish(
+      EVENT_NAMES.subscriptionSuspended,
+      { organizationId: suspendedOrg, plan: 'STARTER', suspendedAt: suspendedAt.toISOString() },
+      suspendedAt,
+    );
 
     const refused = await waitFor('402 at the gateway', async () => {
       const answer = await createApiKey(suspendedToken);
@@ -97,17 +106,32 @@ describe('gateway: organizations suspended for non-payment', () => {
 
   it('reopens everything at once on reactivation; a late, older suspension does not close it again', async () => {
     const reactivatedAt = new Date();
-    await publish(EVENT_NAMES.subscriptionReactivated, { organizationId: suspendedOrg, plan: 'STARTER', reactivatedAt: reactivatedAt.toISOString() }, reactivatedAt);
+    await publish(
+      EVENT_NAMES.subscriptionReactivated,
+      { organizationId: suspendedOrg, plan: 'STARTER', reactivatedAt: reactivatedAt.toISOString() },
+      reactivatedAt,
+    );
     await waitFor('open again', async () => (await createApiKey(suspendedToken)).status === 201);
 
     const older = new Date(reactivatedAt.getTime() - 60_000);
-    await publish(EVENT_NAMES.subscriptionSuspended, { organizationId: suspendedOrg, plan: 'STARTER', suspendedAt: older.toISOString() }, older);
+    await publish(
+      EVENT_NAMES.subscriptionSuspended,
+      { organizationId: suspendedOrg, plan: 'STARTER', suspendedAt: older.toISOString() },
+      older,
+    );
     // A newer fact that must land after the stale one proves the stale one was handled (same queue, in order).
     const probeOrg = randomUUID();
     const now = new Date();
-    await publish(EVENT_NAMES.subscriptionSuspended, { organizationId: probeOrg, plan: 'STARTER', suspendedAt: now.toISOString() }, now);
+    await publish(
+      EVENT_NAMES.subscriptionSuspended,
+      { organizationId: probeOrg, plan: 'STARTER', suspendedAt: now.toISOString() },
+      now,
+    );
     const probeToken = await signAccessToken(key, { org: probeOrg });
-    await waitFor('the probe suspension applied', async () => (await createApiKey(probeToken)).status === 402);
+    await waitFor(
+      'the probe suspension applied',
+      async () => (await createApiKey(probeToken)).status === 402,
+    );
     expect((await createApiKey(suspendedToken)).status).toBe(201);
   });
 });

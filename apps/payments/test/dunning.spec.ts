@@ -66,7 +66,9 @@ describe('payments: dunning', () => {
     const failedAt = app.clock.now();
     await deliverAll(app.stripe.renewSubscription(subscriptionId));
     await waitFor('past due', async () => (await subscription()).status === 'PAST_DUE');
-    expect((await subscription()).nextPaymentRetryAt).toBe(new Date(failedAt.getTime() + DAY_MS).toISOString());
+    expect((await subscription()).nextPaymentRetryAt).toBe(
+      new Date(failedAt.getTime() + DAY_MS).toISOString(),
+    );
     const mail = await app.mail.waitForMessage(billingEmail, { subject: /payment failed/i });
     expect(mail.text).toContain(new Date(failedAt.getTime() + DAY_MS).toISOString().slice(0, 10));
     // Nothing is due yet: the job leaves it alone.
@@ -99,15 +101,32 @@ describe('payments: dunning', () => {
   it('the day-7 retry failing suspends the organization and publishes suspended', async () => {
     app.clock.advanceDays(2);
     expect(await job.runDue()).toEqual([org]);
-    expect(await subscription()).toMatchObject({ status: 'SUSPENDED', plan: 'STARTER', nextPaymentRetryAt: null });
+    expect(await subscription()).toMatchObject({
+      status: 'SUSPENDED',
+      plan: 'STARTER',
+      nextPaymentRetryAt: null,
+    });
     expect(await outbox('payments.subscription.suspended')).toEqual([
       { organizationId: org, plan: 'STARTER', suspendedAt: app.clock.now().toISOString() },
     ]);
     await app.mail.waitForMessage(billingEmail, { subject: /suspended/i });
     // Stripe's own failure events for the retries change nothing: still suspended, no second dunning.
-    await deliverAll(app.stripe.eventsOfType('invoice.payment_failed').slice(-1).map((e) => ({ ...e, id: `evt_again_${randomUUID()}` })));
-    await waitFor('inbox drained', async () =>
-      Number((await app.bed.admin.query(`SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`))[0].n) === 0,
+    await deliverAll(
+      app.stripe
+        .eventsOfType('invoice.payment_failed')
+        .slice(-1)
+        .map((e) => ({ ...e, id: `evt_again_${randomUUID()}` })),
+    );
+    await waitFor(
+      'inbox drained',
+      async () =>
+        Number(
+          (
+            await app.bed.admin.query(
+              `SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`,
+            )
+          )[0].n,
+        ) === 0,
     );
     expect((await subscription()).status).toBe('SUSPENDED');
   });

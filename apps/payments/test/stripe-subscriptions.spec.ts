@@ -56,10 +56,15 @@ describe('payments: Stripe subscriptions', () => {
       { plan, successUrl: 'https://app.test/ok', cancelUrl: 'https://app.test/cancel' },
       owner,
     );
-    const events = app.stripe.completeCheckout((session as { sessionId: string }).sessionId, `billing+${owner.organizationId}@example.test`);
+    const events = app.stripe.completeCheckout(
+      (session as { sessionId: string }).sessionId,
+      `billing+${owner.organizationId}@example.test`,
+    );
     for (const event of events) expect((await app.deliver(event)).status).toBe(200);
     await waitFor('subscription active', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
-    const subscriptionId = String((app.stripe.checkoutSessions.get((session as { sessionId: string }).sessionId)!).subscription);
+    const subscriptionId = String(
+      app.stripe.checkoutSessions.get((session as { sessionId: string }).sessionId)!.subscription,
+    );
     return { sessionId: (session as { sessionId: string }).sessionId, subscriptionId };
   }
 
@@ -79,11 +84,19 @@ describe('payments: Stripe subscriptions', () => {
   it('checkout creates one Stripe customer per organization and a Checkout Session; the Idempotency-Key becomes Stripe’s', async () => {
     const org = randomUUID();
     const owner = member(org, ['owner']);
-    const data = { plan: 'PROFESSIONAL', successUrl: 'https://app.test/ok', cancelUrl: 'https://app.test/no' };
+    const data = {
+      plan: 'PROFESSIONAL',
+      successUrl: 'https://app.test/ok',
+      cancelUrl: 'https://app.test/no',
+    };
     const first = await call(PAYMENTS_RPC.createCheckoutSession, data, owner, 'checkout-1');
     const replay = await call(PAYMENTS_RPC.createCheckoutSession, data, owner, 'checkout-1');
     const second = await call(PAYMENTS_RPC.createCheckoutSession, data, owner, 'checkout-2');
-    const session = expectMatchesContract(paymentsContract, PAYMENTS_RPC.createCheckoutSession, first.data) as {
+    const session = expectMatchesContract(
+      paymentsContract,
+      PAYMENTS_RPC.createCheckoutSession,
+      first.data,
+    ) as {
       sessionId: string;
       url: string;
     };
@@ -92,8 +105,14 @@ describe('payments: Stripe subscriptions', () => {
     expect((second.data as { sessionId: string }).sessionId).not.toBe(session.sessionId);
 
     const stored = app.stripe.checkoutSessions.get(session.sessionId)!;
-    expect(stored).toMatchObject({ mode: 'subscription', client_reference_id: org, __price: TEST_PRICES.PROFESSIONAL.id });
-    const customers = [...app.stripe.customers.values()].filter((c) => (c.metadata as Record<string, string>).organizationId === org);
+    expect(stored).toMatchObject({
+      mode: 'subscription',
+      client_reference_id: org,
+      __price: TEST_PRICES.PROFESSIONAL.id,
+    });
+    const customers = [...app.stripe.customers.values()].filter(
+      (c) => (c.metadata as Record<string, string>).organizationId === org,
+    );
     expect(customers).toHaveLength(1);
     expect(stored.customer).toBe(customers[0]!.id);
     const sessionRequests = app.stripe.requests.filter(
@@ -109,13 +128,26 @@ describe('payments: Stripe subscriptions', () => {
   it('signed webhooks activate the subscription once, publish activated through the outbox and record the invoice', async () => {
     const { subscriptionId } = await subscribe(ownerA);
     const view = await subscriptionOf(ownerA);
-    expect(view).toMatchObject({ plan: 'STARTER', status: 'ACTIVE', provider: 'stripe', cancelAtPeriodEnd: false });
-    const item = (app.stripe.subscriptions.get(subscriptionId)!.items as { data: { current_period_end: number }[] }).data[0]!;
+    expect(view).toMatchObject({
+      plan: 'STARTER',
+      status: 'ACTIVE',
+      provider: 'stripe',
+      cancelAtPeriodEnd: false,
+    });
+    const item = (
+      app.stripe.subscriptions.get(subscriptionId)!.items as { data: { current_period_end: number }[] }
+    ).data[0]!;
     expect(view.currentPeriodEnd).toBe(new Date(item.current_period_end * 1000).toISOString());
-    expect(await outboxEvents('payments.subscription.activated', orgA)).toEqual([{ organizationId: orgA, plan: 'STARTER' }]);
+    expect(await outboxEvents('payments.subscription.activated', orgA)).toEqual([
+      { organizationId: orgA, plan: 'STARTER' },
+    ]);
 
-    const invoices = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, ownerA)) as { items: { totalCents: number; status: string; plan: string }[] };
-    expect(invoices.items).toEqual([expect.objectContaining({ totalCents: 2900, amountPaidCents: 2900, status: 'paid', plan: 'STARTER' })]);
+    const invoices = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, ownerA)) as {
+      items: { totalCents: number; status: string; plan: string }[];
+    };
+    expect(invoices.items).toEqual([
+      expect.objectContaining({ totalCents: 2900, amountPaidCents: 2900, status: 'paid', plan: 'STARTER' }),
+    ]);
   });
 
   it('a duplicate delivery is answered 200 without a second row or a second effect', async () => {
@@ -136,9 +168,14 @@ describe('payments: Stripe subscriptions', () => {
     expect(wrongSecret.status).toBe(400);
     expect(wrongSecret.headers.get('content-type')).toContain('application/problem+json');
     expect(await wrongSecret.json()).toMatchObject({ code: 'WEBHOOK_SIGNATURE_INVALID', status: 400 });
-    const stale = await app.deliver(forged, { timestamp: Math.floor(app.clock.now().getTime() / 1000) - 301 });
+    const stale = await app.deliver(forged, {
+      timestamp: Math.floor(app.clock.now().getTime() / 1000) - 301,
+    });
     expect(stale.status).toBe(400);
-    expect(await stale.json()).toMatchObject({ code: 'WEBHOOK_SIGNATURE_INVALID', detail: expect.stringContaining('stale-timestamp') });
+    expect(await stale.json()).toMatchObject({
+      code: 'WEBHOOK_SIGNATURE_INVALID',
+      detail: expect.stringContaining('stale-timestamp'),
+    });
     // Signed for real, but the bytes were changed after signing.
     const { payload, headers } = app.stripe.signedDelivery(forged);
     const tampered = await fetch(`${app.bed.service.url}/v1/webhooks/stripe`, {
@@ -160,7 +197,9 @@ describe('payments: Stripe subscriptions', () => {
     app.clock.advanceSeconds(120);
     const { data } = await call(PAYMENTS_RPC.changePlan, { plan: 'PROFESSIONAL' }, ownerA, 'upgrade-1');
     expect(data).toMatchObject({ plan: 'PROFESSIONAL', status: 'ACTIVE' });
-    const update = app.stripe.requests.filter((r) => r.path.startsWith('/v1/subscriptions/') && r.method === 'POST').at(-1)!;
+    const update = app.stripe.requests
+      .filter((r) => r.path.startsWith('/v1/subscriptions/') && r.method === 'POST')
+      .at(-1)!;
     expect(update.body).toMatchObject({
       proration_behavior: 'create_prorations',
       items: [expect.objectContaining({ price: TEST_PRICES.PROFESSIONAL.id })],
@@ -177,8 +216,16 @@ describe('payments: Stripe subscriptions', () => {
     // The created event (STARTER, minutes older) delivered again under a new id, as a late retry would be.
     const old = app.stripe.eventsOfType('customer.subscription.created').at(-1)!;
     await app.deliver({ ...old, id: `evt_late_${randomUUID()}` });
-    await waitFor('late event processed', async () =>
-      Number((await app.bed.admin.query(`SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`))[0].n) === 0,
+    await waitFor(
+      'late event processed',
+      async () =>
+        Number(
+          (
+            await app.bed.admin.query(
+              `SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`,
+            )
+          )[0].n,
+        ) === 0,
     );
     expect(await subscriptionOf(ownerA)).toMatchObject({ plan: 'PROFESSIONAL', status: 'ACTIVE' });
   });
@@ -194,16 +241,27 @@ describe('payments: Stripe subscriptions', () => {
   });
 
   it('opens the billing portal for the organization’s own customer', async () => {
-    const { data } = await call(PAYMENTS_RPC.createPortalSession, { returnUrl: 'https://app.test/billing' }, ownerA);
+    const { data } = await call(
+      PAYMENTS_RPC.createPortalSession,
+      { returnUrl: 'https://app.test/billing' },
+      ownerA,
+    );
     const portal = [...app.stripe.portalSessions.values()].at(-1)!;
     expect(data).toEqual({ url: portal.url });
-    const customerOfA = [...app.stripe.customers.values()].find((c) => (c.metadata as Record<string, string>).organizationId === orgA)!;
+    const customerOfA = [...app.stripe.customers.values()].find(
+      (c) => (c.metadata as Record<string, string>).organizationId === orgA,
+    )!;
     expect(portal.customer).toBe(customerOfA.id);
   });
 
   it('renders an invoice as a standalone HTML document', async () => {
-    const { items } = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, ownerA)) as { items: { id: string; number: string }[] };
-    const document = (await app.bed.call(PAYMENTS_RPC.renderInvoice, { id: items[0]!.id }, ownerA)) as { html: string; fileName: string };
+    const { items } = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, ownerA)) as {
+      items: { id: string; number: string }[];
+    };
+    const document = (await app.bed.call(PAYMENTS_RPC.renderInvoice, { id: items[0]!.id }, ownerA)) as {
+      html: string;
+      fileName: string;
+    };
     expect(document.fileName).toBe(`invoice-${items[0]!.number}.html`);
     expect(document.html).toContain(`<h1>Invoice ${items[0]!.number}</h1>`);
     expect(document.html).toContain('<td>29.00 USD</td>');
@@ -212,39 +270,78 @@ describe('payments: Stripe subscriptions', () => {
 
   it('never shows one organization’s subscription, portal or invoices to another', async () => {
     expect(await subscriptionOf(ownerB)).toMatchObject({ plan: 'FREE', status: 'TRIAL', provider: null });
-    await expect(app.bed.call(PAYMENTS_RPC.createPortalSession, { returnUrl: 'https://app.test/b' }, ownerB)).rejects.toMatchObject({
+    await expect(
+      app.bed.call(PAYMENTS_RPC.createPortalSession, { returnUrl: 'https://app.test/b' }, ownerB),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    await expect(app.bed.call(PAYMENTS_RPC.changePlan, { plan: 'ENTERPRISE' }, ownerB)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(app.bed.call(PAYMENTS_RPC.cancelSubscription, {}, ownerB)).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(await app.bed.call(PAYMENTS_RPC.listInvoices, {}, ownerB)).toEqual({ items: [], nextCursor: null });
-    const { items } = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, ownerA)) as { items: { id: string }[] };
-    await expect(app.bed.call(PAYMENTS_RPC.renderInvoice, { id: items[0]!.id }, ownerB)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(app.bed.call(PAYMENTS_RPC.changePlan, { plan: 'ENTERPRISE' }, ownerB)).rejects.toMatchObject(
+      { code: 'CONFLICT' },
+    );
+    await expect(app.bed.call(PAYMENTS_RPC.cancelSubscription, {}, ownerB)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(await app.bed.call(PAYMENTS_RPC.listInvoices, {}, ownerB)).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    const { items } = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, ownerA)) as {
+      items: { id: string }[];
+    };
+    await expect(
+      app.bed.call(PAYMENTS_RPC.renderInvoice, { id: items[0]!.id }, ownerB),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // A webhook naming B in metadata cannot move A's Stripe customer to B.
     const created = app.stripe.eventsOfType('customer.subscription.created').at(-1)!;
-    const hijack = structuredClone(created) as typeof created & { data: { object: { metadata: Record<string, string> } } };
+    const hijack = structuredClone(created) as typeof created & {
+      data: { object: { metadata: Record<string, string> } };
+    };
     hijack.id = `evt_hijack_${randomUUID()}`;
     hijack.data.object.metadata.organizationId = orgB;
     expect((await app.deliver(hijack)).status).toBe(200);
-    await waitFor('hijack processed', async () =>
-      Number((await app.bed.admin.query(`SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`))[0].n) === 0,
+    await waitFor(
+      'hijack processed',
+      async () =>
+        Number(
+          (
+            await app.bed.admin.query(
+              `SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`,
+            )
+          )[0].n,
+        ) === 0,
     );
     expect(await subscriptionOf(ownerB)).toMatchObject({ plan: 'FREE', status: 'TRIAL' });
   });
 
   it('refuses callers without billing permission, non-user credentials on writes, and bad input', async () => {
-    const checkout = { plan: 'STARTER', successUrl: 'https://app.test/ok', cancelUrl: 'https://app.test/no' } as const;
-    await expect(app.bed.call(PAYMENTS_RPC.createCheckoutSession, checkout, member(orgA, ['developer']))).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(app.bed.call(PAYMENTS_RPC.createCheckoutSession, checkout, member(orgA, ['owner'], 'api-key'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(app.bed.call(PAYMENTS_RPC.getSubscription, {}, member(orgA, ['viewer']))).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(app.bed.call(PAYMENTS_RPC.getSubscription, {}, null)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const checkout = {
+      plan: 'STARTER',
+      successUrl: 'https://app.test/ok',
+      cancelUrl: 'https://app.test/no',
+    } as const;
+    await expect(
+      app.bed.call(PAYMENTS_RPC.createCheckoutSession, checkout, member(orgA, ['developer'])),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      app.bed.call(PAYMENTS_RPC.createCheckoutSession, checkout, member(orgA, ['owner'], 'api-key')),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      app.bed.call(PAYMENTS_RPC.getSubscription, {}, member(orgA, ['viewer'])),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(app.bed.call(PAYMENTS_RPC.getSubscription, {}, null)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
     // Deliberately outside the contract: the raw client.
-    await expect(call(PAYMENTS_RPC.createCheckoutSession, { ...checkout, plan: 'FREE' }, ownerB)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(
+      call(PAYMENTS_RPC.createCheckoutSession, { ...checkout, plan: 'FREE' }, ownerB),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(
       call(PAYMENTS_RPC.createCheckoutSession, { ...checkout, successUrl: 'javascript:alert(1)' }, ownerB),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     // Already subscribed: a second checkout is a conflict, not a second subscription.
-    await expect(app.bed.call(PAYMENTS_RPC.createCheckoutSession, checkout, ownerA)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(app.bed.call(PAYMENTS_RPC.createCheckoutSession, checkout, ownerA)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
   });
 
   it('isolates subscriptions and invoices by forced row-level security (database catalogue)', async () => {

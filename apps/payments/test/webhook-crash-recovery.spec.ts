@@ -33,7 +33,11 @@ function freePort(): Promise<number> {
 }
 
 /** The real payments entry point (its built main.js) in its own process, so the test can SIGKILL it. */
-function launchPayments(env: Record<string, string>): { child: ChildProcess; exited: Promise<unknown>; output: () => string } {
+function launchPayments(env: Record<string, string>): {
+  child: ChildProcess;
+  exited: Promise<unknown>;
+  output: () => string;
+} {
   const child = spawn(process.execPath, ['--enable-source-maps', MAIN], {
     cwd: REPO_ROOT,
     env: { ...process.env, NO_COLOR: '1', ...env },
@@ -61,8 +65,13 @@ describe('payments: a webhook accepted before a crash is applied after restart',
   let running: ReturnType<typeof launchPayments> | undefined;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build/build-app.ts', 'payments'], { cwd: REPO_ROOT });
-    [database, vhost] = await Promise.all([createTestDatabase('payments_crash'), createTestVhost('payments_crash')]);
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build/build-app.ts', 'payments'], {
+      cwd: REPO_ROOT,
+    });
+    [database, vhost] = await Promise.all([
+      createTestDatabase('payments_crash'),
+      createTestVhost('payments_crash'),
+    ]);
     stripe = await new FakeStripe({ prices: Object.values(TEST_PRICES) }).start();
     mail = await startSmtpSink();
     admin = new Client({ connectionString: database.url });
@@ -151,24 +160,31 @@ describe('payments: a webhook accepted before a crash is applied after restart',
     await running!.exited;
     await admin.query('ROLLBACK');
 
-    const pending = await admin.query(
-      `SELECT processed_at FROM webhook_inbox WHERE provider_event_id = $1`,
-      [created!.id],
-    );
+    const pending = await admin.query(`SELECT processed_at FROM webhook_inbox WHERE provider_event_id = $1`, [
+      created!.id,
+    ]);
     expect(pending.rows).toEqual([{ processed_at: null }]);
-    const before = await admin.query(`SELECT status FROM subscriptions WHERE organization_id = $1`, [organizationId]);
+    const before = await admin.query(`SELECT status FROM subscriptions WHERE organization_id = $1`, [
+      organizationId,
+    ]);
     expect(before.rows).toEqual([{ status: 'TRIAL' }]);
 
     await start();
     await waitFor(
       'the event applied by the restarted process',
       async () => {
-        const { rows } = await admin.query(`SELECT status, plan FROM subscriptions WHERE organization_id = $1`, [organizationId]);
+        const { rows } = await admin.query(
+          `SELECT status, plan FROM subscriptions WHERE organization_id = $1`,
+          [organizationId],
+        );
         return rows[0]?.status === 'ACTIVE' ? rows[0] : null;
       },
       { timeoutMs: 30_000 },
     ).then((row) => expect(row).toEqual({ status: 'ACTIVE', plan: 'STARTER' }));
-    const inbox = await admin.query(`SELECT processed_at IS NOT NULL AS done FROM webhook_inbox WHERE provider_event_id = $1`, [created!.id]);
+    const inbox = await admin.query(
+      `SELECT processed_at IS NOT NULL AS done FROM webhook_inbox WHERE provider_event_id = $1`,
+      [created!.id],
+    );
     expect(inbox.rows).toEqual([{ done: true }]);
     const activated = await admin.query(
       `SELECT payload FROM outbox_events WHERE routing_key = 'payments.subscription.activated' AND payload->>'organizationId' = $1`,

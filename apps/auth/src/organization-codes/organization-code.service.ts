@@ -141,7 +141,11 @@ export class OrganizationCodeService {
    * two activations handled at once cannot both find "none". Answers the clear code (to be shown once,
    * to the owners) or null when none was issued.
    */
-  async issueOnActivation(manager: EntityManager, organizationId: string, plan: PlanCode): Promise<string | null> {
+  async issueOnActivation(
+    manager: EntityManager,
+    organizationId: string,
+    plan: PlanCode,
+  ): Promise<string | null> {
     const [organization] = (await manager.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [
       organizationId,
     ])) as { id: string }[];

@@ -11,8 +11,10 @@ import { OrganizationCodeService } from '../organization-codes/organization-code
 import { OrganizationService } from './organization.service';
 
 const Payments = contractHandlers(paymentsContract);
-type Payload<E extends 'payments.subscription.activated' | 'payments.subscription.changed' | 'payments.subscription.cancelled'> =
-  ContractEventPayload<typeof paymentsContract, E>;
+type Payload<
+  E extends
+    'payments.subscription.activated' | 'payments.subscription.changed' | 'payments.subscription.cancelled',
+> = ContractEventPayload<typeof paymentsContract, E>;
 
 /** The ledger name of this consumer (kept from before the move, so old deliveries stay deduplicated). */
 const CONSUMER = 'auth.plan-sync';
@@ -56,17 +58,25 @@ export class PlanSyncHandler {
   }
 
   @Payments.EventPattern(EVENT_NAMES.subscriptionChanged)
-  async onSubscriptionChanged(@Payload() payload: Payload<'payments.subscription.changed'>, @Ctx() ctx: AmqpContext) {
+  async onSubscriptionChanged(
+    @Payload() payload: Payload<'payments.subscription.changed'>,
+    @Ctx() ctx: AmqpContext,
+  ) {
     await this.setPlan(payload.organizationId, payload.plan, ctx);
   }
 
   @Payments.EventPattern(EVENT_NAMES.subscriptionCancelled)
-  async onSubscriptionCancelled(@Payload() payload: Payload<'payments.subscription.cancelled'>, @Ctx() ctx: AmqpContext) {
+  async onSubscriptionCancelled(
+    @Payload() payload: Payload<'payments.subscription.cancelled'>,
+    @Ctx() ctx: AmqpContext,
+  ) {
     await this.setPlan(payload.organizationId, payload.plan, ctx);
   }
 
   private async setPlan(organizationId: string, plan: PlanCode, ctx: AmqpContext): Promise<void> {
-    await this.once(organizationId, ctx, (manager) => this.organizations.setPlan(manager, organizationId, plan));
+    await this.once(organizationId, ctx, (manager) =>
+      this.organizations.setPlan(manager, organizationId, plan),
+    );
   }
 
   /**
@@ -74,7 +84,11 @@ export class PlanSyncHandler {
    * (what `processOnce` does on its own transaction) is written in the same one, so a redelivery
    * after a crash either finds it committed with the work, or finds neither.
    */
-  private once<T>(organizationId: string, ctx: AmqpContext, work: (manager: EntityManager) => Promise<T>): Promise<T | null> {
+  private once<T>(
+    organizationId: string,
+    ctx: AmqpContext,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T | null> {
     return this.tenants.runInTenant(organizationId, async (manager) => {
       const claimed: unknown[] = await manager.query(
         `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
@@ -84,7 +98,10 @@ export class PlanSyncHandler {
     });
   }
 
-  private ownersOf(manager: EntityManager, organizationId: string): Promise<{ email: string; name: string }[]> {
+  private ownersOf(
+    manager: EntityManager,
+    organizationId: string,
+  ): Promise<{ email: string; name: string }[]> {
     return manager.query(
       `SELECT u.email, o.name FROM memberships m
          JOIN users u ON u.id = m.user_id JOIN organizations o ON o.id = m.organization_id

@@ -46,7 +46,13 @@ export class OrganizationSuspension {
 
   /** Records a transition that happened at `at`; answers false when a newer one is already stored. */
   async record(organizationId: string, state: BillingState, at: Date): Promise<boolean> {
-    const applied = await this.redis.eval(SET_IF_NEWER, 1, this.key(organizationId), state, String(at.getTime()));
+    const applied = await this.redis.eval(
+      SET_IF_NEWER,
+      1,
+      this.key(organizationId),
+      state,
+      String(at.getTime()),
+    );
     return applied === 1;
   }
 

@@ -21,7 +21,10 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     rateLimit: 'sensitive',
     idempotent: true,
     request: { body: S[P.createCheckoutSession].request },
-    success: { status: 201, description: 'A Stripe Checkout Session: send the browser to `url` (409 when already subscribed)' },
+    success: {
+      status: 201,
+      description: 'A Stripe Checkout Session: send the browser to `url` (409 when already subscribed)',
+    },
     bodyLimitBytes: SMALL_BODY,
     tag: TAG,
     summary: 'Start a checkout for a paid plan',
@@ -35,7 +38,10 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     rateLimit: 'sensitive',
     idempotent: true,
     request: { body: S[P.createPortalSession].request },
-    success: { status: 201, description: 'A Stripe Billing Portal session URL (409 before the first checkout)' },
+    success: {
+      status: 201,
+      description: 'A Stripe Billing Portal session URL (409 before the first checkout)',
+    },
     bodyLimitBytes: SMALL_BODY,
     tag: TAG,
     summary: 'Open the billing portal',
@@ -63,7 +69,8 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     request: { body: S[P.changePlan].request },
     success: {
       status: 200,
-      description: 'The subscription on the new plan, prorated by Stripe (409 without an active subscription)',
+      description:
+        'The subscription on the new plan, prorated by Stripe (409 without an active subscription)',
     },
     bodyLimitBytes: SMALL_BODY,
     tag: TAG,
@@ -113,7 +120,10 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
       },
       body: document.html,
     }),
-    success: { status: 200, description: 'The invoice as a standalone HTML document (404 when absent or another organization’s)' },
+    success: {
+      status: 200,
+      description: 'The invoice as a standalone HTML document (404 when absent or another organization’s)',
+    },
     tag: TAG,
     summary: 'Download an invoice',
   }),

@@ -70,7 +70,10 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
         for (const { to, notice } of notices) await this.mail.send(to, notice);
         handled.push(organizationId);
       } catch (error) {
-        this.logger.error({ err: error, organizationId }, 'dunning retry failed to run; next scan tries again');
+        this.logger.error(
+          { err: error, organizationId },
+          'dunning retry failed to run; next scan tries again',
+        );
       }
     }
     return handled;
@@ -79,7 +82,13 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
   private retry(organizationId: string, now: Date): Promise<PendingNotice[]> {
     return this.tenants.runInTenant(organizationId, async (manager) => {
       const row = await this.subscriptions.findForUpdate(organizationId, manager);
-      if (!row || row.status !== 'PAST_DUE' || !row.nextRetryAt || row.nextRetryAt > now || !row.dunningInvoiceId) {
+      if (
+        !row ||
+        row.status !== 'PAST_DUE' ||
+        !row.nextRetryAt ||
+        row.nextRetryAt > now ||
+        !row.dunningInvoiceId
+      ) {
         return [];
       }
       const attempt = row.dunningRetries + 1;
@@ -90,8 +99,14 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
         ),
       );
       if (result.paid) {
-        await manager.update(SubscriptionEntity, { organizationId }, { status: 'ACTIVE', ...clearedDunning() });
-        return [{ to: row.billingEmail, notice: { kind: 'payment-received', plan: row.plan, reactivated: false } }];
+        await manager.update(
+          SubscriptionEntity,
+          { organizationId },
+          { status: 'ACTIVE', ...clearedDunning() },
+        );
+        return [
+          { to: row.billingEmail, notice: { kind: 'payment-received', plan: row.plan, reactivated: false } },
+        ];
       }
       const schedule = this.config.DUNNING_RETRY_DAYS;
       if (attempt >= schedule.length) {
@@ -105,7 +120,9 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
       }
       const nextRetryAt = new Date(row.pastDueSince!.getTime() + schedule[attempt]! * DAY_MS);
       await manager.update(SubscriptionEntity, { organizationId }, { dunningRetries: attempt, nextRetryAt });
-      return [{ to: row.billingEmail, notice: { kind: 'retry-failed', plan: row.plan, attempt, nextRetryAt } }];
+      return [
+        { to: row.billingEmail, notice: { kind: 'retry-failed', plan: row.plan, attempt, nextRetryAt } },
+      ];
     });
   }
 }

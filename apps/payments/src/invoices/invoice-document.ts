@@ -1,6 +1,12 @@
 import type { InvoiceDto } from '@platform/contracts';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Every interpolated value is escaped: invoice fields come from a provider, never trusted as markup. */
 function escapeHtml(value: string): string {
@@ -30,7 +36,10 @@ export function renderInvoiceHtml(invoice: InvoiceDto, organizationId: string): 
     ['Payment provider', invoice.provider],
   ];
   const body = rows
-    .map(([label, value]) => `      <tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
+    .map(
+      ([label, value]) =>
+        `      <tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">

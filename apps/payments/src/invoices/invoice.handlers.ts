@@ -18,14 +18,20 @@ export class InvoiceHandlers {
 
   @Payments.MessagePattern(PAYMENTS_RPC.listInvoices)
   @RequirePermission('billing:read')
-  async list(@Payload() data: PaymentsRequest<'payments.invoice.list'>, @CurrentPrincipal() principal: Principal) {
+  async list(
+    @Payload() data: PaymentsRequest<'payments.invoice.list'>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const { rows, nextCursor } = await this.invoices.listPage(tenantOfPrincipal(principal), data);
     return { items: rows.map(toInvoiceDto), nextCursor };
   }
 
   @Payments.MessagePattern(PAYMENTS_RPC.renderInvoice)
   @RequirePermission('billing:read')
-  async render(@Payload() data: PaymentsRequest<'payments.invoice.render'>, @CurrentPrincipal() principal: Principal) {
+  async render(
+    @Payload() data: PaymentsRequest<'payments.invoice.render'>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const row = await this.invoices.findById(data.id);
     if (!row) throw new NotFoundError('Invoice', data.id);
     const invoice = toInvoiceDto(row);

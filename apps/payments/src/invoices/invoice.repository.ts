@@ -62,7 +62,10 @@ export class InvoiceRepository {
     );
     if (rows[0]) return rows[0].status;
     // The update was skipped (an older fact): the stored status stands.
-    const stored = await manager.findOneByOrFail(InvoiceEntity, { provider, providerInvoiceId: invoice.providerInvoiceId });
+    const stored = await manager.findOneByOrFail(InvoiceEntity, {
+      provider,
+      providerInvoiceId: invoice.providerInvoiceId,
+    });
     return stored.status;
   }
 
@@ -71,16 +74,23 @@ export class InvoiceRepository {
   }
 
   /** Newest first, one keyset page. */
-  async listPage(organizationId: string, page: PageRequest): Promise<{ rows: InvoiceEntity[]; nextCursor: string | null }> {
+  async listPage(
+    organizationId: string,
+    page: PageRequest,
+  ): Promise<{ rows: InvoiceEntity[]; nextCursor: string | null }> {
     const scope = { list: 'invoices', owner: organizationId };
     const after = keysetCondition('created_at', 'id', 'DESC', decodeCursor(scope, page.cursor), 3);
-    const rows: (Record<string, unknown> & { id: string; sort_us: string })[] = await currentTenantManager().query(
-      `SELECT ${COLUMNS}, ${sortKeySql('created_at')}::text AS sort_us
+    const rows: (Record<string, unknown> & { id: string; sort_us: string })[] =
+      await currentTenantManager().query(
+        `SELECT ${COLUMNS}, ${sortKeySql('created_at')}::text AS sort_us
          FROM invoices WHERE organization_id = $1 ${after.sql}
         ORDER BY created_at DESC, id DESC LIMIT $2`,
-      [organizationId, page.limit + 1, ...after.params],
-    );
-    const { rows: pageRows, nextCursor } = toPage(rows, page.limit, scope, (row) => ({ sortUs: row.sort_us, id: row.id }));
+        [organizationId, page.limit + 1, ...after.params],
+      );
+    const { rows: pageRows, nextCursor } = toPage(rows, page.limit, scope, (row) => ({
+      sortUs: row.sort_us,
+      id: row.id,
+    }));
     return {
       rows: pageRows.map(({ sort_us: _sortKey, ...row }) => Object.assign(new InvoiceEntity(), row)),
       nextCursor,

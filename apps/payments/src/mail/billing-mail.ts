@@ -31,7 +31,9 @@ function compose(notice: BillingNotice): { subject: string; text: string } {
       };
     case 'payment-received':
       return {
-        subject: notice.reactivated ? 'Payment received: your organization is active again' : 'Payment received',
+        subject: notice.reactivated
+          ? 'Payment received: your organization is active again'
+          : 'Payment received',
         text: `Thank you: the payment for your ${notice.plan} plan was received.${notice.reactivated ? ' Every feature is available again.' : ''}`,
       };
   }

@@ -180,13 +180,7 @@ export interface ChangePlanInput {
 
 /** Provider subscription states, as a provider reports them (our own status is derived). */
 export type ProviderSubscriptionStatus =
-  | 'incomplete'
-  | 'trialing'
-  | 'active'
-  | 'past_due'
-  | 'unpaid'
-  | 'canceled'
-  | 'paused';
+  'incomplete' | 'trialing' | 'active' | 'past_due' | 'unpaid' | 'canceled' | 'paused';
 
 export interface ProviderSubscriptionSnapshot {
   providerSubscriptionId: string;

@@ -15,7 +15,8 @@ export class PaymentProviders {
 
   get(name: PaymentProviderName): PaymentProvider {
     const provider = this.byName.get(name);
-    if (!provider) throw new DomainError('SERVICE_UNAVAILABLE', `Payments through ${name} are not configured`);
+    if (!provider)
+      throw new DomainError('SERVICE_UNAVAILABLE', `Payments through ${name} are not configured`);
     return provider;
   }
 

@@ -13,10 +13,14 @@ export async function callProvider<T>(call: () => Promise<T>): Promise<T> {
     if (error.transient) {
       throw new DomainError('SERVICE_UNAVAILABLE', `The payment provider (${error.provider}) is unavailable`);
     }
-    throw new DomainError('PAYMENT_PROVIDER_ERROR', `The payment provider (${error.provider}) refused the request`, {
-      provider: error.provider,
-      providerCode: error.providerCode,
-    });
+    throw new DomainError(
+      'PAYMENT_PROVIDER_ERROR',
+      `The payment provider (${error.provider}) refused the request`,
+      {
+        provider: error.provider,
+        providerCode: error.providerCode,
+      },
+    );
   }
 }
 

@@ -35,7 +35,10 @@ export function toSubscriptionDto(row: SubscriptionEntity | null): SubscriptionD
  * new plan/periods/cancel flag. The row itself follows when the provider's webhook is applied (the
  * one path that changes it, so ordering rules live in one place).
  */
-export function withProviderSnapshot(row: SubscriptionEntity, snapshot: ProviderSubscriptionSnapshot): SubscriptionDto {
+export function withProviderSnapshot(
+  row: SubscriptionEntity,
+  snapshot: ProviderSubscriptionSnapshot,
+): SubscriptionDto {
   return {
     ...toSubscriptionDto(row),
     plan: snapshot.plan ?? row.plan,

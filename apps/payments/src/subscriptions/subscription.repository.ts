@@ -9,17 +9,26 @@ import { SubscriptionEntity } from './subscription.entity';
 export class SubscriptionRepository {
   constructor(private readonly tenants: TenantDatabase) {}
 
-  find(organizationId: string, manager: EntityManager = currentTenantManager()): Promise<SubscriptionEntity | null> {
+  find(
+    organizationId: string,
+    manager: EntityManager = currentTenantManager(),
+  ): Promise<SubscriptionEntity | null> {
     return manager.findOneBy(SubscriptionEntity, { organizationId });
   }
 
   /** The row, locked for this transaction (commands and webhooks on one organization serialize here). */
   findForUpdate(organizationId: string, manager: EntityManager = currentTenantManager()) {
-    return manager.findOne(SubscriptionEntity, { where: { organizationId }, lock: { mode: 'pessimistic_write' } });
+    return manager.findOne(SubscriptionEntity, {
+      where: { organizationId },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
   /** Creates the organization's row (TRIAL, FREE) when missing; either way answers it locked. */
-  async ensureLocked(organizationId: string, manager: EntityManager = currentTenantManager()): Promise<SubscriptionEntity> {
+  async ensureLocked(
+    organizationId: string,
+    manager: EntityManager = currentTenantManager(),
+  ): Promise<SubscriptionEntity> {
     await manager.query(
       `INSERT INTO subscriptions (organization_id, plan, status) VALUES ($1, 'FREE', 'TRIAL')
        ON CONFLICT (organization_id) DO NOTHING`,
@@ -32,7 +41,10 @@ export class SubscriptionRepository {
    * Which organization a provider customer belongs to (webhooks arrive without a tenant). The
    * system path, with its reason logged; answers null for a customer we never created.
    */
-  async organizationOfCustomer(provider: PaymentProviderName, providerCustomerId: string): Promise<string | null> {
+  async organizationOfCustomer(
+    provider: PaymentProviderName,
+    providerCustomerId: string,
+  ): Promise<string | null> {
     return this.tenants.runAsSystem('payments.webhook.resolve-customer', async (manager) => {
       const row = await manager.findOne(SubscriptionEntity, {
         where: { provider, providerCustomerId },

@@ -1,9 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  PAYMENTS_RPC,
-  type PaidPlanCode,
-  type SubscriptionDto,
-} from '@platform/contracts';
+import { PAYMENTS_RPC, type PaidPlanCode, type SubscriptionDto } from '@platform/contracts';
 import { ConflictError } from '@platform/errors';
 import { currentTenantManager } from '@platform/tenancy';
 import { PaymentProviders } from '../providers/payment-providers';
@@ -34,7 +30,10 @@ export class SubscriptionService {
     return toSubscriptionDto(await this.subscriptions.find(organizationId));
   }
 
-  async startCheckout(caller: BillingCaller, input: { plan: PaidPlanCode; successUrl: string; cancelUrl: string }) {
+  async startCheckout(
+    caller: BillingCaller,
+    input: { plan: PaidPlanCode; successUrl: string; cancelUrl: string },
+  ) {
     const stripe = this.providers.get('stripe');
     const row = await this.subscriptions.ensureLocked(caller.organizationId);
     if (row.status === 'ACTIVE' || row.status === 'PAST_DUE' || row.status === 'SUSPENDED') {
@@ -46,10 +45,20 @@ export class SubscriptionService {
     const session = await callProvider(() =>
       stripe.createCheckout!(
         { organizationId: caller.organizationId, providerCustomerId: customerId, ...input },
-        { idempotencyKey: providerIdempotencyKey(caller.organizationId, PAYMENTS_RPC.createCheckoutSession, caller.idempotencyKey) },
+        {
+          idempotencyKey: providerIdempotencyKey(
+            caller.organizationId,
+            PAYMENTS_RPC.createCheckoutSession,
+            caller.idempotencyKey,
+          ),
+        },
       ),
     );
-    return { sessionId: session.sessionId, url: session.url, expiresAt: session.expiresAt?.toISOString() ?? null };
+    return {
+      sessionId: session.sessionId,
+      url: session.url,
+      expiresAt: session.expiresAt?.toISOString() ?? null,
+    };
   }
 
   async openPortal(caller: BillingCaller, returnUrl: string) {
@@ -60,7 +69,13 @@ export class SubscriptionService {
     const portal = await callProvider(() =>
       this.providers.get('stripe').createPortalSession!(
         { providerCustomerId: row.providerCustomerId!, returnUrl },
-        { idempotencyKey: providerIdempotencyKey(caller.organizationId, PAYMENTS_RPC.createPortalSession, caller.idempotencyKey) },
+        {
+          idempotencyKey: providerIdempotencyKey(
+            caller.organizationId,
+            PAYMENTS_RPC.createPortalSession,
+            caller.idempotencyKey,
+          ),
+        },
       ),
     );
     return { url: portal.url };
@@ -73,7 +88,13 @@ export class SubscriptionService {
     const snapshot = await callProvider(() =>
       this.providers.get('stripe').changeSubscriptionPlan!(
         { providerSubscriptionId: row.providerSubscriptionId!, plan, prorate: true },
-        { idempotencyKey: providerIdempotencyKey(caller.organizationId, PAYMENTS_RPC.changePlan, caller.idempotencyKey) },
+        {
+          idempotencyKey: providerIdempotencyKey(
+            caller.organizationId,
+            PAYMENTS_RPC.changePlan,
+            caller.idempotencyKey,
+          ),
+        },
       ),
     );
     return withProviderSnapshot(row, snapshot);
@@ -85,7 +106,13 @@ export class SubscriptionService {
     const snapshot = await callProvider(() =>
       this.providers.get('stripe').cancelSubscriptionAtPeriodEnd!(
         { providerSubscriptionId: row.providerSubscriptionId! },
-        { idempotencyKey: providerIdempotencyKey(caller.organizationId, PAYMENTS_RPC.cancelSubscription, caller.idempotencyKey) },
+        {
+          idempotencyKey: providerIdempotencyKey(
+            caller.organizationId,
+            PAYMENTS_RPC.cancelSubscription,
+            caller.idempotencyKey,
+          ),
+        },
       ),
     );
     return withProviderSnapshot(row, snapshot);
@@ -109,10 +136,12 @@ export class SubscriptionService {
   private async customerOf(row: SubscriptionEntity): Promise<string> {
     if (row.providerCustomerId && row.provider === 'stripe') return row.providerCustomerId;
     const customer = await callProvider(() =>
-      this.providers.get('stripe').createCustomer(
-        { organizationId: row.organizationId },
-        { idempotencyKey: `${row.organizationId}:customer` },
-      ),
+      this.providers
+        .get('stripe')
+        .createCustomer(
+          { organizationId: row.organizationId },
+          { idempotencyKey: `${row.organizationId}:customer` },
+        ),
     );
     await currentTenantManager().update(
       SubscriptionEntity,

@@ -58,7 +58,9 @@ export class BillingEventApplier {
       case 'subscription.updated':
       case 'subscription.deleted': {
         const snapshot: ProviderSubscriptionSnapshot =
-          event.kind === 'subscription.deleted' ? { ...event.subscription, status: 'canceled' } : event.subscription;
+          event.kind === 'subscription.deleted'
+            ? { ...event.subscription, status: 'canceled' }
+            : event.subscription;
         return this.subscriptionChanged(manager, organizationId, provider, snapshot, event.version);
       }
       case 'invoice.paid':
@@ -80,12 +82,14 @@ export class BillingEventApplier {
     const row = await this.subscriptions.ensureLocked(organizationId, manager);
     const changes: Partial<SubscriptionEntity> = {};
     if (event.billingEmail) changes.billingEmail = event.billingEmail;
-    if (!row.providerCustomerId) Object.assign(changes, { provider, providerCustomerId: event.providerCustomerId });
+    if (!row.providerCustomerId)
+      Object.assign(changes, { provider, providerCustomerId: event.providerCustomerId });
     // The subscription it started, unless another one is live already (a stale session).
     if (event.providerSubscriptionId && (!row.providerSubscriptionId || !LIVE.has(row.status))) {
       changes.providerSubscriptionId = event.providerSubscriptionId;
     }
-    if (Object.keys(changes).length > 0) await manager.update(SubscriptionEntity, { organizationId }, changes);
+    if (Object.keys(changes).length > 0)
+      await manager.update(SubscriptionEntity, { organizationId }, changes);
   }
 
   private async subscriptionChanged(
@@ -104,7 +108,8 @@ export class BillingEventApplier {
     const previous = { status: row.status, plan: row.plan };
     const status = nextStatus(row.status, snapshot.status);
     const plan: PlanCode = status === 'CANCELLED' ? 'FREE' : (snapshot.plan ?? row.plan);
-    const recovered = status === 'ACTIVE' && (previous.status === 'PAST_DUE' || previous.status === 'SUSPENDED');
+    const recovered =
+      status === 'ACTIVE' && (previous.status === 'PAST_DUE' || previous.status === 'SUSPENDED');
     const now = this.clock.now();
     await manager.update(
       'SubscriptionEntity',
@@ -123,7 +128,14 @@ export class BillingEventApplier {
       },
     );
     await this.publishTransition(manager, organizationId, previous, { status, plan }, now);
-    return recovered ? [{ to: row.billingEmail, notice: { kind: 'payment-received', plan, reactivated: previous.status === 'SUSPENDED' } }] : [];
+    return recovered
+      ? [
+          {
+            to: row.billingEmail,
+            notice: { kind: 'payment-received', plan, reactivated: previous.status === 'SUSPENDED' },
+          },
+        ]
+      : [];
   }
 
   private async invoicePaid(
@@ -139,8 +151,19 @@ export class BillingEventApplier {
     if (row.dunningInvoiceId && row.dunningInvoiceId !== invoice.providerInvoiceId) return [];
     // The owed invoice is paid: everything reopens at once.
     await manager.update(SubscriptionEntity, { organizationId }, { status: 'ACTIVE', ...clearedDunning() });
-    await this.publishTransition(manager, organizationId, row, { status: 'ACTIVE', plan: row.plan }, this.clock.now());
-    return [{ to: row.billingEmail, notice: { kind: 'payment-received', plan: row.plan, reactivated: row.status === 'SUSPENDED' } }];
+    await this.publishTransition(
+      manager,
+      organizationId,
+      row,
+      { status: 'ACTIVE', plan: row.plan },
+      this.clock.now(),
+    );
+    return [
+      {
+        to: row.billingEmail,
+        notice: { kind: 'payment-received', plan: row.plan, reactivated: row.status === 'SUSPENDED' },
+      },
+    ];
   }
 
   private async invoiceFailed(
@@ -172,7 +195,12 @@ export class BillingEventApplier {
   }
 
   /** Dunning gave up: the gateway closes everything but auth and billing until payment. */
-  async publishSuspended(manager: EntityManager, organizationId: string, plan: PlanCode, now: Date): Promise<void> {
+  async publishSuspended(
+    manager: EntityManager,
+    organizationId: string,
+    plan: PlanCode,
+    now: Date,
+  ): Promise<void> {
     await this.outbox.addEvent(manager, 'payments.subscription.suspended', {
       organizationId,
       plan,
@@ -190,7 +218,10 @@ export class BillingEventApplier {
   ): Promise<void> {
     const wasLive = LIVE.has(before.status);
     if (!wasLive && after.status === 'ACTIVE') {
-      await this.outbox.addEvent(manager, 'payments.subscription.activated', { organizationId, plan: after.plan });
+      await this.outbox.addEvent(manager, 'payments.subscription.activated', {
+        organizationId,
+        plan: after.plan,
+      });
       return;
     }
     if (wasLive && after.status === 'CANCELLED') {
@@ -235,5 +266,11 @@ function nextStatus(current: SubscriptionStatus, provider: ProviderSubscriptionS
 }
 
 export function clearedDunning(): Partial<SubscriptionEntity> {
-  return { dunningInvoiceId: null, pastDueSince: null, dunningRetries: 0, nextRetryAt: null, suspendedAt: null };
+  return {
+    dunningInvoiceId: null,
+    pastDueSince: null,
+    dunningRetries: 0,
+    nextRetryAt: null,
+    suspendedAt: null,
+  };
 }

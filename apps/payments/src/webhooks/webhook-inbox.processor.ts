@@ -105,7 +105,11 @@ export class WebhookInboxProcessor implements OnApplicationBootstrap, OnApplicat
     if (!organizationId) {
       // Nothing we act on, or a customer that is not ours: done, with the reason kept.
       await this.tenants.runAsSystem('payments.webhook.skip', (manager) =>
-        this.markProcessed(manager, id, events.length > 0 ? 'no organization for this provider object' : null),
+        this.markProcessed(
+          manager,
+          id,
+          events.length > 0 ? 'no organization for this provider object' : null,
+        ),
       );
       return true;
     }
@@ -132,13 +136,19 @@ export class WebhookInboxProcessor implements OnApplicationBootstrap, OnApplicat
    * database when there is one (we created it), else the organization id we attached as metadata.
    * A metadata id that contradicts our own record is refused (it cannot move a customer).
    */
-  private async organizationOf(stored: WebhookInboxEntity, event: NormalizedProviderEvent): Promise<string | null> {
+  private async organizationOf(
+    stored: WebhookInboxEntity,
+    event: NormalizedProviderEvent,
+  ): Promise<string | null> {
     const facts = factsOf(event);
     const owner = facts.providerCustomerId
       ? await this.subscriptions.organizationOfCustomer(stored.provider, facts.providerCustomerId)
       : null;
     if (owner && facts.organizationId && owner !== facts.organizationId) {
-      this.logger.warn({ inboxId: stored.id }, 'webhook names another organization than the customer’s owner');
+      this.logger.warn(
+        { inboxId: stored.id },
+        'webhook names another organization than the customer’s owner',
+      );
       return null;
     }
     const organizationId = owner ?? facts.organizationId;
@@ -158,16 +168,25 @@ export class WebhookInboxProcessor implements OnApplicationBootstrap, OnApplicat
   }
 }
 
-function factsOf(event: NormalizedProviderEvent): { organizationId: string | null; providerCustomerId: string | null } {
+function factsOf(event: NormalizedProviderEvent): {
+  organizationId: string | null;
+  providerCustomerId: string | null;
+} {
   switch (event.kind) {
     case 'checkout.completed':
       return { organizationId: event.organizationId, providerCustomerId: event.providerCustomerId };
     case 'subscription.updated':
     case 'subscription.deleted':
-      return { organizationId: event.subscription.organizationId, providerCustomerId: event.subscription.providerCustomerId };
+      return {
+        organizationId: event.subscription.organizationId,
+        providerCustomerId: event.subscription.providerCustomerId,
+      };
     case 'invoice.paid':
     case 'invoice.payment-failed':
-      return { organizationId: event.invoice.organizationId, providerCustomerId: event.invoice.providerCustomerId };
+      return {
+        organizationId: event.invoice.organizationId,
+        providerCustomerId: event.invoice.providerCustomerId,
+      };
     case 'charge.updated':
       return { organizationId: event.organizationId, providerCustomerId: null };
   }

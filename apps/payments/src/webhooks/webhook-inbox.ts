@@ -20,7 +20,14 @@ export class WebhookInbox {
        VALUES ($1, $2, $3, $4, $5, $6, $6)
        ON CONFLICT (provider, provider_event_id) DO NOTHING
        RETURNING id`,
-      [provider, webhook.providerEventId, webhook.type, JSON.stringify(webhook.payload), webhook.createdAt, receivedAt],
+      [
+        provider,
+        webhook.providerEventId,
+        webhook.type,
+        JSON.stringify(webhook.payload),
+        webhook.createdAt,
+        receivedAt,
+      ],
     );
     return inserted.length === 1;
   }

@@ -99,6 +99,10 @@ export const paymentsRpcSchemas = {
   /** A standalone HTML document of one invoice (404 when absent or another organization's). */
   [PAYMENTS_RPC.renderInvoice]: {
     request: z.object({ id: z.string().uuid() }),
-    result: z.object({ fileName: z.string(), contentType: z.literal('text/html; charset=utf-8'), html: z.string() }),
+    result: z.object({
+      fileName: z.string(),
+      contentType: z.literal('text/html; charset=utf-8'),
+      html: z.string(),
+    }),
   },
 } as const;

@@ -61,7 +61,8 @@ export function providerInvoice(invoice: Stripe.Invoice, prices: StripePlanPrice
     providerInvoiceId: invoice.id!,
     providerCustomerId: idOf(invoice.customer)!,
     providerSubscriptionId: idOf(details?.subscription ?? null),
-    organizationId: details?.metadata?.[ORGANIZATION_METADATA_KEY] ?? invoice.metadata?.[ORGANIZATION_METADATA_KEY] ?? null,
+    organizationId:
+      details?.metadata?.[ORGANIZATION_METADATA_KEY] ?? invoice.metadata?.[ORGANIZATION_METADATA_KEY] ?? null,
     number: invoice.number ?? null,
     status,
     currency: invoice.currency,

@@ -6,7 +6,12 @@ export class StripePlanPrices {
   private readonly byPlan: Partial<Record<PaidPlanCode, string>>;
   private readonly byPrice: Map<string, PaidPlanCode>;
 
-  constructor(config: Pick<PaymentsEnv, 'STRIPE_PRICE_STARTER' | 'STRIPE_PRICE_PROFESSIONAL' | 'STRIPE_PRICE_ENTERPRISE'>) {
+  constructor(
+    config: Pick<
+      PaymentsEnv,
+      'STRIPE_PRICE_STARTER' | 'STRIPE_PRICE_PROFESSIONAL' | 'STRIPE_PRICE_ENTERPRISE'
+    >,
+  ) {
     this.byPlan = {
       STARTER: config.STRIPE_PRICE_STARTER,
       PROFESSIONAL: config.STRIPE_PRICE_PROFESSIONAL,

@@ -20,7 +20,12 @@ import {
   type StoredWebhook,
   type VerifiedWebhook,
 } from '../payment-provider.port';
-import { ORGANIZATION_METADATA_KEY, providerInvoice, stripeIdOf, subscriptionSnapshot } from './stripe-objects';
+import {
+  ORGANIZATION_METADATA_KEY,
+  providerInvoice,
+  stripeIdOf,
+  subscriptionSnapshot,
+} from './stripe-objects';
 import { StripePlanPrices } from './stripe-plan-prices';
 
 const PLAN_METADATA_KEY = 'plan';
@@ -83,7 +88,12 @@ export class StripePaymentProvider implements PaymentProvider {
   async createCheckout(input: CheckoutInput, options: ProviderCallOptions): Promise<CheckoutSession> {
     const price = this.prices.priceOf(input.plan);
     if (!price) {
-      throw new PaymentProviderFailure('stripe', 'price_not_configured', `No Stripe price for ${input.plan}`, false);
+      throw new PaymentProviderFailure(
+        'stripe',
+        'price_not_configured',
+        `No Stripe price for ${input.plan}`,
+        false,
+      );
     }
     const metadata = { [ORGANIZATION_METADATA_KEY]: input.organizationId, [PLAN_METADATA_KEY]: input.plan };
     const session = await this.request(() =>
@@ -125,11 +135,24 @@ export class StripePaymentProvider implements PaymentProvider {
   ): Promise<ProviderSubscriptionSnapshot> {
     const price = this.prices.priceOf(input.plan);
     if (!price) {
-      throw new PaymentProviderFailure('stripe', 'price_not_configured', `No Stripe price for ${input.plan}`, false);
+      throw new PaymentProviderFailure(
+        'stripe',
+        'price_not_configured',
+        `No Stripe price for ${input.plan}`,
+        false,
+      );
     }
-    const current = await this.request(() => this.stripe.subscriptions.retrieve(input.providerSubscriptionId));
+    const current = await this.request(() =>
+      this.stripe.subscriptions.retrieve(input.providerSubscriptionId),
+    );
     const item = current.items.data[0];
-    if (!item) throw new PaymentProviderFailure('stripe', 'subscription_has_no_items', 'Subscription has no items', false);
+    if (!item)
+      throw new PaymentProviderFailure(
+        'stripe',
+        'subscription_has_no_items',
+        'Subscription has no items',
+        false,
+      );
     const updated = await this.request(() =>
       this.stripe.subscriptions.update(
         input.providerSubscriptionId,
@@ -163,14 +186,22 @@ export class StripePaymentProvider implements PaymentProvider {
     options: ProviderCallOptions,
   ): Promise<InvoicePaymentAttempt> {
     try {
-      const invoice = await this.stripe.invoices.pay(input.providerInvoiceId, {}, {
-        idempotencyKey: options.idempotencyKey,
-      });
+      const invoice = await this.stripe.invoices.pay(
+        input.providerInvoiceId,
+        {},
+        {
+          idempotencyKey: options.idempotencyKey,
+        },
+      );
       return { providerInvoiceId: input.providerInvoiceId, paid: invoice.status === 'paid' };
     } catch (error) {
       // A decline is an answer, not a failure of the call.
       if (error instanceof Stripe.errors.StripeCardError) {
-        return { providerInvoiceId: input.providerInvoiceId, paid: false, declineCode: error.code ?? 'card_declined' };
+        return {
+          providerInvoiceId: input.providerInvoiceId,
+          paid: false,
+          declineCode: error.code ?? 'card_declined',
+        };
       }
       throw this.failure(error);
     }
@@ -178,7 +209,8 @@ export class StripePaymentProvider implements PaymentProvider {
 
   verifyWebhook(request: RawWebhookRequest, now: Date): VerifiedWebhook {
     const signature = request.headers['stripe-signature'];
-    if (!signature) throw new WebhookVerificationError('stripe', 'missing-signature', 'No Stripe-Signature header');
+    if (!signature)
+      throw new WebhookVerificationError('stripe', 'missing-signature', 'No Stripe-Signature header');
     if (!this.config.STRIPE_WEBHOOK_SECRET) {
       throw new WebhookVerificationError('stripe', 'bad-signature', 'No webhook secret is configured');
     }
@@ -198,10 +230,19 @@ export class StripePaymentProvider implements PaymentProvider {
       const stale = /timestamp outside the tolerance zone/i.test(message);
       throw new WebhookVerificationError('stripe', stale ? 'stale-timestamp' : 'bad-signature', message);
     }
-    if (typeof event?.id !== 'string' || typeof event.type !== 'string' || typeof event.created !== 'number') {
+    if (
+      typeof event?.id !== 'string' ||
+      typeof event.type !== 'string' ||
+      typeof event.created !== 'number'
+    ) {
       throw new WebhookVerificationError('stripe', 'malformed', 'The event has no id, type or created');
     }
-    return { providerEventId: event.id, type: event.type, createdAt: new Date(event.created * 1000), payload: event };
+    return {
+      providerEventId: event.id,
+      type: event.type,
+      createdAt: new Date(event.created * 1000),
+      payload: event,
+    };
   }
 
   async normalizeWebhook(webhook: StoredWebhook): Promise<NormalizedProviderEvent[]> {
@@ -214,7 +255,8 @@ export class StripePaymentProvider implements PaymentProvider {
         return [
           {
             kind: 'checkout.completed',
-            organizationId: session.client_reference_id ?? session.metadata?.[ORGANIZATION_METADATA_KEY] ?? null,
+            organizationId:
+              session.client_reference_id ?? session.metadata?.[ORGANIZATION_METADATA_KEY] ?? null,
             providerCustomerId: stripeIdOf(session.customer)!,
             providerSubscriptionId: stripeIdOf(session.subscription),
             plan: planFromMetadata(session.metadata),
@@ -225,13 +267,31 @@ export class StripePaymentProvider implements PaymentProvider {
       }
       case 'customer.subscription.created':
       case 'customer.subscription.updated':
-        return [{ kind: 'subscription.updated', subscription: subscriptionSnapshot(event.data.object, this.prices), version }];
+        return [
+          {
+            kind: 'subscription.updated',
+            subscription: subscriptionSnapshot(event.data.object, this.prices),
+            version,
+          },
+        ];
       case 'customer.subscription.deleted':
-        return [{ kind: 'subscription.deleted', subscription: subscriptionSnapshot(event.data.object, this.prices), version }];
+        return [
+          {
+            kind: 'subscription.deleted',
+            subscription: subscriptionSnapshot(event.data.object, this.prices),
+            version,
+          },
+        ];
       case 'invoice.paid':
         return [{ kind: 'invoice.paid', invoice: providerInvoice(event.data.object, this.prices), version }];
       case 'invoice.payment_failed':
-        return [{ kind: 'invoice.payment-failed', invoice: providerInvoice(event.data.object, this.prices), version }];
+        return [
+          {
+            kind: 'invoice.payment-failed',
+            invoice: providerInvoice(event.data.object, this.prices),
+            version,
+          },
+        ];
       default:
         return [];
     }
@@ -254,7 +314,12 @@ export class StripePaymentProvider implements PaymentProvider {
         error instanceof Stripe.errors.StripeRateLimitError;
       return new PaymentProviderFailure('stripe', error.code ?? error.type, error.message, transient);
     }
-    return new PaymentProviderFailure('stripe', 'unexpected', String((error as Error)?.message ?? error), true);
+    return new PaymentProviderFailure(
+      'stripe',
+      'unexpected',
+      String((error as Error)?.message ?? error),
+      true,
+    );
   }
 }
 

@@ -3,7 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import Stripe from 'stripe';
 import { readBody, sendJson } from '../http/http-io';
 import { closeServer, listenOnLoopback } from '../http/listen';
-import { formArray, formMetadata, formObject, formString, parseStripeForm, type FormObject } from './stripe-form';
+import {
+  formArray,
+  formMetadata,
+  formObject,
+  formString,
+  parseStripeForm,
+  type FormObject,
+} from './stripe-form';
 
 export interface FakeStripePrice {
   id: string;
@@ -43,7 +50,13 @@ class StripeApiError extends Error {
 }
 
 function missing(kind: string, id: string, param = 'id'): StripeApiError {
-  return new StripeApiError(404, 'invalid_request_error', 'resource_missing', `No such ${kind}: '${id}'`, param);
+  return new StripeApiError(
+    404,
+    'invalid_request_error',
+    'resource_missing',
+    `No such ${kind}: '${id}'`,
+    param,
+  );
 }
 
 function required(param: string): StripeApiError {
@@ -300,10 +313,12 @@ export class FakeStripe {
   private route(method: string, path: string, body: FormObject): { status: number; body: unknown } {
     const parts = path.split('/').filter(Boolean);
     const ok = (value: unknown) => ({ status: 200, body: value });
-    if (parts[0] !== 'v1') throw new StripeApiError(404, 'invalid_request_error', undefined, 'Unrecognized request URL');
+    if (parts[0] !== 'v1')
+      throw new StripeApiError(404, 'invalid_request_error', undefined, 'Unrecognized request URL');
     const [, resource, id, action] = parts;
     if (method === 'POST' && resource === 'customers' && !id) return ok(this.createCustomer(body));
-    if (method === 'GET' && resource === 'customers' && id) return ok(this.get(this.customers, 'customer', id));
+    if (method === 'GET' && resource === 'customers' && id)
+      return ok(this.get(this.customers, 'customer', id));
     if (resource === 'checkout' && id === 'sessions') {
       if (method === 'POST' && !action) return ok(this.publicSession(this.createCheckoutSession(body)));
       if (method === 'GET' && action) {
@@ -450,11 +465,23 @@ export class FakeStripe {
   private payInvoice(id: string): Json {
     const invoice = this.get(this.invoices, 'invoice', id);
     if (invoice.status === 'paid') {
-      throw new StripeApiError(400, 'invalid_request_error', 'invoice_payment_intent_requires_action', 'Invoice is already paid');
+      throw new StripeApiError(
+        400,
+        'invalid_request_error',
+        'invoice_payment_intent_requires_action',
+        'Invoice is already paid',
+      );
     }
     this.attemptPayment(invoice);
     if (invoice.status !== 'paid') {
-      throw new StripeApiError(402, 'card_error', 'card_declined', 'Your card was declined.', undefined, 'generic_decline');
+      throw new StripeApiError(
+        402,
+        'card_error',
+        'card_declined',
+        'Your card was declined.',
+        undefined,
+        'generic_decline',
+      );
     }
     return invoice;
   }
@@ -509,7 +536,10 @@ export class FakeStripe {
       parent: {
         type: 'subscription_details',
         quote_details: null,
-        subscription_details: { subscription: subscription.id, metadata: { ...(subscription.metadata as Json) } },
+        subscription_details: {
+          subscription: subscription.id,
+          metadata: { ...(subscription.metadata as Json) },
+        },
       },
       lines: {
         object: 'list',
