@@ -31,6 +31,8 @@ export const paymentsEnvSchema = z
     STRIPE_PRICE_ENTERPRISE: z.string().startsWith('price_').optional(),
     /** How often the webhook inbox processor looks for pending events. */
     WEBHOOK_INBOX_POLL_MS: positiveInt.default(500),
+    /** Inbox events applied at once (each in its own transaction). */
+    WEBHOOK_INBOX_CONCURRENCY: positiveInt.default(4),
     /** Attempts before an inbox event is parked (left unprocessed with its last error, for an operator). */
     WEBHOOK_INBOX_MAX_ATTEMPTS: positiveInt.default(10),
     DUNNING_RETRY_DAYS: retryDays.default([1, 3, 5, 7]),
