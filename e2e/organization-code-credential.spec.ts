@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenPair } from '@platform/contracts';
 import { ROUTE_TABLE } from '../apps/gateway/src/routes/route-table';
-import type { RouteDefinition } from '../apps/gateway/src/routes/route-definition';
+import { isRpcRoute, type RpcRouteDefinition as RouteDefinition } from '../apps/gateway/src/routes/route-definition';
 import { addMember, issueOrganizationCode, register, uniqueEmail, type Account } from './support/accounts';
 import { GENEROUS_LIMITS, usePlatform } from './support/platform';
 
@@ -87,7 +87,7 @@ describe('organization code + x-user-id (whole platform)', () => {
   );
 
   it('refuses a code on every non-public route of the table, with or without x-user-id', async () => {
-    const routes = ROUTE_TABLE.filter((route) => route.auth !== 'public');
+    const routes = ROUTE_TABLE.filter(isRpcRoute).filter((route) => route.auth !== 'public');
     expect(routes.length).toBeGreaterThan(15);
     for (const route of routes) {
       for (const userId of [undefined, owner.userId, member.userId]) {

@@ -18,8 +18,8 @@ interface Subscription {
 /**
  * Billing through the whole platform: the gateway's /v1/payments/* routes → payments → Stripe (the
  * local fake, through the real SDK) → signed webhooks into payments' inbox → activation published →
- * auth sets the plan and issues the organization code (mailed to the owner). Webhooks are posted to
- * payments' internal port (the gateway's webhook route kind is not on this branch yet).
+ * auth sets the plan and issues the organization code (mailed to the owner). Stripe's webhooks come in
+ * through the gateway's public webhook route (kind `webhook`), byte-exact to payments' internal port.
  */
 describe('billing with Stripe (whole platform)', () => {
   const platform = new PlatformHarness();
@@ -40,7 +40,7 @@ describe('billing with Stripe (whole platform)', () => {
 
   const deliver = (event: Stripe.Event) => {
     const { payload, headers } = stripe.signedDelivery(event);
-    return fetch(`${platform.backends.get('payments')!.url}/v1/webhooks/stripe`, {
+    return fetch(`${platform.gateway.url}/v1/webhooks/stripe`, {
       method: 'POST',
       headers,
       body: payload,
@@ -81,9 +81,21 @@ describe('billing with Stripe (whole platform)', () => {
       `${owner.organizationId}:payments.checkout-session.create:buy-pro-1`,
     ]);
 
-    for (const event of stripe.completeCheckout(first.body.sessionId, owner.email)) {
-      expect((await deliver(event)).status).toBe(200);
+    const events = stripe.completeCheckout(first.body.sessionId, owner.email);
+    for (const event of events) {
+      const answer = await deliver(event);
+      expect([answer.status, await answer.json()]).toEqual([200, { received: true, duplicate: false }]);
     }
+    // A redelivery is recognised; a forged one is refused with the service's problem, relayed.
+    expect(await (await deliver(events[0]!)).json()).toEqual({ received: true, duplicate: true });
+    const forged = stripe.signedDelivery({ ...events[0]!, id: 'evt_forged' }, { secret: 'whsec_forged' });
+    const refused = await fetch(`${platform.gateway.url}/v1/webhooks/stripe`, {
+      method: 'POST',
+      headers: forged.headers,
+      body: forged.payload,
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ code: 'WEBHOOK_SIGNATURE_INVALID' });
     await waitFor('subscription active', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
     expect(await subscriptionOf(owner)).toMatchObject({
       plan: 'PROFESSIONAL',

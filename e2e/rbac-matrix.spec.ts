@@ -2,7 +2,7 @@ import { ROLES, type Permission, type Role } from '@platform/contracts';
 import { RpcClient } from '@platform/messaging';
 import { seedOrganization } from '@platform/testing';
 import { ROUTE_TABLE } from '../apps/gateway/src/routes/route-table';
-import type { RouteDefinition } from '../apps/gateway/src/routes/route-definition';
+import { isRpcRoute, type RpcRouteDefinition } from '../apps/gateway/src/routes/route-definition';
 import { addMember, uniqueEmail, type Account } from './support/accounts';
 import type { ApiClient } from './support/api-client';
 import { GENEROUS_LIMITS, usePlatform } from './support/platform';
@@ -89,12 +89,13 @@ const EXPECTED = Object.fromEntries(
   ]),
 );
 
-const PERMISSION_ROUTES = ROUTE_TABLE.filter(
-  (route): route is RouteDefinition & { auth: Permission } =>
+// RPC routes; stream routes are authorized by the same admission and get their own tests.
+const PERMISSION_ROUTES = ROUTE_TABLE.filter(isRpcRoute).filter(
+  (route): route is RpcRouteDefinition & { auth: Permission } =>
     route.auth !== 'public' && route.auth !== 'authenticated',
 );
 
-function pathOf(route: RouteDefinition, params: Record<string, string> = {}): string {
+function pathOf(route: RpcRouteDefinition, params: Record<string, string> = {}): string {
   return route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
     if (!(name in params)) throw new Error(`fixture of ${route.id} gives no ${name}`);
     return params[name]!;

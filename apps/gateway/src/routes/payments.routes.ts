@@ -1,7 +1,10 @@
 import { PAYMENTS_RPC as P, paymentsRpcSchemas as S } from '@platform/contracts';
+import { defineWebhookRoute } from './kinds/webhook-route.definition';
 import { defineRoute, type RouteDefinition } from './route-definition';
 
 const SMALL_BODY = 16 * 1024;
+/** Stripe events carry whole objects (an invoice with its lines): room to spare, still bounded. */
+const STRIPE_EVENT_BODY = 512 * 1024;
 const TAG = 'Billing';
 
 /**
@@ -126,5 +129,22 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     },
     tag: TAG,
     summary: 'Download an invoice',
+  }),
+  defineWebhookRoute({
+    id: 'payments.webhooks.stripe',
+    method: 'POST',
+    path: '/v1/webhooks/stripe',
+    service: 'payments',
+    auth: 'public',
+    rateLimit: 'public',
+    signatureHeaders: ['stripe-signature'],
+    bodyLimitBytes: STRIPE_EVENT_BODY,
+    success: {
+      status: 200,
+      description:
+        'The event is verified (Stripe-Signature, timestamp tolerance) and durably stored; `{ received, duplicate }` (400 WEBHOOK_SIGNATURE_INVALID otherwise)',
+    },
+    tag: TAG,
+    summary: 'Stripe webhook endpoint',
   }),
 ];
