@@ -240,6 +240,55 @@ describe('payments: Stripe subscriptions', () => {
     expect(await outboxEvents('payments.subscription.cancelled', orgA)).toEqual([]);
   });
 
+  it('at the end of a period cancelled in advance the organization falls back to FREE, and may subscribe again', async () => {
+    const subscriptionId = String(
+      app.stripe.checkoutSessions.get(
+        [...app.stripe.checkoutSessions.values()].find((s) => s.client_reference_id === orgA)!.id as string,
+      )!.subscription,
+    );
+    app.clock.advanceDays(30);
+    const [deleted] = app.stripe.renewSubscription(subscriptionId);
+    expect(deleted!.type).toBe('customer.subscription.deleted');
+    await app.deliver(deleted!);
+    await waitFor('cancelled', async () => (await subscriptionOf(ownerA)).status === 'CANCELLED');
+    expect(await subscriptionOf(ownerA)).toMatchObject({ plan: 'FREE', status: 'CANCELLED' });
+    expect(await outboxEvents('payments.subscription.cancelled', orgA)).toEqual([
+      { organizationId: orgA, plan: 'FREE', previousPlan: 'PROFESSIONAL' },
+    ]);
+    // A late update of the dead subscription never brings it back.
+    const lateUpdate = app.stripe.eventsOfType('customer.subscription.updated').at(-1)!;
+    await app.deliver({ ...lateUpdate, id: `evt_late_update_${randomUUID()}` });
+    await waitFor(
+      'late update processed',
+      async () =>
+        Number(
+          (
+            await app.bed.admin.query(
+              `SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`,
+            )
+          )[0].n,
+        ) === 0,
+    );
+    expect((await subscriptionOf(ownerA)).status).toBe('CANCELLED');
+
+    // Subscribing again: the same Stripe customer, a new subscription, activated once more.
+    app.clock.advanceSeconds(60);
+    await subscribe(ownerA, 'STARTER');
+    expect(await subscriptionOf(ownerA)).toMatchObject({
+      plan: 'STARTER',
+      status: 'ACTIVE',
+      cancelAtPeriodEnd: false,
+    });
+    expect(await outboxEvents('payments.subscription.activated', orgA)).toEqual([
+      { organizationId: orgA, plan: 'STARTER' },
+      { organizationId: orgA, plan: 'STARTER' },
+    ]);
+    const customersOfA = [...app.stripe.customers.values()].filter(
+      (c) => (c.metadata as Record<string, string>).organizationId === orgA,
+    );
+    expect(customersOfA).toHaveLength(1);
+  });
+
   it('opens the billing portal for the organization’s own customer', async () => {
     const { data } = await call(
       PAYMENTS_RPC.createPortalSession,

@@ -182,12 +182,18 @@ export class FakeStripe {
 
   /**
    * The billing engine reaches the end of the period: a new period, a new invoice charged to the
-   * card. Declined: the invoice stays open, the subscription goes past_due (invoice.payment_failed,
+   * card (or, when cancelled at period end, customer.subscription.deleted and no charge). Declined: the invoice stays open, the subscription goes past_due (invoice.payment_failed,
    * customer.subscription.updated); paid: invoice.paid, customer.subscription.updated.
    */
   renewSubscription(subscriptionId: string): Stripe.Event[] {
     const subscription = this.subscriptions.get(subscriptionId);
     if (!subscription) throw missing('subscription', subscriptionId);
+    if (subscription.status === 'canceled') return [];
+    // Cancelled at period end: the period ends, nothing is charged, the subscription is deleted.
+    if (subscription.cancel_at_period_end) {
+      Object.assign(subscription, { status: 'canceled', ended_at: this.seconds() });
+      return [this.emit('customer.subscription.deleted', subscription)];
+    }
     const item = this.itemOf(subscription);
     const start = Number(item.current_period_end);
     Object.assign(item, { current_period_start: start, current_period_end: start + PERIOD_SECONDS });
