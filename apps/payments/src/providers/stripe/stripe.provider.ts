@@ -312,7 +312,9 @@ export class StripePaymentProvider implements PaymentProvider {
         error instanceof Stripe.errors.StripeConnectionError ||
         error instanceof Stripe.errors.StripeAPIError ||
         error instanceof Stripe.errors.StripeRateLimitError;
-      return new PaymentProviderFailure('stripe', error.code ?? error.type, error.message, transient);
+      // Stripe's own words: the error code, else the error type as sent (`idempotency_error`...).
+      const code = error.code ?? (error.raw as { type?: string } | undefined)?.type ?? error.type;
+      return new PaymentProviderFailure('stripe', code, error.message, transient);
     }
     return new PaymentProviderFailure(
       'stripe',
