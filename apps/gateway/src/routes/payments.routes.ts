@@ -123,6 +123,7 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
       },
       body: document.html,
     }),
+    successMediaType: 'text/html; charset=utf-8',
     success: {
       status: 200,
       description: 'The invoice as a standalone HTML document (404 when absent or another organization’s)',

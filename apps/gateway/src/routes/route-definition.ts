@@ -116,6 +116,8 @@ export interface RpcRouteDefinition<P extends RoutedRpcPattern = RoutedRpcPatter
   present?: (result: RpcResultOf<P>, input: RouteInput) => Presentation;
   /** Extra statuses `present` may answer with, for the OpenAPI document. */
   alternateResponses?: Record<number, string>;
+  /** The media type `present` answers the success with when it is not JSON (a text document). */
+  successMediaType?: string;
   /** Password login: the LoginGuard's budgets for the account named by this body field (the email). */
   loginGuard?: { emailField: string };
   effects?: RouteEffect[];
