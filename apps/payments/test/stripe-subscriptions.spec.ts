@@ -158,6 +158,13 @@ describe('payments: Stripe subscriptions', () => {
     expect(await answer.json()).toEqual({ received: true, duplicate: true });
     expect(await inboxCount()).toBe(before);
     expect(await outboxEvents('payments.subscription.activated', orgA)).toHaveLength(1);
+    const metrics = await (await fetch(`${app.bed.service.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /payments_webhooks_received_total\{[^}]*provider="stripe",outcome="duplicate"[^}]*\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /payments_webhooks_processed_total\{[^}]*provider="stripe",outcome="applied"[^}]*\} [1-9]/,
+    );
   });
 
   it('refuses forged signatures and stale timestamps with 400 problem+json, storing nothing', async () => {

@@ -11,6 +11,7 @@ import { SubscriptionRepository } from '../subscriptions/subscription.repository
 import { BillingEventApplier, type PendingNotice } from './billing-event.applier';
 import { WebhookInbox } from './webhook-inbox';
 import type { WebhookInboxEntity } from './webhook-inbox.entity';
+import { webhooksProcessedTotal } from './webhook-metrics';
 
 const BATCH = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -97,6 +98,7 @@ export class WebhookInboxProcessor implements OnApplicationBootstrap, OnApplicat
     try {
       return await this.processOne(id);
     } catch (error) {
+      webhooksProcessedTotal.inc({ provider: 'any', outcome: 'failed' });
       this.logger.error({ err: error, inboxId: id }, 'webhook event could not be applied; will retry');
       await this.inbox.recordFailure(id, error, this.clock.now());
       return false;
@@ -124,6 +126,7 @@ export class WebhookInboxProcessor implements OnApplicationBootstrap, OnApplicat
           events.length > 0 ? 'no organization for this provider object' : null,
         ),
       );
+      webhooksProcessedTotal.inc({ provider: stored.provider, outcome: 'skipped' });
       return true;
     }
     const notices = await this.tenants.runInTenant(organizationId, async (manager) => {
@@ -140,6 +143,7 @@ export class WebhookInboxProcessor implements OnApplicationBootstrap, OnApplicat
       return pending;
     });
     if (!notices) return false;
+    webhooksProcessedTotal.inc({ provider: stored.provider, outcome: 'applied' });
     for (const { to, notice } of notices) await this.mail.send(to, notice);
     return true;
   }

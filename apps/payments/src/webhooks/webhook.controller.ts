@@ -9,6 +9,7 @@ import { PaymentProviders } from '../providers/payment-providers';
 import { Clock } from '../shared/clock';
 import { WebhookInbox } from './webhook-inbox';
 import { WebhookInboxProcessor } from './webhook-inbox.processor';
+import { webhooksReceivedTotal } from './webhook-metrics';
 
 /**
  * `POST /v1/webhooks/:provider` on the service's INTERNAL port (the gateway's webhook route kind
@@ -52,6 +53,7 @@ export class WebhookController {
         now,
       );
       const stored = await this.inbox.accept(name, verified, now);
+      webhooksReceivedTotal.inc({ provider: name, outcome: stored ? 'stored' : 'duplicate' });
       if (stored) this.processor.wake();
       void reply.status(200).send({ received: true, duplicate: !stored });
     } catch (error) {
@@ -66,6 +68,7 @@ export class WebhookController {
         onUnexpected: (errorId, err) => this.logger.error({ err, errorId }, 'webhook intake failed'),
       });
       if (error instanceof WebhookVerificationError) {
+        webhooksReceivedTotal.inc({ provider: error.provider, outcome: 'rejected' });
         this.logger.warn({ provider: providerName, reason: error.reason }, 'webhook signature rejected');
       }
       void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
