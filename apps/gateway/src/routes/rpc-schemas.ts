@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { authRpcSchemas, paymentsRpcSchemas } from '@platform/contracts';
+import { authRpcSchemas, paymentsRpcSchemas, recordingRpc } from '@platform/contracts';
 
 /**
  * Request/result schemas of every RPC pattern the gateway routes to, from the contracts. A new
@@ -8,6 +8,7 @@ import { authRpcSchemas, paymentsRpcSchemas } from '@platform/contracts';
 export const ROUTED_RPC_SCHEMAS = {
   ...authRpcSchemas,
   ...paymentsRpcSchemas,
+  ...recordingRpc,
 } satisfies Record<string, { request: z.ZodType; result: z.ZodType }>;
 
 export type RoutedRpcPattern = keyof typeof ROUTED_RPC_SCHEMAS;

@@ -1,4 +1,4 @@
-// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub, Stripe.
+// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub, Stripe, Gemini.
 export * from './http/follow-authorization';
 export * from './smtp/smtp-sink';
 export * from './oidc/fake-oidc-provider';
@@ -6,3 +6,4 @@ export type { FakeGitHubAccount, FakeGitHubEmail } from './github/github-state';
 export * from './github/fake-github';
 export * from './oauth-env';
 export * from './stripe/fake-stripe';
+export * from './gemini/fake-gemini';
