@@ -5,6 +5,7 @@ import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import type { Principal } from '@platform/contracts';
 import { DomainError } from '@platform/errors';
 import { REDIS } from '@platform/redis';
+import { withTimeout } from '@platform/timeouts';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 
 /**
@@ -30,7 +31,8 @@ export type BillingState = 'suspended' | 'open';
  * `...reactivated` / `...cancelled`), kept in Redis per organization (shared by every gateway
  * replica), and THE check of the route pipeline: a suspended organization gets 402 problem+json
  * ORGANIZATION_SUSPENDED everywhere but auth, organization reads and billing. When Redis cannot
- * answer, the request goes through (billing enforcement must not take the API down; logged).
+ * answer in RATE_LIMIT_REDIS_TIMEOUT_MS, the request goes through (billing enforcement must not take
+ * the API down; logged).
  */
 @Injectable()
 export class OrganizationSuspension {
@@ -56,8 +58,14 @@ export class OrganizationSuspension {
     return applied === 1;
   }
 
+  /** Bounded like the gateway's other Redis reads: a slow Redis never holds a request. */
   async isSuspended(organizationId: string): Promise<boolean> {
-    return (await this.redis.hget(this.key(organizationId), 'state')) === 'suspended';
+    const state = await withTimeout(
+      this.redis.hget(this.key(organizationId), 'state'),
+      this.config.RATE_LIMIT_REDIS_TIMEOUT_MS,
+      'Redis (billing state)',
+    );
+    return state === 'suspended';
   }
 
   /** The pipeline's call: throws 402 ORGANIZATION_SUSPENDED for a suspended caller's organization. */
