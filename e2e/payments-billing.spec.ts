@@ -127,10 +127,14 @@ describe('billing with Stripe (whole platform)', () => {
   });
 
   it('lists the invoice and downloads it as an HTML document', async () => {
-    const list = await api.get<{ items: { id: string; totalCents: number; status: string }[] }>(
-      '/v1/payments/invoices',
-      { token: owner.tokens.accessToken },
-    );
+    // The invoice.paid event may be applied just after the activation (events are applied concurrently).
+    const list = await waitFor('the invoice recorded', async () => {
+      const page = await api.get<{ items: { id: string; totalCents: number; status: string }[] }>(
+        '/v1/payments/invoices',
+        { token: owner.tokens.accessToken },
+      );
+      return page.body.items.length > 0 ? page : null;
+    });
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual([expect.objectContaining({ totalCents: 9900, status: 'paid' })]);
     invoiceId = list.body.items[0]!.id;

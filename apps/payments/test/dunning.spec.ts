@@ -42,8 +42,20 @@ describe('payments: dunning', () => {
         [routingKey, org],
       )
     ).map((row: { payload: object }) => row.payload);
+  /** Delivers, then waits until every accepted event is applied (they are applied concurrently). */
   const deliverAll = async (events: Parameters<PaymentsTestApp['deliver']>[0][]) => {
     for (const event of events) expect((await app.deliver(event)).status).toBe(200);
+    await waitFor(
+      'every accepted webhook applied',
+      async () =>
+        Number(
+          (
+            await app.bed.admin.query(
+              `SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`,
+            )
+          )[0].n,
+        ) === 0,
+    );
   };
   const payAttempts = (invoiceId: string) =>
     app.stripe.requests.filter((r) => r.path === `/v1/invoices/${invoiceId}/pay`);
@@ -140,6 +152,13 @@ describe('payments: dunning', () => {
       { organizationId: org, plan: 'STARTER', reactivatedAt: app.clock.now().toISOString() },
     ]);
     await app.mail.waitForMessage(billingEmail, { subject: /active again/i });
+    // The renewal moved the billing period on (Stripe's customer.subscription.updated at the cycle).
+    const item = (
+      app.stripe.subscriptions.get(subscriptionId)!.items as { data: { current_period_end: number }[] }
+    ).data[0]!;
+    expect((await subscription()) as unknown).toMatchObject({
+      currentPeriodEnd: new Date(item.current_period_end * 1000).toISOString(),
+    });
     const { items } = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, owner)) as {
       items: { status: string; totalCents: number }[];
     };

@@ -46,6 +46,18 @@ describe('payments: Stripe subscriptions', () => {
     );
     return rows.map((row) => row.payload);
   };
+  const inboxDrained = () =>
+    waitFor(
+      'every accepted webhook applied',
+      async () =>
+        Number(
+          (
+            await app.bed.admin.query(
+              `SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`,
+            )
+          )[0].n,
+        ) === 0,
+    );
   const inboxCount = async (): Promise<number> =>
     Number((await app.bed.admin.query(`SELECT count(*)::int AS n FROM webhook_inbox`))[0].n);
 
@@ -62,6 +74,8 @@ describe('payments: Stripe subscriptions', () => {
     );
     for (const event of events) expect((await app.deliver(event)).status).toBe(200);
     await waitFor('subscription active', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
+    // Events are applied concurrently: wait for all of them (the invoice too), not only the activation.
+    await inboxDrained();
     const subscriptionId = String(
       app.stripe.checkoutSessions.get((session as { sessionId: string }).sessionId)!.subscription,
     );

@@ -200,8 +200,10 @@ export class FakeStripe {
     const price = this.prices.get(String((item.price as Json).id))!;
     const pending = Number(subscription.__pendingProrationCents ?? 0);
     subscription.__pendingProrationCents = 0;
+    // Stripe announces the new period first, then the invoice and its payment.
+    const periodChanged = this.emit('customer.subscription.updated', subscription);
     const invoice = this.newInvoice(subscription, price.unitAmount + pending, 'subscription_cycle');
-    return this.attemptPayment(invoice);
+    return [periodChanged, ...this.attemptPayment(invoice)];
   }
 
   /** The customer pays an open invoice in the billing portal (with the card's current behaviour). */
