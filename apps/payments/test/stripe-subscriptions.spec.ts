@@ -46,6 +46,16 @@ describe('payments: Stripe subscriptions', () => {
     );
     return rows.map((row) => row.payload);
   };
+  /** The newest customer.subscription.created of an organization (other tests subscribe others). */
+  const createdEventOf = (organizationId: string) =>
+    app.stripe
+      .eventsOfType('customer.subscription.created')
+      .filter(
+        (event) =>
+          (event.data.object as { metadata: Record<string, string> }).metadata.organizationId ===
+          organizationId,
+      )
+      .at(-1)!;
   const inboxDrained = () =>
     waitFor(
       'every accepted webhook applied',
@@ -164,8 +174,56 @@ describe('payments: Stripe subscriptions', () => {
     ]);
   });
 
+  it('a first payment that fails before succeeding starts no dunning; the activation is still announced', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const { data: session } = await call(
+      PAYMENTS_RPC.createCheckoutSession,
+      { plan: 'STARTER', successUrl: 'https://app.test/ok', cancelUrl: 'https://app.test/cancel' },
+      owner,
+    );
+    const [created, paid, completed] = app.stripe.completeCheckout(
+      (session as { sessionId: string }).sessionId,
+    );
+    // Stripe's view before the card went through: past due, its first invoice failed.
+    const early = structuredClone(created!) as typeof created & { data: { object: { status: string } } };
+    early.id = `evt_early_${randomUUID()}`;
+    early.created -= 60;
+    early.data.object.status = 'past_due';
+    const failed = structuredClone(paid!) as typeof paid & {
+      type: string;
+      data: { object: Record<string, unknown> };
+    };
+    failed.id = `evt_failed_${randomUUID()}`;
+    failed.type = 'invoice.payment_failed';
+    failed.created -= 60;
+    Object.assign(failed.data.object, {
+      status: 'open',
+      amount_paid: 0,
+      status_transitions: { paid_at: null },
+    });
+    for (const event of [early, failed]) expect((await app.deliver(event as never)).status).toBe(200);
+    await inboxDrained();
+    expect(await subscriptionOf(owner)).toMatchObject({ status: 'TRIAL', nextPaymentRetryAt: null });
+
+    for (const event of [created!, paid!, completed!]) expect((await app.deliver(event)).status).toBe(200);
+    await inboxDrained();
+    expect(await subscriptionOf(owner)).toMatchObject({
+      status: 'ACTIVE',
+      plan: 'STARTER',
+      nextPaymentRetryAt: null,
+    });
+    expect(await outboxEvents('payments.subscription.activated', org)).toEqual([
+      { organizationId: org, plan: 'STARTER' },
+    ]);
+    const invoices = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, owner)) as {
+      items: { status: string }[];
+    };
+    expect(invoices.items.map((invoice) => invoice.status)).toEqual(['paid']);
+  });
+
   it('a duplicate delivery is answered 200 without a second row or a second effect', async () => {
-    const created = app.stripe.eventsOfType('customer.subscription.created').at(-1)!;
+    const created = createdEventOf(orgA);
     const before = await inboxCount();
     const answer = await app.deliver(created);
     expect(answer.status).toBe(200);
@@ -235,7 +293,7 @@ describe('payments: Stripe subscriptions', () => {
 
   it('an older event arriving late never regresses the subscription', async () => {
     // The created event (STARTER, minutes older) delivered again under a new id, as a late retry would be.
-    const old = app.stripe.eventsOfType('customer.subscription.created').at(-1)!;
+    const old = createdEventOf(orgA);
     await app.deliver({ ...old, id: `evt_late_${randomUUID()}` });
     await waitFor(
       'late event processed',
@@ -362,7 +420,7 @@ describe('payments: Stripe subscriptions', () => {
       app.bed.call(PAYMENTS_RPC.renderInvoice, { id: items[0]!.id }, ownerB),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // A webhook naming B in metadata cannot move A's Stripe customer to B.
-    const created = app.stripe.eventsOfType('customer.subscription.created').at(-1)!;
+    const created = createdEventOf(orgA);
     const hijack = structuredClone(created) as typeof created & {
       data: { object: { metadata: Record<string, string> } };
     };

@@ -112,7 +112,7 @@ export class BillingEventApplier {
       status === 'ACTIVE' && (previous.status === 'PAST_DUE' || previous.status === 'SUSPENDED');
     const now = this.clock.now();
     await manager.update(
-      'SubscriptionEntity',
+      SubscriptionEntity,
       { organizationId },
       {
         provider,
@@ -176,15 +176,16 @@ export class BillingEventApplier {
     const stored = await this.invoices.upsert(manager, organizationId, provider, invoice, version);
     if (stored === 'paid') return []; // a late failure of an invoice paid since
     const row = await this.subscriptions.findForUpdate(organizationId, manager);
-    // Dunning starts once per owed invoice; later failures are the retries' own (the job counts them).
-    if (!row || row.status === 'CANCELLED' || row.dunningInvoiceId) return [];
+    // Dunning starts once per owed invoice of a live subscription; later failures are the retries'
+    // own (the job counts them). A subscription never activated has nothing to suspend.
+    if (!row || (row.status !== 'ACTIVE' && row.status !== 'PAST_DUE') || row.dunningInvoiceId) return [];
     const now = this.clock.now();
     const nextRetryAt = new Date(now.getTime() + this.config.DUNNING_RETRY_DAYS[0]! * DAY_MS);
     await manager.update(
-      'SubscriptionEntity',
+      SubscriptionEntity,
       { organizationId },
       {
-        status: row.status === 'SUSPENDED' ? 'SUSPENDED' : 'PAST_DUE',
+        status: 'PAST_DUE',
         dunningInvoiceId: invoice.providerInvoiceId,
         pastDueSince: now,
         dunningRetries: 0,
@@ -257,7 +258,10 @@ function nextStatus(current: SubscriptionStatus, provider: ProviderSubscriptionS
       return 'ACTIVE';
     case 'past_due':
     case 'unpaid':
-      return current === 'SUSPENDED' ? 'SUSPENDED' : 'PAST_DUE';
+      // Only a subscription that was live can fall behind; one never activated stays as it is (so
+      // its later activation is still announced as such).
+      if (current === 'SUSPENDED') return 'SUSPENDED';
+      return LIVE.has(current) ? 'PAST_DUE' : current;
     case 'canceled':
       return 'CANCELLED';
     default:
