@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AUTH_RPC, EVENT_NAMES, PAYMENTS_RPC, type RpcEnvelope } from '@platform/contracts';
 import { EventPublisher } from '@platform/messaging';
+import { SuspensionEventsConsumer } from '../src/billing/suspension-events.consumer';
 import { waitFor } from '@platform/testing';
 import { GatewayTestBed, request } from './support/gateway-test-bed';
 import { createSigningKey, signAccessToken, type SigningKey } from './support/token-mint';
@@ -67,6 +68,8 @@ describe('gateway: organizations suspended for non-payment', () => {
     await bed.start();
     await bed.startStandIn('payments', { [PAYMENTS_RPC.getSubscription]: async () => SUBSCRIPTION });
     publisher = bed.gateway.app.get(EventPublisher);
+    // The queue must be bound before anything is published (an unbound routing key drops events).
+    await bed.gateway.app.get(SuspensionEventsConsumer).ready();
     suspendedToken = await signAccessToken(key, { org: suspendedOrg, plan: 'STARTER' });
     otherToken = await signAccessToken(key, { org: otherOrg, plan: 'STARTER' });
   }, 60_000);

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger } from 'pino';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { EVENT_NAMES, eventPayloadSchema, type EventEnvelope } from '@platform/contracts';
-import { AmqpConnection, EventConsumer, PoisonMessageError } from '@platform/messaging';
+import { AmqpConnection, EventConsumer, PoisonMessageError, type ManagedChannel } from '@platform/messaging';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { OrganizationSuspension, type BillingState } from './organization-suspension';
 
@@ -21,6 +21,7 @@ const TRANSITIONS: Record<string, BillingState> = {
 @Injectable()
 export class SuspensionEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer?: EventConsumer;
+  private channel?: ManagedChannel;
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -42,7 +43,12 @@ export class SuspensionEventsConsumer implements OnApplicationBootstrap, OnAppli
       },
       this.logger,
     );
-    this.consumer.start();
+    this.channel = this.consumer.start();
+  }
+
+  /** Resolves once the queue is declared, bound and consumed (events published before are not lost). */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    await this.channel?.waitForChannel(timeoutMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
