@@ -86,7 +86,9 @@ function operation(route: RpcRouteDefinition): Record<string, unknown> {
       },
       ...(route.success.status === 204 || !result
         ? {}
-        : { content: { 'application/json': { schema: jsonSchema(result, 'output') } } }),
+        : route.successMediaType
+          ? { content: { [route.successMediaType]: { schema: { type: 'string' } } } }
+          : { content: { 'application/json': { schema: jsonSchema(result, 'output') } } }),
     },
   };
   for (const [status, description] of Object.entries(route.alternateResponses ?? {})) {

@@ -118,6 +118,8 @@ export interface RpcRouteDefinition<P extends RoutedRpcPattern = RoutedRpcPatter
   present?: (result: RpcResultOf<P>, input: RouteInput) => Presentation;
   /** Extra statuses `present` may answer with, for the OpenAPI document. */
   alternateResponses?: Record<number, string>;
+  /** The media type `present` answers the success with when it is not JSON (a text document). */
+  successMediaType?: string;
   /**
    * The command honours `Idempotency-Key` (its handler is `@IdempotentCommand()`): only these routes
    * validate and forward the header, and the OpenAPI document lists it with `Idempotent-Replayed`,

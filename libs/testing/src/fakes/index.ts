@@ -1,8 +1,9 @@
-// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub, Gemini.
+// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub, Stripe, Gemini.
 export * from './http/follow-authorization';
 export * from './smtp/smtp-sink';
 export * from './oidc/fake-oidc-provider';
 export type { FakeGitHubAccount, FakeGitHubEmail } from './github/github-state';
 export * from './github/fake-github';
 export * from './oauth-env';
+export * from './stripe/fake-stripe';
 export * from './gemini/fake-gemini';
