@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { authRpcSchemas } from '@platform/contracts';
+import { authRpcSchemas, multipartRpc, objectRpc } from '@platform/contracts';
 
 /**
  * Request/result schemas of every RPC pattern the gateway routes to, from the contracts. A new
@@ -7,6 +7,8 @@ import { authRpcSchemas } from '@platform/contracts';
  */
 export const ROUTED_RPC_SCHEMAS = {
   ...authRpcSchemas,
+  ...objectRpc,
+  ...multipartRpc,
 } satisfies Record<string, { request: z.ZodType; result: z.ZodType }>;
 
 export type RoutedRpcPattern = keyof typeof ROUTED_RPC_SCHEMAS;

@@ -10,8 +10,16 @@ export const eventPayloadSchemas = {
   [EVENT_NAMES.memberJoined]: tenantEvent.extend({ userId: z.string(), role: z.string() }),
   [EVENT_NAMES.subscriptionActivated]: tenantEvent.extend({ plan: z.enum(PLAN_CODES) }),
   [EVENT_NAMES.uploadCompleted]: tenantEvent.extend({
+    /** = objectId (kept for consumers written against the first payload). */
     uploadId: z.string(),
     sizeBytes: z.number().int().nonnegative(),
+    objectId: z.string().uuid(),
+    /** The recording the bytes belong to, when the upload named one. */
+    recordingId: z.string().uuid().nullable(),
+    /** Detected from the bytes (magic numbers). */
+    contentType: z.string(),
+    /** Hex SHA-256 of the whole object. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),
 } as const;
 
