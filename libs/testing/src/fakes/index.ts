@@ -1,7 +1,8 @@
-// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub.
+// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub, S3.
 export * from './http/follow-authorization';
 export * from './smtp/smtp-sink';
 export * from './oidc/fake-oidc-provider';
 export type { FakeGitHubAccount, FakeGitHubEmail } from './github/github-state';
 export * from './github/fake-github';
 export * from './oauth-env';
+export * from './s3/fake-s3';
