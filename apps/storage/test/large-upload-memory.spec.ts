@@ -18,7 +18,8 @@ const RSS_GROWTH_BOUND = 128 * MiB;
 function* generatedAudio(size: number): Generator<Buffer> {
   const block = randomBytes(MiB);
   yield wavBytes(12);
-  for (let sent = 12; sent < size; sent += block.length) yield block.subarray(0, Math.min(block.length, size - sent));
+  for (let sent = 12; sent < size; sent += block.length)
+    yield block.subarray(0, Math.min(block.length, size - sent));
 }
 
 describe('storage: a 1 GiB streamed upload keeps memory bounded (child process RSS)', () => {
@@ -38,7 +39,13 @@ describe('storage: a 1 GiB streamed upload keeps memory bounded (child process R
   it(`single-shot POST /v1/upload of 1 GiB: peak RSS < RSS at rest + ${RSS_GROWTH_BOUND / MiB} MiB`, async () => {
     const owner = member(randomUUID(), ['owner'], 'ENTERPRISE');
     const token = async () =>
-      signEdgePrincipalToken({ secret: EDGE_SECRET, audience: 'storage', method: 'POST', path: '/v1/upload', principal: owner });
+      signEdgePrincipalToken({
+        secret: EDGE_SECRET,
+        audience: 'storage',
+        method: 'POST',
+        path: '/v1/upload',
+        principal: owner,
+      });
     // Warm up (first request compiles routes, opens pools), then take the resting RSS.
     const warm = await fetch(`${storage.url}/v1/upload`, {
       method: 'POST',

@@ -10,7 +10,15 @@ import {
 import { ServiceTestBed, startFakeS3, waitFor, type FakeS3 } from '@platform/testing';
 import { storageService } from '../src/service-definition';
 import type { StorageEnv } from '../src/config/storage-env.schema';
-import { disguisedPdf, EDGE_SECRET, member, sha256, StorageHttp, tempStorageRoot, wavBytes } from './support/storage-fixtures';
+import {
+  disguisedPdf,
+  EDGE_SECRET,
+  member,
+  sha256,
+  StorageHttp,
+  tempStorageRoot,
+  wavBytes,
+} from './support/storage-fixtures';
 
 const MiB = 1024 * 1024;
 
@@ -55,7 +63,11 @@ describe('storage: S3 driver (server-side multipart, presigned multipart and dow
   });
 
   const bucketBytes = async (key: string) =>
-    Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body!.transformToByteArray());
+    Buffer.from(
+      await (
+        await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))
+      ).Body!.transformToByteArray(),
+    );
 
   it('moves a finished tus upload into the bucket with a multipart upload (3 parts of 5 MiB)', async () => {
     const bytes = wavBytes(11 * MiB);
@@ -68,7 +80,11 @@ describe('storage: S3 driver (server-side multipart, presigned multipart and dow
     expect((await bucketBytes(`${orgA}/${id}`)).equals(bytes)).toBe(true);
 
     // Download: an S3 presigned URL, which honours Range itself.
-    const link = expectMatchesContract(storageContract, OBJECT_RPC.downloadUrl, await bed.call(OBJECT_RPC.downloadUrl, { id }, ownerA));
+    const link = expectMatchesContract(
+      storageContract,
+      OBJECT_RPC.downloadUrl,
+      await bed.call(OBJECT_RPC.downloadUrl, { id }, ownerA),
+    );
     expect(link.url.startsWith(`${s3.endpoint}/${s3.bucket}/${orgA}/${id}?`)).toBe(true);
     expect(link.url).toContain('X-Amz-Signature=');
     const part = await fetch(link.url, { headers: { range: 'bytes=5242870-5242889' } });
@@ -77,7 +93,9 @@ describe('storage: S3 driver (server-side multipart, presigned multipart and dow
 
     // Deletion removes the bytes from the bucket.
     await bed.call(OBJECT_RPC.delete, { id }, ownerA);
-    await expect(client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${orgA}/${id}` }))).rejects.toMatchObject({
+    await expect(
+      client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${orgA}/${id}` })),
+    ).rejects.toMatchObject({
       name: 'NotFound',
     });
   });
@@ -88,10 +106,18 @@ describe('storage: S3 driver (server-side multipart, presigned multipart and dow
     const started = expectMatchesContract(
       storageContract,
       MULTIPART_RPC.initiate,
-      await bed.call(MULTIPART_RPC.initiate, { sizeBytes: bytes.length, recordingId, filename: 'long.wav' }, ownerA),
+      await bed.call(
+        MULTIPART_RPC.initiate,
+        { sizeBytes: bytes.length, recordingId, filename: 'long.wav' },
+        ownerA,
+      ),
     );
     expect(started).toMatchObject({ partSizeBytes: 5 * MiB, partCount: 2 });
-    const { parts } = await bed.call(MULTIPART_RPC.partUrls, { objectId: started.objectId, partNumbers: [1, 2] }, ownerA);
+    const { parts } = await bed.call(
+      MULTIPART_RPC.partUrls,
+      { objectId: started.objectId, partNumbers: [1, 2] },
+      ownerA,
+    );
     const etags = await Promise.all(
       parts.map(async ({ partNumber, url }) => {
         const body = bytes.subarray((partNumber - 1) * 5 * MiB, partNumber * 5 * MiB);
@@ -107,11 +133,17 @@ describe('storage: S3 driver (server-side multipart, presigned multipart and dow
     await expect(
       bed.call(MULTIPART_RPC.complete, { objectId: started.objectId, parts: etags }, ownerB),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(bed.call(MULTIPART_RPC.abort, { objectId: started.objectId }, ownerB)).rejects.toMatchObject({
-      code: 'NOT_FOUND',
-    });
+    await expect(bed.call(MULTIPART_RPC.abort, { objectId: started.objectId }, ownerB)).rejects.toMatchObject(
+      {
+        code: 'NOT_FOUND',
+      },
+    );
 
-    const object = await bed.call(MULTIPART_RPC.complete, { objectId: started.objectId, parts: etags }, ownerA);
+    const object = await bed.call(
+      MULTIPART_RPC.complete,
+      { objectId: started.objectId, parts: etags },
+      ownerA,
+    );
     expect(object).toMatchObject({
       id: started.objectId,
       status: 'completed',
@@ -133,17 +165,29 @@ describe('storage: S3 driver (server-side multipart, presigned multipart and dow
   it('presigned multipart of a disguised file: refused at complete, removed with its record', async () => {
     const pdf = disguisedPdf(1000);
     const started = await bed.call(MULTIPART_RPC.initiate, { sizeBytes: pdf.length }, ownerA);
-    const { parts } = await bed.call(MULTIPART_RPC.partUrls, { objectId: started.objectId, partNumbers: [1] }, ownerA);
+    const { parts } = await bed.call(
+      MULTIPART_RPC.partUrls,
+      { objectId: started.objectId, partNumbers: [1] },
+      ownerA,
+    );
     const answer = await fetch(parts[0]!.url, { method: 'PUT', body: pdf });
     await expect(
-      bed.call(MULTIPART_RPC.complete, { objectId: started.objectId, parts: [{ partNumber: 1, etag: answer.headers.get('etag')! }] }, ownerA),
+      bed.call(
+        MULTIPART_RPC.complete,
+        { objectId: started.objectId, parts: [{ partNumber: 1, etag: answer.headers.get('etag')! }] },
+        ownerA,
+      ),
     ).rejects.toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
-    await expect(bed.call(OBJECT_RPC.get, { id: started.objectId }, ownerA)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(bed.call(OBJECT_RPC.get, { id: started.objectId }, ownerA)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('presigned multipart over the quota is refused at initiate', async () => {
     const onFree = member(randomUUID(), ['owner'], 'FREE');
-    await expect(bed.call(MULTIPART_RPC.initiate, { sizeBytes: 2 * 1024 ** 3 }, onFree)).rejects.toMatchObject({
+    await expect(
+      bed.call(MULTIPART_RPC.initiate, { sizeBytes: 2 * 1024 ** 3 }, onFree),
+    ).rejects.toMatchObject({
       code: 'PLAN_LIMIT_REACHED',
     });
     await expect(
@@ -153,7 +197,11 @@ describe('storage: S3 driver (server-side multipart, presigned multipart and dow
 
   it('abort removes the upload and frees its reservation', async () => {
     const started = await bed.call(MULTIPART_RPC.initiate, { sizeBytes: 6 * MiB }, ownerA);
-    expect(await bed.call(MULTIPART_RPC.abort, { objectId: started.objectId }, ownerA)).toEqual({ aborted: true });
-    await expect(bed.call(OBJECT_RPC.get, { id: started.objectId }, ownerA)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await bed.call(MULTIPART_RPC.abort, { objectId: started.objectId }, ownerA)).toEqual({
+      aborted: true,
+    });
+    await expect(bed.call(OBJECT_RPC.get, { id: started.objectId }, ownerA)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

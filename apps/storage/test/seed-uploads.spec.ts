@@ -3,7 +3,15 @@ import { OBJECT_RPC, storageContract, expectMatchesContract, objectSchema } from
 import { ServiceTestBed } from '@platform/testing';
 import { storageService } from '../src/service-definition';
 import type { StorageEnv } from '../src/config/storage-env.schema';
-import { disguisedPdf, EDGE_SECRET, member, sha256, StorageHttp, tempStorageRoot, wavBytes } from './support/storage-fixtures';
+import {
+  disguisedPdf,
+  EDGE_SECRET,
+  member,
+  sha256,
+  StorageHttp,
+  tempStorageRoot,
+  wavBytes,
+} from './support/storage-fixtures';
 
 /**
  * The seed's flow (chunks + finalize), the single-shot upload and signed downloads with Range, on
@@ -37,7 +45,13 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
     await cleanupRoot?.();
   });
 
-  const sendChunk = (principal: typeof ownerA, recordingId: string, index: number, bytes: Buffer, digest = sha256(bytes)) =>
+  const sendChunk = (
+    principal: typeof ownerA,
+    recordingId: string,
+    index: number,
+    bytes: Buffer,
+    digest = sha256(bytes),
+  ) =>
     http.request('POST', `/v1/chunks/${recordingId}`, {
       principal,
       headers: {
@@ -51,7 +65,12 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
   async function uploadByChunks(principal: typeof ownerA, bytes: Buffer, chunkSize: number) {
     const recordingId = randomUUID();
     for (let index = 0; index * chunkSize < bytes.length; index += 1) {
-      const answer = await sendChunk(principal, recordingId, index, bytes.subarray(index * chunkSize, (index + 1) * chunkSize));
+      const answer = await sendChunk(
+        principal,
+        recordingId,
+        index,
+        bytes.subarray(index * chunkSize, (index + 1) * chunkSize),
+      );
       expect(answer.status).toBe(200);
     }
     const finalized = await http.request('POST', `/v1/finalize/${recordingId}`, {
@@ -67,15 +86,29 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
     const recordingId = randomUUID();
     const first = await sendChunk(ownerA, recordingId, 0, bytes.subarray(0, 100_000));
     expect(first.status).toBe(200);
-    expect(await first.json()).toMatchObject({ recordingId, chunkIndex: 0, receivedBytes: 100_000, nextChunkIndex: 1 });
+    expect(await first.json()).toMatchObject({
+      recordingId,
+      chunkIndex: 0,
+      receivedBytes: 100_000,
+      nextChunkIndex: 1,
+    });
 
     // A chunk out of order (a retry of chunk 0 whose answer was lost) is refused, nothing appended.
     const replay = await sendChunk(ownerA, recordingId, 0, bytes.subarray(0, 100_000));
     expect(replay.status).toBe(409);
-    expect(await replay.json()).toMatchObject({ code: 'CONFLICT', detail: expect.stringContaining('next is 1') });
+    expect(await replay.json()).toMatchObject({
+      code: 'CONFLICT',
+      detail: expect.stringContaining('next is 1'),
+    });
 
     // A corrupted chunk: 460, and the upload still expects chunk 1 at 100000 bytes.
-    const corrupted = await sendChunk(ownerA, recordingId, 1, bytes.subarray(100_000, 200_000), sha256(Buffer.from('x')));
+    const corrupted = await sendChunk(
+      ownerA,
+      recordingId,
+      1,
+      bytes.subarray(100_000, 200_000),
+      sha256(Buffer.from('x')),
+    );
     expect(corrupted.status).toBe(460);
     expect(await corrupted.json()).toMatchObject({ code: 'CHECKSUM_MISMATCH' });
 
@@ -120,7 +153,10 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
       body: JSON.stringify({ sha256: 'not-hex' }),
     });
     expect(invalid.status).toBe(400);
-    expect(await invalid.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ path: 'body.sha256' })] });
+    expect(await invalid.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [expect.objectContaining({ path: 'body.sha256' })],
+    });
     const notUuid = await sendChunk(ownerA, 'not-a-uuid', 0, wavBytes(10));
     expect(notUuid.status).toBe(400);
   });
@@ -164,7 +200,11 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
       body: bytes,
     });
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ status: 'completed', sizeBytes: 123_456, filename: 'memo.wav' });
+    expect(await created.json()).toMatchObject({
+      status: 'completed',
+      sizeBytes: 123_456,
+      filename: 'memo.wav',
+    });
 
     const before = await bed.call(OBJECT_RPC.list, { limit: 100 }, ownerA);
     const pdf = await http.request('POST', '/v1/upload', {
@@ -192,7 +232,9 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
       OBJECT_RPC.downloadUrl,
       await bed.call(OBJECT_RPC.downloadUrl, { id }, ownerA),
     );
-    expect(link.url).toMatch(new RegExp(`^https://api\\.example\\.test/v1/downloads/${id}\\?expires=\\d+&signature=`));
+    expect(link.url).toMatch(
+      new RegExp(`^https://api\\.example\\.test/v1/downloads/${id}\\?expires=\\d+&signature=`),
+    );
     const path = link.url.replace('https://api.example.test', '');
 
     const whole = await http.request('GET', path);
@@ -230,7 +272,9 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
   it('no organization can get a link for, download or delete another organization’s object', async () => {
     const { finalized } = await uploadByChunks(ownerA, wavBytes(3000), 3000);
     const { id } = objectSchema.parse(await finalized.json());
-    await expect(bed.call(OBJECT_RPC.downloadUrl, { id }, ownerB)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(bed.call(OBJECT_RPC.downloadUrl, { id }, ownerB)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     await expect(bed.call(OBJECT_RPC.delete, { id }, ownerB)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(bed.call(OBJECT_RPC.get, { id }, ownerB)).rejects.toMatchObject({ code: 'NOT_FOUND' });
 

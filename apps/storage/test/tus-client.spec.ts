@@ -4,7 +4,14 @@ import { findTenantIsolationGaps } from '@platform/tenancy';
 import { ServiceTestBed } from '@platform/testing';
 import { storageService } from '../src/service-definition';
 import type { StorageEnv } from '../src/config/storage-env.schema';
-import { EDGE_SECRET, member, sha256, StorageHttp, tempStorageRoot, wavBytes } from './support/storage-fixtures';
+import {
+  EDGE_SECRET,
+  member,
+  sha256,
+  StorageHttp,
+  tempStorageRoot,
+  wavBytes,
+} from './support/storage-fixtures';
 import { runUpload, signingTusOptions, uploadUntil } from './support/tus-client';
 
 /** The reference tus client (tus-js-client) against storage's internal port. */

@@ -67,7 +67,13 @@ describe('storage: tus uploads (core, creation, termination, checksum)', () => {
     expect(stale.status).toBe(409);
     expect(await stale.json()).toMatchObject({ code: 'CONFLICT', detail: expect.stringContaining('100000') });
 
-    const rest = await http.patchTus(ownerA, location, 100_000, bytes.subarray(100_000), sha256(bytes.subarray(100_000)));
+    const rest = await http.patchTus(
+      ownerA,
+      location,
+      100_000,
+      bytes.subarray(100_000),
+      sha256(bytes.subarray(100_000)),
+    );
     expect(rest.status).toBe(204);
     expect(rest.headers.get('upload-offset')).toBe(String(bytes.length));
 
@@ -116,7 +122,13 @@ describe('storage: tus uploads (core, creation, termination, checksum)', () => {
     expect((await http.headTus(ownerA, location)).headers.get('upload-offset')).toBe('0');
 
     // The same bytes with the right checksum go through from offset 0.
-    const ok = await http.patchTus(ownerA, location, 0, bytes.subarray(0, 20_000), sha256(bytes.subarray(0, 20_000)));
+    const ok = await http.patchTus(
+      ownerA,
+      location,
+      0,
+      bytes.subarray(0, 20_000),
+      sha256(bytes.subarray(0, 20_000)),
+    );
     expect(ok.headers.get('upload-offset')).toBe('20000');
   });
 
@@ -141,7 +153,10 @@ describe('storage: tus uploads (core, creation, termination, checksum)', () => {
       body: '{}',
     });
     expect(wrongType.status).toBe(415);
-    const noLength = await http.request('POST', '/v1/uploads', { principal: ownerA, headers: { 'tus-resumable': '1.0.0' } });
+    const noLength = await http.request('POST', '/v1/uploads', {
+      principal: ownerA,
+      headers: { 'tus-resumable': '1.0.0' },
+    });
     expect(noLength.status).toBe(400);
     expect(await noLength.json()).toMatchObject({ code: 'BAD_REQUEST', detail: 'upload-length is required' });
   });
@@ -198,7 +213,10 @@ describe('storage: tus uploads (core, creation, termination, checksum)', () => {
   it('terminates an upload: its bytes and record are gone', async () => {
     const location = await newUpload();
     await http.patchTus(ownerA, location, 0, wavBytes(1000));
-    const gone = await http.request('DELETE', location, { principal: ownerA, headers: { 'tus-resumable': '1.0.0' } });
+    const gone = await http.request('DELETE', location, {
+      principal: ownerA,
+      headers: { 'tus-resumable': '1.0.0' },
+    });
     expect(gone.status).toBe(204);
     expect((await http.headTus(ownerA, location)).status).toBe(404);
   });
@@ -211,7 +229,10 @@ describe('storage: tus uploads (core, creation, termination, checksum)', () => {
     const patch = await http.patchTus(ownerB, location, 1000, wavBytes(10));
     expect(patch.status).toBe(404);
     expect(await patch.json()).toMatchObject({ code: 'NOT_FOUND' });
-    const del = await http.request('DELETE', location, { principal: ownerB, headers: { 'tus-resumable': '1.0.0' } });
+    const del = await http.request('DELETE', location, {
+      principal: ownerB,
+      headers: { 'tus-resumable': '1.0.0' },
+    });
     expect(del.status).toBe(404);
     // A's upload is untouched.
     expect((await http.headTus(ownerA, location)).headers.get('upload-offset')).toBe('1000');
@@ -242,17 +263,25 @@ describe('storage: tus uploads (core, creation, termination, checksum)', () => {
   });
 
   it('refuses ids and metadata that try path tricks', async () => {
-    for (const path of ['/v1/uploads/..%2F..%2Fetc%2Fpasswd', '/v1/uploads/%2e%2e', `/v1/uploads/${orgA}%2F..`]) {
-      const answer = await http.request('HEAD', path, { principal: ownerA, headers: { 'tus-resumable': '1.0.0' } });
+    for (const path of [
+      '/v1/uploads/..%2F..%2Fetc%2Fpasswd',
+      '/v1/uploads/%2e%2e',
+      `/v1/uploads/${orgA}%2F..`,
+    ]) {
+      const answer = await http.request('HEAD', path, {
+        principal: ownerA,
+        headers: { 'tus-resumable': '1.0.0' },
+      });
       expect([404, 401]).toContain(answer.status);
     }
     // A file name is only metadata: the key is still <org>/<uuid>.
     const location = await newUpload(ownerA, 2000, { filename: '../../../../etc/passwd' });
     const done = await http.patchTus(ownerA, location, 0, wavBytes(2000));
     expect(done.status).toBe(204);
-    const rows: { storage_key: string }[] = await bed.admin.query(`SELECT storage_key FROM objects WHERE id = $1`, [
-      location.split('/').pop(),
-    ]);
+    const rows: { storage_key: string }[] = await bed.admin.query(
+      `SELECT storage_key FROM objects WHERE id = $1`,
+      [location.split('/').pop()],
+    );
     expect(rows[0]!.storage_key).toBe(`${orgA}/${location.split('/').pop()}`);
   });
 

@@ -1,9 +1,4 @@
-import {
-  MULTIPART_RPC as M,
-  multipartRpc as MS,
-  OBJECT_RPC as R,
-  objectRpc as S,
-} from '@platform/contracts';
+import { MULTIPART_RPC as M, multipartRpc as MS, OBJECT_RPC as R, objectRpc as S } from '@platform/contracts';
 import { defineRoute, type RouteDefinition } from './route-definition';
 
 const SMALL_BODY = 16 * 1024;

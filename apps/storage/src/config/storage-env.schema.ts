@@ -3,7 +3,9 @@ import { secret, serviceEnvSchema, urlWithProtocol } from '@platform/config';
 
 const positiveInt = z.coerce.number().int().positive();
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
-const atLeast32Bytes = z.string().refine((value) => Buffer.byteLength(value) >= 32, 'must be at least 32 bytes');
+const atLeast32Bytes = z
+  .string()
+  .refine((value) => Buffer.byteLength(value) >= 32, 'must be at least 32 bytes');
 
 /**
  * The storage service's environment: the shared service variables plus its drivers, the edge
@@ -45,7 +47,11 @@ export const storageEnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 's3' && !env.STORAGE_S3_BUCKET) {
-      ctx.addIssue({ code: 'custom', path: ['STORAGE_S3_BUCKET'], message: 'is required when STORAGE_DRIVER=s3' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORAGE_S3_BUCKET'],
+        message: 'is required when STORAGE_DRIVER=s3',
+      });
     }
     if (env.NODE_ENV === 'production') {
       for (const name of ['EDGE_PRINCIPAL_SECRET', 'STORAGE_DOWNLOAD_URL_SECRET'] as const) {

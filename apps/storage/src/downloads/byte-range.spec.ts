@@ -15,7 +15,10 @@ describe('Range header', () => {
     expect(parseByteRange(header, 1000)).toBeNull();
   });
 
-  it.each([[undefined], ['bytes=0-1,5-6'], ['items=0-1'], ['bytes=-']])('%s means the whole object', (header) => {
-    expect(parseByteRange(header, 1000)).toBeUndefined();
-  });
+  it.each([[undefined], ['bytes=0-1,5-6'], ['items=0-1'], ['bytes=-']])(
+    '%s means the whole object',
+    (header) => {
+      expect(parseByteRange(header, 1000)).toBeUndefined();
+    },
+  );
 });

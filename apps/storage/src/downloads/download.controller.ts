@@ -34,9 +34,12 @@ export class DownloadController {
   ): Promise<void> {
     if (!UUID.test(id)) throw new ForbiddenError('The download link is invalid or has expired');
     this.links.verify(id, query.expires, query.signature);
-    const object = await this.tenants.runAsSystem('storage.downloads.signed-link', () => this.objects.findById(id));
+    const object = await this.tenants.runAsSystem('storage.downloads.signed-link', () =>
+      this.objects.findById(id),
+    );
     // Deleted since the link was issued: the same answer as a bad link.
-    if (!object || object.status !== 'completed') throw new ForbiddenError('The download link is invalid or has expired');
+    if (!object || object.status !== 'completed')
+      throw new ForbiddenError('The download link is invalid or has expired');
     const size = object.sizeBytes ?? 0;
     const range = parseByteRange(request.headers.range, size);
     void reply.headers({
@@ -46,7 +49,10 @@ export class DownloadController {
       etag: `"${object.sha256}"`,
     });
     if (object.filename)
-      void reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(object.filename)}`);
+      void reply.header(
+        'content-disposition',
+        `attachment; filename*=UTF-8''${encodeURIComponent(object.filename)}`,
+      );
     if (range === null) {
       void reply.status(416).header('content-range', `bytes */${size}`).send();
       return;
@@ -59,7 +65,10 @@ export class DownloadController {
     if (range) {
       void reply
         .status(206)
-        .headers({ 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'content-length': String(range.end - range.start + 1) })
+        .headers({
+          'content-range': `bytes ${range.start}-${range.end}/${size}`,
+          'content-length': String(range.end - range.start + 1),
+        })
         .send(body);
     } else {
       void reply.status(200).header('content-length', String(size)).send(body);

@@ -32,7 +32,11 @@ export interface PresigningObjectStore extends ObjectStore {
   presignDownload(key: string, ttlSeconds: number, filename: string | null): Promise<string>;
   createMultipartUpload(key: string, contentType: string): Promise<string>;
   presignPart(key: string, uploadId: string, partNumber: number, ttlSeconds: number): Promise<string>;
-  completeMultipartUpload(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
+  completeMultipartUpload(
+    key: string,
+    uploadId: string,
+    parts: { partNumber: number; etag: string }[],
+  ): Promise<void>;
   abortMultipartUpload(key: string, uploadId: string): Promise<void>;
   /** Size in bytes, or null when absent. */
   size(key: string): Promise<number | null>;

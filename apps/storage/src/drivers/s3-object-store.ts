@@ -118,7 +118,9 @@ export class S3ObjectStore implements PresigningObjectStore {
 
   async size(key: string): Promise<number | null> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: assertStorageKey(key) }));
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: assertStorageKey(key) }),
+      );
       return head.ContentLength ?? null;
     } catch (error) {
       if (error instanceof NotFound || error instanceof NoSuchKey) return null;
@@ -136,7 +138,9 @@ export class S3ObjectStore implements PresigningObjectStore {
       new GetObjectCommand({
         Bucket: this.bucket,
         Key: assertStorageKey(key),
-        ResponseContentDisposition: filename ? `attachment; filename*=UTF-8''${encodeURIComponent(filename)}` : undefined,
+        ResponseContentDisposition: filename
+          ? `attachment; filename*=UTF-8''${encodeURIComponent(filename)}`
+          : undefined,
       }),
       { expiresIn: ttlSeconds },
     );
@@ -144,7 +148,11 @@ export class S3ObjectStore implements PresigningObjectStore {
 
   async createMultipartUpload(key: string, contentType: string): Promise<string> {
     const answer = await this.client.send(
-      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: assertStorageKey(key), ContentType: contentType }),
+      new CreateMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: assertStorageKey(key),
+        ContentType: contentType,
+      }),
     );
     if (!answer.UploadId) throw new Error('S3 returned no UploadId');
     return answer.UploadId;
@@ -153,7 +161,12 @@ export class S3ObjectStore implements PresigningObjectStore {
   presignPart(key: string, uploadId: string, partNumber: number, ttlSeconds: number): Promise<string> {
     return getSignedUrl(
       this.client,
-      new UploadPartCommand({ Bucket: this.bucket, Key: assertStorageKey(key), UploadId: uploadId, PartNumber: partNumber }),
+      new UploadPartCommand({
+        Bucket: this.bucket,
+        Key: assertStorageKey(key),
+        UploadId: uploadId,
+        PartNumber: partNumber,
+      }),
       { expiresIn: ttlSeconds },
     );
   }
@@ -179,7 +192,11 @@ export class S3ObjectStore implements PresigningObjectStore {
 
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
     await this.client.send(
-      new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: assertStorageKey(key), UploadId: uploadId }),
+      new AbortMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: assertStorageKey(key),
+        UploadId: uploadId,
+      }),
     );
   }
 }

@@ -26,7 +26,9 @@ describe('edge principal token (x-platform-principal)', () => {
     ['another path', { path: '/v1/uploads/other' }],
     ['a lifetime over 60 s', { lifetimeSeconds: 61 }],
   ])('refuses a token for %s', async (_label, overrides) => {
-    await expect(verifyEdgePrincipalToken(await sign(overrides), { secret, ...request })).rejects.toMatchObject({
+    await expect(
+      verifyEdgePrincipalToken(await sign(overrides), { secret, ...request }),
+    ).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     });
   });

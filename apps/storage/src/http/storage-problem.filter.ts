@@ -19,7 +19,8 @@ export class StorageProblemFilter extends ProblemDetailsFilter {
     if (host.getType() === 'http') {
       const request = host.switchToHttp().getRequest<FastifyRequest>();
       const reply = host.switchToHttp().getResponse<FastifyReply>();
-      if (request.url.startsWith('/v1/uploads') && !reply.sent) void reply.header('tus-resumable', TUS_RESUMABLE);
+      if (request.url.startsWith('/v1/uploads') && !reply.sent)
+        void reply.header('tus-resumable', TUS_RESUMABLE);
     }
     super.catch(exception, host);
   }

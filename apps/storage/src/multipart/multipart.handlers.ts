@@ -18,25 +18,37 @@ export class MultipartHandlers {
 
   @Storage.MessagePattern(MULTIPART_RPC.initiate)
   @RequirePermission('storage:write')
-  initiate(@Payload() data: Request<typeof MULTIPART_RPC.initiate>, @CurrentPrincipal() principal: Principal) {
+  initiate(
+    @Payload() data: Request<typeof MULTIPART_RPC.initiate>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.multipart.initiate(principal, data);
   }
 
   @Storage.MessagePattern(MULTIPART_RPC.partUrls)
   @RequirePermission('storage:write')
-  partUrls(@Payload() data: Request<typeof MULTIPART_RPC.partUrls>, @CurrentPrincipal() principal: Principal) {
+  partUrls(
+    @Payload() data: Request<typeof MULTIPART_RPC.partUrls>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.multipart.partUrls(principal, data.objectId, data.partNumbers);
   }
 
   @Storage.MessagePattern(MULTIPART_RPC.complete)
   @RequirePermission('storage:write')
-  async complete(@Payload() data: Request<typeof MULTIPART_RPC.complete>, @CurrentPrincipal() principal: Principal) {
+  async complete(
+    @Payload() data: Request<typeof MULTIPART_RPC.complete>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return toObjectDto(await this.multipart.complete(principal, data.objectId, data.parts));
   }
 
   @Storage.MessagePattern(MULTIPART_RPC.abort)
   @RequirePermission('storage:write')
-  async abort(@Payload() data: Request<typeof MULTIPART_RPC.abort>, @CurrentPrincipal() principal: Principal) {
+  async abort(
+    @Payload() data: Request<typeof MULTIPART_RPC.abort>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     await this.multipart.abort(principal, data.objectId);
     return { aborted: true as const };
   }

@@ -5,7 +5,12 @@ import { MULTIPART_MAX_PARTS, type Principal } from '@platform/contracts';
 import { ConflictError, NotFoundError, NotImplementedError } from '@platform/errors';
 import { TenantDatabase, tenantOfPrincipal } from '@platform/tenancy';
 import type { StorageEnv } from '../config/storage-env.schema';
-import { canPresign, OBJECT_STORE, type ObjectStore, type PresigningObjectStore } from '../drivers/object-store.port';
+import {
+  canPresign,
+  OBJECT_STORE,
+  type ObjectStore,
+  type PresigningObjectStore,
+} from '../drivers/object-store.port';
 import { storageKeyOf } from '../drivers/storage-key';
 import type { ObjectEntity } from '../object/object.entity';
 import { ObjectRepository } from '../object/object.repository';
@@ -33,7 +38,8 @@ export class MultipartService {
   ) {}
 
   private get s3(): PresigningObjectStore {
-    if (!canPresign(this.store)) throw new NotImplementedError('Presigned multipart upload with the local driver');
+    if (!canPresign(this.store))
+      throw new NotImplementedError('Presigned multipart upload with the local driver');
     return this.store;
   }
 
@@ -41,11 +47,17 @@ export class MultipartService {
     return Math.max(this.config.STORAGE_S3_PART_SIZE_BYTES, Math.ceil(sizeBytes / MULTIPART_MAX_PARTS));
   }
 
-  async initiate(principal: Principal, input: { sizeBytes: number; recordingId?: string; filename?: string }) {
+  async initiate(
+    principal: Principal,
+    input: { sizeBytes: number; recordingId?: string; filename?: string },
+  ) {
     const s3 = this.s3;
     const organizationId = tenantOfPrincipal(principal);
     if (input.sizeBytes > this.config.STORAGE_MAX_OBJECT_BYTES)
-      throw new PayloadTooLargeError('The upload is larger than one object may be', this.config.STORAGE_MAX_OBJECT_BYTES);
+      throw new PayloadTooLargeError(
+        'The upload is larger than one object may be',
+        this.config.STORAGE_MAX_OBJECT_BYTES,
+      );
     const id = randomUUID();
     const storageKey = storageKeyOf(organizationId, id);
     const uploadId = await s3.createMultipartUpload(storageKey, 'application/octet-stream');
@@ -86,7 +98,8 @@ export class MultipartService {
     const upload = await this.pending(principal, objectId);
     const partCount = Math.ceil((upload.sizeBytes ?? 0) / this.partSizeFor(upload.sizeBytes ?? 0));
     const beyond = partNumbers.filter((n) => n > partCount);
-    if (beyond.length) throw new BadRequestError('Part numbers beyond the upload’s parts', { partCount, beyond });
+    if (beyond.length)
+      throw new BadRequestError('Part numbers beyond the upload’s parts', { partCount, beyond });
     const ttl = this.config.STORAGE_SIGNED_URL_TTL_SECONDS;
     const parts = await Promise.all(
       partNumbers.map(async (partNumber) => ({
@@ -114,7 +127,11 @@ export class MultipartService {
     }
     const hash = createHash('sha256');
     for await (const chunk of await s3.read(upload.storageKey)) hash.update(chunk as Buffer);
-    return this.completion.record(principal, upload, { sizeBytes: size, contentType, sha256: hash.digest('hex') });
+    return this.completion.record(principal, upload, {
+      sizeBytes: size,
+      contentType,
+      sha256: hash.digest('hex'),
+    });
   }
 
   async abort(principal: Principal, objectId: string): Promise<void> {
@@ -126,7 +143,8 @@ export class MultipartService {
     const upload = await this.tenants.runForPrincipal(principal, () => this.objects.findById(objectId));
     if (!upload || upload.uploadKind !== 'multipart' || !upload.multipartUploadId)
       throw new NotFoundError('Multipart upload', objectId);
-    if (upload.status !== 'uploading') throw new ConflictError('The upload is already complete', { objectId });
+    if (upload.status !== 'uploading')
+      throw new ConflictError('The upload is already complete', { objectId });
     return upload;
   }
 
@@ -134,7 +152,8 @@ export class MultipartService {
     if (!upload.sizeBytes) return Buffer.alloc(0);
     const chunks: Buffer[] = [];
     const end = Math.min(SNIFF_BYTES, upload.sizeBytes) - 1;
-    for await (const chunk of await this.s3.read(upload.storageKey, { start: 0, end })) chunks.push(chunk as Buffer);
+    for await (const chunk of await this.s3.read(upload.storageKey, { start: 0, end }))
+      chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   }
 

@@ -30,7 +30,9 @@ export class ObjectService {
   }
 
   list(principal: Principal, page: PageRequest) {
-    return this.tenants.runForPrincipal(principal, () => this.objects.listPage(tenantOfPrincipal(principal), page));
+    return this.tenants.runForPrincipal(principal, () =>
+      this.objects.listPage(tenantOfPrincipal(principal), page),
+    );
   }
 
   /** Removes the row (under its lock), then the bytes: staged, stored and any S3 multipart upload. */
@@ -49,13 +51,17 @@ export class ObjectService {
     } catch (error) {
       // The record is gone (the quota is free, nobody can reach the bytes); an orphan file is swept
       // by an operator, so the caller still gets its answer.
-      this.logger.error({ err: error, objectId: id }, 'storage: bytes of a deleted object could not be removed');
+      this.logger.error(
+        { err: error, objectId: id },
+        'storage: bytes of a deleted object could not be removed',
+      );
     }
   }
 
   async downloadUrl(principal: Principal, id: string): Promise<{ url: string; expiresAt: Date }> {
     const object = await this.get(principal, id);
-    if (object.status !== 'completed') throw new ConflictError('The object is still uploading', { objectId: id });
+    if (object.status !== 'completed')
+      throw new ConflictError('The object is still uploading', { objectId: id });
     if (canPresign(this.store)) {
       const ttl = this.links.ttlSeconds;
       const url = await this.store.presignDownload(object.storageKey, ttl, object.filename);

@@ -21,7 +21,10 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z
   const result = schema.safeParse(value);
   if (!result.success)
     throw new ValidationError(
-      zodIssuesToValidationIssues(result.error).map((issue) => ({ ...issue, path: `${where}.${issue.path}`.replace(/\.$/, '') })),
+      zodIssuesToValidationIssues(result.error).map((issue) => ({
+        ...issue,
+        path: `${where}.${issue.path}`.replace(/\.$/, ''),
+      })),
     );
   return result.data;
 }
@@ -71,7 +74,11 @@ export class SeedUploadController {
     @EdgePrincipal() principal: Principal,
   ): Promise<ObjectDto> {
     const input = parse(finalizeBody, body ?? {}, 'body');
-    const object = await this.seed.finalize(principal, parse(uuid, recordingId, 'params.recordingId'), input.sha256 ?? null);
+    const object = await this.seed.finalize(
+      principal,
+      parse(uuid, recordingId, 'params.recordingId'),
+      input.sha256 ?? null,
+    );
     return toObjectDto(object);
   }
 

@@ -34,7 +34,12 @@ export class SeedUploadService {
     if (chunk.contentLength === 0) throw new BadRequestError('A chunk carries at least one byte');
     let upload = await this.byRecording(principal, recordingId);
     if (!upload && chunk.chunkIndex === 0)
-      upload = await this.uploads.create(principal, { kind: 'chunks', sizeBytes: null, recordingId, filename: null });
+      upload = await this.uploads.create(principal, {
+        kind: 'chunks',
+        sizeBytes: null,
+        recordingId,
+        filename: null,
+      });
     if (!upload) throw new NotFoundError('Upload of recording', recordingId);
     return this.uploads.append(principal, upload.id, {
       offset: upload.receivedBytes,
@@ -57,7 +62,13 @@ export class SeedUploadService {
    */
   async single(
     principal: Principal,
-    input: { recordingId: string | null; filename: string | null; sha256: string | null; body: Readable; contentLength: number | null },
+    input: {
+      recordingId: string | null;
+      filename: string | null;
+      sha256: string | null;
+      body: Readable;
+      contentLength: number | null;
+    },
   ): Promise<ObjectEntity> {
     const upload = await this.uploads.create(principal, {
       kind: 'single',

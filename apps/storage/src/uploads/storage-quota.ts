@@ -25,9 +25,15 @@ export class StorageQuota {
   }
 
   /** Refuses (PLAN_LIMIT_REACHED naming limit, plan and usage) when `totalBytes` would not fit. */
-  async assertFits(principal: Principal, organizationId: string, objectId: string | null, totalBytes: number) {
+  async assertFits(
+    principal: Principal,
+    organizationId: string,
+    objectId: string | null,
+    totalBytes: number,
+  ) {
     const room = await this.room(principal, organizationId, objectId);
-    if (totalBytes > room.free) throw new StorageQuotaExceededError(room.plan, room.max, room.usage, totalBytes);
+    if (totalBytes > room.free)
+      throw new StorageQuotaExceededError(room.plan, room.max, room.usage, totalBytes);
     return room;
   }
 }

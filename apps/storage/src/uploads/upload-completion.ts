@@ -33,7 +33,11 @@ export class UploadCompletion {
     return this.lock.withLock(objectId, () => this.completeLocked(principal, objectId, expectedSha256));
   }
 
-  private async completeLocked(principal: Principal, objectId: string, expectedSha256: string | null): Promise<ObjectEntity> {
+  private async completeLocked(
+    principal: Principal,
+    objectId: string,
+    expectedSha256: string | null,
+  ): Promise<ObjectEntity> {
     const upload = await this.tenants.runForPrincipal(principal, () => this.objects.findById(objectId));
     if (!upload) throw new NotFoundError('Upload', objectId);
     if (upload.status === 'completed') return upload;

@@ -62,7 +62,10 @@ export class UploadService {
   async create(principal: Principal, input: NewUpload): Promise<ObjectEntity> {
     const organizationId = tenantOfPrincipal(principal);
     if (input.sizeBytes !== null && input.sizeBytes > this.config.STORAGE_MAX_OBJECT_BYTES)
-      throw new PayloadTooLargeError('The upload is larger than one object may be', this.config.STORAGE_MAX_OBJECT_BYTES);
+      throw new PayloadTooLargeError(
+        'The upload is larger than one object may be',
+        this.config.STORAGE_MAX_OBJECT_BYTES,
+      );
     const id = randomUUID();
     const storageKey = storageKeyOf(organizationId, id);
     const created = await this.tenants.runForPrincipal(principal, async () => {
@@ -99,7 +102,8 @@ export class UploadService {
     const organizationId = tenantOfPrincipal(principal);
     return this.lock.withLock(objectId, async () => {
       const upload = await this.findUploading(principal, objectId);
-      if (upload.status !== 'uploading') throw new ConflictError('The upload is already complete', { objectId });
+      if (upload.status !== 'uploading')
+        throw new ConflictError('The upload is already complete', { objectId });
       if (request.offset !== upload.receivedBytes)
         throw new ConflictError(`Upload-Offset must be ${upload.receivedBytes}, the upload’s offset`, {
           expectedOffset: upload.receivedBytes,
@@ -114,7 +118,12 @@ export class UploadService {
       const transforms = [limit, ...(upload.receivedBytes === 0 ? [new AudioSniffer()] : []), tap];
       let written: number;
       try {
-        written = await this.staging.append(upload.storageKey, upload.receivedBytes, request.body, transforms);
+        written = await this.staging.append(
+          upload.storageKey,
+          upload.receivedBytes,
+          request.body,
+          transforms,
+        );
       } catch (error) {
         // Bytes we refused, or that no checksum can vouch for, are not kept. A plain interrupted
         // request keeps what arrived (counted by the limit, all of it written before the error).
@@ -126,7 +135,11 @@ export class UploadService {
       const digest = tap.digest();
       if (request.sha256 && !digest.equals(request.sha256)) {
         await this.settle(principal, upload, 0, false);
-        throw new ChecksumMismatchError('sha256', request.sha256.toString('base64'), digest.toString('base64'));
+        throw new ChecksumMismatchError(
+          'sha256',
+          request.sha256.toString('base64'),
+          digest.toString('base64'),
+        );
       }
       return this.settle(principal, upload, written, request.chunkIndex !== undefined);
     });
@@ -153,7 +166,10 @@ export class UploadService {
       new StorageQuotaExceededError(room.plan, room.max, room.usage, offset + incoming);
     const sizeError = () =>
       upload.sizeBytes === null
-        ? new PayloadTooLargeError('The upload is larger than one object may be', this.config.STORAGE_MAX_OBJECT_BYTES)
+        ? new PayloadTooLargeError(
+            'The upload is larger than one object may be',
+            this.config.STORAGE_MAX_OBJECT_BYTES,
+          )
         : new BadRequestError('The bytes go past Upload-Length', { uploadLength: upload.sizeBytes });
     // A declared size must still fit as a whole (the plan may have shrunk since creation).
     if (upload.sizeBytes !== null && upload.sizeBytes > room.free)

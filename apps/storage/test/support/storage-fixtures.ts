@@ -56,7 +56,12 @@ export class StorageHttp {
   async request(
     method: string,
     path: string,
-    options: { principal?: Principal | null; headers?: Record<string, string>; body?: BodyInit; duplex?: boolean } = {},
+    options: {
+      principal?: Principal | null;
+      headers?: Record<string, string>;
+      body?: BodyInit;
+      duplex?: boolean;
+    } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.principal) {
@@ -77,17 +82,31 @@ export class StorageHttp {
   }
 
   /** tus creation; resolves with the upload's path (Location). */
-  async createTus(principal: Principal, length: number, metadata: Record<string, string> = {}): Promise<Response> {
+  async createTus(
+    principal: Principal,
+    length: number,
+    metadata: Record<string, string> = {},
+  ): Promise<Response> {
     const encoded = Object.entries(metadata)
       .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
       .join(',');
     return this.request('POST', '/v1/uploads', {
       principal,
-      headers: { 'tus-resumable': '1.0.0', 'upload-length': String(length), ...(encoded ? { 'upload-metadata': encoded } : {}) },
+      headers: {
+        'tus-resumable': '1.0.0',
+        'upload-length': String(length),
+        ...(encoded ? { 'upload-metadata': encoded } : {}),
+      },
     });
   }
 
-  patchTus(principal: Principal, location: string, offset: number, bytes: Buffer, checksum?: Buffer): Promise<Response> {
+  patchTus(
+    principal: Principal,
+    location: string,
+    offset: number,
+    bytes: Buffer,
+    checksum?: Buffer,
+  ): Promise<Response> {
     return this.request('PATCH', location, {
       principal,
       headers: {

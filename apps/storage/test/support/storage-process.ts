@@ -36,7 +36,7 @@ export async function startStorageProcess(env: Record<string, string>): Promise<
     createTestVhost('storage_proc'),
     createTestRedis('storage_proc'),
   ]);
-  const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'storage-child.cjs')], {
+  const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'storage-child.js')], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
@@ -63,10 +63,15 @@ export async function startStorageProcess(env: Record<string, string>): Promise<
     await Promise.allSettled([database.drop(), vhost.delete(), redis.cleanup()]);
   };
   try {
-    await waitFor('the storage process to listen', () => {
-      if (child.exitCode !== null) throw new Error(`storage exited ${child.exitCode}: ${output.slice(-2000)}`);
-      return port;
-    }, { timeoutMs: 60_000, intervalMs: 100 });
+    await waitFor(
+      'the storage process to listen',
+      () => {
+        if (child.exitCode !== null)
+          throw new Error(`storage exited ${child.exitCode}: ${output.slice(-2000)}`);
+        return port;
+      },
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
   } catch (error) {
     child.kill('SIGKILL');
     await cleanup();

@@ -7,13 +7,22 @@ import { EDGE_SECRET } from './storage-fixtures';
  * tus-js-client straight at storage's internal port: every request gets the edge token the gateway
  * would sign for it (bound to its method and path).
  */
-export function signingTusOptions(principal: Principal, secret = EDGE_SECRET): Pick<UploadOptions, 'onBeforeRequest'> {
+export function signingTusOptions(
+  principal: Principal,
+  secret = EDGE_SECRET,
+): Pick<UploadOptions, 'onBeforeRequest'> {
   return {
     onBeforeRequest: async (request: HttpRequest) => {
       const path = new URL(request.getURL()).pathname;
       request.setHeader(
         'x-platform-principal',
-        await signEdgePrincipalToken({ secret, audience: 'storage', method: request.getMethod(), path, principal }),
+        await signEdgePrincipalToken({
+          secret,
+          audience: 'storage',
+          method: request.getMethod(),
+          path,
+          principal,
+        }),
       );
     },
   };

@@ -42,7 +42,12 @@ export const multipartRpc = {
     request: z.object({
       objectId: z.string().uuid(),
       parts: z
-        .array(z.object({ partNumber: z.number().int().min(1).max(MULTIPART_MAX_PARTS), etag: z.string().min(1).max(200) }))
+        .array(
+          z.object({
+            partNumber: z.number().int().min(1).max(MULTIPART_MAX_PARTS),
+            etag: z.string().min(1).max(200),
+          }),
+        )
         .min(1)
         .max(MULTIPART_MAX_PARTS),
     }),

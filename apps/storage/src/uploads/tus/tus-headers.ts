@@ -69,7 +69,8 @@ export function parseUploadChecksum(headers: IncomingHttpHeaders): Buffer | null
 export function parseSha256(value: string | undefined, name: string): Buffer | null {
   if (value === undefined) return null;
   const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-  if (bytes.length !== 32) throw new BadRequestError(`${name} is not a SHA-256 digest (hex or base64)`, { header: name });
+  if (bytes.length !== 32)
+    throw new BadRequestError(`${name} is not a SHA-256 digest (hex or base64)`, { header: name });
   return bytes;
 }
 

@@ -64,7 +64,11 @@ export class TusController {
   /** creation: Upload-Length is required (no deferred length); the plan's quota is reserved now. */
   @Post()
   @EdgeAuthenticated('storage:write')
-  async create(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @EdgePrincipal() principal: Principal) {
+  async create(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @EdgePrincipal() principal: Principal,
+  ) {
     assertTusResumable(request.headers);
     if (headerValue(request.headers, 'upload-defer-length') !== undefined)
       throw new BadRequestError('Upload-Defer-Length is not supported: send Upload-Length');
@@ -90,7 +94,12 @@ export class TusController {
 
   @Head(':id')
   @EdgeAuthenticated('storage:write')
-  async head(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @EdgePrincipal() principal: Principal) {
+  async head(
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @EdgePrincipal() principal: Principal,
+  ) {
     assertTusResumable(request.headers);
     const upload = await this.uploads.findUploading(principal, uploadId(id));
     const headers: Record<string, string> = {
@@ -105,7 +114,12 @@ export class TusController {
   /** core + checksum: bytes at Upload-Offset; the last byte completes the upload (before answering). */
   @Patch(':id')
   @EdgeAuthenticated('storage:write')
-  async patch(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @EdgePrincipal() principal: Principal) {
+  async patch(
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @EdgePrincipal() principal: Principal,
+  ) {
     assertTusResumable(request.headers);
     const objectId = uploadId(id);
     if (headerValue(request.headers, 'content-type') !== TUS_CONTENT_TYPE)
@@ -129,7 +143,12 @@ export class TusController {
   /** termination: the upload and its bytes are gone; its quota is free again. */
   @Delete(':id')
   @EdgeAuthenticated('storage:write')
-  async terminate(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @EdgePrincipal() principal: Principal) {
+  async terminate(
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @EdgePrincipal() principal: Principal,
+  ) {
     assertTusResumable(request.headers);
     await this.objects.delete(principal, uploadId(id));
     void reply.status(204).header('tus-resumable', TUS_RESUMABLE).send();

@@ -8,7 +8,10 @@ const { transformSync } = require('@swc/core');
 
 const root = path.resolve(__dirname, '../../../..');
 const { compilerOptions } = require(path.join(root, 'tsconfig.base.json'));
-const aliases = Object.entries(compilerOptions.paths).map(([alias, [target]]) => [alias, path.join(root, target)]);
+const aliases = Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+  alias,
+  path.join(root, target),
+]);
 
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
