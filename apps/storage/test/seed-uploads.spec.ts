@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OBJECT_RPC, storageContract, expectMatchesContract, objectSchema } from '@platform/contracts';
+import { OBJECT_RPC, storageContract, objectSchema } from '@platform/contracts';
 import { ServiceTestBed } from '@platform/testing';
 import { storageService } from '../src/service-definition';
 import type { StorageEnv } from '../src/config/storage-env.schema';
@@ -18,7 +18,7 @@ import {
  * storage's internal port with the local driver.
  */
 describe('storage: chunks, finalize, single-shot upload and downloads', () => {
-  let bed: ServiceTestBed<StorageEnv>;
+  let bed: ServiceTestBed<StorageEnv, typeof storageContract>;
   let http: StorageHttp;
   let cleanupRoot: () => Promise<void>;
   const orgA = randomUUID();
@@ -37,7 +37,7 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
         STORAGE_DOWNLOAD_URL_SECRET: 'd'.repeat(40),
         STORAGE_PUBLIC_BASE_URL: 'https://api.example.test',
       },
-    })) as unknown as ServiceTestBed<StorageEnv>;
+    })) as unknown as ServiceTestBed<StorageEnv, typeof storageContract>;
     http = new StorageHttp(bed.service.url);
   }, 60_000);
   afterAll(async () => {
@@ -227,11 +227,7 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
     const bytes = wavBytes(10_000);
     const { finalized } = await uploadByChunks(ownerA, bytes, 4000);
     const { id } = objectSchema.parse(await finalized.json());
-    const link = expectMatchesContract(
-      storageContract,
-      OBJECT_RPC.downloadUrl,
-      await bed.call(OBJECT_RPC.downloadUrl, { id }, ownerA),
-    );
+    const link = await bed.call(OBJECT_RPC.downloadUrl, { id }, ownerA);
     expect(link.url).toMatch(
       new RegExp(`^https://api\\.example\\.test/v1/downloads/${id}\\?expires=\\d+&signature=`),
     );

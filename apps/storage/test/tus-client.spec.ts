@@ -16,7 +16,7 @@ import { runUpload, signingTusOptions, uploadUntil } from './support/tus-client'
 
 /** The reference tus client (tus-js-client) against storage's internal port. */
 describe('storage: tus-js-client uploads and resumes', () => {
-  let bed: ServiceTestBed<StorageEnv>;
+  let bed: ServiceTestBed<StorageEnv, typeof storageContract>;
   let http: StorageHttp;
   let cleanupRoot: () => Promise<void>;
   const owner = member(randomUUID(), ['owner'], 'STARTER');
@@ -27,7 +27,7 @@ describe('storage: tus-js-client uploads and resumes', () => {
     bed = (await ServiceTestBed.start(storageService, {
       contract: storageContract,
       env: { EDGE_PRINCIPAL_SECRET: EDGE_SECRET, STORAGE_LOCAL_ROOT: root },
-    })) as unknown as ServiceTestBed<StorageEnv>;
+    })) as unknown as ServiceTestBed<StorageEnv, typeof storageContract>;
     http = new StorageHttp(bed.service.url);
   }, 60_000);
   afterAll(async () => {
@@ -57,7 +57,7 @@ describe('storage: tus-js-client uploads and resumes', () => {
       uploadUrl: url,
       onBeforeRequest: async (request) => {
         if (request.getMethod() === 'PATCH') patchedFrom.push(Number(request.getHeader('Upload-Offset')));
-        await options.onBeforeRequest(request);
+        await options.onBeforeRequest?.(request);
       },
     });
     expect(patchedFrom[0]).toBe(offset);

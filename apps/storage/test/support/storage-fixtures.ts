@@ -59,7 +59,7 @@ export class StorageHttp {
     options: {
       principal?: Principal | null;
       headers?: Record<string, string>;
-      body?: BodyInit;
+      body?: RequestInit['body'];
       duplex?: boolean;
     } = {},
   ): Promise<Response> {
