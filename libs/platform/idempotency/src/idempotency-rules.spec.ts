@@ -39,13 +39,22 @@ describe('requestHash: "the same request" is the same command with the same data
     expect(requestHash('a.b.c', { x: 1 })).not.toBe(requestHash('a.b.d', { x: 1 }));
   });
   it('sorts keys by code unit, so a key that prefixes another comes first', () => {
-    expect(requestHash('c', { ab: 1, a: 2, B: 3 })).toBe(sha256('{"command":"c","request":{"B":3,"a":2,"ab":1}}'));
+    expect(requestHash('c', { ab: 1, a: 2, B: 3 })).toBe(
+      sha256('{"command":"c","request":{"B":3,"a":2,"ab":1}}'),
+    );
   });
 });
 
 describe('idempotencyScopeOf: whose key it is', () => {
   const ORG = '0a000000-0000-4000-8000-00000000000a';
-  const base: Principal = { kind: 'user', userId: 'alice', organizationId: ORG, roles: ['owner'], scopes: [], apiKeyId: null };
+  const base: Principal = {
+    kind: 'user',
+    userId: 'alice',
+    organizationId: ORG,
+    roles: ['owner'],
+    scopes: [],
+    apiKeyId: null,
+  };
 
   it('a user: the organization and the user', () => {
     expect(idempotencyScopeOf(base)).toEqual({ organizationId: ORG, principalKey: 'alice' });
@@ -57,9 +66,10 @@ describe('idempotencyScopeOf: whose key it is', () => {
     });
   });
   it('an organization code: the organization and the kind', () => {
-    expect(
-      idempotencyScopeOf({ ...base, kind: 'organization-code', userId: null, apiKeyId: null }),
-    ).toEqual({ organizationId: ORG, principalKey: 'organization-code' });
+    expect(idempotencyScopeOf({ ...base, kind: 'organization-code', userId: null, apiKeyId: null })).toEqual({
+      organizationId: ORG,
+      principalKey: 'organization-code',
+    });
   });
   it.each([null, undefined, { ...base, organizationId: null }, { ...base, organizationId: '' }])(
     'refuses a caller outside an organization (%j) with 400',

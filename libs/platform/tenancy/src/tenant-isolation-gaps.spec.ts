@@ -3,7 +3,8 @@ import { connectedRoleBypassesRls, findTenantIsolationGaps, type Queryable } fro
 // The judgement of the catalogue check, row by row, written out by hand. The catalogue query itself
 // runs against real PostgreSQL in test/tenant-isolation-gaps.spec.ts.
 
-const GOOD_EXPR = "(organization_id = (NULLIF(current_setting('app.organization_id'::text, true), ''::text))::uuid)";
+const GOOD_EXPR =
+  "(organization_id = (NULLIF(current_setting('app.organization_id'::text, true), ''::text))::uuid)";
 
 const isolated = {
   table_name: 'recordings',
@@ -68,14 +69,13 @@ describe('findTenantIsolationGaps', () => {
     ],
     [
       'USING that lets every tenant in when a tenant is set',
-      { tenant_policy: "(organization_id = organization_id) AND current_setting('app.organization_id') IS NOT NULL" },
+      {
+        tenant_policy:
+          "(organization_id = organization_id) AND current_setting('app.organization_id') IS NOT NULL",
+      },
       ['tenant_isolation USING does not read app.organization_id'],
     ],
-    [
-      'USING written with other spacing',
-      { tenant_policy: GOOD_EXPR.replace(/ /g, '\n  ') },
-      [],
-    ],
+    ['USING written with other spacing', { tenant_policy: GOOD_EXPR.replace(/ /g, '\n  ') }, []],
     [
       'USING on the column but another setting',
       { tenant_policy: "organization_id = current_setting('app.other')::uuid" },
@@ -97,7 +97,10 @@ describe('findTenantIsolationGaps', () => {
     [
       'two other permissive policies',
       { other_permissive: ['admins_see_all', 'public_read'] },
-      ['permissive policy admins_see_all widens tenant_isolation', 'permissive policy public_read widens tenant_isolation'],
+      [
+        'permissive policy admins_see_all widens tenant_isolation',
+        'permissive policy public_read widens tenant_isolation',
+      ],
     ],
     ['a text column', { is_uuid: false }, ['organization_id is not uuid']],
     ['no index', { indexed: false }, ['no index led by organization_id']],

@@ -11,7 +11,15 @@ import { runInTenant, tenantOfPrincipal } from './tenant-transaction';
 const ORG = '0a000000-0000-4000-8000-00000000000a';
 
 function principal(overrides: Partial<Principal>): Principal {
-  return { kind: 'user', userId: 'u', organizationId: ORG, roles: ['owner'], scopes: [], apiKeyId: null, ...overrides };
+  return {
+    kind: 'user',
+    userId: 'u',
+    organizationId: ORG,
+    roles: ['owner'],
+    scopes: [],
+    apiKeyId: null,
+    ...overrides,
+  };
 }
 
 function codeOf(action: () => unknown): string | undefined {
@@ -109,14 +117,16 @@ describe('currentTenantManager outside a transaction', () => {
 });
 
 describe('announceSystemWork: every cross-tenant entry is named and logged', () => {
-  it.each(['billing.invoices.close-month', 'idempotency.purge-expired', 'a.b', 'payments.webhook.resolve-tenant'])(
-    'accepts %j and logs it',
-    (reason) => {
-      const logged: Array<[object, string | undefined]> = [];
-      announceSystemWork({ info: (obj, msg) => logged.push([obj, msg]) }, reason);
-      expect(logged).toEqual([[{ tenancy: 'system', reason }, 'cross-tenant database work']]);
-    },
-  );
+  it.each([
+    'billing.invoices.close-month',
+    'idempotency.purge-expired',
+    'a.b',
+    'payments.webhook.resolve-tenant',
+  ])('accepts %j and logs it', (reason) => {
+    const logged: Array<[object, string | undefined]> = [];
+    announceSystemWork({ info: (obj, msg) => logged.push([obj, msg]) }, reason);
+    expect(logged).toEqual([[{ tenancy: 'system', reason }, 'cross-tenant database work']]);
+  });
   it.each(['', 'purge', 'Billing.close', '.a.b', 'a.', 'a..b', 'a.b ', ' a.b', 'a.B', '1a.b', 'a.b\nc'])(
     'refuses %j without logging',
     (reason) => {
