@@ -1,6 +1,7 @@
 import { defineBackendService } from '@platform/bootstrap';
 import { storageEnvSchema, type StorageEnv } from './config/storage-env.schema';
 import { DriversModule } from './drivers/drivers.module';
+import { StorageEdgeModule } from './http/storage-edge.module';
 import { storageEntities } from './entities';
 import { storageMigrations } from './migrations';
 import { MultipartModule } from './multipart/multipart.module';
@@ -20,5 +21,11 @@ export const storageService = defineBackendService<StorageEnv>({
   entities: storageEntities,
   redis: true,
   tenancy: true,
-  features: [DriversModule, ObjectModule, UploadsModule, MultipartModule],
+  features: (config) => [
+    DriversModule,
+    StorageEdgeModule.forRoot(config),
+    ObjectModule,
+    UploadsModule,
+    MultipartModule,
+  ],
 });

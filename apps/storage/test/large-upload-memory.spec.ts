@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { signEdgePrincipalToken } from '../src/http/edge-principal.token';
+import { signEdgePrincipal } from '@platform/edge-principal';
 import { EDGE_SECRET, member, tempStorageRoot, wavBytes } from './support/storage-fixtures';
 import { startStorageProcess, type StorageProcess } from './support/storage-process';
 
@@ -39,7 +39,8 @@ describe('storage: a 1 GiB streamed upload keeps memory bounded (child process R
   it(`single-shot POST /v1/upload of 1 GiB: peak RSS < RSS at rest + ${RSS_GROWTH_BOUND / MiB} MiB`, async () => {
     const owner = member(randomUUID(), ['owner'], 'ENTERPRISE');
     const token = async () =>
-      signEdgePrincipalToken({
+      signEdgePrincipal({
+        requestId: randomUUID(),
         secret: EDGE_SECRET,
         audience: 'storage',
         method: 'POST',

@@ -239,23 +239,34 @@ describe('storage: tus uploads (core, creation, termination, checksum)', () => {
     expect((await bed.call(OBJECT_RPC.list, {}, ownerB)).items).toEqual([]);
   });
 
-  it('refuses requests without a valid edge principal (401 problem+json)', async () => {
+  it('refuses requests without a valid edge principal (401 problem+json) or the permission (403)', async () => {
     const anonymous = await http.request('POST', '/v1/uploads', {
       headers: { 'tus-resumable': '1.0.0', 'upload-length': '10' },
     });
     expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await anonymous.json()).toMatchObject({ code: 'EDGE_PRINCIPAL_INVALID' });
     const forged = await new StorageHttp(bed.service.url, 'x'.repeat(40)).createTus(ownerA, 10);
     expect(forged.status).toBe(401);
-    // A token signed for another path cannot be replayed here.
+    // A token signed for one request (HEAD of an upload) cannot be replayed on another (PATCH).
     const location = await newUpload();
-    const tokenForCreate = await http.request('POST', '/v1/uploads', {
-      principal: ownerA,
-      headers: { 'tus-resumable': '1.0.0', 'upload-length': '10' },
+    const headToken = (await http.signedHeaders('HEAD', location, ownerA))['x-platform-principal']!;
+    const replayed = await http.request('PATCH', location, {
+      headers: {
+        'x-platform-principal': headToken,
+        'tus-resumable': '1.0.0',
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+      },
+      body: wavBytes(100),
     });
-    expect(tokenForCreate.status).toBe(201);
-    const noPermission = await http.createTus(member(orgA, []), 10);
-    expect(noPermission.status).toBe(403);
-    expect(location).toBeTruthy();
+    expect(replayed.status).toBe(401);
+    const viewer = await http.createTus(member(orgA, ['viewer']), 10);
+    expect(viewer.status).toBe(403);
+    expect(await viewer.json()).toMatchObject({
+      code: 'FORBIDDEN',
+      detail: 'Missing permission storage:write',
+    });
   });
 
   it('refuses ids and metadata that try path tricks', async () => {

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { secret, serviceEnvSchema, urlWithProtocol } from '@platform/config';
+import {
+  requireEdgePrincipalSecretInProduction,
+  secret,
+  serviceEnvSchema,
+  urlWithProtocol,
+} from '@platform/config';
 
 const positiveInt = z.coerce.number().int().positive();
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
@@ -21,8 +26,6 @@ export const storageEnvSchema = z
      * tus clients that chunk are not affected either way.
      */
     REQUEST_BODY_TIMEOUT_MS: positiveInt.default(15 * 60_000),
-    /** HS256 key of the `x-platform-principal` token the gateway signs for stream routes (ADR 0007). */
-    EDGE_PRINCIPAL_SECRET: secret(atLeast32Bytes.optional()),
     /** Where bytes end up: `local` (a directory) or `s3` (any S3-compatible endpoint). */
     STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
     /** Root of the local driver's objects, and of in-progress uploads with either driver. */
@@ -46,6 +49,9 @@ export const storageEnvSchema = z
     STORAGE_S3_PART_SIZE_BYTES: positiveInt.min(5 * 1024 * 1024).default(8 * 1024 * 1024),
   })
   .superRefine((env, ctx) => {
+    // EDGE_PRINCIPAL_SECRET (shared shape): storage serves stream routes, so it is needed to boot
+    // at all (EdgePrincipalModule), and production says so at config time.
+    requireEdgePrincipalSecretInProduction(env, ctx);
     if (env.STORAGE_DRIVER === 's3' && !env.STORAGE_S3_BUCKET) {
       ctx.addIssue({
         code: 'custom',
@@ -54,9 +60,12 @@ export const storageEnvSchema = z
       });
     }
     if (env.NODE_ENV === 'production') {
-      for (const name of ['EDGE_PRINCIPAL_SECRET', 'STORAGE_DOWNLOAD_URL_SECRET'] as const) {
-        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
-      }
+      if (!env.STORAGE_DOWNLOAD_URL_SECRET)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STORAGE_DOWNLOAD_URL_SECRET'],
+          message: 'is required in production',
+        });
     }
   });
 

@@ -1,7 +1,5 @@
 import {
   applyDecorators,
-  createParamDecorator,
-  Inject,
   Injectable,
   SetMetadata,
   UseGuards,
@@ -9,61 +7,37 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
-import { rolesHavePermission, type Permission, type Principal } from '@platform/contracts';
-import { ForbiddenError, UnauthenticatedError } from '@platform/errors';
-import { SERVICE_CONFIG } from '@platform/bootstrap';
-import type { StorageEnv } from '../config/storage-env.schema';
-import { verifyEdgePrincipalToken } from './edge-principal.token';
+import { rolesHavePermission, type Permission } from '@platform/contracts';
+import { edgePrincipalOf, EdgePrincipalGuard, type EdgeRequest } from '@platform/edge-principal';
+import { ForbiddenError } from '@platform/errors';
+
+export { EdgePrincipal } from '@platform/edge-principal';
+
+const PERMISSION = 'storage:edge-permission';
 
 /**
- * THE one place where storage's HTTP handlers learn who calls: the `x-platform-principal` token the
- * gateway signs for stream routes (DESIGN "Principal reaching a service over HTTP", ADR 0007). It is
- * written to the shared spec so that swapping in `@platform/edge-principal`'s guard changes this file
- * only.
+ * After `@platform/edge-principal`'s guard verified the gateway-signed principal: it must act in an
+ * organization and its roles must grant the handler's permission. The gateway authorized already;
+ * this is the second, independent check (as RPC handlers do with @RequirePermission).
  */
-const PERMISSION = 'storage:edge-permission';
-const PRINCIPAL = Symbol('storage:edge-principal');
-
-type RequestWithPrincipal = FastifyRequest & { [PRINCIPAL]?: Principal };
-
 @Injectable()
-export class EdgePrincipalGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    @Inject(SERVICE_CONFIG) private readonly config: StorageEnv,
-  ) {}
+export class EdgePermissionGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
-    const secret = this.config.EDGE_PRINCIPAL_SECRET;
-    // Without a secret no token can be trusted: every stream request is refused, never let through.
-    if (!secret) throw new UnauthenticatedError('This service accepts no edge principal (no secret set)');
-    const header = request.headers['x-platform-principal'];
-    if (typeof header !== 'string') throw new UnauthenticatedError('Missing x-platform-principal');
-    const principal = await verifyEdgePrincipalToken(header, {
-      secret,
-      audience: 'storage',
-      method: request.method,
-      path: request.url.split('?')[0] ?? request.url,
-    });
+  canActivate(context: ExecutionContext): boolean {
+    const principal = edgePrincipalOf(context.switchToHttp().getRequest<EdgeRequest>());
     if (!principal.organizationId) throw new ForbiddenError('This operation needs an organization');
-    // The gateway authorized already; this is the second, independent check (as RPC handlers do).
     const permission = this.reflector.get<Permission | undefined>(PERMISSION, context.getHandler());
     if (permission && !rolesHavePermission(principal.roles, permission))
       throw new ForbiddenError(`Missing permission ${permission}`);
-    request[PRINCIPAL] = principal;
     return true;
   }
 }
 
-/** The handler needs a valid edge principal whose roles grant `permission`. */
+/**
+ * THE one place storage's HTTP handlers learn who calls: a valid `x-platform-principal` for this
+ * service, method and path (401 EDGE_PRINCIPAL_INVALID otherwise), whose roles grant `permission`.
+ * Errors stay with the controller's StorageProblemFilter (tus answers carry Tus-Resumable).
+ */
 export const EdgeAuthenticated = (permission: Permission) =>
-  applyDecorators(SetMetadata(PERMISSION, permission), UseGuards(EdgePrincipalGuard));
-
-/** The verified principal of the request (only under `@EdgeAuthenticated`). */
-export const EdgePrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
-  const principal = context.switchToHttp().getRequest<RequestWithPrincipal>()[PRINCIPAL];
-  if (!principal) throw new UnauthenticatedError();
-  return principal;
-});
+  applyDecorators(SetMetadata(PERMISSION, permission), UseGuards(EdgePrincipalGuard, EdgePermissionGuard));

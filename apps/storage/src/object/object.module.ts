@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DownloadController } from '../downloads/download.controller';
 import { SignedDownloadUrl } from '../downloads/signed-download-url';
-import { EdgePrincipalGuard } from '../http/edge-principal.guard';
-import { StorageProblemFilter } from '../http/storage-problem.filter';
 import { ObjectHandlers } from './object.handlers';
 import { ObjectRepository } from './object.repository';
 import { ObjectService } from './object.service';
@@ -10,7 +8,7 @@ import { ObjectService } from './object.service';
 /** Objects: RPC handlers (get, list, delete, download link) and the signed-link download route. */
 @Module({
   controllers: [ObjectHandlers, DownloadController],
-  providers: [ObjectService, ObjectRepository, SignedDownloadUrl, EdgePrincipalGuard, StorageProblemFilter],
-  exports: [ObjectService, ObjectRepository, EdgePrincipalGuard, StorageProblemFilter],
+  providers: [ObjectService, ObjectRepository, SignedDownloadUrl],
+  exports: [ObjectService, ObjectRepository],
 })
 export class ObjectModule {}

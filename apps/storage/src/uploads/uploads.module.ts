@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { RawBodyParser } from '../http/raw-body.parser';
 import { ObjectModule } from '../object/object.module';
 import { SeedUploadController } from './seed-upload.controller';
 import { SeedUploadService } from './seed-upload.service';
@@ -13,7 +12,7 @@ import { UploadService } from './upload.service';
 @Module({
   imports: [ObjectModule],
   controllers: [TusController, SeedUploadController],
-  providers: [RawBodyParser, UploadService, UploadCompletion, StorageQuota, UploadLock, SeedUploadService],
+  providers: [UploadService, UploadCompletion, StorageQuota, UploadLock, SeedUploadService],
   exports: [UploadCompletion, StorageQuota],
 })
 export class UploadsModule {}

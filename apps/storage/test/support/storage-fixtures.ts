@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlanCode, Principal, Role } from '@platform/contracts';
-import { signEdgePrincipalToken } from '../../src/http/edge-principal.token';
+import { signEdgePrincipal } from '@platform/edge-principal';
 
 export const EDGE_SECRET = randomBytes(32).toString('base64url');
 
@@ -63,22 +63,29 @@ export class StorageHttp {
       duplex?: boolean;
     } = {},
   ): Promise<Response> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.principal) {
-      headers['x-platform-principal'] = await signEdgePrincipalToken({
-        secret: this.secret,
-        audience: 'storage',
-        method,
-        path: path.split('?')[0]!,
-        principal: options.principal,
-      });
-    }
+    const headers: Record<string, string> = {
+      ...(options.principal ? await this.signedHeaders(method, path, options.principal) : {}),
+      ...options.headers,
+    };
     return fetch(`${this.baseUrl}${path}`, {
       method,
       headers,
       body: options.body,
       ...(options.duplex ? { duplex: 'half' } : {}),
     } as RequestInit);
+  }
+
+  /** The header the gateway adds for this request (method and path bound). */
+  async signedHeaders(method: string, path: string, principal: Principal): Promise<Record<string, string>> {
+    const token = await signEdgePrincipal({
+      requestId: randomUUID(),
+      secret: this.secret,
+      audience: 'storage',
+      method,
+      path: path.split('?')[0]!,
+      principal,
+    });
+    return { 'x-platform-principal': token };
   }
 
   /** tus creation; resolves with the upload's path (Location). */

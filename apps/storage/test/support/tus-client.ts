@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Upload, type HttpRequest, type UploadOptions } from 'tus-js-client';
 import type { Principal } from '@platform/contracts';
-import { signEdgePrincipalToken } from '../../src/http/edge-principal.token';
+import { signEdgePrincipal } from '@platform/edge-principal';
 import { EDGE_SECRET } from './storage-fixtures';
 
 /**
@@ -16,7 +17,8 @@ export function signingTusOptions(
       const path = new URL(request.getURL()).pathname;
       request.setHeader(
         'x-platform-principal',
-        await signEdgePrincipalToken({
+        await signEdgePrincipal({
+          requestId: randomUUID(),
           secret,
           audience: 'storage',
           method: request.getMethod(),
