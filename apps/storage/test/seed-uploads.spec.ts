@@ -282,6 +282,32 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
     await expect(bed.call(OBJECT_RPC.get, { id }, ownerA)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('serves the caller’s own object at /v1/storage/objects/:id/content (Range), never another’s', async () => {
+    const bytes = wavBytes(8000);
+    const { finalized } = await uploadByChunks(ownerA, bytes, 8000);
+    const { id } = objectSchema.parse(await finalized.json());
+    const path = `/v1/storage/objects/${id}/content`;
+    const part = await http.request('GET', path, { principal: ownerA, headers: { range: 'bytes=4000-' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 4000-7999/8000');
+    expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(4000))).toBe(true);
+    const head = await http.request('HEAD', path, { principal: ownerA });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe('8000');
+
+    const other = await http.request('GET', path, { principal: ownerB });
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await http.request('GET', path)).status).toBe(401);
+
+    // An upload still in progress has no content yet.
+    const recordingId = randomUUID();
+    const started = await sendChunk(ownerA, recordingId, 0, wavBytes(100));
+    const { objectId } = (await started.json()) as { objectId: string };
+    const early = await http.request('GET', `/v1/storage/objects/${objectId}/content`, { principal: ownerA });
+    expect(early.status).toBe(409);
+  });
+
   it('answers presigned multipart with 501 under the local driver', async () => {
     await expect(
       bed.call('storage.multipart.initiate', { sizeBytes: 10_000_000 }, ownerA),

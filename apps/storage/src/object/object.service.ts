@@ -10,6 +10,8 @@ import { SignedDownloadUrl } from '../downloads/signed-download-url';
 import type { ObjectEntity } from './object.entity';
 import { ObjectRepository } from './object.repository';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Reading, listing, deleting objects and issuing download links. The tenant is always the principal's. */
 @Injectable()
 export class ObjectService {
@@ -58,10 +60,17 @@ export class ObjectService {
     }
   }
 
-  async downloadUrl(principal: Principal, id: string): Promise<{ url: string; expiresAt: Date }> {
+  /** The caller's object, once its bytes are complete (CONFLICT while it is still uploading). */
+  async getCompleted(principal: Principal, id: string): Promise<ObjectEntity> {
+    if (!UUID.test(id)) throw new NotFoundError('Object', id.slice(0, 64));
     const object = await this.get(principal, id);
     if (object.status !== 'completed')
       throw new ConflictError('The object is still uploading', { objectId: id });
+    return object;
+  }
+
+  async downloadUrl(principal: Principal, id: string): Promise<{ url: string; expiresAt: Date }> {
+    const object = await this.getCompleted(principal, id);
     if (canPresign(this.store)) {
       const ttl = this.links.ttlSeconds;
       const url = await this.store.presignDownload(object.storageKey, ttl, object.filename);
