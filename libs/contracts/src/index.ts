@@ -24,3 +24,5 @@ export * from './campaigns/campaigns-contract';
 export * from './analytics/analytics-contract';
 export * from './storage/object.rpc';
 export * from './storage/multipart.rpc';
+export * from './recordings/recording.rpc';
+export * from './audio-worker/audio-analysis';

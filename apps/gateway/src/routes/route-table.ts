@@ -3,6 +3,7 @@ import { ORG_ROUTES } from './orgs.routes';
 import type { RouteDefinition } from './route-definition';
 import { WELL_KNOWN_ROUTES } from './well-known.routes';
 import { STORAGE_OBJECT_ROUTES } from './storage-objects.routes';
+import { RECORDING_ROUTES } from './recordings.routes';
 
 /**
  * THE route table of the public API. Routing, authentication, authorization, throttling,
@@ -14,4 +15,5 @@ export const ROUTE_TABLE: readonly RouteDefinition[] = Object.freeze([
   ...ORG_ROUTES,
   ...WELL_KNOWN_ROUTES,
   ...STORAGE_OBJECT_ROUTES,
+  ...RECORDING_ROUTES,
 ]);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { authRpcSchemas, multipartRpc, objectRpc } from '@platform/contracts';
+import { authRpcSchemas, multipartRpc, objectRpc, recordingRpc } from '@platform/contracts';
 
 /**
  * Request/result schemas of every RPC pattern the gateway routes to, from the contracts. A new
@@ -9,6 +9,7 @@ export const ROUTED_RPC_SCHEMAS = {
   ...authRpcSchemas,
   ...objectRpc,
   ...multipartRpc,
+  ...recordingRpc,
 } satisfies Record<string, { request: z.ZodType; result: z.ZodType }>;
 
 export type RoutedRpcPattern = keyof typeof ROUTED_RPC_SCHEMAS;
