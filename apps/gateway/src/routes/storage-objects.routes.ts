@@ -2,8 +2,6 @@ import { MULTIPART_RPC as M, multipartRpc as MS, OBJECT_RPC as R, objectRpc as S
 import { defineRoute, type RouteDefinition } from './route-definition';
 
 const SMALL_BODY = 16 * 1024;
-/** A complete with 10,000 parts ({partNumber, etag} ≈ 60 bytes each). */
-const PARTS_BODY = 1024 * 1024;
 /** Uploads are made by people and by integrations alike. */
 const CREDENTIALS = ['user', 'api-key'] as const;
 
@@ -109,7 +107,7 @@ export const STORAGE_OBJECT_ROUTES: RouteDefinition[] = [
       body: MS[M.complete].request.pick({ parts: true }),
     },
     success: { status: 200, description: 'The completed object' },
-    bodyLimitBytes: PARTS_BODY,
+    bodyLimitBytes: SMALL_BODY,
     tag: 'Storage',
     summary: 'Complete a presigned multipart upload',
   }),

@@ -13,8 +13,11 @@ export const MULTIPART_RPC = {
   abort: 'storage.multipart.abort',
 } as const;
 
-/** S3 allows at most 10,000 parts per upload. */
-export const MULTIPART_MAX_PARTS = 10_000;
+/**
+ * Parts of one presigned upload. S3 allows 10,000; we hand out at most 200 (parts grow instead, up to
+ * S3's 5 GiB per part), so a complete with every part's ETag fits the gateway's 16 KiB JSON bodies.
+ */
+export const MULTIPART_MAX_PARTS = 200;
 
 const partNumbers = z.array(z.number().int().min(1).max(MULTIPART_MAX_PARTS)).min(1).max(100);
 const partUrl = z.object({ partNumber: z.number().int(), url: z.string().url() });
@@ -45,7 +48,7 @@ export const multipartRpc = {
         .array(
           z.object({
             partNumber: z.number().int().min(1).max(MULTIPART_MAX_PARTS),
-            etag: z.string().min(1).max(200),
+            etag: z.string().min(1).max(80),
           }),
         )
         .min(1)
