@@ -21,11 +21,11 @@ export const storageEnvSchema = z
   .object({
     ...serviceEnvSchema.shape,
     /**
-     * An upload is one long request: a 1 GB single-shot upload at 10 MB/s takes 100 s. The base
-     * default (30 s against slow-body attacks) would cut it, so storage allows 15 minutes per request;
-     * tus clients that chunk are not affected either way.
+     * An upload stalled this long (no byte either way) is cut; what arrived is kept for a tus resume.
+     * Admitted uploads are exempt from REQUEST_BODY_TIMEOUT_MS (a whole request's deadline; a 1 GB
+     * upload legitimately takes longer), so this inactivity limit is what guards them (ADR 0007).
      */
-    REQUEST_BODY_TIMEOUT_MS: positiveInt.default(15 * 60_000),
+    STORAGE_UPLOAD_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
     /** Where bytes end up: `local` (a directory) or `s3` (any S3-compatible endpoint). */
     STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
     /** Root of the local driver's objects, and of in-progress uploads with either driver. */

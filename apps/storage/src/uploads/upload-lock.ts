@@ -8,12 +8,14 @@ import type { StorageEnv } from '../config/storage-env.schema';
 
 /** Deletes the lock only if it is still ours (an expired lock may belong to the next writer). */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+/** Extends the lock only if it is still ours. */
+const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
 
 /**
  * One writer per upload across replicas: a second PATCH/chunk to the same upload while one streams
  * would interleave bytes at the same offset. The lock lives in Redis (not a row lock: a database
- * transaction must not stay open for the minutes a large request can take) and expires with the
- * longest request the service accepts, so a crashed replica cannot hold it forever.
+ * transaction must not stay open for the minutes a large request can take). It lives two idle
+ * timeouts and is extended while the request runs, so a crashed replica holds it briefly only.
  */
 @Injectable()
 export class UploadLock {
@@ -25,11 +27,16 @@ export class UploadLock {
   async withLock<T>(objectId: string, work: () => Promise<T>): Promise<T> {
     const key = `storage:upload-lock:${objectId}`;
     const token = randomUUID();
-    const taken = await this.redis.set(key, token, 'PX', this.config.REQUEST_BODY_TIMEOUT_MS + 5000, 'NX');
+    const ttlMs = 2 * this.config.STORAGE_UPLOAD_IDLE_TIMEOUT_MS;
+    const taken = await this.redis.set(key, token, 'PX', ttlMs, 'NX');
     if (taken !== 'OK') throw new ConflictError('Another request is writing this upload', { objectId });
+    const keepAlive = setInterval(() => {
+      this.redis.eval(EXTEND, 1, key, token, String(ttlMs)).catch(() => undefined);
+    }, ttlMs / 4);
     try {
       return await work();
     } finally {
+      clearInterval(keepAlive);
       await this.redis.eval(RELEASE, 1, key, token).catch(() => undefined);
     }
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
@@ -115,6 +116,7 @@ export class UploadService {
       const allowed = await this.allowedBytes(principal, organizationId, upload, request.contentLength);
       const limit = new ByteLimit(allowed.bytes, allowed.overflow);
       const tap = new Sha256Tap();
+      guardIdle(request.body, this.config.STORAGE_UPLOAD_IDLE_TIMEOUT_MS);
       const transforms = [limit, ...(upload.receivedBytes === 0 ? [new AudioSniffer()] : []), tap];
       let written: number;
       try {
@@ -194,6 +196,16 @@ export class UploadService {
     await this.tenants.runForPrincipal(principal, () => this.objects.update(upload.id, changes));
     return Object.assign(upload, changes);
   }
+}
+
+/**
+ * An HTTP request body that stalls (no byte for `idleMs`) is destroyed: the pipeline fails like a
+ * client that went away, and what arrived stays for a resume.
+ */
+function guardIdle(body: Readable, idleMs: number): void {
+  const request = body as Partial<IncomingMessage>;
+  if (typeof request.setTimeout !== 'function') return;
+  request.setTimeout(idleMs, () => body.destroy(new Error(`No upload byte for ${idleMs} ms`)));
 }
 
 /** Errors that refuse the bytes themselves (as opposed to a connection that went away). */
