@@ -135,6 +135,9 @@ export class MultipartService {
   }
 
   async abort(principal: Principal, objectId: string): Promise<void> {
+    // 501 with the local driver before anything is looked up, like the other multipart calls.
+    if (!canPresign(this.store))
+      throw new NotImplementedError('Presigned multipart upload with the local driver');
     await this.pending(principal, objectId);
     await this.objectService.delete(principal, objectId);
   }
