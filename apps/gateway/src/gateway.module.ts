@@ -32,7 +32,7 @@ export class GatewayModule {
       module: GatewayModule,
       global: true,
       imports: [
-        RedisModule.forRoot({ url: config.REDIS_URL, connectionName: 'gateway' }),
+        RedisModule.forRoot({ url: config.REDIS_URL, connectionName: 'gateway', autoPipelining: true }),
         MessagingModule.forRoot(messagingOptionsFrom('gateway', config, logger)),
         HealthModule.forRoot({
           service: 'gateway',

@@ -168,6 +168,22 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
       }
     });
 
+    it('refuses a token revoked after it was accepted (the verified-token cache never skips the denylist)', async () => {
+      const payload = claims();
+      const token = await signAccessToken(key, payload);
+      expect((await profile(token)).status).toBe(200);
+      expect((await profile(token)).status).toBe(200); // now verified from the cache
+      try {
+        await raw.set(denylistKeys.session(payload.sid), '1', 'EX', 60);
+        const response = await profile(token);
+        expect(response.status).toBe(401);
+        expect(response.body.detail).toMatch(/revoked/);
+      } finally {
+        await raw.del(denylistKeys.session(payload.sid));
+      }
+      expect((await profile(token)).status).toBe(200);
+    });
+
     it('picks up a rotated-in key on its first token, but re-fetches for unknown kids at most once a second', async () => {
       const rotated = await createSigningKey();
       published = [key, rotated];

@@ -74,6 +74,12 @@ export const gatewayEnvSchema = z.object({
   JWKS_CACHE_TTL_SECONDS: positiveInt.default(300),
   /** An unknown `kid` triggers a JWKS re-fetch at most this often (random kids cannot flood auth). */
   JWKS_REFRESH_MIN_INTERVAL_MS: positiveInt.default(5000),
+  /**
+   * Access tokens kept as verified (signature and claims; until their own expiry, while their signing
+   * key is unchanged) so a client's next requests skip the RSA check; 0 turns the cache off. The
+   * denylist is checked on every request regardless. ~1 KB per entry.
+   */
+  JWT_VERIFIED_CACHE_MAX_ENTRIES: nonNegativeInt.default(10_000),
   /** Redis down while checking the denylist: `closed` refuses (503), `open` skips the check. */
   REVOCATION_FAIL_MODE: failMode.default('closed'),
   /** How long a resolved `x-api-key` / `x-organization-code` is cached (revoking through the gateway clears it). */
