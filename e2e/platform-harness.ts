@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BackendServiceName } from '@platform/contracts';
 import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
 import type { BaseEnv } from '@platform/config';
@@ -73,6 +76,8 @@ export class PlatformHarness {
       startSmtpSink(),
     ]);
     this.mail = mail;
+    const storageRoot = await mkdtemp(join(tmpdir(), 'e2e-storage-'));
+    this.cleanups.push(() => rm(storageRoot, { recursive: true, force: true }));
     this.cleanups.push(
       () => vhost.delete(),
       () => redis.cleanup(),
@@ -99,6 +104,8 @@ export class PlatformHarness {
       RATE_LIMIT_REDIS_TIMEOUT_MS: '5000',
       // Gateway and services share it: stream routes' x-platform-principal (ADR 0007).
       EDGE_PRINCIPAL_SECRET: randomBytes(32).toString('base64url'),
+      // Storage's objects and staged uploads in a directory of the suite, never under the repo.
+      STORAGE_LOCAL_ROOT: storageRoot,
       ...extraEnv,
     };
     const names = Object.keys(BACKEND_DEFINITIONS) as BackendServiceName[];

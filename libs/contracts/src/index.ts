@@ -23,5 +23,7 @@ export * from './voice/voice-contract';
 export * from './audio-worker/audio-worker-contract';
 export * from './campaigns/campaigns-contract';
 export * from './analytics/analytics-contract';
+export * from './storage/object.rpc';
+export * from './storage/multipart.rpc';
 export * from './recordings/recording.rpc';
 export * from './audio-worker/audio-analysis';

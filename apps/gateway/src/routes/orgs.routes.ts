@@ -18,7 +18,8 @@ export const ORG_ROUTES: RouteDefinition[] = [
     request: { body: S[A.createOrganization].request },
     success: {
       status: 201,
-      description: 'The new organization; the caller owns it (403 ACCOUNT_LIMIT_REACHED past the per-user cap)',
+      description:
+        'The new organization; the caller owns it (403 ACCOUNT_LIMIT_REACHED past the per-user cap)',
     },
     bodyLimitBytes: SMALL_BODY,
     tag: 'Organizations',
@@ -34,7 +35,8 @@ export const ORG_ROUTES: RouteDefinition[] = [
     request: { query: S[A.listOrganizations].request },
     success: {
       status: 200,
-      description: 'One page of the organizations the caller belongs to, with their role in each (oldest first)',
+      description:
+        'One page of the organizations the caller belongs to, with their role in each (oldest first)',
     },
     tag: 'Organizations',
     summary: 'List my organizations',
@@ -92,7 +94,10 @@ export const ORG_ROUTES: RouteDefinition[] = [
     auth: 'members:read',
     rateLimit: 'read',
     request: { query: S[A.listMembers].request },
-    success: { status: 200, description: 'One page of the members of the current organization (oldest first)' },
+    success: {
+      status: 200,
+      description: 'One page of the members of the current organization (oldest first)',
+    },
     tag: 'Members',
     summary: 'List members',
   }),

@@ -47,12 +47,20 @@ export class RoutePipeline {
     });
   }
 
-  private async admit(route: RpcRouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async admit(
+    route: RpcRouteDefinition,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
     assertJsonMediaType(request);
     await this.admission.admit(route, request, reply);
   }
 
-  private async handle(route: RpcRouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async handle(
+    route: RpcRouteDefinition,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
     const input = parseRouteInput(route, {
       params: request.params,
       query: request.query,

@@ -3,6 +3,8 @@ import { ORG_ROUTES } from './orgs.routes';
 import { PAYMENTS_ROUTES } from './payments.routes';
 import type { RouteDefinition } from './route-definition';
 import { WELL_KNOWN_ROUTES } from './well-known.routes';
+import { STORAGE_OBJECT_ROUTES } from './storage-objects.routes';
+import { STORAGE_ROUTES } from './storage.routes';
 import { RECORDING_ROUTES } from './recordings.routes';
 
 /**
@@ -15,5 +17,7 @@ export const ROUTE_TABLE: readonly RouteDefinition[] = Object.freeze([
   ...ORG_ROUTES,
   ...WELL_KNOWN_ROUTES,
   ...PAYMENTS_ROUTES,
+  ...STORAGE_OBJECT_ROUTES,
+  ...STORAGE_ROUTES,
   ...RECORDING_ROUTES,
 ]);

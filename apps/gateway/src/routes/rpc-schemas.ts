@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { authRpcSchemas, paymentsRpcSchemas, recordingRpc } from '@platform/contracts';
+import { authRpcSchemas, multipartRpc, objectRpc, paymentsRpcSchemas, recordingRpc } from '@platform/contracts';
 
 /**
  * Request/result schemas of every RPC pattern the gateway routes to, from the contracts. A new
@@ -8,6 +8,8 @@ import { authRpcSchemas, paymentsRpcSchemas, recordingRpc } from '@platform/cont
 export const ROUTED_RPC_SCHEMAS = {
   ...authRpcSchemas,
   ...paymentsRpcSchemas,
+  ...objectRpc,
+  ...multipartRpc,
   ...recordingRpc,
 } satisfies Record<string, { request: z.ZodType; result: z.ZodType }>;
 

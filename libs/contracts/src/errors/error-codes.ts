@@ -24,6 +24,10 @@ export const ERROR_CATALOG = {
   REQUEST_TIMEOUT: { status: 408, title: 'The request was not received in time' },
   HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  /** tus checksum extension: the bytes do not match Upload-Checksum (also a chunk's SHA-256). */
+  CHECKSUM_MISMATCH: { status: 460, title: 'Checksum mismatch' },
+  /** tus: the client speaks a Tus-Resumable version the server does not. */
+  TUS_VERSION_UNSUPPORTED: { status: 412, title: 'Unsupported tus version' },
   /** details.limit: { name, plan, max, usage }. 403 rather than 402 (reserved in RFC 9110). */
   PLAN_LIMIT_REACHED: { status: 403, title: 'Plan limit reached' },
   /** A per-user cap that is not a plan's (organizations owned); details.limit: { name, max, usage }. */

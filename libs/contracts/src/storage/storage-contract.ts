@@ -1,11 +1,16 @@
 import { defineServiceContract } from '../contract/service-contract';
 import { EVENT_NAMES } from '../events/names';
 import { eventPayloadSchemas } from '../events/payloads';
+import { multipartRpc } from './multipart.rpc';
+import { objectRpc } from './object.rpc';
 
-/** Storage (not built yet): the events others already consume. RPC patterns join when it is built. */
+/**
+ * Storage: objects of an organization and presigned multipart uploads over RPC. Bytes travel over
+ * HTTP only (tus, chunks, single-shot, downloads: the gateway's stream routes), never over RabbitMQ.
+ */
 export const storageContract = defineServiceContract({
   service: 'storage',
-  rpc: {},
+  rpc: { ...objectRpc, ...multipartRpc },
   events: {
     [EVENT_NAMES.uploadCompleted]: eventPayloadSchemas[EVENT_NAMES.uploadCompleted],
   },

@@ -1,4 +1,4 @@
-// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub, Stripe, Gemini.
+// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub, Stripe, Gemini, S3.
 export * from './http/follow-authorization';
 export * from './smtp/smtp-sink';
 export * from './oidc/fake-oidc-provider';
@@ -6,4 +6,5 @@ export type { FakeGitHubAccount, FakeGitHubEmail } from './github/github-state';
 export * from './github/fake-github';
 export * from './oauth-env';
 export * from './stripe/fake-stripe';
+export * from './s3/fake-s3';
 export * from './gemini/fake-gemini';

@@ -1,0 +1,102 @@
+import { Controller, Get, Head, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '@platform/contracts';
+import { ForbiddenError } from '@platform/errors';
+import { TenantDatabase } from '@platform/tenancy';
+import { EdgeAuthenticated, EdgePrincipal } from '../http/edge-principal.guard';
+import { StorageProblemFilter } from '../http/storage-problem.filter';
+import { ObjectRepository } from '../object/object.repository';
+import { ObjectService } from '../object/object.service';
+import { ObjectBytesResponder } from './object-bytes.responder';
+import { SignedDownloadUrl } from './signed-download-url';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const INVALID_LINK = 'The download link is invalid or has expired';
+
+/** Downloads of completed objects, Range supported. */
+@Controller('v1')
+@UseFilters(StorageProblemFilter)
+export class DownloadController {
+  constructor(
+    private readonly links: SignedDownloadUrl,
+    private readonly tenants: TenantDatabase,
+    private readonly objects: ObjectRepository,
+    private readonly objectService: ObjectService,
+    private readonly bytes: ObjectBytesResponder,
+  ) {}
+
+  /** HEAD of its own, declared before the GET (Fastify's automatic one would answer Content-Length: 0). */
+  @Head('downloads/:id')
+  signedHead(
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.sendSigned(id, query, request, reply);
+  }
+
+  /**
+   * `GET /v1/downloads/:id?expires=&signature=` (the local driver's links; the S3 driver hands out S3
+   * presigned URLs). The signed link is the credential, so the lookup by id runs as system after the
+   * signature is verified: an id that is not the signed one never gets that far.
+   */
+  @Get('downloads/:id')
+  signed(
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.sendSigned(id, query, request, reply);
+  }
+
+  private async sendSigned(
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!UUID.test(id)) throw new ForbiddenError(INVALID_LINK);
+    this.links.verify(id, query.expires, query.signature);
+    const object = await this.tenants.runAsSystem('storage.downloads.signed-link', () =>
+      this.objects.findById(id),
+    );
+    // Deleted since the link was issued: the same answer as a bad link.
+    if (!object || object.status !== 'completed') throw new ForbiddenError(INVALID_LINK);
+    await this.bytes.send(object, request, reply);
+  }
+
+  @Head('storage/objects/:id/content')
+  @EdgeAuthenticated('storage:read')
+  contentHead(
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @EdgePrincipal() principal: Principal,
+  ): Promise<void> {
+    return this.sendContent(id, request, reply, principal);
+  }
+
+  /** `GET /v1/storage/objects/:id/content`: the caller's own object (RLS), through the gateway. */
+  @Get('storage/objects/:id/content')
+  @EdgeAuthenticated('storage:read')
+  content(
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @EdgePrincipal() principal: Principal,
+  ): Promise<void> {
+    return this.sendContent(id, request, reply, principal);
+  }
+
+  private async sendContent(
+    id: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    principal: Principal,
+  ): Promise<void> {
+    const object = await this.objectService.getCompleted(principal, id);
+    await this.bytes.send(object, request, reply);
+  }
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LOGGER } from '@platform/bootstrap';
+import type { PageRequest, Principal } from '@platform/contracts';
+import { ConflictError, NotFoundError } from '@platform/errors';
+import { TenantDatabase, tenantOfPrincipal } from '@platform/tenancy';
+import type { Logger } from 'pino';
+import { canPresign, OBJECT_STORE, type ObjectStore } from '../drivers/object-store.port';
+import { UploadStaging } from '../drivers/upload-staging';
+import { SignedDownloadUrl } from '../downloads/signed-download-url';
+import type { ObjectEntity } from './object.entity';
+import { ObjectRepository } from './object.repository';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Reading, listing, deleting objects and issuing download links. The tenant is always the principal's. */
+@Injectable()
+export class ObjectService {
+  constructor(
+    private readonly tenants: TenantDatabase,
+    private readonly objects: ObjectRepository,
+    private readonly staging: UploadStaging,
+    private readonly links: SignedDownloadUrl,
+    @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** NOT_FOUND for another organization's id too: both look the same to the caller on purpose. */
+  async get(principal: Principal, id: string): Promise<ObjectEntity> {
+    const found = await this.tenants.runForPrincipal(principal, () => this.objects.findById(id));
+    if (!found) throw new NotFoundError('Object', id);
+    return found;
+  }
+
+  list(principal: Principal, page: PageRequest) {
+    return this.tenants.runForPrincipal(principal, () =>
+      this.objects.listPage(tenantOfPrincipal(principal), page),
+    );
+  }
+
+  /** Removes the row (under its lock), then the bytes: staged, stored and any S3 multipart upload. */
+  async delete(principal: Principal, id: string): Promise<void> {
+    const removed = await this.tenants.runForPrincipal(principal, async () => {
+      const row = await this.objects.lockById(id);
+      if (!row) throw new NotFoundError('Object', id);
+      await this.objects.delete(id);
+      return row;
+    });
+    try {
+      await this.staging.remove(removed.storageKey);
+      if (removed.status === 'completed') await this.store.remove(removed.storageKey);
+      if (removed.multipartUploadId && canPresign(this.store))
+        await this.store.abortMultipartUpload(removed.storageKey, removed.multipartUploadId);
+    } catch (error) {
+      // The record is gone (the quota is free, nobody can reach the bytes); an orphan file is swept
+      // by an operator, so the caller still gets its answer.
+      this.logger.error(
+        { err: error, objectId: id },
+        'storage: bytes of a deleted object could not be removed',
+      );
+    }
+  }
+
+  /** The caller's object, once its bytes are complete (CONFLICT while it is still uploading). */
+  async getCompleted(principal: Principal, id: string): Promise<ObjectEntity> {
+    if (!UUID.test(id)) throw new NotFoundError('Object', id.slice(0, 64));
+    const object = await this.get(principal, id);
+    if (object.status !== 'completed')
+      throw new ConflictError('The object is still uploading', { objectId: id });
+    return object;
+  }
+
+  async downloadUrl(principal: Principal, id: string): Promise<{ url: string; expiresAt: Date }> {
+    const object = await this.getCompleted(principal, id);
+    if (canPresign(this.store)) {
+      const ttl = this.links.ttlSeconds;
+      const url = await this.store.presignDownload(object.storageKey, ttl, object.filename);
+      return { url, expiresAt: new Date(Date.now() + ttl * 1000) };
+    }
+    return this.links.create(object.id);
+  }
+}
