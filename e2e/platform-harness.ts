@@ -106,13 +106,18 @@ export class PlatformHarness {
       EDGE_PRINCIPAL_SECRET: randomBytes(32).toString('base64url'),
       // Storage's objects and staged uploads in a directory of the suite, never under the repo.
       STORAGE_LOCAL_ROOT: storageRoot,
+      // The audio worker reads storage's local files (AUDIO_SOURCE=local, the default) on the same root.
+      AUDIO_LOCAL_ROOT: storageRoot,
       ...extraEnv,
     };
     const names = Object.keys(BACKEND_DEFINITIONS) as BackendServiceName[];
     const databases = await Promise.all(names.map((name) => createTestDatabase(name.replace('-', '_'))));
     this.cleanups.push(() => Promise.all(databases.map((db) => db.drop())));
     names.forEach((name, i) => this.databases.set(name, databases[i]));
-    await Promise.all(names.map((name) => this.startBackend(name)));
+    // Storage first: the audio worker (AUDIO_SOURCE=storage) needs its URL, which port 0 only gives at start.
+    await this.startBackend('storage');
+    this.env[internalUrlVariable('storage')] = this.backends.get('storage')!.url;
+    await Promise.all(names.filter((name) => name !== 'storage').map((name) => this.startBackend(name)));
     // Webhook and stream routes reach each backend's HTTP port, wherever port 0 put it.
     for (const [name, running] of this.backends) this.env[internalUrlVariable(name)] = running.url;
     const routes = [...ROUTE_TABLE, ...(options.gatewayRoutes ?? [])];

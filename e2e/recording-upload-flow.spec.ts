@@ -1,0 +1,143 @@
+/**
+ * @jest-environment ./apps/audio-worker/test/support/onnx-environment.js
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { AudioAnalysis } from '@platform/contracts';
+import { makeAudio } from '../apps/audio-worker/test/support/test-audio';
+import { register, type Account } from './support/accounts';
+import { GENEROUS_LIMITS, usePlatform } from './support/platform';
+import { settledStatus, uploadInChunks, uploadWithTus } from './support/recording-upload';
+
+const TONE = { hz: 440, seconds: 3, amplitude: 0.5 };
+/** 10 s built as silence 2, tone 3, silence 2, tone 3: 4 s of 10 silent. */
+const PARTS = [{ silence: 2 }, { tone: TONE }, { silence: 2 }, { tone: TONE }];
+const DURATION_SECONDS = 10;
+const SILENCE_RATIO = 0.4;
+/** PCM WAV: ffmpeg reads the exact sample count, so a few ms cover rounding of the header. */
+const DURATION_TOLERANCE = 0.05;
+/** silencedetect's edges move by a few analysis windows around each tone. */
+const SILENCE_TOLERANCE = 0.03;
+/** Small chunks so both flows send several requests (the file is ~880 KB). */
+const CHUNK_BYTES = 256 * 1024;
+
+let audio: Buffer;
+let workDir: string;
+beforeAll(async () => {
+  workDir = await mkdtemp(path.join(tmpdir(), 'e2e-upload-flow-'));
+  audio = await readFile(await makeAudio(path.join(workDir, 'call.wav'), PARTS));
+}, 60_000);
+afterAll(() => rm(workDir, { recursive: true, force: true }));
+
+/**
+ * The issue's full flow through the gateway on the whole platform: a user creates a recording,
+ * uploads real audio through the gateway's stream routes (seed chunks + finalize, and tus), storage
+ * publishes `storage.upload.completed`, recordings hands the job to the audio worker, the worker
+ * reads the bytes and reports the analysis: READY, with the audio's real duration and silence.
+ */
+function describeFlow(title: string, env: Record<string, string>) {
+  describe(title, () => {
+    const suite = usePlatform({ ...GENEROUS_LIMITS, ...env });
+    let owner: Account;
+    let stranger: Account;
+
+    beforeAll(async () => {
+      [owner, stranger] = await Promise.all([
+        register(suite.api, 'upload-flow-owner'),
+        register(suite.api, 'upload-flow-stranger'),
+      ]);
+    }, 60_000);
+
+    const createRecording = async (name: string) => {
+      const created = await suite.api.post<{ id: string; status: string }>('/v1/recordings', {
+        token: owner.tokens.accessToken,
+        json: { title: name },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.status).toBe('UPLOADING');
+      return created.body.id;
+    };
+
+    async function expectReadyWithAnalysis(recordingId: string) {
+      const final = await settledStatus(suite.api, owner.tokens.accessToken, recordingId);
+      expect(final).toMatchObject({ status: 'READY', progress: 100, failureReason: null });
+      const read = await suite.api.get<{ sizeBytes: number; status: string }>(`/v1/recordings/${recordingId}`, {
+        token: owner.tokens.accessToken,
+      });
+      expect(read.body).toMatchObject({ status: 'READY', sizeBytes: audio.length });
+      const { status, body } = await suite.api.get<{ analysis: AudioAnalysis }>(
+        `/v1/recordings/${recordingId}/analysis`,
+        { token: owner.tokens.accessToken },
+      );
+      expect(status).toBe(200);
+      expect(Math.abs(body.analysis.durationSeconds - DURATION_SECONDS)).toBeLessThanOrEqual(DURATION_TOLERANCE);
+      expect(Math.abs(body.analysis.silence.ratio - SILENCE_RATIO)).toBeLessThanOrEqual(SILENCE_TOLERANCE);
+      expect(body.analysis).toMatchObject({ codec: 'pcm_s16le', channels: 1, sampleRateHz: 44100 });
+    }
+
+    async function expectHiddenFromStranger(recordingId: string, objectId: string) {
+      const token = stranger.tokens.accessToken;
+      const status = await suite.api.get(`/v1/status/${recordingId}`, { token });
+      expect(status.status).toBe(404);
+      const analysis = await suite.api.get(`/v1/recordings/${recordingId}/analysis`, { token });
+      expect(analysis.status).toBe(404);
+      const download = await fetch(`${suite.platform.gateway.url}/v1/storage/objects/${objectId}/content`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(download.status).toBe(404);
+      expect(download.headers.get('content-type')).toContain('application/problem+json');
+      // The owner, by contrast, gets the very bytes back through the same route.
+      const own = await fetch(`${suite.platform.gateway.url}/v1/storage/objects/${objectId}/content`, {
+        headers: { authorization: `Bearer ${owner.tokens.accessToken}` },
+      });
+      expect(own.status).toBe(200);
+      expect(Buffer.from(await own.arrayBuffer()).equals(audio)).toBe(true);
+    }
+
+    it('seed flow: chunks + finalize through the gateway → READY with the analysis of the audio sent', async () => {
+      const recordingId = await createRecording('Chunked call');
+      const object = await uploadInChunks(
+        suite.platform.gateway.url,
+        owner.tokens.accessToken,
+        recordingId,
+        audio,
+        CHUNK_BYTES,
+      );
+      expect(object).toMatchObject({ status: 'completed', sizeBytes: audio.length });
+
+      await expectReadyWithAnalysis(recordingId);
+      await expectHiddenFromStranger(recordingId, object.id);
+    }, 180_000);
+
+    it('tus through the gateway (recordingId in Upload-Metadata) → READY with the analysis', async () => {
+      const recordingId = await createRecording('Resumable call');
+      const uploadUrl = await uploadWithTus(
+        suite.platform.gateway.url,
+        owner.tokens.accessToken,
+        recordingId,
+        audio,
+        CHUNK_BYTES,
+      );
+      expect(uploadUrl.startsWith(`${suite.platform.gateway.url}/v1/uploads/`)).toBe(true);
+
+      await expectReadyWithAnalysis(recordingId);
+      await expectHiddenFromStranger(recordingId, uploadUrl.split('/').pop()!);
+    }, 180_000);
+  });
+}
+
+// The worker on storage's local files (the harness gives both the same root).
+describeFlow('recording upload flow through the gateway (worker reads storage’s local files)', {
+  AUDIO_SOURCE: 'local',
+});
+
+// The worker on a signed download link from storage's internal port (the harness passes storage's
+// URL); storage and worker share the link secret, as in production. The worker's local root points at
+// an empty directory, so READY here can only come from bytes downloaded over HTTP.
+describeFlow('recording upload flow through the gateway (worker downloads a signed storage link)', {
+  AUDIO_SOURCE: 'storage',
+  AUDIO_LOCAL_ROOT: path.join(tmpdir(), `e2e-no-such-root-${randomBytes(6).toString('hex')}`),
+  STORAGE_DOWNLOAD_URL_SECRET: randomBytes(32).toString('base64url'),
+});
