@@ -63,16 +63,21 @@ function describeFlow(title: string, env: Record<string, string>) {
     async function expectReadyWithAnalysis(recordingId: string) {
       const final = await settledStatus(suite.api, owner.tokens.accessToken, recordingId);
       expect(final).toMatchObject({ status: 'READY', progress: 100, failureReason: null });
-      const read = await suite.api.get<{ sizeBytes: number; status: string }>(`/v1/recordings/${recordingId}`, {
-        token: owner.tokens.accessToken,
-      });
+      const read = await suite.api.get<{ sizeBytes: number; status: string }>(
+        `/v1/recordings/${recordingId}`,
+        {
+          token: owner.tokens.accessToken,
+        },
+      );
       expect(read.body).toMatchObject({ status: 'READY', sizeBytes: audio.length });
       const { status, body } = await suite.api.get<{ analysis: AudioAnalysis }>(
         `/v1/recordings/${recordingId}/analysis`,
         { token: owner.tokens.accessToken },
       );
       expect(status).toBe(200);
-      expect(Math.abs(body.analysis.durationSeconds - DURATION_SECONDS)).toBeLessThanOrEqual(DURATION_TOLERANCE);
+      expect(Math.abs(body.analysis.durationSeconds - DURATION_SECONDS)).toBeLessThanOrEqual(
+        DURATION_TOLERANCE,
+      );
       expect(Math.abs(body.analysis.silence.ratio - SILENCE_RATIO)).toBeLessThanOrEqual(SILENCE_TOLERANCE);
       expect(body.analysis).toMatchObject({ codec: 'pcm_s16le', channels: 1, sampleRateHz: 44100 });
     }

@@ -29,7 +29,8 @@ export async function uploadInChunks(
       },
       body: chunk,
     });
-    if (response.status !== 200) throw new Error(`chunk ${index}: ${response.status} ${await response.text()}`);
+    if (response.status !== 200)
+      throw new Error(`chunk ${index}: ${response.status} ${await response.text()}`);
   }
   const finalized = await fetch(`${gatewayUrl}/v1/finalize/${recordingId}`, {
     method: 'POST',
