@@ -130,6 +130,34 @@ function describeFlow(title: string, env: Record<string, string>) {
       await expectReadyWithAnalysis(recordingId);
       await expectHiddenFromStranger(recordingId, uploadUrl.split('/').pop()!);
     }, 180_000);
+
+    it('an upload by another organization naming this recording does not become its audio', async () => {
+      const recordingId = await createRecording('Targeted call');
+      // The stranger's bytes (3 s of tone, no silence) go first, naming the owner's recording id:
+      // storage keeps them as the stranger's object, and recordings, running the event under the
+      // stranger's tenant, must not find (nor advance) the owner's recording.
+      const foreign = await readFile(
+        await makeAudio(path.join(workDir, `foreign-${recordingId}.wav`), [{ tone: TONE }]),
+      );
+      const planted = await uploadInChunks(
+        suite.platform.gateway.url,
+        stranger.tokens.accessToken,
+        recordingId,
+        foreign,
+        CHUNK_BYTES,
+      );
+      expect(planted.sizeBytes).toBe(foreign.length);
+
+      await uploadInChunks(
+        suite.platform.gateway.url,
+        owner.tokens.accessToken,
+        recordingId,
+        audio,
+        CHUNK_BYTES,
+      );
+      // Whatever order the two events were handled in, the recording holds the owner's 10 s.
+      await expectReadyWithAnalysis(recordingId);
+    }, 180_000);
   });
 }
 
