@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { secret, urlWithProtocol } from '@platform/config';
+
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Environment of the AZUL and Mercado Pago providers. Spread into the payments service's env schema
+ * (apps/payments/src/service-definition.ts) next to the Stripe variables. Every provider is optional:
+ * one whose credentials are unset is
+ * not built (createAzulClient / createMercadoPagoGateway return null) and must not be offered.
+ */
+export const providerEnvShape = {
+  /** AZUL JSON web service: https://pagos.azul.com.do/WebServices/JSON/Default.aspx (tests: https://pruebas.azul.com.do/...). */
+  AZUL_URL: urlWithProtocol('https').optional(),
+  /** Store / merchant id (MID) AZUL assigned. */
+  AZUL_MERCHANT_ID: z.string().min(1).max(11).optional(),
+  AZUL_CHANNEL: z.string().min(1).max(3).default('EC'),
+  AZUL_POS_INPUT_MODE: z.string().min(1).max(10).default('E-Commerce'),
+  /** The two authentication factors AZUL sends as the Auth1 / Auth2 HTTP headers. */
+  AZUL_AUTH1: secret(z.string().min(1).optional()),
+  AZUL_AUTH2: secret(z.string().min(1).optional()),
+  /** PEM client certificate and key for AZUL's mutual TLS (paths; mount them as a k8s secret volume). */
+  AZUL_CERT_PATH: z.string().min(1).optional(),
+  AZUL_KEY_PATH: z.string().min(1).optional(),
+  /** Extra CA (PEM path) to trust for AZUL's server certificate; unset in production (public CA). */
+  AZUL_CA_PATH: z.string().min(1).optional(),
+  /** Budget of one AZUL call. AZUL suggests 120 s; a timed-out charge is verified before any retry. */
+  AZUL_TIMEOUT_MS: positiveInt.default(30_000),
+  /** AZUL's breaker opens after this many timeouts/unreachable answers in a row... */
+  AZUL_BREAKER_CONSECUTIVE_FAILURES: positiveInt.default(3),
+  /** ...stays open this long (recurring charges go to Stripe meanwhile), then one probe decides. */
+  AZUL_BREAKER_COOLDOWN_MS: positiveInt.default(60_000),
+  /** Mercado Pago access token (APP_USR-... in production, TEST-... for the sandbox). */
+  MERCADOPAGO_ACCESS_TOKEN: secret(z.string().min(1).optional()),
+  /** Secret of the webhook configured in "Your integrations": verifies x-signature. */
+  MERCADOPAGO_WEBHOOK_SECRET: secret(z.string().min(1).optional()),
+  /** Oldest x-signature ts accepted (replay window), seconds. */
+  MERCADOPAGO_WEBHOOK_TOLERANCE_SECONDS: positiveInt.default(300),
+  /** Only for tests and local fakes: replaces https://api.mercadopago.com for the SDK. Never in production. */
+  MERCADOPAGO_API_BASE_URL: urlWithProtocol('http', 'https').optional(),
+  MERCADOPAGO_TIMEOUT_MS: positiveInt.default(10_000),
+};
+
+export const providerEnvSchema = z.object(providerEnvShape);
+export type ProviderEnv = z.infer<typeof providerEnvSchema>;
+
+/** Reasons the provider env cannot run in production; [] when fine. Called from the service env's superRefine. */
+export function providerEnvProblems(env: ProviderEnv, nodeEnv: string): string[] {
+  const problems: string[] = [];
+  const azul = [
+    env.AZUL_URL,
+    env.AZUL_MERCHANT_ID,
+    env.AZUL_AUTH1,
+    env.AZUL_AUTH2,
+    env.AZUL_CERT_PATH,
+    env.AZUL_KEY_PATH,
+  ];
+  if (azul.some(Boolean) && !azul.every(Boolean)) {
+    problems.push(
+      'AZUL needs all of AZUL_URL, AZUL_MERCHANT_ID, AZUL_AUTH1, AZUL_AUTH2, AZUL_CERT_PATH, AZUL_KEY_PATH',
+    );
+  }
+  if (env.MERCADOPAGO_ACCESS_TOKEN && !env.MERCADOPAGO_WEBHOOK_SECRET) {
+    problems.push(
+      'MERCADOPAGO_ACCESS_TOKEN needs MERCADOPAGO_WEBHOOK_SECRET (unsigned notifications are refused)',
+    );
+  }
+  if (nodeEnv === 'production' && env.MERCADOPAGO_API_BASE_URL) {
+    problems.push('MERCADOPAGO_API_BASE_URL is for tests only and must be unset in production');
+  }
+  return problems;
+}
