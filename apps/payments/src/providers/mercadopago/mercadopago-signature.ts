@@ -1,0 +1,86 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Mercado Pago signs each webhook notification with the application's secret (Your integrations →
+ * Webhooks) in the `x-signature` header: `ts=<timestamp>,v1=<hex HMAC-SHA256>`. What is signed is not
+ * the body but a manifest built from three values:
+ *
+ *   id:<data.id from the URL query>;request-id:<x-request-id header>;ts:<ts>;
+ *
+ * where data.id is lower-cased when alphanumeric, and a part whose value is absent from the
+ * notification is left out of the manifest. (developers' "Validate notification origin" section.)
+ */
+export interface MercadoPagoSignatureInput {
+  /** The raw `x-signature` header. */
+  signature: string | undefined;
+  /** The raw `x-request-id` header. */
+  requestId: string | undefined;
+  /** `data.id` from the notification URL's query string (NOT the JSON body). */
+  dataId: string | undefined;
+}
+
+export type SignatureVerdict =
+  | { valid: true; ts: number }
+  | { valid: false; reason: 'missing-signature' | 'malformed' | 'bad-signature' | 'stale-timestamp' };
+
+export function parseSignatureHeader(header: string): { ts?: string; v1?: string } {
+  const parts: Record<string, string> = {};
+  for (const part of header.split(',')) {
+    const index = part.indexOf('=');
+    if (index > 0) parts[part.slice(0, index).trim()] = part.slice(index + 1).trim();
+  }
+  return { ts: parts['ts'], v1: parts['v1'] };
+}
+
+export function signatureManifest(
+  dataId: string | undefined,
+  requestId: string | undefined,
+  ts: string,
+): string {
+  let manifest = '';
+  if (dataId) manifest += `id:${/^[a-z0-9]+$/i.test(dataId) ? dataId.toLowerCase() : dataId};`;
+  if (requestId) manifest += `request-id:${requestId};`;
+  return `${manifest}ts:${ts};`;
+}
+
+export function signMercadoPagoManifest(
+  secret: string,
+  dataId: string | undefined,
+  requestId: string | undefined,
+  ts: string,
+): string {
+  return createHmac('sha256', secret)
+    .update(signatureManifest(dataId, requestId, ts))
+    .digest('hex');
+}
+
+/**
+ * ts is milliseconds since the epoch in Mercado Pago's notifications (seconds in older examples):
+ * a value below 10^12 is read as seconds.
+ */
+function tsToMs(ts: string): number {
+  const value = Number(ts);
+  return value < 1e12 ? value * 1000 : value;
+}
+
+/**
+ * Verifies a notification's x-signature with the webhook secret, in constant time, and refuses a ts
+ * older (or further in the future) than `toleranceSeconds`: a captured notification cannot be replayed.
+ */
+export function verifyMercadoPagoSignature(
+  input: MercadoPagoSignatureInput,
+  secret: string,
+  now: Date,
+  toleranceSeconds: number,
+): SignatureVerdict {
+  if (!input.signature) return { valid: false, reason: 'missing-signature' };
+  const { ts, v1 } = parseSignatureHeader(input.signature);
+  if (!ts || !/^\d+$/.test(ts) || !v1 || !/^[0-9a-f]{64}$/i.test(v1))
+    return { valid: false, reason: 'malformed' };
+  const expected = Buffer.from(signMercadoPagoManifest(secret, input.dataId, input.requestId, ts), 'hex');
+  if (!timingSafeEqual(expected, Buffer.from(v1, 'hex'))) return { valid: false, reason: 'bad-signature' };
+  const tsMs = tsToMs(ts);
+  if (Math.abs(now.getTime() - tsMs) > toleranceSeconds * 1000)
+    return { valid: false, reason: 'stale-timestamp' };
+  return { valid: true, ts: tsMs };
+}
