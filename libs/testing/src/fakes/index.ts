@@ -10,3 +10,4 @@ export * from './azul/test-certificates';
 export * from './azul/azul-test-cards';
 export type { FakeAzulTransaction } from './azul/azul-ledger';
 export * from './azul/fake-azul';
+export * from './mercadopago/fake-mercadopago';

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { InvalidWebhookSignatureError, SignatureFailureReason, WebhookSignatureValidator } from 'mercadopago';
 
 /**
  * Mercado Pago signs each webhook notification with the application's secret (Your integrations →
@@ -9,6 +9,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  *
  * where data.id is lower-cased when alphanumeric, and a part whose value is absent from the
  * notification is left out of the manifest. (developers' "Validate notification origin" section.)
+ *
+ * The HMAC itself is checked by the official SDK's WebhookSignatureValidator (constant time). We add
+ * what it leaves to the caller: lower-casing an alphanumeric data.id, and the replay window, which
+ * the SDK computes in seconds only while notifications carry ts in milliseconds.
  */
 export interface MercadoPagoSignatureInput {
   /** The raw `x-signature` header. */
@@ -30,28 +34,6 @@ export function parseSignatureHeader(header: string): { ts?: string; v1?: string
     if (index > 0) parts[part.slice(0, index).trim()] = part.slice(index + 1).trim();
   }
   return { ts: parts['ts'], v1: parts['v1'] };
-}
-
-export function signatureManifest(
-  dataId: string | undefined,
-  requestId: string | undefined,
-  ts: string,
-): string {
-  let manifest = '';
-  if (dataId) manifest += `id:${/^[a-z0-9]+$/i.test(dataId) ? dataId.toLowerCase() : dataId};`;
-  if (requestId) manifest += `request-id:${requestId};`;
-  return `${manifest}ts:${ts};`;
-}
-
-export function signMercadoPagoManifest(
-  secret: string,
-  dataId: string | undefined,
-  requestId: string | undefined,
-  ts: string,
-): string {
-  return createHmac('sha256', secret)
-    .update(signatureManifest(dataId, requestId, ts))
-    .digest('hex');
 }
 
 /**
@@ -77,8 +59,25 @@ export function verifyMercadoPagoSignature(
   const { ts, v1 } = parseSignatureHeader(input.signature);
   if (!ts || !/^\d+$/.test(ts) || !v1 || !/^[0-9a-f]{64}$/i.test(v1))
     return { valid: false, reason: 'malformed' };
-  const expected = Buffer.from(signMercadoPagoManifest(secret, input.dataId, input.requestId, ts), 'hex');
-  if (!timingSafeEqual(expected, Buffer.from(v1, 'hex'))) return { valid: false, reason: 'bad-signature' };
+  const dataId =
+    input.dataId && /^[a-z0-9]+$/i.test(input.dataId) ? input.dataId.toLowerCase() : input.dataId;
+  try {
+    WebhookSignatureValidator.validate({
+      xSignature: input.signature,
+      xRequestId: input.requestId,
+      dataId,
+      secret,
+    });
+  } catch (error) {
+    if (
+      error instanceof InvalidWebhookSignatureError &&
+      error.reason === SignatureFailureReason.SignatureMismatch
+    ) {
+      return { valid: false, reason: 'bad-signature' };
+    }
+    if (error instanceof InvalidWebhookSignatureError) return { valid: false, reason: 'malformed' };
+    throw error;
+  }
   const tsMs = tsToMs(ts);
   if (Math.abs(now.getTime() - tsMs) > toleranceSeconds * 1000)
     return { valid: false, reason: 'stale-timestamp' };
