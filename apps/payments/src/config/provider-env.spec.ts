@@ -8,6 +8,7 @@ describe('provider env', () => {
     AZUL_AUTH2: 'a2',
     AZUL_CERT_PATH: '/run/secrets/azul.crt',
     AZUL_KEY_PATH: '/run/secrets/azul.key',
+    AZUL_CALLBACK_SECRET: 'x'.repeat(32),
   };
 
   it('defaults: no provider configured, no problem', () => {
@@ -22,6 +23,10 @@ describe('provider env', () => {
 
   it('AZUL is all or nothing', () => {
     expect(providerEnvProblems(providerEnvSchema.parse(azul), 'production')).toEqual([]);
+    const { AZUL_CALLBACK_SECRET: _secret, ...withoutSecret } = azul;
+    expect(providerEnvProblems(providerEnvSchema.parse(withoutSecret), 'production')).toEqual([
+      'AZUL needs AZUL_CALLBACK_SECRET (signs the 3-D Secure callback URLs)',
+    ]);
     const { AZUL_KEY_PATH: _key, ...withoutKey } = azul;
     expect(providerEnvProblems(providerEnvSchema.parse(withoutKey), 'production')).toEqual([
       'AZUL needs all of AZUL_URL, AZUL_MERCHANT_ID, AZUL_AUTH1, AZUL_AUTH2, AZUL_CERT_PATH, AZUL_KEY_PATH',

@@ -26,6 +26,13 @@ export const providerEnvShape = {
   AZUL_CA_PATH: z.string().min(1).optional(),
   /** Budget of one AZUL call. AZUL suggests 120 s; a timed-out charge is verified before any retry. */
   AZUL_TIMEOUT_MS: positiveInt.default(30_000),
+  /**
+   * Signs the session token in the 3-D Secure TermUrl / MethodNotificationUrl we hand AZUL, so a post
+   * to /v1/webhooks/azul that we did not ask for is refused (>= 32 bytes).
+   */
+  AZUL_CALLBACK_SECRET: secret(z.string().min(32).optional()),
+  /** How long a 3-D Secure callback URL stays valid, seconds. */
+  AZUL_CALLBACK_TTL_SECONDS: positiveInt.default(900),
   /** AZUL's breaker opens after this many timeouts/unreachable answers in a row... */
   AZUL_BREAKER_CONSECUTIVE_FAILURES: positiveInt.default(3),
   /** ...stays open this long (recurring charges go to Stripe meanwhile), then one probe decides. */
