@@ -67,6 +67,9 @@ export function providerEnvProblems(env: ProviderEnv, nodeEnv: string): string[]
       'AZUL needs all of AZUL_URL, AZUL_MERCHANT_ID, AZUL_AUTH1, AZUL_AUTH2, AZUL_CERT_PATH, AZUL_KEY_PATH',
     );
   }
+  if (azul.every(Boolean) && !env.AZUL_CALLBACK_SECRET) {
+    problems.push('AZUL needs AZUL_CALLBACK_SECRET (signs the 3-D Secure callback URLs)');
+  }
   if (env.MERCADOPAGO_ACCESS_TOKEN && !env.MERCADOPAGO_WEBHOOK_SECRET) {
     problems.push(
       'MERCADOPAGO_ACCESS_TOKEN needs MERCADOPAGO_WEBHOOK_SECRET (unsigned notifications are refused)',
