@@ -4,6 +4,23 @@ import { secret, urlWithProtocol } from '@platform/config';
 const positiveInt = z.coerce.number().int().positive();
 
 /**
+ * Local-currency monthly prices of the paid plans, in cents: `STARTER:11900000,PROFESSIONAL:39900000,...`
+ * (PLANS in libs/contracts holds USD prices for Stripe; AZUL charges DOP, Mercado Pago COP).
+ */
+const planPrices = z
+  .string()
+  .regex(
+    /^(STARTER|PROFESSIONAL|ENTERPRISE):\d+(,(STARTER|PROFESSIONAL|ENTERPRISE):\d+)*$/,
+    'must be PLAN:cents,PLAN:cents',
+  )
+  .transform(
+    (value) =>
+      Object.fromEntries(
+        value.split(',').map((pair) => [pair.split(':')[0], Number(pair.split(':')[1])]),
+      ) as Partial<Record<'STARTER' | 'PROFESSIONAL' | 'ENTERPRISE', number>>,
+  );
+
+/**
  * Environment of the AZUL and Mercado Pago providers. Spread into the payments service's env schema
  * (apps/payments/src/service-definition.ts) next to the Stripe variables. Every provider is optional:
  * one whose credentials are unset is
@@ -37,6 +54,8 @@ export const providerEnvShape = {
   AZUL_BREAKER_CONSECUTIVE_FAILURES: positiveInt.default(3),
   /** ...stays open this long (recurring charges go to Stripe meanwhile), then one probe decides. */
   AZUL_BREAKER_COOLDOWN_MS: positiveInt.default(60_000),
+  /** Monthly plan prices AZUL charges, DOP cents with ITBIS included (the ITBIS part is computed). */
+  AZUL_PLAN_PRICES_CENTS: planPrices.optional(),
   /** Mercado Pago access token (APP_USR-... in production, TEST-... for the sandbox). */
   MERCADOPAGO_ACCESS_TOKEN: secret(z.string().min(1).optional()),
   /** Secret of the webhook configured in "Your integrations": verifies x-signature. */
@@ -46,6 +65,10 @@ export const providerEnvShape = {
   /** Only for tests and local fakes: replaces https://api.mercadopago.com for the SDK. Never in production. */
   MERCADOPAGO_API_BASE_URL: urlWithProtocol('http', 'https').optional(),
   MERCADOPAGO_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Currency of the Mercado Pago account's site (COP for Colombia, seed 004). */
+  MERCADOPAGO_CURRENCY: z.string().length(3).default('COP'),
+  /** Monthly plan prices in Checkout Pro, cents of MERCADOPAGO_CURRENCY. */
+  MERCADOPAGO_PLAN_PRICES_CENTS: planPrices.optional(),
 };
 
 export const providerEnvSchema = z.object(providerEnvShape);
