@@ -50,4 +50,18 @@ describe('provider env', () => {
       'MERCADOPAGO_API_BASE_URL is for tests only and must be unset in production',
     );
   });
+
+  it('parses local plan prices and refuses unknown plans or decimals', () => {
+    expect(
+      providerEnvSchema.parse({ AZUL_PLAN_PRICES_CENTS: 'STARTER:175000,PROFESSIONAL:590000' })
+        .AZUL_PLAN_PRICES_CENTS,
+    ).toEqual({
+      STARTER: 175_000,
+      PROFESSIONAL: 590_000,
+    });
+    expect(providerEnvSchema.safeParse({ AZUL_PLAN_PRICES_CENTS: 'FREE:0' }).success).toBe(false);
+    expect(providerEnvSchema.safeParse({ MERCADOPAGO_PLAN_PRICES_CENTS: 'STARTER:119.00' }).success).toBe(
+      false,
+    );
+  });
 });
