@@ -20,6 +20,8 @@ module.exports = {
     '<rootDir>/apps/gateway/src/openapi/**/*.spec.ts',
     '<rootDir>/libs/platform/errors/src/**/*.spec.ts',
     '<rootDir>/libs/platform/config/src/**/*.spec.ts',
+    '<rootDir>/libs/platform/tenancy/src/**/*.spec.ts',
+    '<rootDir>/libs/platform/idempotency/src/**/*.spec.ts',
   ],
   // Boots a Nest application: the filter is HTTP glue (not mutated); the mapper it calls is.
   testPathIgnorePatterns: ['/node_modules/', '/libs/platform/errors/src/problem-details\\.filter\\.spec\\.ts$'],

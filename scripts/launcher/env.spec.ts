@@ -1,7 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULTS, databaseUrlFor, loadDotenv, parseDotenv, resolveService, type Env } from './env';
+import {
+  DEFAULTS,
+  databaseUrlFor,
+  loadDotenv,
+  parseDotenv,
+  resolveService,
+  withLaunchSecrets,
+  type Env,
+} from './env';
 import { envPrefix, SERVICES } from './services';
 
 const service = (name: string) => {
@@ -104,6 +112,32 @@ describe('resolveService', () => {
     expect(resolveService(service('auth'), {}).readinessPort).toBe(3101);
     expect(() => resolveService(service('gateway'), { GATEWAY_INTERNAL_PORT: 'x' })).toThrow(
       /GATEWAY_INTERNAL_PORT/,
+    );
+  });
+
+  it('gives the gateway every backend internal URL from the backends ports (a set URL wins)', () => {
+    const gateway = resolveService(service('gateway'), {
+      STORAGE_HTTP_PORT: '4105',
+      PAYMENTS_INTERNAL_URL: 'http://payments.internal:80',
+    }).env;
+    expect(gateway).toMatchObject({
+      AUTH_INTERNAL_URL: 'http://127.0.0.1:3101',
+      PAYMENTS_INTERNAL_URL: 'http://payments.internal:80',
+      STORAGE_INTERNAL_URL: 'http://127.0.0.1:4105',
+      AUDIO_WORKER_INTERNAL_URL: 'http://127.0.0.1:3106',
+      ANALYTICS_INTERNAL_URL: 'http://127.0.0.1:3108',
+    });
+    expect(resolveService(service('auth'), {}).env.STORAGE_INTERNAL_URL).toBeUndefined();
+  });
+
+  it('generates one EDGE_PRINCIPAL_SECRET per launch for all services, keeping a set one', () => {
+    const env = withLaunchSecrets({});
+    expect(env.EDGE_PRINCIPAL_SECRET).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const secrets = SERVICES.map((s) => resolveService(s, env).env.EDGE_PRINCIPAL_SECRET);
+    expect(new Set(secrets)).toEqual(new Set([env.EDGE_PRINCIPAL_SECRET]));
+    expect(withLaunchSecrets({}).EDGE_PRINCIPAL_SECRET).not.toBe(env.EDGE_PRINCIPAL_SECRET);
+    expect(withLaunchSecrets({ EDGE_PRINCIPAL_SECRET: 'set-by-operator' }).EDGE_PRINCIPAL_SECRET).toBe(
+      'set-by-operator',
     );
   });
 

@@ -2,9 +2,10 @@
  * Environment of the launcher and of each child service: a minimal `.env` reader (existing
  * variables win) and the per-service variables (HTTP_PORT, HTTP_HOST, DATABASE_URL, ...).
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { serviceRoleNames, urlForRole } from '@platform/persistence';
-import { envPrefix, type ServiceDefinition } from './services';
+import { envPrefix, SERVICES, type ServiceDefinition } from './services';
 
 export type Env = Record<string, string | undefined>;
 
@@ -126,7 +127,30 @@ export function resolveService(service: ServiceDefinition, env: Env): ResolvedSe
     readinessPort = value ? parsePort(value, variable) : defaultPort;
     childEnv[variable] = String(readinessPort);
   }
+  if (service.name === 'gateway') Object.assign(childEnv, internalUrlsFor(env));
   for (const variable of DATABASE_VARIABLES) delete childEnv[variable];
   if (service.database) Object.assign(childEnv, databaseEnvFor(service.database, prefix, env));
   return { name: service.name, port, host, database: service.database, readinessPort, env: childEnv };
+}
+
+/**
+ * The launcher's env with one EDGE_PRINCIPAL_SECRET for this launch (unless set): the gateway signs
+ * `x-platform-principal` with it and every service verifies with it (ADR 0007), so all children
+ * must get the same value. A new one each launch: nothing signed outlives a run anyway (≤ 60 s).
+ */
+export function withLaunchSecrets(env: Env, random = () => randomBytes(32).toString('base64url')): Env {
+  return env.EDGE_PRINCIPAL_SECRET ? env : { ...env, EDGE_PRINCIPAL_SECRET: random() };
+}
+
+/** `<NAME>_INTERNAL_URL` of every backend, from the ports the launcher gives them (set ones win). */
+function internalUrlsFor(env: Env): Env {
+  const urls: Env = {};
+  for (const backend of SERVICES) {
+    if (backend.name === 'gateway') continue;
+    const variable = `${envPrefix(backend.name)}_INTERNAL_URL`;
+    const portValue = env[backend.portVariable];
+    const port = portValue ? parsePort(portValue, backend.portVariable) : backend.defaultPort;
+    urls[variable] = env[variable] || `http://127.0.0.1:${port}`;
+  }
+  return urls;
 }

@@ -18,7 +18,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readLauncherConfig } from './config';
-import { loadDotenv, resolveService, type ResolvedService } from './env';
+import { loadDotenv, resolveService, withLaunchSecrets, type ResolvedService } from './env';
 import { runLauncher } from './launch';
 import { SERVICES } from './services';
 
@@ -65,7 +65,8 @@ async function main(): Promise<number> {
   if (loaded.length) log(`loaded ${loaded.length} variables from .env`);
 
   const config = readLauncherConfig(process.env);
-  const services = SERVICES.map((service) => resolveService(service, process.env));
+  const env = withLaunchSecrets(process.env);
+  const services = SERVICES.map((service) => resolveService(service, env));
 
   const missing = services.map((s) => entryPoint(s.name)).filter((file) => !existsSync(file));
   if (missing.length) {

@@ -11,6 +11,7 @@ const production = {
   NODE_ENV: 'production',
   KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   SMTP_URL: 'smtp://user:pass@mail:587',
+  EDGE_PRINCIPAL_SECRET: randomBytes(32).toString('base64url'),
 };
 
 const messageOf = (env: Record<string, string>) => {

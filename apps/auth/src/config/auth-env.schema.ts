@@ -4,7 +4,12 @@ import {
   REFRESH_REUSE_GRACE_SECONDS,
   SIGNING_KEY_ROTATION_SECONDS,
 } from '@platform/contracts';
-import { secret, serviceEnvSchema, urlWithProtocol } from '@platform/config';
+import {
+  requireEdgePrincipalSecretInProduction,
+  secret,
+  serviceEnvSchema,
+  urlWithProtocol,
+} from '@platform/config';
 
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().min(0);
@@ -97,6 +102,7 @@ export const authEnvSchema = z
     GITHUB_API_BASE_URL: urlWithProtocol('http', 'https').default('https://api.github.com'),
   })
   .superRefine((env, ctx) => {
+    requireEdgePrincipalSecretInProduction(env, ctx);
     if (env.NODE_ENV !== 'production') return;
     const require = (variable: string, ok: boolean, message: string) => {
       if (!ok) ctx.addIssue({ code: 'custom', path: [variable], message });

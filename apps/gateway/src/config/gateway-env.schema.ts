@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { baseEnvShape, redisEnvShape } from '@platform/config';
+import {
+  baseEnvShape,
+  edgePrincipalEnvShape,
+  redisEnvShape,
+  requireEdgePrincipalSecretInProduction,
+} from '@platform/config';
 
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().min(0);
@@ -21,6 +26,8 @@ const commaList = z
 export const gatewayEnvSchema = z.object({
   ...baseEnvShape,
   ...redisEnvShape,
+  /** Signs `x-platform-principal` for stream routes (ADR 0007); the services verify it. */
+  ...edgePrincipalEnvShape,
   HTTP_PORT: baseEnvShape.HTTP_PORT.default(3000),
   /** Internal port: detailed `/health/ready` and `/metrics` (the public port keeps `/health/live`). */
   GATEWAY_INTERNAL_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
@@ -100,5 +107,5 @@ export const gatewayEnvSchema = z.object({
   GATEWAY_BREAKER_COOLDOWN_SECONDS: positiveInt.default(10),
   /** RPCs in flight per backend service; past it that service's routes answer 503 (Retry-After: 1). */
   GATEWAY_MAX_IN_FLIGHT_PER_SERVICE: positiveInt.default(256),
-});
+}).superRefine(requireEdgePrincipalSecretInProduction);
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

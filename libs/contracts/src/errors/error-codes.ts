@@ -10,6 +10,8 @@ export const ERROR_CATALOG = {
     title: 'The verification link is invalid, expired or already used',
   },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  /** A service's internal HTTP port got no valid `x-platform-principal` from the gateway (ADR 0007). */
+  EDGE_PRINCIPAL_INVALID: { status: 401, title: 'The gateway-signed principal is missing or invalid' },
   FORBIDDEN: { status: 403, title: 'Not allowed' },
   EMAIL_NOT_VERIFIED: { status: 403, title: 'Verify your email address first' },
   NOT_FOUND: { status: 404, title: 'Not found' },

@@ -74,3 +74,29 @@ describe('redactConfig', () => {
     expect(printed).toContain('"DATABASE_URL":"[secret]"');
   });
 });
+
+describe('EDGE_PRINCIPAL_SECRET (shared by the gateway and every service)', () => {
+  const secret = 'x'.repeat(32);
+
+  it('is required in production, naming the variable', () => {
+    expect(() => loadConfig(serviceEnvSchema, { ...validEnv, NODE_ENV: 'production' })).toThrow(
+      /EDGE_PRINCIPAL_SECRET: is required when NODE_ENV=production \(unset\)/,
+    );
+    const config = loadConfig(serviceEnvSchema, {
+      ...validEnv,
+      NODE_ENV: 'production',
+      EDGE_PRINCIPAL_SECRET: secret,
+    });
+    expect(config.EDGE_PRINCIPAL_SECRET).toBe(secret);
+  });
+
+  it('is optional elsewhere, refuses fewer than 32 bytes anywhere and is masked in messages and logs', () => {
+    expect(loadConfig(serviceEnvSchema, validEnv).EDGE_PRINCIPAL_SECRET).toBeUndefined();
+    const short = 'y'.repeat(31);
+    expect(() => loadConfig(serviceEnvSchema, { ...validEnv, EDGE_PRINCIPAL_SECRET: short })).toThrow(
+      /EDGE_PRINCIPAL_SECRET: must be at least 32 bytes \(value hidden\)/,
+    );
+    const config = loadConfig(serviceEnvSchema, { ...validEnv, EDGE_PRINCIPAL_SECRET: secret });
+    expect(redactConfig(serviceEnvSchema, config).EDGE_PRINCIPAL_SECRET).toBe('[secret]');
+  });
+});

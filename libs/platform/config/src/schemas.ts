@@ -55,9 +55,49 @@ export const databaseEnvShape = {
   OUTBOX_POLL_MS: positiveInt.default(200),
 };
 
+/** HS256 needs a key of at least 256 bits (RFC 7518 §3.2). */
+const EDGE_PRINCIPAL_MIN_SECRET_BYTES = 32;
+
+/**
+ * The secret the gateway signs `x-platform-principal` with and services verify it with (ADR 0007).
+ * Shared by the gateway and every backend; the launcher generates one per launch, tests their own.
+ */
+export const edgePrincipalEnvShape = {
+  EDGE_PRINCIPAL_SECRET: secret(
+    z
+      .string()
+      .refine(
+        (value) => Buffer.byteLength(value) >= EDGE_PRINCIPAL_MIN_SECRET_BYTES,
+        `must be at least ${EDGE_PRINCIPAL_MIN_SECRET_BYTES} bytes`,
+      )
+      .optional(),
+  ),
+};
+
+/**
+ * Refinement of every schema that spreads `edgePrincipalEnvShape` (a spread `.shape` loses the
+ * refinements of the schema it came from, so extended schemas call this in their own superRefine):
+ * production refuses to start without the secret; elsewhere a service only needs it once it serves
+ * edge routes (EdgePrincipalModule fails the boot then).
+ */
+export function requireEdgePrincipalSecretInProduction(
+  env: { NODE_ENV: string; EDGE_PRINCIPAL_SECRET?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.NODE_ENV === 'production' && !env.EDGE_PRINCIPAL_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EDGE_PRINCIPAL_SECRET'],
+      message: 'is required when NODE_ENV=production',
+    });
+  }
+}
+
 export const baseEnvSchema = z.object(baseEnvShape);
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 
 /** The env of a backend service with its own database and Redis. */
-export const serviceEnvSchema = z.object({ ...baseEnvShape, ...redisEnvShape, ...databaseEnvShape });
+export const serviceEnvSchema = z
+  .object({ ...baseEnvShape, ...redisEnvShape, ...databaseEnvShape, ...edgePrincipalEnvShape })
+  .superRefine(requireEdgePrincipalSecretInProduction);
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;

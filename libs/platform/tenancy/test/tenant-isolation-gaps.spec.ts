@@ -60,8 +60,8 @@ describe('findTenantIsolationGaps (generated from pg_class / pg_policy of a real
       `CREATE TABLE not_forced (organization_id uuid NOT NULL PRIMARY KEY)`,
       `ALTER TABLE not_forced ENABLE ROW LEVEL SECURITY`,
       `CREATE POLICY tenant_isolation ON not_forced
-         USING (organization_id = current_setting('app.organization_id', true)::uuid)
-         WITH CHECK (organization_id = current_setting('app.organization_id', true)::uuid)`,
+         USING (organization_id = NULLIF(current_setting('app.organization_id', true), '')::uuid)
+         WITH CHECK (organization_id = NULLIF(current_setting('app.organization_id', true), '')::uuid)`,
       `CREATE TABLE wrong_policy (organization_id uuid NOT NULL PRIMARY KEY)`,
       `ALTER TABLE wrong_policy ENABLE ROW LEVEL SECURITY`,
       `ALTER TABLE wrong_policy FORCE ROW LEVEL SECURITY`,
@@ -78,7 +78,15 @@ describe('findTenantIsolationGaps (generated from pg_class / pg_policy of a real
     );
     expect(await findTenantIsolationGaps(admin)).toEqual([
       { table: 'not_forced', problems: ['row level security is not forced (the owner bypasses it)'] },
-      { table: 'text_tenant', problems: ['organization_id is not uuid'] },
+      {
+        table: 'text_tenant',
+        // A text column cannot carry the uuid predicate: its policy is another expression.
+        problems: [
+          'tenant_isolation USING does not read app.organization_id',
+          'tenant_isolation WITH CHECK does not read app.organization_id',
+          'organization_id is not uuid',
+        ],
+      },
       { table: 'widened', problems: ['permissive policy everyone_reads widens tenant_isolation'] },
       {
         table: 'wrong_policy',

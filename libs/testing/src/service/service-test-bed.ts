@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import {
   healthPingPattern,
@@ -84,6 +84,8 @@ export class ServiceTestBed<C extends BaseEnv, K extends AnyServiceContract = An
       AMQP_URL: this.vhost.url,
       REDIS_URL: this.redis.url,
       OUTBOX_POLL_MS: '50',
+      // The bed's own secret: a test signs `x-platform-principal` with `bed.env.EDGE_PRINCIPAL_SECRET`.
+      EDGE_PRINCIPAL_SECRET: randomBytes(32).toString('base64url'),
       ...options.env,
     };
     this.service = await bootstrapService(this.definition, this.env);
