@@ -47,7 +47,7 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
   const handles: AzulClientHandle[] = [];
   let token: string;
 
-  function azulClient(url: string): AzulClientHandle {
+  function azulClient(url: string, timeoutMs = 10_000): AzulClientHandle {
     const handle = createAzulClient(
       providerEnvSchema.parse({
         AZUL_URL: url,
@@ -57,7 +57,7 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
         AZUL_CERT_PATH: pki.clientCertPath,
         AZUL_KEY_PATH: pki.clientKeyPath,
         AZUL_CA_PATH: pki.caCertPath,
-        AZUL_TIMEOUT_MS: '300',
+        AZUL_TIMEOUT_MS: String(timeoutMs),
         AZUL_BREAKER_CONSECUTIVE_FAILURES: '3',
         AZUL_BREAKER_COOLDOWN_MS: '60000',
       }),
@@ -134,7 +134,8 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
   });
 
   it('opens the breaker after 3 AZUL timeouts, then sends recurring charges to Stripe without calling AZUL; recovers after the cool-down', async () => {
-    const { client } = azulClient(fake.url);
+    // Short enough to wait out three times, long enough for the recovery probe on a loaded machine.
+    const { client } = azulClient(fake.url, 3000);
     const stripe = new FallbackStandIn();
     const router = new RecurringChargeRouter(new AzulTokenCharge(client), client.breaker, stripe);
 
@@ -198,7 +199,7 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
   });
 
   it('without a fallback token the charge is deferred, not lost', async () => {
-    const { client } = azulClient(fake.url);
+    const { client } = azulClient(fake.url, 500);
     fake.setMode('hang');
     for (let i = 0; i < 3; i++)
       await router(client)
