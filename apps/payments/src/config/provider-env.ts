@@ -60,6 +60,8 @@ export const providerEnvShape = {
   MERCADOPAGO_ACCESS_TOKEN: secret(z.string().min(1).optional()),
   /** Secret of the webhook configured in "Your integrations": verifies x-signature. */
   MERCADOPAGO_WEBHOOK_SECRET: secret(z.string().min(1).optional()),
+  /** Public URL of POST /v1/webhooks/mercadopago, given to every preference as notification_url. */
+  MERCADOPAGO_NOTIFICATION_URL: urlWithProtocol('https', 'http').optional(),
   /** Oldest x-signature ts accepted (replay window), seconds. */
   MERCADOPAGO_WEBHOOK_TOLERANCE_SECONDS: positiveInt.default(300),
   /** Only for tests and local fakes: replaces https://api.mercadopago.com for the SDK. Never in production. */
