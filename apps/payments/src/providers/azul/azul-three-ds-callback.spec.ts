@@ -60,4 +60,39 @@ describe('AZUL 3-D Secure callback tokens', () => {
       threeDSMethodData: undefined,
     });
   });
+
+  it('refuses tokens cut short, with a truncated signature, or signed without the charge it names', () => {
+    const token = signThreeDsCallback(secret, claims);
+    const [payload, signature] = token.split('.');
+    expect(verifyThreeDsCallback(secret, `${payload}.`, at(0))).toEqual({
+      valid: false,
+      reason: 'malformed',
+    });
+    expect(verifyThreeDsCallback(secret, payload, at(0))).toEqual({ valid: false, reason: 'malformed' });
+    expect(verifyThreeDsCallback(secret, `.${signature}`, at(0))).toEqual({
+      valid: false,
+      reason: 'malformed',
+    });
+    expect(verifyThreeDsCallback(secret, `${payload}.${signature.slice(0, 10)}`, at(0))).toEqual({
+      valid: false,
+      reason: 'bad-signature',
+    });
+    for (const incomplete of [
+      { ...claims, exp: '1800000600' },
+      { ...claims, organizationId: '' },
+      { ...claims, idempotencyKey: '' },
+    ]) {
+      const signed = signThreeDsCallback(secret, incomplete as unknown as typeof claims);
+      expect(verifyThreeDsCallback(secret, signed, at(0))).toEqual({ valid: false, reason: 'malformed' });
+    }
+  });
+
+  it('reads the method notification data', () => {
+    expect(
+      parseThreeDsCallbackBody(Buffer.from('threeDSMethodData=eyJ0aHJlZURTU2VydmVyVHJhbnNJRCI6IjEifQ')),
+    ).toEqual({
+      cRes: undefined,
+      threeDSMethodData: 'eyJ0aHJlZURTU2VydmVyVHJhbnNJRCI6IjEifQ',
+    });
+  });
 });

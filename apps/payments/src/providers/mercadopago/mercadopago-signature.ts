@@ -55,10 +55,7 @@ export function verifyMercadoPagoSignature(
   now: Date,
   toleranceSeconds: number,
 ): SignatureVerdict {
-  if (!input.signature) return { valid: false, reason: 'missing-signature' };
-  const { ts, v1 } = parseSignatureHeader(input.signature);
-  if (!ts || !/^\d+$/.test(ts) || !v1 || !/^[0-9a-f]{64}$/i.test(v1))
-    return { valid: false, reason: 'malformed' };
+  // Only an alphanumeric data.id is lower-cased (Mercado Pago's rule); others are signed as sent.
   const dataId =
     input.dataId && /^[a-z0-9]+$/i.test(input.dataId) ? input.dataId.toLowerCase() : input.dataId;
   try {
@@ -69,15 +66,15 @@ export function verifyMercadoPagoSignature(
       secret,
     });
   } catch (error) {
-    if (
-      error instanceof InvalidWebhookSignatureError &&
-      error.reason === SignatureFailureReason.SignatureMismatch
-    ) {
+    if (!(error instanceof InvalidWebhookSignatureError)) throw error;
+    if (error.reason === SignatureFailureReason.MissingSignatureHeader)
+      return { valid: false, reason: 'missing-signature' };
+    if (error.reason === SignatureFailureReason.SignatureMismatch)
       return { valid: false, reason: 'bad-signature' };
-    }
-    if (error instanceof InvalidWebhookSignatureError) return { valid: false, reason: 'malformed' };
-    throw error;
+    return { valid: false, reason: 'malformed' };
   }
+  // Valid: the SDK found a ts of digits in the header.
+  const ts = parseSignatureHeader(input.signature!).ts!;
   const tsMs = tsToMs(ts);
   if (Math.abs(now.getTime() - tsMs) > toleranceSeconds * 1000)
     return { valid: false, reason: 'stale-timestamp' };

@@ -89,7 +89,9 @@ describe('provider CircuitBreaker', () => {
     now += 60_000;
     let release: (v: string) => void = () => undefined;
     const probe = breaker.run(() => new Promise<string>((resolve) => (release = resolve)), isOutage);
-    await expect(succeed()).rejects.toBeInstanceOf(CircuitOpenError);
+    const refused = await succeed().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CircuitOpenError);
+    expect(refused).toMatchObject({ provider: 'azul', retryAfterMs: 1000, name: 'CircuitOpenError' });
     release('ok');
     await expect(probe).resolves.toBe('ok');
     expect(breaker.state).toBe('closed');
