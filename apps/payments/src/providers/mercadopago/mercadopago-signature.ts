@@ -27,15 +27,6 @@ export type SignatureVerdict =
   | { valid: true; ts: number }
   | { valid: false; reason: 'missing-signature' | 'malformed' | 'bad-signature' | 'stale-timestamp' };
 
-export function parseSignatureHeader(header: string): { ts?: string; v1?: string } {
-  const parts: Record<string, string> = {};
-  for (const part of header.split(',')) {
-    const index = part.indexOf('=');
-    if (index > 0) parts[part.slice(0, index).trim()] = part.slice(index + 1).trim();
-  }
-  return { ts: parts['ts'], v1: parts['v1'] };
-}
-
 /**
  * ts is milliseconds since the epoch in Mercado Pago's notifications (seconds in older examples):
  * a value below 10^12 is read as seconds.
@@ -73,8 +64,8 @@ export function verifyMercadoPagoSignature(
       return { valid: false, reason: 'bad-signature' };
     return { valid: false, reason: 'malformed' };
   }
-  // Valid: the SDK found a ts of digits in the header.
-  const ts = parseSignatureHeader(input.signature!).ts!;
+  // Valid, so the SDK found `ts=<digits>` among the header's comma-separated parts.
+  const ts = /(?:^|,)\s*ts=(\d+)/i.exec(input.signature ?? '')?.[1] ?? '0';
   const tsMs = tsToMs(ts);
   if (Math.abs(now.getTime() - tsMs) > toleranceSeconds * 1000)
     return { valid: false, reason: 'stale-timestamp' };
