@@ -23,9 +23,9 @@ describe('Mercado Pago x-signature', () => {
     expect(verdict).toEqual({ valid: true, ts: 1742505638683 });
   });
 
-  it('accepts spaces after the comma and an upper-case alphanumeric data.id', () => {
+  it('accepts spaces around = and after the comma and an upper-case alphanumeric data.id', () => {
     const verdict = verifyMercadoPagoSignature(
-      { signature: `ts=${TS_MS}, v1=${V1_ALNUM_LOWERED}`, requestId: REQUEST_ID, dataId: 'ABC123DEF' },
+      { signature: `ts = ${TS_MS}, v1=${V1_ALNUM_LOWERED}`, requestId: REQUEST_ID, dataId: 'ABC123DEF' },
       SECRET,
       AT_TS,
       300,

@@ -65,7 +65,7 @@ export function verifyMercadoPagoSignature(
     return { valid: false, reason: 'malformed' };
   }
   // Valid, so the SDK found `ts=<digits>` among the header's comma-separated parts.
-  const ts = /(?:^|,)\s*ts=(\d+)/i.exec(input.signature ?? '')?.[1] ?? '0';
+  const ts = /(?:^|,)\s*ts\s*=\s*(\d+)/i.exec(input.signature ?? '')?.[1] ?? '0';
   const tsMs = tsToMs(ts);
   if (Math.abs(now.getTime() - tsMs) > toleranceSeconds * 1000)
     return { valid: false, reason: 'stale-timestamp' };
