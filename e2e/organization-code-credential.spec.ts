@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenPair } from '@platform/contracts';
 import { ROUTE_TABLE } from '../apps/gateway/src/routes/route-table';
-import type { RouteDefinition } from '../apps/gateway/src/routes/route-definition';
+import {
+  acceptedCredentials,
+  isRpcRoute,
+  type RpcRouteDefinition as RouteDefinition,
+} from '../apps/gateway/src/routes/route-definition';
 import { addMember, issueOrganizationCode, register, uniqueEmail, type Account } from './support/accounts';
 import { GENEROUS_LIMITS, usePlatform } from './support/platform';
 
@@ -86,8 +90,11 @@ describe('organization code + x-user-id (whole platform)', () => {
     },
   );
 
-  it('refuses a code on every non-public route of the table, with or without x-user-id', async () => {
-    const routes = ROUTE_TABLE.filter((route) => route.auth !== 'public');
+  it('refuses a code on every non-public route of the table not open to codes, with or without x-user-id', async () => {
+    // Read-mostly data-plane routes (recordings reads) list organization codes; all others refuse them.
+    const routes = ROUTE_TABLE.filter(isRpcRoute).filter(
+      (route) => route.auth !== 'public' && !acceptedCredentials(route).includes('organization-code'),
+    );
     expect(routes.length).toBeGreaterThan(15);
     for (const route of routes) {
       for (const userId of [undefined, owner.userId, member.userId]) {
@@ -102,6 +109,32 @@ describe('organization code + x-user-id (whole platform)', () => {
         });
       }
     }
+  });
+
+  it('lets a code read its organization’s recordings (seed 004) and nothing it may not write', async () => {
+    const bearer = { token: owner.tokens.accessToken };
+    const made = await suite.api.post<{ id: string }>('/v1/recordings', {
+      ...bearer,
+      json: { title: 'Seen by the code' },
+    });
+    expect(made.status).toBe(201);
+    const listed = await suite.api.get<Items<{ id: string }>>('/v1/recordings', { headers: asCode() });
+    expect({ status: listed.status, ids: listed.body.items.map((r) => r.id) }).toEqual({
+      status: 200,
+      ids: [made.body.id],
+    });
+    expect(
+      (await suite.api.get(`/v1/status/${made.body.id}`, { headers: asCode(member.userId) })).status,
+    ).toBe(200);
+    const openToCodes = ROUTE_TABLE.filter(isRpcRoute).filter((route) =>
+      acceptedCredentials(route).includes('organization-code'),
+    );
+    expect(openToCodes.map((route) => `${route.method} ${route.path}`).sort()).toEqual([
+      'GET /v1/recordings',
+      'GET /v1/recordings/:id',
+      'GET /v1/recordings/:id/analysis',
+      'GET /v1/status/:recordingId',
+    ]);
   });
 
   it('left the owner, the members and the organizations as they were', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { BackendServiceName } from '@platform/contracts';
 import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
 import type { BaseEnv } from '@platform/config';
@@ -14,6 +15,7 @@ import { analyticsService } from '../apps/analytics/src/service-definition';
 import { audioWorkerService } from '../apps/audio-worker/src/service-definition';
 import { authService } from '../apps/auth/src/service-definition';
 import { campaignsService } from '../apps/campaigns/src/service-definition';
+import { internalUrlVariable } from '../apps/gateway/src/config/gateway-env.schema';
 import { GatewayModule } from '../apps/gateway/src/gateway.module';
 import { GatewayInternalServer } from '../apps/gateway/src/health/gateway-internal.server';
 import type { RouteDefinition } from '../apps/gateway/src/routes/route-definition';
@@ -49,6 +51,8 @@ export class PlatformHarness {
   private readonly cleanups: (() => Promise<unknown>)[] = [];
   private env: Record<string, string> = {};
   private readonly databases = new Map<BackendServiceName, TestDatabase>();
+  /** Each backend's first port: a restarted backend binds it again, so the gateway's INTERNAL_URL holds. */
+  private readonly ports = new Map<BackendServiceName, string>();
 
   /** The gateway's internal port (detailed readiness, metrics), never routed publicly. */
   get gatewayInternalUrl(): string {
@@ -93,6 +97,8 @@ export class PlatformHarness {
       // can stall for longer than the 250 ms default, and the gateway then fails open (limits skipped,
       // counts drift) or closed (denylist: 503). Suites about those modes set their own timeout.
       RATE_LIMIT_REDIS_TIMEOUT_MS: '5000',
+      // Gateway and services share it: stream routes' x-platform-principal (ADR 0007).
+      EDGE_PRINCIPAL_SECRET: randomBytes(32).toString('base64url'),
       ...extraEnv,
     };
     const names = Object.keys(BACKEND_DEFINITIONS) as BackendServiceName[];
@@ -100,6 +106,8 @@ export class PlatformHarness {
     this.cleanups.push(() => Promise.all(databases.map((db) => db.drop())));
     names.forEach((name, i) => this.databases.set(name, databases[i]));
     await Promise.all(names.map((name) => this.startBackend(name)));
+    // Webhook and stream routes reach each backend's HTTP port, wherever port 0 put it.
+    for (const [name, running] of this.backends) this.env[internalUrlVariable(name)] = running.url;
     const routes = [...ROUTE_TABLE, ...(options.gatewayRoutes ?? [])];
     const gateway: ServiceDefinition<never> = {
       ...(gatewayService as ServiceDefinition<never>),
@@ -144,7 +152,9 @@ export class PlatformHarness {
     const running = await bootstrapService(BACKEND_DEFINITIONS[name], {
       ...this.env,
       ...databaseEnv(database),
+      HTTP_PORT: this.ports.get(name) ?? this.env.HTTP_PORT!,
     });
     this.backends.set(name, running);
+    this.ports.set(name, new URL(running.url).port);
   }
 }

@@ -2,8 +2,9 @@ import { ROLES, type Permission, type Role } from '@platform/contracts';
 import { RpcClient } from '@platform/messaging';
 import { seedOrganization } from '@platform/testing';
 import { ROUTE_TABLE } from '../apps/gateway/src/routes/route-table';
-import type { RouteDefinition } from '../apps/gateway/src/routes/route-definition';
+import { isRpcRoute, type RpcRouteDefinition } from '../apps/gateway/src/routes/route-definition';
 import { addMember, uniqueEmail, type Account } from './support/accounts';
+import { readyRecording } from './support/recordings';
 import type { ApiClient } from './support/api-client';
 import { GENEROUS_LIMITS, usePlatform } from './support/platform';
 
@@ -16,6 +17,10 @@ interface CallSpec {
 interface FixtureContext {
   api: ApiClient;
   owner: Account;
+  /** A recording of the organization (a target that a destructive call may consume). */
+  freshRecording(): Promise<string>;
+  /** A READY recording (its analysis exists). */
+  readyRecording(): Promise<string>;
   /** A fresh member of the organization (a target that a destructive call may consume). */
   freshMember(): Promise<Account>;
 }
@@ -50,6 +55,16 @@ const FIXTURES: Record<string, (ctx: FixtureContext) => Promise<CallSpec>> = {
     });
     return { params: { apiKeyId: created.body.apiKey.id } };
   },
+  'recordings.create': async () => ({ json: { title: 'Matrix recording' } }),
+  'recordings.list': async () => ({}),
+  'recordings.get': async ({ freshRecording }) => ({ params: { id: await freshRecording() } }),
+  'recordings.update': async ({ freshRecording }) => ({
+    params: { id: await freshRecording() },
+    json: { tags: ['matrix'] },
+  }),
+  'recordings.delete': async ({ freshRecording }) => ({ params: { id: await freshRecording() } }),
+  'recordings.analysis': async ({ readyRecording }) => ({ params: { id: await readyRecording() } }),
+  'recordings.status': async ({ freshRecording }) => ({ params: { recordingId: await freshRecording() } }),
 };
 
 /**
@@ -81,6 +96,13 @@ const EXPECTED_ROWS: readonly Row[] = [
   ['apiKeys.create',       'api-keys:write',       'pass',  'pass',  'pass',    '403',   '403'],
   ['apiKeys.list',         'api-keys:read',        'pass',  'pass',  'pass',    '403',   '403'],
   ['apiKeys.revoke',       'api-keys:write',       'pass',  'pass',  'pass',    '403',   '403'],
+  ['recordings.create',    'recordings:write',     'pass',  'pass',  'pass',    '403',   '403'],
+  ['recordings.list',      'recordings:read',      'pass',  'pass',  'pass',    '403',   'pass'],
+  ['recordings.get',       'recordings:read',      'pass',  'pass',  'pass',    '403',   'pass'],
+  ['recordings.update',    'recordings:write',     'pass',  'pass',  'pass',    '403',   '403'],
+  ['recordings.delete',    'recordings:delete',    'pass',  'pass',  'pass',    '403',   '403'],
+  ['recordings.analysis',  'recordings:read',      'pass',  'pass',  'pass',    '403',   'pass'],
+  ['recordings.status',    'recordings:read',      'pass',  'pass',  'pass',    '403',   'pass'],
 ];
 const EXPECTED = Object.fromEntries(
   EXPECTED_ROWS.map(([routeId, permission, owner, admin, developer, billing, viewer]) => [
@@ -89,12 +111,13 @@ const EXPECTED = Object.fromEntries(
   ]),
 );
 
-const PERMISSION_ROUTES = ROUTE_TABLE.filter(
-  (route): route is RouteDefinition & { auth: Permission } =>
+// RPC routes; stream routes are authorized by the same admission and get their own tests.
+const PERMISSION_ROUTES = ROUTE_TABLE.filter(isRpcRoute).filter(
+  (route): route is RpcRouteDefinition & { auth: Permission } =>
     route.auth !== 'public' && route.auth !== 'authenticated',
 );
 
-function pathOf(route: RouteDefinition, params: Record<string, string> = {}): string {
+function pathOf(route: RpcRouteDefinition, params: Record<string, string> = {}): string {
   return route.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
     if (!(name in params)) throw new Error(`fixture of ${route.id} gives no ${name}`);
     return params[name]!;
@@ -115,7 +138,20 @@ describe('role × permission matrix over every permission-bearing route (whole p
     });
     members = seeded.members;
     const owner = seeded.owner;
-    ctx = { api, owner, freshMember: () => addMember(api, platform.mail, owner, 'viewer') };
+    const freshRecording = async () => {
+      const created = await api.post<{ id: string }>('/v1/recordings', {
+        token: owner.tokens.accessToken,
+        json: { title: 'Matrix target' },
+      });
+      return created.body.id;
+    };
+    ctx = {
+      api,
+      owner,
+      freshMember: () => addMember(api, platform.mail, owner, 'viewer'),
+      freshRecording,
+      readyRecording: () => readyRecording(api, platform, owner),
+    };
   }, 60_000);
 
   it('has a fixture and a hand-written expectation for exactly the permission-bearing routes of the table', () => {

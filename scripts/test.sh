@@ -26,6 +26,14 @@ lint() {
   npx nx show projects >/dev/null && npx eslint .
 }
 
+# A merge that committed its conflict markers (it happened once, in .env.example) fails at once.
+no_merge_markers() {
+  if git grep -n -E '^(<<<<<<<|>>>>>>>)( |$)' -- . ':!node_modules' ; then
+    die "merge conflict markers are committed (listed above)"
+  fi
+}
+
+run_step "merge markers" no_merge_markers
 run_step "dependencies" ensure_node_deps
 run_step "infrastructure" ensure_infra
 run_step "typecheck" npx tsc -p tsconfig.json

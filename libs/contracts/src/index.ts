@@ -22,3 +22,5 @@ export * from './voice/voice-contract';
 export * from './audio-worker/audio-worker-contract';
 export * from './campaigns/campaigns-contract';
 export * from './analytics/analytics-contract';
+export * from './recordings/recording.rpc';
+export * from './audio-worker/audio-analysis';

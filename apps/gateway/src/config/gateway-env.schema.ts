@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { BACKEND_SERVICES, type BackendServiceName } from '@platform/contracts';
 import {
   baseEnvShape,
   edgePrincipalEnvShape,
   redisEnvShape,
   requireEdgePrincipalSecretInProduction,
+  urlWithProtocol,
 } from '@platform/config';
 
 const positiveInt = z.coerce.number().int().positive();
@@ -21,6 +23,33 @@ const commaList = z
       .map((item) => item.trim())
       .filter(Boolean),
   );
+
+/** Default internal port of each backend: the launcher's HTTP ports (docs/ARCHITECTURE.md). */
+export const DEFAULT_INTERNAL_PORTS = {
+  auth: 3101,
+  payments: 3102,
+  recordings: 3103,
+  voice: 3104,
+  storage: 3105,
+  'audio-worker': 3106,
+  campaigns: 3107,
+  analytics: 3108,
+} as const satisfies Record<BackendServiceName, number>;
+
+/** `audio-worker` → `AUDIO_WORKER_INTERNAL_URL`. */
+export function internalUrlVariable(service: BackendServiceName): `${string}_INTERNAL_URL` {
+  return `${service.toUpperCase().replace(/-/g, '_')}_INTERNAL_URL`;
+}
+
+function internalUrlShape() {
+  const shape: Record<string, z.ZodDefault<ReturnType<typeof urlWithProtocol>>> = {};
+  for (const service of BACKEND_SERVICES) {
+    shape[internalUrlVariable(service)] = urlWithProtocol('http', 'https').default(
+      `http://127.0.0.1:${DEFAULT_INTERNAL_PORTS[service]}`,
+    );
+  }
+  return shape as Record<`${Uppercase<string>}_INTERNAL_URL`, z.ZodDefault<ReturnType<typeof urlWithProtocol>>>;
+}
 
 /** The gateway has no database: Redis (limits, cache, denylist) and RabbitMQ only. */
 export const gatewayEnvSchema = z.object({
@@ -107,5 +136,15 @@ export const gatewayEnvSchema = z.object({
   GATEWAY_BREAKER_COOLDOWN_SECONDS: positiveInt.default(10),
   /** RPCs in flight per backend service; past it that service's routes answer 503 (Retry-After: 1). */
   GATEWAY_MAX_IN_FLIGHT_PER_SERVICE: positiveInt.default(256),
+
+  // --- Webhook and stream routes: the backends' internal HTTP ports (ADR 0007) ---
+  /** Where each backend's internal port answers (never exposed publicly; defaults: the launcher's ports). */
+  ...internalUrlShape(),
+  /** A stream request, or its answer, that moves no byte for this long is aborted (504 if nothing was answered yet). */
+  EDGE_STREAM_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
+  /** Budget to open the TCP connection to a backend's internal port (then 503 naming the service). */
+  EDGE_UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt.default(3000),
+  /** Budget of a whole webhook relay: the service stores the event and answers within it, or 504. */
+  EDGE_WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
 }).superRefine(requireEdgePrincipalSecretInProduction);
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

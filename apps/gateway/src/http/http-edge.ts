@@ -20,6 +20,20 @@ const EXPOSED_HEADERS = [
   'location',
   'x-device-token',
   'idempotent-replayed',
+  // Stream routes (uploads, downloads, tus 1.0 resumable uploads):
+  'content-range',
+  'accept-ranges',
+  'upload-offset',
+  'upload-length',
+  'upload-metadata',
+  'upload-expires',
+  'upload-defer-length',
+  'upload-concat',
+  'tus-resumable',
+  'tus-version',
+  'tus-extension',
+  'tus-max-size',
+  'tus-checksum-algorithm',
 ];
 const ALLOWED_HEADERS = [
   'authorization',
@@ -30,6 +44,17 @@ const ALLOWED_HEADERS = [
   'x-request-id',
   'idempotency-key',
   'x-device-token',
+  // Stream routes: ranged downloads and tus uploads.
+  'range',
+  'if-range',
+  'content-range',
+  'tus-resumable',
+  'upload-offset',
+  'upload-length',
+  'upload-metadata',
+  'upload-defer-length',
+  'upload-concat',
+  'upload-checksum',
 ];
 
 /**
@@ -52,12 +77,24 @@ export async function registerHttpEdge(fastify: FastifyInstance, config: Gateway
   });
 
   const anyOrigin = config.CORS_ORIGINS.includes('*');
-  await fastify.register(cors, {
+  const options = {
     origin: anyOrigin ? '*' : config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ALLOWED_HEADERS,
     exposedHeaders: EXPOSED_HEADERS,
     credentials: false,
     maxAge: 600,
+  };
+  // Only a real preflight (it names Access-Control-Request-Method) is answered by CORS itself; any
+  // other OPTIONS request goes to its route (a tus client asking a stream route for its capabilities).
+  const notPreflight = { ...options, preflight: false };
+  await fastify.register(cors, {
+    delegator: (request, callback) =>
+      callback(
+        null,
+        request.method === 'OPTIONS' && request.headers['access-control-request-method'] === undefined
+          ? notPreflight
+          : options,
+      ),
   });
 }

@@ -1,8 +1,14 @@
 import { z } from 'zod';
 import { ROUTED_RPC_SCHEMAS } from '../routes/rpc-schemas';
-import { acceptedCredentials, type RouteCredential, type RouteDefinition } from '../routes/route-definition';
+import {
+  acceptedCredentials,
+  type RouteCredential,
+  type RouteDefinition,
+  type RpcRouteDefinition,
+} from '../routes/route-definition';
 import { RATE_LIMIT_CLASS_DESCRIPTIONS } from '../throttling/rate-limit-classes';
 import { PROBLEM_DETAILS_SCHEMA } from './problem-details.schema';
+import { streamOperation, webhookOperation } from './route-kind-operations';
 
 type JsonSchema = Record<string, unknown>;
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
@@ -36,7 +42,7 @@ function problemResponse(description: string, extraHeaders: Record<string, unkno
   };
 }
 
-function parameters(route: RouteDefinition): unknown[] {
+function parameters(route: RpcRouteDefinition): unknown[] {
   const out: unknown[] = [];
   for (const place of ['params', 'query'] as const) {
     const schema = route.request[place];
@@ -59,7 +65,7 @@ function parameters(route: RouteDefinition): unknown[] {
   return out;
 }
 
-function operation(route: RouteDefinition): Record<string, unknown> {
+function operation(route: RpcRouteDefinition): Record<string, unknown> {
   // Test beds route to stand-in services whose patterns have no schema here: no body schema then.
   const result = ROUTED_RPC_SCHEMAS[route.rpc as keyof typeof ROUTED_RPC_SCHEMAS]?.result as
     z.ZodType | undefined;
@@ -120,6 +126,19 @@ function operation(route: RouteDefinition): Record<string, unknown> {
   return op;
 }
 
+/** The operations of one table entry, by HTTP method (a stream entry has one per method). */
+function operationsOf(route: RouteDefinition): [string, Record<string, unknown>][] {
+  switch (route.kind) {
+    case 'webhook':
+      return [['POST', webhookOperation(route)]];
+    case 'stream':
+      // OPTIONS is protocol discovery (tus), not an operation of the API.
+      return route.methods.filter((m) => m !== 'OPTIONS').map((m) => [m, streamOperation(route, m)]);
+    default:
+      return [[route.method, operation(route)]];
+  }
+}
+
 /** `/v1/orgs/members/:userId` → `/v1/orgs/members/{userId}`. */
 export function openApiPath(fastifyPath: string): string {
   return fastifyPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -131,7 +150,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
   for (const route of routes) {
     const path = openApiPath(route.path);
     paths[path] ??= {};
-    paths[path][route.method.toLowerCase()] = operation(route);
+    for (const [method, op] of operationsOf(route)) paths[path][method.toLowerCase()] = op;
   }
   paths['/health/live'] = {
     get: {

@@ -8,6 +8,7 @@ import { metricsRegistry } from '@platform/observability';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { Bulkhead } from './bulkhead';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker';
+import { isUnansweredUpstream } from './upstream-unavailable.error';
 
 /**
  * What opens a breaker: the service not answering (the call timed out, or no consumer is bound to its
@@ -19,6 +20,8 @@ import { CircuitBreaker, type BreakerState } from './circuit-breaker';
 const UNANSWERED_CODES = new Set(['RPC_TIMEOUT', 'RPC_NO_ROUTE']);
 
 export function isServiceUnavailable(error: unknown): boolean {
+  // Webhook and stream routes: the service's internal HTTP port refused, reset or went silent.
+  if (isUnansweredUpstream(error)) return true;
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && UNANSWERED_CODES.has(code);
 }

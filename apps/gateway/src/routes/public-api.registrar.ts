@@ -6,6 +6,8 @@ import type { GatewayEnv } from '../config/gateway-env.schema';
 import { registerHttpEdge } from '../http/http-edge';
 import { registerApiDocs } from '../openapi/api-docs';
 import { buildOpenApiDocument } from '../openapi/openapi.builder';
+import { StreamRouteKind } from './kinds/stream-route';
+import { WebhookRouteKind } from './kinds/webhook-route';
 import type { RouteDefinition } from './route-definition';
 import { RoutePipeline } from './route-pipeline';
 import { ROUTES } from './routes.tokens';
@@ -21,6 +23,8 @@ export class PublicApiRegistrar implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly pipeline: RoutePipeline,
+    private readonly webhooks: WebhookRouteKind,
+    private readonly streams: StreamRouteKind,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
     @Inject(ROUTES) private readonly routes: readonly RouteDefinition[],
   ) {}
@@ -30,7 +34,26 @@ export class PublicApiRegistrar implements OnModuleInit {
     fastify.decorateRequest('principal', null);
     fastify.decorateRequest('clientIp', '');
     await registerHttpEdge(fastify, this.config);
-    for (const route of this.routes) this.pipeline.register(fastify, route);
+    for (const route of this.routes) this.register(fastify, route);
     await registerApiDocs(fastify, buildOpenApiDocument(this.routes, this.config.SERVICE_VERSION));
   }
+
+  /** Each kind of route has its own registrar (ADR 0007); the switch is exhaustive over the union. */
+  private register(fastify: FastifyInstance, route: RouteDefinition): void {
+    switch (route.kind) {
+      case 'webhook':
+        return this.webhooks.register(fastify, route);
+      case 'stream':
+        return this.streams.register(fastify, route);
+      case undefined:
+      case 'rpc':
+        return this.pipeline.register(fastify, route);
+      default:
+        return assertNever(route);
+    }
+  }
+}
+
+function assertNever(route: never): never {
+  throw new Error(`Unknown route kind: ${JSON.stringify(route)}`);
 }

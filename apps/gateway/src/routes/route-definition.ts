@@ -1,7 +1,9 @@
 import type { z } from 'zod';
-import type { Permission, PrincipalKind } from '@platform/contracts';
+import type { BackendServiceName, Permission, PrincipalKind } from '@platform/contracts';
 import type { RateLimitClass } from '../throttling/rate-limit-classes';
-import type { RoutedRpcPattern, RpcRequestOf, RpcResultOf } from './rpc-schemas';
+import type { StreamRouteDefinition } from './kinds/stream-route.definition';
+import type { WebhookRouteDefinition } from './kinds/webhook-route.definition';
+import { serviceOfPattern, type RoutedRpcPattern, type RpcRequestOf, type RpcResultOf } from './rpc-schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -18,7 +20,9 @@ export type RouteCredential = Exclude<PrincipalKind, 'system'>;
 export const DEFAULT_ROUTE_CREDENTIALS: readonly RouteCredential[] = Object.freeze(['user']);
 
 /** The credentials `route` accepts (its own list, or the secure default). */
-export function acceptedCredentials(route: Pick<RouteDefinition, 'credentials'>): readonly RouteCredential[] {
+export function acceptedCredentials(route: {
+  credentials?: readonly RouteCredential[];
+}): readonly RouteCredential[] {
   return route.credentials ?? DEFAULT_ROUTE_CREDENTIALS;
 }
 
@@ -39,7 +43,56 @@ export interface Presentation {
 /** Gateway-side effects of a successful call (kept as names so the table stays pure data). */
 export type RouteEffect = 'forget-cached-api-key';
 
-export interface RouteDefinition<P extends RoutedRpcPattern = RoutedRpcPattern> {
+/**
+ * One entry of the route table. `kind` says how the gateway carries the request to the owning
+ * service (ADR 0007): `rpc` (default) one JSON RPC over RabbitMQ; `webhook` a provider's signed
+ * POST relayed byte-exact to the service's internal HTTP port; `stream` bytes piped both ways to
+ * that port. A new kind adds its definition type here and its registrar under `kinds/`.
+ */
+export type RouteDefinition = RpcRouteDefinition | WebhookRouteDefinition | StreamRouteDefinition;
+export type RouteKind = NonNullable<RouteDefinition['kind']>;
+
+export function isRpcRoute(route: RouteDefinition): route is RpcRouteDefinition {
+  return route.kind === undefined || route.kind === 'rpc';
+}
+
+/** The backend service that owns a route (its breaker, bulkhead and adaptive limits). */
+export function serviceOfRoute(route: RouteDefinition): string {
+  return isRpcRoute(route) ? serviceOfPattern(route.rpc) : route.service;
+}
+
+/** The HTTP methods a table entry serves (a stream entry serves several). */
+export function methodsOfRoute(route: RouteDefinition): readonly string[] {
+  switch (route.kind) {
+    case 'webhook':
+      return ['POST'];
+    case 'stream':
+      return route.methods;
+    default:
+      return [route.method];
+  }
+}
+
+/** What every kind of route has: identity, documentation and throttling. */
+export interface RouteBase {
+  /** Stable id: the OpenAPI operationId and part of rate-limit keys. */
+  id: string;
+  /** Fastify syntax (`/v1/orgs/members/:userId`). */
+  path: string;
+  rateLimit: RateLimitClass;
+  tag: string;
+  summary: string;
+  description?: string;
+}
+
+/** A route served by the owning service's internal HTTP port rather than over RabbitMQ. */
+export interface HttpForwardedRoute extends RouteBase {
+  /** Reached at `<SERVICE>_INTERNAL_URL` + the same path and query. */
+  service: BackendServiceName;
+}
+
+export interface RpcRouteDefinition<P extends RoutedRpcPattern = RoutedRpcPattern> {
+  kind?: 'rpc';
   /** Stable id: the OpenAPI operationId and part of rate-limit keys. */
   id: string;
   method: HttpMethod;
@@ -82,6 +135,6 @@ export interface RouteDefinition<P extends RoutedRpcPattern = RoutedRpcPattern> 
 }
 
 /** Keeps `P` inferred per route, so `toData` and `present` are checked against that pattern's schemas. */
-export function defineRoute<P extends RoutedRpcPattern>(route: RouteDefinition<P>): RouteDefinition {
-  return route as unknown as RouteDefinition;
+export function defineRoute<P extends RoutedRpcPattern>(route: RpcRouteDefinition<P>): RpcRouteDefinition {
+  return route as unknown as RpcRouteDefinition;
 }

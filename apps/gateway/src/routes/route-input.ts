@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ValidationError, zodIssuesToValidationIssues, type ValidationIssue } from '@platform/errors';
-import type { RouteDefinition, RouteInput } from './route-definition';
+import type { RpcRouteDefinition, RouteInput } from './route-definition';
 
 export interface RawHttpInput {
   params: unknown;
@@ -13,7 +13,7 @@ export interface RawHttpInput {
  * each path prefixed with where it was (`body.email`, `params.userId`, `query.redirectUri`).
  * A route without a schema for a part ignores that part.
  */
-export function parseRouteInput(route: RouteDefinition, raw: RawHttpInput): RouteInput {
+export function parseRouteInput(route: RpcRouteDefinition, raw: RawHttpInput): RouteInput {
   const issues: ValidationIssue[] = [];
   const parse = (part: keyof RawHttpInput, schema: z.ZodObject | undefined): Record<string, unknown> => {
     if (!schema) return {};
@@ -39,7 +39,7 @@ export function parseRouteInput(route: RouteDefinition, raw: RawHttpInput): Rout
 }
 
 /** The RPC `data`: the route's own mapping, else params over body over query. */
-export function rpcDataFor(route: RouteDefinition, input: RouteInput): unknown {
+export function rpcDataFor(route: RpcRouteDefinition, input: RouteInput): unknown {
   return route.toData ? route.toData(input) : { ...input.query, ...input.body, ...input.params };
 }
 

@@ -5,19 +5,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError } from '@platform/errors';
 import { RpcClient } from '@platform/messaging';
-import { Authenticator } from '../authentication/authenticator.service';
 import { CredentialCache } from '../authentication/credential-cache';
-import { admitCredential } from '../authorization/credential.policy';
-import { authorize } from '../authorization/permission.policy';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { assertJsonMediaType } from '../http/json-media-type';
 import { BackendGuard } from '../resilience/backend-guard.service';
 import { AdaptiveLimitsService, isServiceFailure } from '../throttling/adaptive/adaptive-limits.service';
-import { clientIp } from '../throttling/client-ip';
 import { DEVICE_TOKEN_HEADER, type LoginGuard } from '../throttling/login-guard';
-import { RequestThrottle } from '../throttling/request-throttle.service';
 import { LOGIN_ATTEMPTS } from '../throttling/throttling.tokens';
-import { acceptedCredentials, type RouteDefinition, type RouteInput } from './route-definition';
+import { RouteAdmission } from './route-admission';
+import type { RpcRouteDefinition, RouteInput } from './route-definition';
 import { parseRouteInput, rpcDataFor } from './route-input';
 import { serviceOfPattern } from './rpc-schemas';
 
@@ -34,8 +30,7 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 @Injectable()
 export class RoutePipeline {
   constructor(
-    private readonly authenticator: Authenticator,
-    private readonly throttle: RequestThrottle,
+    private readonly admission: RouteAdmission,
     private readonly rpc: RpcClient,
     private readonly adaptive: AdaptiveLimitsService,
     private readonly credentialCache: CredentialCache,
@@ -44,7 +39,7 @@ export class RoutePipeline {
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
-  register(fastify: FastifyInstance, route: RouteDefinition): void {
+  register(fastify: FastifyInstance, route: RpcRouteDefinition): void {
     fastify.route({
       method: route.method,
       url: route.path,
@@ -54,19 +49,12 @@ export class RoutePipeline {
     });
   }
 
-  private async admit(route: RouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async admit(route: RpcRouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     assertJsonMediaType(request);
-    request.clientIp = clientIp(request, this.config.TRUSTED_PROXY_HOPS);
-    request.principal =
-      route.auth === 'public'
-        ? null
-        : await this.authenticator.authenticate(request.headers, request.clientIp, String(request.id));
-    await this.throttle.enforce(route, request.principal, request.clientIp, reply);
-    admitCredential(route.auth, acceptedCredentials(route), request.principal);
-    authorize(route.auth, request.principal);
+    await this.admission.admit(route, request, reply);
   }
 
-  private async handle(route: RouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private async handle(route: RpcRouteDefinition, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const input = parseRouteInput(route, {
       params: request.params,
       query: request.query,
@@ -117,7 +105,7 @@ export class RoutePipeline {
     this.answer(route, input, result, reply);
   }
 
-  private async applyEffects(route: RouteDefinition, input: RouteInput): Promise<void> {
+  private async applyEffects(route: RpcRouteDefinition, input: RouteInput): Promise<void> {
     for (const effect of route.effects ?? []) {
       switch (effect) {
         case 'forget-cached-api-key':
@@ -127,7 +115,7 @@ export class RoutePipeline {
     }
   }
 
-  private answer(route: RouteDefinition, input: RouteInput, result: unknown, reply: FastifyReply): void {
+  private answer(route: RpcRouteDefinition, input: RouteInput, result: unknown, reply: FastifyReply): void {
     // Answers carry tokens and tenant data: no shared cache may keep them unless the route says so.
     void reply.header(
       'cache-control',

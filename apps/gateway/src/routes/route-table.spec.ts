@@ -2,17 +2,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { AUTH_RPC, PERMISSIONS } from '@platform/contracts';
-import { acceptedCredentials } from './route-definition';
+import { acceptedCredentials, isRpcRoute, methodsOfRoute } from './route-definition';
 import { ROUTED_RPC_SCHEMAS } from './rpc-schemas';
 import { ROUTE_TABLE } from './route-table';
 
 /** Invariants every entry of the route table keeps; a new route that breaks one fails here first. */
 describe('the route table', () => {
+  /** The invariants of rpc entries (webhook and stream entries have no RPC pattern or schemas). */
+  const RPC_ROUTES = ROUTE_TABLE.filter(isRpcRoute);
   const keysOf = (schema: z.ZodObject | undefined) => Object.keys(schema?.shape ?? {});
 
   it('has unique ids and unique method + path pairs', () => {
     const ids = ROUTE_TABLE.map((r) => r.id);
-    const endpoints = ROUTE_TABLE.map((r) => `${r.method} ${r.path}`);
+    const endpoints = ROUTE_TABLE.flatMap((r) => methodsOfRoute(r).map((method) => `${method} ${r.path}`));
     expect(new Set(ids).size).toBe(ids.length);
     expect(new Set(endpoints).size).toBe(endpoints.length);
   });
@@ -22,7 +24,7 @@ describe('the route table', () => {
   });
 
   it('routes only to patterns with contract schemas, and requires only known permissions', () => {
-    for (const route of ROUTE_TABLE) {
+    for (const route of RPC_ROUTES) {
       expect(ROUTED_RPC_SCHEMAS).toHaveProperty([route.rpc]);
       if (route.auth !== 'public' && route.auth !== 'authenticated')
         expect(PERMISSIONS).toContain(route.auth);
@@ -35,7 +37,7 @@ describe('the route table', () => {
       AUTH_RPC.resolveOrganizationCode,
       AUTH_RPC.issueOrganizationCode,
     ];
-    const routed = new Set(ROUTE_TABLE.map((r) => r.rpc));
+    const routed = new Set(RPC_ROUTES.map((r) => r.rpc));
     for (const pattern of Object.values(AUTH_RPC)) {
       expect({ pattern, routed: routed.has(pattern) }).toEqual({
         pattern,
@@ -45,7 +47,7 @@ describe('the route table', () => {
   });
 
   it('declares a params schema for exactly the path parameters', () => {
-    for (const route of ROUTE_TABLE) {
+    for (const route of RPC_ROUTES) {
       const inPath = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
       expect({ route: route.id, params: keysOf(route.request.params).sort() }).toEqual({
         route: route.id,
@@ -55,7 +57,7 @@ describe('the route table', () => {
   });
 
   it('maps the HTTP input onto exactly the RPC request fields (routes without their own mapping)', () => {
-    for (const route of ROUTE_TABLE.filter((r) => !r.toData)) {
+    for (const route of RPC_ROUTES.filter((r) => !r.toData)) {
       const rpcFields = keysOf(
         ROUTED_RPC_SCHEMAS[route.rpc as keyof typeof ROUTED_RPC_SCHEMAS].request as z.ZodObject,
       );
@@ -72,7 +74,7 @@ describe('the route table', () => {
   });
 
   it('never takes the tenant from the URL: the organization is the caller’s', () => {
-    for (const route of ROUTE_TABLE) {
+    for (const route of RPC_ROUTES) {
       expect([...keysOf(route.request.params), ...keysOf(route.request.query)]).not.toContain(
         'organizationId',
       );
@@ -91,20 +93,24 @@ describe('the route table', () => {
   it('is documented route by route in docs/API_REFERENCE.md', () => {
     const reference = readFileSync(join(__dirname, '../../../../docs/API_REFERENCE.md'), 'utf8');
     for (const route of ROUTE_TABLE) {
-      expect({
-        route: route.id,
-        documented: new RegExp(
-          `\\|\\s*\`${route.method}\`\\s*\\|\\s*\`${escapeRegExp(route.path)}\`\\s*\\|`,
-        ).test(reference),
-      }).toEqual({
-        route: route.id,
-        documented: true,
-      });
+      for (const method of methodsOfRoute(route)) {
+        expect({
+          route: route.id,
+          method,
+          documented: new RegExp(
+            `\\|\\s*\`${method}\`\\s*\\|\\s*\`${escapeRegExp(route.path)}\`\\s*\\|`,
+          ).test(reference),
+        }).toEqual({
+          route: route.id,
+          method,
+          documented: true,
+        });
+      }
     }
   });
 
   it('never lets an organization code or an API key into account or organization management (issue 6)', () => {
-    const management = ROUTE_TABLE.filter(
+    const management = RPC_ROUTES.filter(
       (r) => r.auth !== 'public' && /^\/v1\/(auth|orgs)(\/|$)/.test(r.path),
     );
     expect(management.length).toBeGreaterThan(15);
@@ -117,7 +123,7 @@ describe('the route table', () => {
   });
 
   it('caps the body of every route that takes one at 16 KiB', () => {
-    for (const route of ROUTE_TABLE.filter((r) => r.request.body && r.method !== 'GET')) {
+    for (const route of RPC_ROUTES.filter((r) => r.request.body && r.method !== 'GET')) {
       expect({ route: route.id, limit: route.bodyLimitBytes }).toEqual({ route: route.id, limit: 16 * 1024 });
     }
   });

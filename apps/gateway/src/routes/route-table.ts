@@ -2,6 +2,7 @@ import { AUTH_ROUTES } from './auth.routes';
 import { ORG_ROUTES } from './orgs.routes';
 import type { RouteDefinition } from './route-definition';
 import { WELL_KNOWN_ROUTES } from './well-known.routes';
+import { RECORDING_ROUTES } from './recordings.routes';
 
 /**
  * THE route table of the public API. Routing, authentication, authorization, throttling,
@@ -12,4 +13,5 @@ export const ROUTE_TABLE: readonly RouteDefinition[] = Object.freeze([
   ...AUTH_ROUTES,
   ...ORG_ROUTES,
   ...WELL_KNOWN_ROUTES,
+  ...RECORDING_ROUTES,
 ]);

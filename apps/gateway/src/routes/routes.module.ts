@@ -1,7 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthenticationModule } from '../authentication/authentication.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
+import { InternalUpstream } from './kinds/internal-upstream';
+import { StreamRouteKind } from './kinds/stream-route';
+import { WebhookRouteKind } from './kinds/webhook-route';
 import { PublicApiRegistrar } from './public-api.registrar';
+import { RouteAdmission } from './route-admission';
 import type { RouteDefinition } from './route-definition';
 import { RoutePipeline } from './route-pipeline';
 import { ROUTE_TABLE } from './route-table';
@@ -14,7 +18,15 @@ export class RoutesModule {
     return {
       module: RoutesModule,
       imports: [AuthenticationModule, ThrottlingModule],
-      providers: [{ provide: ROUTES, useValue: routes }, RoutePipeline, PublicApiRegistrar],
+      providers: [
+        { provide: ROUTES, useValue: routes },
+        RouteAdmission,
+        RoutePipeline,
+        InternalUpstream,
+        WebhookRouteKind,
+        StreamRouteKind,
+        PublicApiRegistrar,
+      ],
     };
   }
 }

@@ -4,8 +4,7 @@ import { PLANS, RATE_LIMIT_BURST_RATIO, type Principal } from '@platform/contrac
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError } from '@platform/errors';
 import type { GatewayEnv } from '../config/gateway-env.schema';
-import type { RouteDefinition } from '../routes/route-definition';
-import { serviceOfPattern } from '../routes/rpc-schemas';
+import { serviceOfRoute, type RouteDefinition } from '../routes/route-definition';
 import { AdaptiveLimitsService } from './adaptive/adaptive-limits.service';
 import { windowLimitsPerMinute, type RateLimitClass } from './rate-limit-classes';
 import type { LimitSpec, ThrottleDecision } from './rate-limit.types';
@@ -52,7 +51,7 @@ export class RequestThrottle {
   }
 
   limitsFor(route: RouteDefinition, principal: Principal | null, ip: string): LimitSpec[] {
-    const factor = this.adaptive.factorFor(serviceOfPattern(route.rpc));
+    const factor = this.adaptive.factorFor(serviceOfRoute(route));
     return throttleLimits(route, principal, ip, {
       config: this.config,
       windowLimits: this.windowLimits,

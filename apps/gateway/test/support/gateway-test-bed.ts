@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { RpcEnvelope } from '@platform/contracts';
 import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
 import { AmqpConnection, RpcServer, silentLogger } from '@platform/messaging';
@@ -39,6 +40,8 @@ export class GatewayTestBed {
   readonly calls = new Map<string, RpcEnvelope[]>();
   readonly handlers = new Map<string, StandInHandler>();
   private readonly standIns: StandInService[] = [];
+  /** The gateway's EDGE_PRINCIPAL_SECRET: stand-in services verify `x-platform-principal` with it. */
+  readonly edgePrincipalSecret = randomBytes(32).toString('base64url');
   /** With `brokerThroughProxy`: cut it to take the broker away from the gateway alone. */
   broker?: FaultProxy;
 
@@ -103,6 +106,7 @@ export class GatewayTestBed {
       GATEWAY_REDIS_KEY_PREFIX: this.redis.keyPrefix,
       JWT_ISSUER: TEST_ISSUER,
       JWT_AUDIENCE: TEST_AUDIENCE,
+      EDGE_PRINCIPAL_SECRET: this.edgePrincipalSecret,
       ...env,
     });
     return this;

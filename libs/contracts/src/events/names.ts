@@ -11,5 +11,11 @@ export const EVENT_NAMES = {
   memberJoined: 'auth.member.joined',
   subscriptionActivated: 'payments.subscription.activated',
   uploadCompleted: 'storage.upload.completed',
+  // Recording pipeline (issue 10): recordings hands a recording to the audio worker, which reports back.
+  // The worker's events carry its service name, as every routing key does (`audio-worker.`, not `audio.`).
+  analysisRequested: 'recordings.analysis.requested',
+  analysisProgressed: 'audio-worker.analysis.progressed',
+  analysisCompleted: 'audio-worker.analysis.completed',
+  analysisFailed: 'audio-worker.analysis.failed',
 } as const;
 export type EventName = (typeof EVENT_NAMES)[keyof typeof EVENT_NAMES];

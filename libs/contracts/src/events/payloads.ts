@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { EVENT_NAMES } from './names';
 import { PLAN_CODES } from '../billing/plans';
+import {
+  AUDIO_ANALYSIS_FAILURES,
+  AUDIO_ANALYSIS_STAGES,
+  audioAnalysisSchema,
+} from '../audio-worker/audio-analysis';
 
 /** Every event carries its tenant; consumers still re-check it against their own data. */
 const tenantEvent = z.object({ organizationId: z.string().min(1) });
@@ -10,8 +15,39 @@ export const eventPayloadSchemas = {
   [EVENT_NAMES.memberJoined]: tenantEvent.extend({ userId: z.string(), role: z.string() }),
   [EVENT_NAMES.subscriptionActivated]: tenantEvent.extend({ plan: z.enum(PLAN_CODES) }),
   [EVENT_NAMES.uploadCompleted]: tenantEvent.extend({
+    /** = objectId (kept for consumers written against the first payload). */
     uploadId: z.string(),
     sizeBytes: z.number().int().nonnegative(),
+    objectId: z.string().uuid(),
+    /** The recording the bytes belong to, when the upload named one. */
+    recordingId: z.string().uuid().nullable(),
+    /** Detected from the bytes (magic numbers). */
+    contentType: z.string(),
+    /** Hex SHA-256 of the whole object. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
+  /** recordings → audio worker: analyse this object of this recording (via recordings' outbox). */
+  [EVENT_NAMES.analysisRequested]: tenantEvent.extend({
+    recordingId: z.string().uuid(),
+    /** Storage's object id: its bytes are `<organizationId>/<objectId>` in storage. */
+    objectId: z.string().uuid(),
+    contentType: z.string().nullable(),
+    sizeBytes: z.number().int().nonnegative(),
+  }),
+  [EVENT_NAMES.analysisProgressed]: tenantEvent.extend({
+    recordingId: z.string().uuid(),
+    stage: z.enum(AUDIO_ANALYSIS_STAGES),
+    percent: z.number().int().min(0).max(100),
+  }),
+  [EVENT_NAMES.analysisCompleted]: tenantEvent.extend({
+    recordingId: z.string().uuid(),
+    analysis: audioAnalysisSchema,
+  }),
+  [EVENT_NAMES.analysisFailed]: tenantEvent.extend({
+    recordingId: z.string().uuid(),
+    code: z.enum(AUDIO_ANALYSIS_FAILURES),
+    reason: z.string().min(1).max(1000),
+    attempts: z.number().int().positive(),
   }),
 } as const;
 

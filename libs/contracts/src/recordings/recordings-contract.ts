@@ -1,7 +1,16 @@
 import { defineServiceContract } from '../contract/service-contract';
+import { EVENT_NAMES } from '../events/names';
+import { eventPayloadSchemas } from '../events/payloads';
+import { recordingRpc } from './recording.rpc';
 
 /**
- * The recordings service's contract. It has no feature yet: its RPC patterns and events join here with its
- * first one (`npx nx g @platform/tools:service-feature --service=recordings --name=<feature>`).
+ * The recordings service's contract: recordings (CRUD, list, status, analysis) and the event that hands
+ * a recording to the audio worker (written to recordings' outbox with the UPLOADED state change).
  */
-export const recordingsContract = defineServiceContract({ service: 'recordings', rpc: {}, events: {} });
+export const recordingsContract = defineServiceContract({
+  service: 'recordings',
+  rpc: { ...recordingRpc },
+  events: {
+    [EVENT_NAMES.analysisRequested]: eventPayloadSchemas[EVENT_NAMES.analysisRequested],
+  },
+});

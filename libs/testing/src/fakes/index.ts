@@ -1,4 +1,4 @@
-// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub.
+// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub, Gemini.
 export * from './http/follow-authorization';
 export * from './smtp/smtp-sink';
 export * from './oidc/fake-oidc-provider';
@@ -11,3 +11,4 @@ export * from './azul/azul-test-cards';
 export type { FakeAzulTransaction } from './azul/azul-ledger';
 export * from './azul/fake-azul';
 export * from './mercadopago/fake-mercadopago';
+export * from './gemini/fake-gemini';

@@ -1,0 +1,121 @@
+import * as path from 'node:path';
+import { startFakeGemini, type FakeGemini } from '@platform/testing';
+import { ffmpegPath } from '../src/analysis/ffmpeg';
+import { GeminiTranscriptionProvider } from '../src/transcription/gemini.transcription';
+import { NoTranscriptionProvider } from '../src/transcription/transcription.port';
+import { makeAudio, scratchDir } from './support/test-audio';
+
+/** The Gemini adapter over HTTP against a local fake of the Gemini REST API. */
+describe('transcription: Gemini adapter (fake Gemini API)', () => {
+  let gemini: FakeGemini;
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  let speech: string;
+  const provider = (overrides: Partial<ConstructorParameters<typeof GeminiTranscriptionProvider>[0]> = {}) =>
+    new GeminiTranscriptionProvider({
+      apiKey: gemini.apiKey,
+      baseUrl: gemini.baseUrl,
+      model: 'gemini-2.5-flash',
+      timeoutMs: 10_000,
+      inlineMaxBytes: 20 * 1024 * 1024,
+      ffmpeg: ffmpegPath(),
+      workDir: scratch.dir,
+      ...overrides,
+    });
+  const input = () => ({ path: speech, durationSeconds: 6.42, speechSeconds: 5.5 });
+
+  beforeAll(async () => {
+    [gemini, scratch] = await Promise.all([startFakeGemini(), scratchDir()]);
+    speech = await makeAudio(path.join(scratch.dir, 'speech.mp3'), [{ speech: true }], 2);
+  });
+  afterAll(async () => {
+    await gemini?.close();
+    await scratch?.remove();
+  });
+
+  it('sends the audio inline as Opus and returns the transcript and summary Gemini answered', async () => {
+    gemini.answer({
+      kind: 'transcript',
+      transcript: 'Hola, esta es una grabación de prueba.',
+      summary: 'Una prueba.',
+    });
+    const before = gemini.calls.length;
+
+    const transcript = await provider().transcribe(input());
+
+    expect(transcript).toEqual({
+      status: 'available',
+      provider: 'gemini',
+      text: 'Hola, esta es una grabación de prueba.',
+      summary: 'Una prueba.',
+      reason: null,
+    });
+    const call = gemini.calls[before];
+    expect(call).toMatchObject({
+      model: 'gemini-2.5-flash',
+      mimeType: 'audio/ogg',
+      responseMimeType: 'application/json',
+    });
+    expect(call.audio!.subarray(0, 4).toString('latin1')).toBe('OggS');
+    expect(call.prompt).toContain('Transcribe');
+  });
+
+  it.each([
+    [
+      { kind: 'error', status: 503, message: 'The model is overloaded.' },
+      'Gemini answered 503: The model is overloaded.',
+    ],
+    [{ kind: 'error', status: 429, message: 'Quota exceeded.' }, 'Gemini answered 429: Quota exceeded.'],
+    [{ kind: 'blocked', reason: 'SAFETY' }, 'Gemini blocked the request: SAFETY'],
+    [
+      { kind: 'free-text', text: 'Sure! Here is the transcript: ...' },
+      'Gemini answered something other than the requested JSON',
+    ],
+  ] as const)(
+    'answers "unavailable" with the reason, never invented text, when Gemini %j',
+    async (behaviour, reason) => {
+      gemini.answer(behaviour);
+      expect(await provider().transcribe(input())).toEqual({
+        status: 'unavailable',
+        provider: 'gemini',
+        text: null,
+        summary: null,
+        reason,
+      });
+    },
+  );
+
+  it('says so when the API key is refused', async () => {
+    const transcript = await provider({ apiKey: 'wrong-key' }).transcribe(input());
+    expect(transcript).toMatchObject({
+      status: 'unavailable',
+      reason: 'Gemini answered 400: API key not valid. Please pass a valid API key.',
+    });
+  });
+
+  it('does not call Gemini for a recording without speech, nor beyond the inline size cap', async () => {
+    const before = gemini.calls.length;
+    expect(await provider().transcribe({ ...input(), speechSeconds: 0 })).toEqual({
+      status: 'available',
+      provider: 'gemini',
+      text: '',
+      summary: '',
+      reason: 'no speech detected',
+    });
+    const capped = await provider({ inlineMaxBytes: 1000 }).transcribe(input());
+    expect(capped).toMatchObject({
+      status: 'unavailable',
+      reason: expect.stringMatching(/^audio too large for an inline Gemini request/),
+    });
+    expect(gemini.calls.length).toBe(before);
+  });
+
+  it('without a provider configured, the transcript is unavailable and says why', async () => {
+    expect(await new NoTranscriptionProvider().transcribe()).toEqual({
+      status: 'unavailable',
+      provider: null,
+      text: null,
+      summary: null,
+      reason: 'transcript unavailable: no transcription provider is configured',
+    });
+  });
+});

@@ -1,0 +1,45 @@
+import '../http/fastify-request.augment';
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SERVICE_CONFIG } from '@platform/bootstrap';
+import { Authenticator } from '../authentication/authenticator.service';
+import { admitCredential } from '../authorization/credential.policy';
+import { authorize } from '../authorization/permission.policy';
+import type { GatewayEnv } from '../config/gateway-env.schema';
+import { clientIp } from '../throttling/client-ip';
+import { RequestThrottle } from '../throttling/request-throttle.service';
+import {
+  acceptedCredentials,
+  type RouteAuth,
+  type RouteCredential,
+  type RouteDefinition,
+} from './route-definition';
+
+/** The part of any route kind that admission reads. */
+type AdmittedRoute = RouteDefinition & { auth: RouteAuth; credentials?: readonly RouteCredential[] };
+
+/**
+ * Who may call a route, the same for every kind (rpc, webhook, stream): the client address, then
+ * authenticate (public routes: nobody), throttle, admit the kind of credential, authorize. Runs in
+ * onRequest, before any body byte is read, so unauthenticated or throttled callers cost no parsing
+ * and no bytes reach a service. A new gate every route must pass belongs here, in one place.
+ */
+@Injectable()
+export class RouteAdmission {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly throttle: RequestThrottle,
+    @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
+  ) {}
+
+  async admit(route: AdmittedRoute, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    request.clientIp = clientIp(request, this.config.TRUSTED_PROXY_HOPS);
+    request.principal =
+      route.auth === 'public'
+        ? null
+        : await this.authenticator.authenticate(request.headers, request.clientIp, String(request.id));
+    await this.throttle.enforce(route, request.principal, request.clientIp, reply);
+    admitCredential(route.auth, acceptedCredentials(route), request.principal);
+    authorize(route.auth, request.principal);
+  }
+}
