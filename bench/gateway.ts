@@ -6,6 +6,8 @@
  *   npx tsx bench/gateway.ts                                                  # terminal 2
  *
  * (The limits stay on — every request still runs the Lua check — but far above the load.)
+ * `npm run bench:edge` starts its own processes and compares more paths; this one measures a platform
+ * already running (e.g. in a staging environment). Both use bench/edge/load.ts.
  *
  * Scenarios:
  *   1. GET /health/live — the HTTP stack alone (Fastify, request id, security headers, metrics).
@@ -15,24 +17,7 @@
  * BENCH_CONNECTIONS (64).
  */
 import { randomUUID } from 'node:crypto';
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  statusCodeStats: Record<string, { count: number }>;
-}
-interface AutocannonOptions {
-  url: string;
-  connections: number;
-  duration: number;
-  headers?: Record<string, string>;
-}
-// autocannon ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as (options: AutocannonOptions) => Promise<AutocannonResult>;
+import { measureLoad } from './edge/load';
 
 const BASE_URL = process.env.BENCH_GATEWAY_URL || `http://localhost:${process.env.GATEWAY_PORT || 3000}`;
 const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
@@ -81,19 +66,20 @@ async function postJson(path: string, json: unknown): Promise<{ status: number; 
 }
 
 async function run(name: string, path: string, headers: Record<string, string> = {}) {
-  const options = { url: `${BASE_URL}${path}`, connections: CONNECTIONS, headers };
-  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, connection pools, caches
-  const result = await autocannon({ ...options, duration: DURATION });
-  const statuses = Object.entries(result.statusCodeStats)
-    .map(([status, { count }]) => `${status}×${count}`)
-    .join(' ');
+  const result = await measureLoad({
+    url: `${BASE_URL}${path}`,
+    connections: CONNECTIONS,
+    durationSeconds: DURATION,
+    warmupSeconds: 2,
+    headers,
+  });
   console.log(
-    `${name.padEnd(50)} | ${String(Math.round(result.requests.average)).padStart(7)} | ` +
-      `${`${result.latency.p50} ms`.padStart(7)} | ${`${result.latency.p99} ms`.padStart(7)} | ${statuses}`,
+    `${name.padEnd(50)} | ${String(Math.round(result.requestsPerSecond)).padStart(7)} | ` +
+      `${`${result.p50Ms.toFixed(2)} ms`.padStart(9)} | ${`${result.p99Ms.toFixed(2)} ms`.padStart(9)} | ${result.statuses}`,
   );
-  if (result.non2xx > 0 || result.errors > 0) {
+  if (result.failures > 0) {
     console.log(
-      `  ! ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts` +
+      `  ! ${result.failures} non-2xx, errors or timeouts` +
         ' (429s mean a limit was reached: raise RATE_LIMIT_PLAN_SCALE and RATE_LIMIT_READ_PER_MINUTE)',
     );
   }
@@ -106,7 +92,7 @@ async function main() {
     `Gateway at ${BASE_URL}: autocannon, ${CONNECTIONS} connections, ${DURATION} s per scenario (after 2 s warm-up)`,
   );
   console.log(
-    `${'scenario'.padEnd(50)} | ${'req/s'.padStart(7)} | ${'p50'.padStart(7)} | ${'p99'.padStart(7)} | statuses`,
+    `${'scenario'.padEnd(50)} | ${'req/s'.padStart(7)} | ${'p50'.padStart(9)} | ${'p99'.padStart(9)} | statuses`,
   );
   await run('GET /health/live', '/health/live');
   await run('GET /v1/auth/profile (JWT, denylist, limit, RPC)', '/v1/auth/profile', {

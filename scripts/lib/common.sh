@@ -82,6 +82,9 @@ ensure_node_deps() {
     return 0
   fi
   log "installing Node.js dependencies (npm ci)"
+  # onnxruntime-node (the audio worker's VAD) ships its CPU binaries in the package; its postinstall
+  # would fetch optional CUDA parts from nuget.org, which a machine without that network refuses.
+  export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
   if ! (cd "$REPO_ROOT" && npm ci --no-audit --no-fund); then
     warn "npm ci failed; falling back to npm install"
     (cd "$REPO_ROOT" && npm install --no-audit --no-fund) || die "could not install Node.js dependencies"

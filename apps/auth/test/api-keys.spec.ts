@@ -149,6 +149,43 @@ describe('auth API keys', () => {
     expect(await auth.redis.ttl(denylistKeys.apiKey(apiKey.id))).toBeGreaterThan(3000);
   });
 
+  /** The `auth.api-key.revoked` events of an organization, once `count` of them are published. */
+  const revocationEvents = (organizationId: string, count: number) =>
+    waitFor(`${count} published auth.api-key.revoked`, async () => {
+      // Every row of the organization, published or not: one too many never equals `count`.
+      const rows: { payload: Record<string, string>; published: boolean }[] = await auth.dataSource.query(
+        `SELECT payload, published_at IS NOT NULL AS published FROM outbox_events
+         WHERE routing_key = 'auth.api-key.revoked' AND payload->>'organizationId' = $1 ORDER BY created_at`,
+        [organizationId],
+      );
+      const settled = rows.length === count && rows.every((row) => row.published);
+      return settled ? rows.map((row) => row.payload) : undefined;
+    });
+
+  it('announces a revocation once through the outbox (gateways drop the key on it); revoking again announces nothing', async () => {
+    const owner = await auth.register();
+    const { apiKey } = await auth.call('auth.api-key.create', { name: 'evented' }, owner.principal);
+
+    await auth.call('auth.api-key.revoke', { apiKeyId: apiKey.id }, owner.principal);
+    await auth.call('auth.api-key.revoke', { apiKeyId: apiKey.id }, owner.principal);
+
+    expect(await revocationEvents(owner.organizationId, 1)).toEqual([
+      { organizationId: owner.organizationId, apiKeyId: apiKey.id, reason: 'revoked' },
+    ]);
+  });
+
+  it('announces the keys a removed member created, with the membership as reason', async () => {
+    const owner = await auth.register();
+    const removed = await addMember(auth, smtp, owner, 'developer');
+    const key = await auth.call('auth.api-key.create', { name: 'theirs' }, removed.principal);
+
+    await auth.call('auth.member.remove', { userId: removed.userId }, owner.principal);
+
+    expect(await revocationEvents(owner.organizationId, 1)).toEqual([
+      { organizationId: owner.organizationId, apiKeyId: key.apiKey.id, reason: 'membership-ended' },
+    ]);
+  });
+
   it('a removed member’s keys — and a leaving member’s — are revoked with the membership; others stay (issue 6)', async () => {
     const owner = await auth.register();
     // Three live keys at once: more than FREE's cap of 2.

@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_NAMES, SYSTEM_PRINCIPAL } from '@platform/contracts';
 import { AmqpTransportServer, EventPublisher } from '@platform/messaging';
-import { waitFor } from '@platform/testing';
+import { startSmtpSink, waitFor, type SmtpSink } from '@platform/testing';
 import { AuthTestApp, rejectionOf } from './support/auth-test-app';
 
 describe('auth organization codes (seed 004)', () => {
   let auth: AuthTestApp;
+  let smtp: SmtpSink;
 
   beforeAll(async () => {
-    auth = await AuthTestApp.start();
+    smtp = await startSmtpSink();
+    auth = await AuthTestApp.start({ SMTP_URL: smtp.url });
   }, 60_000);
-  afterAll(() => auth?.stop());
+  afterAll(async () => {
+    await auth?.stop();
+    await smtp?.close();
+  });
 
   const issue = (plan: 'STARTER' | 'PROFESSIONAL' | 'ENTERPRISE', organizationId?: string) =>
     auth.call('auth.organization-code.issue', { plan, organizationId }, SYSTEM_PRINCIPAL);
@@ -157,8 +162,10 @@ describe('auth organization codes (seed 004)', () => {
   it('follows payments: payments.subscription.activated sets the organization plan (once per event id)', async () => {
     const owner = await auth.register();
     // The consumer's queue is derived from the consuming service and the event (was `auth.plan-sync`).
-    expect(auth.service.app.get(AmqpTransportServer).eventQueues).toEqual([
+    expect([...auth.service.app.get(AmqpTransportServer).eventQueues].sort()).toEqual([
       'auth.payments.subscription.activated',
+      'auth.payments.subscription.cancelled',
+      'auth.payments.subscription.changed',
     ]);
     // Stands in for the payments service publishing on the shared events exchange.
     const publisher = auth.service.app.get(EventPublisher);
@@ -181,5 +188,70 @@ describe('auth organization codes (seed 004)', () => {
       );
       return rows.length === 1;
     });
+  });
+
+  it('on activation issues the organization one code (when it has none), emailed once to its owners', async () => {
+    const owner = await auth.register({ organizationName: 'Acme Paid' });
+    const publisher = auth.service.app.get(EventPublisher);
+    const first = randomUUID();
+    await publisher.publish(
+      EVENT_NAMES.subscriptionActivated,
+      { organizationId: owner.organizationId, plan: 'STARTER' },
+      { id: first },
+    );
+    const mail = await smtp.waitForMessage(owner.email, { subject: /organization code/i });
+    const code = /organization code is: ([A-HJ-NP-Z2-9]{10})/.exec(mail.text)?.[1];
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{10}$/);
+    expect(mail.text).toContain('STARTER subscription of Acme Paid');
+
+    // The code authenticates as that organization (what the gateway's x-organization-code does).
+    const resolved = await auth.call('auth.organization-code.resolve', { code: code! });
+    expect(resolved.principal).toMatchObject({
+      kind: 'organization-code',
+      organizationId: owner.organizationId,
+      plan: 'STARTER',
+    });
+
+    // A redelivery and a second activation (a later re-subscription) issue no second code.
+    await publisher.publish(
+      EVENT_NAMES.subscriptionActivated,
+      { organizationId: owner.organizationId, plan: 'STARTER' },
+      { id: first },
+    );
+    await publisher.publish(
+      EVENT_NAMES.subscriptionActivated,
+      { organizationId: owner.organizationId, plan: 'ENTERPRISE' },
+      { id: randomUUID() },
+    );
+    await waitFor('both activations handled', async () => {
+      const { organization } = await auth.call('auth.profile.get', {}, owner.principal);
+      return organization.plan === 'ENTERPRISE';
+    });
+    const codes: unknown[] = await auth.dataSource.query(
+      `SELECT 1 FROM organization_codes WHERE organization_id = $1`,
+      [owner.organizationId],
+    );
+    expect(codes).toHaveLength(1);
+    expect(
+      smtp.messages().filter((m) => m.to.includes(owner.email) && /organization code/i.test(m.subject)),
+    ).toHaveLength(1);
+  });
+
+  it('follows plan changes and cancellations from payments', async () => {
+    const owner = await auth.register();
+    const publisher = auth.service.app.get(EventPublisher);
+    const planOf = async () => (await auth.call('auth.profile.get', {}, owner.principal)).organization.plan;
+    await publisher.publish(EVENT_NAMES.subscriptionChanged, {
+      organizationId: owner.organizationId,
+      plan: 'PROFESSIONAL',
+      previousPlan: 'STARTER',
+    });
+    await waitFor('changed applied', async () => (await planOf()) === 'PROFESSIONAL');
+    await publisher.publish(EVENT_NAMES.subscriptionCancelled, {
+      organizationId: owner.organizationId,
+      plan: 'FREE',
+      previousPlan: 'PROFESSIONAL',
+    });
+    await waitFor('cancelled applied', async () => (await planOf()) === 'FREE');
   });
 });

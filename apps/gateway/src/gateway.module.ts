@@ -7,6 +7,7 @@ import { HealthModule, RabbitMqHealthIndicator, RedisHealthIndicator } from '@pl
 import { MessagingModule } from '@platform/messaging';
 import { RedisModule } from '@platform/redis';
 import type { GatewayEnv } from './config/gateway-env.schema';
+import { SuspensionModule } from './billing/suspension.module';
 import { BackendServicesReport } from './health/backend-services.health';
 import { GatewayInternalServer } from './health/gateway-internal.server';
 import type { RouteDefinition } from './routes/route-definition';
@@ -32,7 +33,7 @@ export class GatewayModule {
       module: GatewayModule,
       global: true,
       imports: [
-        RedisModule.forRoot({ url: config.REDIS_URL, connectionName: 'gateway' }),
+        RedisModule.forRoot({ url: config.REDIS_URL, connectionName: 'gateway', autoPipelining: true }),
         MessagingModule.forRoot(messagingOptionsFrom('gateway', config, logger)),
         HealthModule.forRoot({
           service: 'gateway',
@@ -43,6 +44,7 @@ export class GatewayModule {
           // Public port: liveness only; readiness and metrics are on GatewayInternalServer's port.
           httpPort: 'liveness-only',
         }),
+        SuspensionModule,
         RoutesModule.forRoot(routes),
       ],
       providers: [

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AUTH_RPC, type Principal } from '@platform/contracts';
 import { EDGE_PRINCIPAL_HEADER, verifyEdgePrincipal } from '@platform/edge-principal';
@@ -19,6 +20,8 @@ const SMALL_LIMIT = 1 * MiB;
  * not-yet-collected 64 KiB chunks remain.
  */
 const RSS_BOUND = 96 * MiB;
+/** The whole-request deadline of this gateway (slow-body defence of JSON routes). */
+const REQUEST_DEADLINE_MS = 2000;
 
 interface Seen {
   method: string;
@@ -75,6 +78,8 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
   let key: SigningKey;
   let upstream: UpstreamServer;
   const seen: Seen[] = [];
+  /** The stand-in's slow reader: paused while `release` is pending. */
+  const slowReader: { paused: boolean; release?: Promise<void> } = { paused: false };
 
   beforeAll(async () => {
     key = await createSigningKey();
@@ -106,6 +111,9 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
         return;
       }
       if (request.method === 'PUT') return receive(request, entry, response);
+      response.on('close', () => {
+        if (!response.writableFinished) entry.aborted = true;
+      });
       return serve(request, response);
     });
     await bed.start({
@@ -116,6 +124,8 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
       GATEWAY_BREAKER_COOLDOWN_SECONDS: '60',
       RATE_LIMIT_WRITE_PER_MINUTE: '1000',
       RATE_LIMIT_READ_PER_MINUTE: '1000',
+      // Far below how long the 200 MB transfers take: admitted streams must be exempt from it.
+      REQUEST_BODY_TIMEOUT_MS: String(REQUEST_DEADLINE_MS),
     });
   }, 60_000);
   afterAll(async () => {
@@ -136,6 +146,11 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
     for await (const chunk of request) {
       entry.bytes += (chunk as Buffer).length;
       hash.update(chunk as Buffer);
+      // A slow disk: past 1 MiB this upload stops being read until the test lets go.
+      if (entry.url.includes('slow-reader') && entry.bytes >= MiB && slowReader.release) {
+        slowReader.paused = true;
+        await slowReader.release;
+      }
     }
     response.writeHead(201, { 'content-type': 'application/json', location: entry.url });
     response.end(JSON.stringify({ bytes: entry.bytes, sha256: hash.digest('hex') }));
@@ -354,6 +369,81 @@ describe('gateway stream route: bytes piped to the owning service’s internal p
     request.destroy();
     const entry = await waitFor('the service to see the abort', () => seen.find((s) => s.aborted));
     expect(entry.bytes).toBeLessThan(64 * MiB);
+  });
+
+  it('lets an admitted upload arrive slower than REQUEST_BODY_TIMEOUT_MS while its bytes keep moving', async () => {
+    const chunks = 20;
+    const paced = Readable.from(
+      (async function* () {
+        for (let i = 0; i < chunks; i++) {
+          // Pacing the sender (not waiting for a result): 20 × 200 ms ≈ twice the 2 s deadline.
+          await new Promise((resolve) => setTimeout(resolve, (2 * REQUEST_DEADLINE_MS) / chunks));
+          yield patternSlice(i * 65536, (i + 1) * 65536);
+        }
+      })(),
+    );
+    const started = Date.now();
+    const response = await call(
+      'PUT',
+      '/v1/test/files/slow.bin',
+      { authorization: `Bearer ${await tokenFor()}` },
+      paced,
+    );
+    const body = await json(response);
+    expect(Date.now() - started).toBeGreaterThan(REQUEST_DEADLINE_MS);
+    expect(response.statusCode).toBe(201);
+    expect(body).toEqual({ bytes: chunks * 65536, sha256: patternSha256(chunks * 65536) });
+  });
+
+  it('applies backpressure end to end: a service that stops reading stops the client’s upload', async () => {
+    let letGo!: () => void;
+    slowReader.release = new Promise<void>((resolve) => (letGo = resolve));
+    let produced = 0;
+    const total = 64 * MiB;
+    const source = Readable.from(
+      (async function* () {
+        for (let offset = 0; offset < total; offset += 64 * 1024) {
+          produced += 64 * 1024;
+          yield patternSlice(offset, offset + 64 * 1024);
+        }
+      })(),
+    );
+    const answer = call(
+      'PUT',
+      '/v1/test/files/slow-reader.bin',
+      { authorization: `Bearer ${await tokenFor()}` },
+      source,
+    );
+    await waitFor('the service to stop reading', () => slowReader.paused);
+    // While the service reads nothing, only socket and stream buffers fill, then the client is paused.
+    const samples: number[] = [];
+    await waitFor('20 samples of what the client produced', () => samples.push(produced) >= 20, {
+      intervalMs: 50,
+    });
+    const received = seen[0]!.bytes;
+    expect(Math.max(...samples) - received).toBeLessThan(24 * MiB);
+    expect(produced).toBeLessThan(total);
+    letGo();
+    slowReader.release = undefined;
+    const response = await answer;
+    expect(response.statusCode).toBe(201);
+    expect(await json(response)).toEqual({ bytes: total, sha256: patternSha256(total) });
+    process.stdout.write(
+      `edge-stream: paused service, client ran ahead by ${((Math.max(...samples) - received) / MiB).toFixed(1)} MiB\n`,
+    );
+  });
+
+  it('stops the service’s download when the client goes away mid-download', async () => {
+    const response = await call('GET', '/v1/test/files/big.bin', {
+      authorization: `Bearer ${await tokenFor()}`,
+    });
+    let received = 0;
+    for await (const chunk of response) {
+      received += (chunk as Buffer).length;
+      if (received > 4 * MiB) break; // leaving the loop destroys the response: the client hangs up
+    }
+    const entry = await waitFor('the service to see the download cut', () => seen.find((s) => s.aborted));
+    expect(entry.method).toBe('GET');
   });
 
   it('answers 503 problem+json naming the service when its internal port is down, and its breaker opens', async () => {

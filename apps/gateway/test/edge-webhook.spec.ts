@@ -5,7 +5,7 @@ import { defineStreamRoute } from '../src/routes/kinds/stream-route.definition';
 import { defineWebhookRoute } from '../src/routes/kinds/webhook-route.definition';
 import { GatewayTestBed } from './support/gateway-test-bed';
 import { claims, createSigningKey, signAccessToken } from './support/token-mint';
-import { readBody, startUpstreamServer, type UpstreamServer } from './support/upstream-server';
+import { closedPortUrl, readBody, startUpstreamServer, type UpstreamServer } from './support/upstream-server';
 
 const WEBHOOK_PATH = '/v1/test/payments/webhooks/stripe';
 const BODY_LIMIT = 16 * 1024;
@@ -60,6 +60,19 @@ describe('gateway webhook route: a Stripe-signed body reaches the owning service
         tag: 'Test',
         summary: 'A webhook whose service never answers (test)',
       }),
+      defineWebhookRoute({
+        id: 'test.campaigns.downWebhook',
+        method: 'POST',
+        path: '/v1/test/campaigns/webhooks/down',
+        service: 'campaigns',
+        auth: 'public',
+        rateLimit: 'public',
+        signatureHeaders: ['x-signature'],
+        bodyLimitBytes: BODY_LIMIT,
+        success: { status: 202, description: 'Stored' },
+        tag: 'Test',
+        summary: 'A webhook whose service is down (test)',
+      }),
       defineStreamRoute({
         id: 'test.voice.silentStream',
         methods: ['GET'],
@@ -108,6 +121,7 @@ describe('gateway webhook route: a Stripe-signed body reaches the owning service
       PAYMENTS_INTERNAL_URL: upstream.url,
       ANALYTICS_INTERNAL_URL: silent.url,
       VOICE_INTERNAL_URL: silent.url,
+      CAMPAIGNS_INTERNAL_URL: await closedPortUrl(),
       RATE_LIMIT_PUBLIC_PER_MINUTE: '1000',
       EDGE_WEBHOOK_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
       EDGE_STREAM_IDLE_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
@@ -239,5 +253,19 @@ describe('gateway webhook route: a Stripe-signed body reaches the owning service
       detail: 'The voice service did not answer in time',
     });
     expect(silentCalls).toEqual(['/v1/test/analytics/webhooks/silent', '/v1/test/voice/silent']);
+  });
+
+  it('answers 503 problem+json naming the service when its internal port refuses the connection', async () => {
+    const response = await fetch(`${bed.url}/v1/test/campaigns/webhooks/down`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json', 'x-signature': 'sig' },
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await response.json()).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      detail: expect.stringMatching(/^The campaigns service is unavailable \(ECONNREFUSED\)/),
+    });
   });
 });

@@ -1,10 +1,45 @@
 import { defineBackendService } from '@platform/bootstrap';
+import { paymentsEnvSchema, type PaymentsEnv } from './config/payments-env.schema';
+import { DunningModule } from './dunning/dunning.module';
+import { paymentsEntities } from './entities';
+import { InvoicesModule } from './invoices/invoices.module';
+import { MailModule } from './mail/mail.module';
 import { paymentsMigrations } from './migrations';
+import { ProvidersModule } from './providers/providers.module';
+import { Clock } from './shared/clock';
+import { ClockModule } from './shared/clock.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
-/** The payments service. No features are built yet: it serves health, metrics and the RPC health ping. */
-export const paymentsService = defineBackendService({
-  service: 'payments',
-  migrations: paymentsMigrations,
-  redis: false,
-  features: [],
-});
+export interface PaymentsServiceOverrides {
+  /** Tests move time on (dunning schedule, webhook tolerance). */
+  clock?: Clock;
+}
+
+/**
+ * The payments service: subscriptions per organization through payment providers (Stripe here;
+ * AZUL and Mercado Pago adapters implement the same port), a durable webhook inbox on the internal
+ * HTTP port, invoices and dunning. It owns the `platform_payments` database (subscriptions and
+ * invoices under forced RLS) and publishes the subscription lifecycle through its outbox.
+ */
+export function createPaymentsService(overrides: PaymentsServiceOverrides = {}) {
+  return defineBackendService<PaymentsEnv>({
+    service: 'payments',
+    envSchema: paymentsEnvSchema,
+    migrations: paymentsMigrations,
+    entities: paymentsEntities,
+    redis: false,
+    tenancy: true,
+    features: [
+      ClockModule.forRoot(overrides.clock),
+      MailModule,
+      ProvidersModule,
+      SubscriptionsModule,
+      InvoicesModule,
+      WebhooksModule,
+      DunningModule,
+    ],
+  });
+}
+
+export const paymentsService = createPaymentsService();

@@ -15,6 +15,7 @@ export * from './contract/service-contract';
 export * from './contract/platform-contracts';
 export * from './contract/contract-conformance';
 export * from './auth/auth-contract';
+export * from './payments/payments-rpc';
 export * from './payments/payments-contract';
 export * from './storage/storage-contract';
 export * from './recordings/recordings-contract';

@@ -119,7 +119,9 @@ export class ApiKeyService {
         { id: apiKeyId, organizationId: ctx.organizationId, revokedAt: IsNull() },
         { revokedAt: this.clock.now() },
       );
-      if (!result.affected) {
+      if (result.affected) {
+        await this.revoker.announce(manager, ctx.organizationId, [apiKeyId], 'revoked');
+      } else {
         // Already revoked keys of this organization answer as revoked (idempotent); others do not exist.
         const existing = await manager.findOneBy(ApiKeyEntity, {
           id: apiKeyId,

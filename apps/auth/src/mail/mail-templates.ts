@@ -94,4 +94,22 @@ export class MailTemplates {
         .join(''),
     };
   }
+
+  /** Payments activated the organization's subscription: its organization code, shown this once. */
+  organizationCode(to: string, code: string, organizationName: string, plan: string): MailMessage {
+    const name = inertText(organizationName);
+    return {
+      to,
+      subject: 'Your organization code',
+      text:
+        `The ${plan} subscription of ${name} is active.\n\n` +
+        `Your organization code is: ${code}\n\n` +
+        `Send it as the x-organization-code header to authenticate requests of your organization. ` +
+        `Keep it secret: we store only a fingerprint of it and cannot show it again.`,
+      html:
+        `<p>The ${escapeHtml(plan)} subscription of ${escapeHtml(name)} is active.</p>` +
+        `<p>Your organization code is: <code>${escapeHtml(code)}</code></p>` +
+        `<p>Keep it secret: we store only a fingerprint of it and cannot show it again.</p>`,
+    };
+  }
 }

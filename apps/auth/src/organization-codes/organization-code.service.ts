@@ -134,6 +134,38 @@ export class OrganizationCodeService {
     }
   }
 
+  /**
+   * Payments activated the organization's subscription (seed 004: "código único … al pagar"): a code
+   * bound to it, unless it already holds a live one — so a repeated or second activation issues none.
+   * Runs in the caller's tenant transaction of that organization; the organization row is locked so
+   * two activations handled at once cannot both find "none". Answers the clear code (to be shown once,
+   * to the owners) or null when none was issued.
+   */
+  async issueOnActivation(
+    manager: EntityManager,
+    organizationId: string,
+    plan: PlanCode,
+  ): Promise<string | null> {
+    const [organization] = (await manager.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [
+      organizationId,
+    ])) as { id: string }[];
+    if (!organization) throw new NotFoundError('Organization', organizationId);
+    const live = await manager
+      .createQueryBuilder(OrganizationCodeEntity, 'c')
+      .where('c.organization_id = :organizationId AND c.revoked_at IS NULL', { organizationId })
+      .andWhere('(c.expires_at IS NULL OR c.expires_at > :now)', { now: this.clock.now() })
+      .getExists();
+    if (live) return null;
+    // ~10^14 codes: a collision fails the transaction and the event is redelivered with a new draw.
+    const code = randomString(CODE_LENGTH, HUMAN_ALPHABET);
+    await manager.insert(OrganizationCodeEntity, {
+      codeHash: sha256Hex(code),
+      plan,
+      organizationId,
+    });
+    return code;
+  }
+
   private find(code: string, manager: EntityManager, lock = false) {
     return manager.findOne(OrganizationCodeEntity, {
       where: { codeHash: sha256Hex(normalizeOrganizationCode(code)) },

@@ -2,11 +2,10 @@ import { Module } from '@nestjs/common';
 import { MembershipsModule } from '../memberships/memberships.module';
 import { OrganizationHandlers } from './organization.handlers';
 import { OrganizationService } from './organization.service';
-import { PlanSyncHandler } from './plan-sync.handler';
 
 @Module({
   imports: [MembershipsModule],
-  controllers: [OrganizationHandlers, PlanSyncHandler],
+  controllers: [OrganizationHandlers],
   providers: [OrganizationService],
   exports: [OrganizationService],
 })

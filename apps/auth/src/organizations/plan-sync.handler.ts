@@ -1,33 +1,112 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { DataSource } from 'typeorm';
-import { EVENT_NAMES, paymentsContract, type ContractEventPayload } from '@platform/contracts';
-import { AmqpContext, contractHandlers, processOnce } from '@platform/messaging';
+import type { EntityManager } from 'typeorm';
+import { EVENT_NAMES, paymentsContract, type ContractEventPayload, type PlanCode } from '@platform/contracts';
+import { AmqpContext, contractHandlers } from '@platform/messaging';
+import { TenantDatabase } from '@platform/tenancy';
+import { BackgroundMail } from '../mail/background-mail';
+import { Mailer } from '../mail/mailer.port';
+import { MailTemplates } from '../mail/mail-templates';
+import { OrganizationCodeService } from '../organization-codes/organization-code.service';
 import { OrganizationService } from './organization.service';
 
 const Payments = contractHandlers(paymentsContract);
-type SubscriptionActivated = ContractEventPayload<typeof paymentsContract, 'payments.subscription.activated'>;
+type Payload<
+  E extends
+    'payments.subscription.activated' | 'payments.subscription.changed' | 'payments.subscription.cancelled',
+> = ContractEventPayload<typeof paymentsContract, E>;
+
+/** The ledger name of this consumer (kept from before the move, so old deliveries stay deduplicated). */
+const CONSUMER = 'auth.plan-sync';
 
 /**
  * Keeps the organization's plan (which access tokens, API-key principals and rate limits carry)
- * in step with payments. Idempotent through the processed-events ledger. Its queue is derived:
- * `auth.payments.subscription.activated`.
+ * in step with payments, and on activation issues the organization its code (seed 004) when it has
+ * none, emailed once to its owners. Each event is handled once per id: the processed-events claim,
+ * the plan and the code commit together in the organization's tenant transaction (organization
+ * codes are under RLS). Queues are derived: `auth.payments.subscription.<activated|changed|cancelled>`.
+ * Registered by OrganizationCodesModule (it needs the code service, which depends on organizations).
  */
 @Controller()
 export class PlanSyncHandler {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tenants: TenantDatabase,
     private readonly organizations: OrganizationService,
+    private readonly codes: OrganizationCodeService,
+    private readonly mailer: Mailer,
+    private readonly templates: MailTemplates,
+    private readonly background: BackgroundMail,
   ) {}
 
   @Payments.EventPattern(EVENT_NAMES.subscriptionActivated)
   async onSubscriptionActivated(
-    @Payload() payload: SubscriptionActivated,
+    @Payload() payload: Payload<'payments.subscription.activated'>,
     @Ctx() ctx: AmqpContext,
   ): Promise<void> {
-    // The event id is the dedup key; the ledger's consumer name keeps its value from before the move.
-    await processOnce(this.dataSource, 'auth.plan-sync', ctx.event!.id, (manager) =>
-      this.organizations.setPlan(manager, payload.organizationId, payload.plan),
+    const issued = await this.once(payload.organizationId, ctx, async (manager) => {
+      await this.organizations.setPlan(manager, payload.organizationId, payload.plan);
+      const code = await this.codes.issueOnActivation(manager, payload.organizationId, payload.plan);
+      return code ? { code, owners: await this.ownersOf(manager, payload.organizationId) } : null;
+    });
+    if (!issued) return;
+    // After the commit: the code exists before anyone is told it.
+    for (const owner of issued.owners) {
+      this.background.run('organization code', () =>
+        this.mailer.send(this.templates.organizationCode(owner.email, issued.code, owner.name, payload.plan)),
+      );
+    }
+  }
+
+  @Payments.EventPattern(EVENT_NAMES.subscriptionChanged)
+  async onSubscriptionChanged(
+    @Payload() payload: Payload<'payments.subscription.changed'>,
+    @Ctx() ctx: AmqpContext,
+  ) {
+    await this.setPlan(payload.organizationId, payload.plan, ctx);
+  }
+
+  @Payments.EventPattern(EVENT_NAMES.subscriptionCancelled)
+  async onSubscriptionCancelled(
+    @Payload() payload: Payload<'payments.subscription.cancelled'>,
+    @Ctx() ctx: AmqpContext,
+  ) {
+    await this.setPlan(payload.organizationId, payload.plan, ctx);
+  }
+
+  private async setPlan(organizationId: string, plan: PlanCode, ctx: AmqpContext): Promise<void> {
+    await this.once(organizationId, ctx, (manager) =>
+      this.organizations.setPlan(manager, organizationId, plan),
+    );
+  }
+
+  /**
+   * `work` once per event id, in the organization's tenant transaction: the processed-events claim
+   * (what `processOnce` does on its own transaction) is written in the same one, so a redelivery
+   * after a crash either finds it committed with the work, or finds neither.
+   */
+  private once<T>(
+    organizationId: string,
+    ctx: AmqpContext,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T | null> {
+    return this.tenants.runInTenant(organizationId, async (manager) => {
+      const claimed: unknown[] = await manager.query(
+        `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [CONSUMER, ctx.event!.id],
+      );
+      return claimed.length === 0 ? null : work(manager);
+    });
+  }
+
+  private ownersOf(
+    manager: EntityManager,
+    organizationId: string,
+  ): Promise<{ email: string; name: string }[]> {
+    return manager.query(
+      `SELECT u.email, o.name FROM memberships m
+         JOIN users u ON u.id = m.user_id JOIN organizations o ON o.id = m.organization_id
+        WHERE m.organization_id = $1 AND m.role = 'owner' ORDER BY m.created_at`,
+      [organizationId],
     );
   }
 }

@@ -1,11 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type ProtectedHeaderParameters } from 'jose';
-import { accessTokenClaimsSchema, principalFromClaims, type Principal } from '@platform/contracts';
+import {
+  accessTokenClaimsSchema,
+  principalFromClaims,
+  type AccessTokenClaims,
+  type Principal,
+} from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { UnauthenticatedError } from '@platform/errors';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { JwksCache } from './jwks.cache';
 import { TokenDenylist } from './token-denylist';
+import { VerifiedTokenCache } from './verified-token.cache';
 
 const INVALID = 'The access token is invalid';
 
@@ -13,16 +19,33 @@ const INVALID = 'The access token is invalid';
  * Verifies an access token locally: RS256 only (so `none` and HS256-with-the-public-key are refused
  * before any key is touched), a `kid` naming a key of the cached JWKS, signature, issuer, audience,
  * expiry (with JWT_CLOCK_TOLERANCE_SECONDS), the claim shape of the contracts, then the denylist.
+ * A token already verified is taken from the VerifiedTokenCache (same key, not expired); the
+ * denylist is checked on every request either way.
  */
 @Injectable()
 export class AccessTokenVerifier {
+  private readonly verified: VerifiedTokenCache;
+
   constructor(
     private readonly jwks: JwksCache,
     private readonly denylist: TokenDenylist,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
-  ) {}
+  ) {
+    this.verified = new VerifiedTokenCache(config.JWT_VERIFIED_CACHE_MAX_ENTRIES);
+  }
 
   async verify(token: string): Promise<Principal> {
+    const digest = VerifiedTokenCache.digest(token);
+    const claims =
+      this.verified.get(digest, (kid) => this.jwks.currentKey(kid)) ??
+      (await this.verifySignature(token, digest));
+    if (await this.denylist.isRevoked(claims.jti, claims.sid)) {
+      throw new UnauthenticatedError('The access token has been revoked');
+    }
+    return principalFromClaims(claims);
+  }
+
+  private async verifySignature(token: string, digest: string): Promise<AccessTokenClaims> {
     const header = decodeHeader(token);
     if (header.alg !== 'RS256') throw new UnauthenticatedError(INVALID);
     if (typeof header.kid !== 'string' || header.kid.length === 0) throw new UnauthenticatedError(INVALID);
@@ -45,10 +68,8 @@ export class AccessTokenVerifier {
     }
     const claims = accessTokenClaimsSchema.safeParse(payload);
     if (!claims.success) throw new UnauthenticatedError(INVALID);
-    if (await this.denylist.isRevoked(claims.data.jti, claims.data.sid)) {
-      throw new UnauthenticatedError('The access token has been revoked');
-    }
-    return principalFromClaims(claims.data);
+    this.verified.set(digest, header.kid, key, claims.data);
+    return claims.data;
   }
 }
 

@@ -3,6 +3,7 @@ import { ThrottlingModule } from '../throttling/throttling.module';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { Authenticator } from './authenticator.service';
 import { CredentialCache } from './credential-cache';
+import { CredentialInvalidationConsumer } from './credential-invalidation.consumer';
 import { CredentialResolver } from './credential.resolver';
 import { JwksCache } from './jwks.cache';
 import { TokenDenylist } from './token-denylist';
@@ -15,9 +16,10 @@ import { TokenDenylist } from './token-denylist';
     TokenDenylist,
     AccessTokenVerifier,
     CredentialCache,
+    CredentialInvalidationConsumer,
     CredentialResolver,
     Authenticator,
   ],
-  exports: [Authenticator, CredentialCache, JwksCache],
+  exports: [Authenticator, CredentialCache, CredentialInvalidationConsumer, JwksCache, TokenDenylist],
 })
 export class AuthenticationModule {}

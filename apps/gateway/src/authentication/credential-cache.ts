@@ -69,7 +69,7 @@ export class CredentialCache {
     );
   }
 
-  /** Called after the gateway routed a successful revocation of this key. */
+  /** On `auth.api-key.revoked` (CredentialInvalidationConsumer), on every replica, whichever path revoked it. */
   async forgetApiKey(apiKeyId: string): Promise<void> {
     try {
       const digest = await this.withBudget(this.redis.get(this.idKey(apiKeyId)));

@@ -40,10 +40,7 @@ export class JwksCache implements OnApplicationBootstrap {
   /** The verification key for `kid`, or undefined when auth does not know it either. */
   async keyFor(kid: string): Promise<KeyLike | undefined> {
     if (this.keys.size === 0) await this.refreshOrUnavailable();
-    else if (Date.now() - this.fetchedAt > this.config.JWKS_CACHE_TTL_SECONDS * 1000) {
-      // Stale but usable: serve it and refresh behind the request.
-      this.refresh().catch((error: unknown) => this.logger.warn({ err: error }, 'JWKS refresh failed'));
-    }
+    else this.refreshIfStale();
     const known = this.keys.get(kid);
     if (known) return known;
     if (Date.now() - this.lastAttemptAt < this.config.JWKS_REFRESH_MIN_INTERVAL_MS) return undefined;
@@ -51,6 +48,21 @@ export class JwksCache implements OnApplicationBootstrap {
       this.logger.warn({ err: error, kid }, 'JWKS refresh for an unknown kid failed'),
     );
     return this.keys.get(kid);
+  }
+
+  /**
+   * The key for `kid` as held now, without fetching (a stale set is refreshed behind the caller):
+   * what a verified-token cache hit checks its key against.
+   */
+  currentKey(kid: string): KeyLike | undefined {
+    if (this.keys.size > 0) this.refreshIfStale();
+    return this.keys.get(kid);
+  }
+
+  private refreshIfStale(): void {
+    if (Date.now() - this.fetchedAt <= this.config.JWKS_CACHE_TTL_SECONDS * 1000) return;
+    // Stale but usable: serve it and refresh behind the request.
+    this.refresh().catch((error: unknown) => this.logger.warn({ err: error }, 'JWKS refresh failed'));
   }
 
   private async refreshOrUnavailable(): Promise<void> {

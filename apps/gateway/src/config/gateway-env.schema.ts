@@ -74,9 +74,18 @@ export const gatewayEnvSchema = z.object({
   JWKS_CACHE_TTL_SECONDS: positiveInt.default(300),
   /** An unknown `kid` triggers a JWKS re-fetch at most this often (random kids cannot flood auth). */
   JWKS_REFRESH_MIN_INTERVAL_MS: positiveInt.default(5000),
+  /**
+   * Access tokens kept as verified (signature and claims; until their own expiry, while their signing
+   * key is unchanged) so a client's next requests skip the RSA check; 0 turns the cache off. The
+   * denylist is checked on every request regardless. ~1 KB per entry.
+   */
+  JWT_VERIFIED_CACHE_MAX_ENTRIES: nonNegativeInt.default(10_000),
   /** Redis down while checking the denylist: `closed` refuses (503), `open` skips the check. */
   REVOCATION_FAIL_MODE: failMode.default('closed'),
-  /** How long a resolved `x-api-key` / `x-organization-code` is cached (revoking through the gateway clears it). */
+  /**
+   * How long a resolved `x-api-key` / `x-organization-code` is cached: the bound on a revoked key when
+   * every replica missed its `auth.api-key.revoked` event and auth's revocation marker was lost too.
+   */
   CREDENTIAL_CACHE_TTL_SECONDS: positiveInt.default(30),
   /** API-key / organization-code look-ups that miss the cache (each costs an RPC), per client IP per minute. */
   CREDENTIAL_LOOKUPS_PER_MINUTE: positiveInt.default(120),
@@ -146,5 +155,16 @@ export const gatewayEnvSchema = z.object({
   EDGE_UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt.default(3000),
   /** Budget of a whole webhook relay: the service stores the event and answers within it, or 504. */
   EDGE_WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+
+  // --- WebSocket routes (docs/adr/0008-websocket-edge.md): the same internal URLs (http → ws) ---
+  /** How long a `POST /v1/ws-tickets` ticket can be redeemed (single use). */
+  WS_TICKET_TTL_SECONDS: positiveInt.default(30),
+  /**
+   * A gateway renews the lease of each of its open sockets in the per-organization count every third
+   * of this; a pod that dies stops renewing, so its sockets stop counting after at most this long.
+   */
+  WS_CONNECTION_LEASE_SECONDS: positiveInt.default(60),
+  /** Bytes queued towards one side above which the gateway stops reading the other side (until drained). */
+  WS_BACKPRESSURE_HIGH_WATER_BYTES: positiveInt.default(1024 * 1024),
 }).superRefine(requireEdgePrincipalSecretInProduction);
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;

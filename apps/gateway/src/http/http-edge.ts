@@ -1,8 +1,8 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { DOCS_PREFIX } from '../openapi/api-docs';
+import { helmetHeaders } from './security-headers';
 
 /** The API answers JSON only: nothing may be loaded, framed or run from its responses. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -63,13 +63,17 @@ const ALLOWED_HEADERS = [
  * bearer headers, never cookies, so CORS never allows credentials.
  */
 export async function registerHttpEdge(fastify: FastifyInstance, config: GatewayEnv): Promise<void> {
-  await fastify.register(helmet, {
+  // helmet's headers, computed once (see helmetHeaders); then the CSP of the API or of the docs.
+  const security = await helmetHeaders({
     contentSecurityPolicy: false,
     crossOriginResourcePolicy: { policy: 'same-site' },
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
     frameguard: { action: 'deny' },
   });
+  const securityEntries = Object.entries(security);
   fastify.addHook('onRequest', (request, reply, done) => {
+    // On the raw response, as helmet does: a route that takes the response over (hijack) keeps them.
+    for (const [name, value] of securityEntries) reply.raw.setHeader(name, value);
     const path = request.url.split('?')[0] ?? '';
     const isDocs = path === DOCS_PREFIX || path.startsWith(`${DOCS_PREFIX}/`);
     void reply.header('content-security-policy', isDocs ? DOCS_CSP : API_CSP);

@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { ROUTED_RPC_SCHEMAS } from '../routes/rpc-schemas';
+import { isWebSocketRoute } from '../routes/kinds/websocket-route';
 import {
   acceptedCredentials,
   type RouteCredential,
   type RouteDefinition,
   type RpcRouteDefinition,
 } from '../routes/route-definition';
+import { WS_TICKET_PATH } from '../websocket/websocket-ticket.route';
+import {
+  WEBSOCKET_SECURITY_SCHEMES,
+  webSocketOperation,
+  webSocketTicketOperation,
+} from './websocket-operations';
 import { RATE_LIMIT_CLASS_DESCRIPTIONS } from '../throttling/rate-limit-classes';
 import { PROBLEM_DETAILS_SCHEMA } from './problem-details.schema';
 import { streamOperation, webhookOperation } from './route-kind-operations';
@@ -79,7 +86,9 @@ function operation(route: RpcRouteDefinition): Record<string, unknown> {
       },
       ...(route.success.status === 204 || !result
         ? {}
-        : { content: { 'application/json': { schema: jsonSchema(result, 'output') } } }),
+        : route.successMediaType
+          ? { content: { [route.successMediaType]: { schema: { type: 'string' } } } }
+          : { content: { 'application/json': { schema: jsonSchema(result, 'output') } } }),
     },
   };
   for (const [status, description] of Object.entries(route.alternateResponses ?? {})) {
@@ -134,6 +143,8 @@ function operationsOf(route: RouteDefinition): [string, Record<string, unknown>]
     case 'stream':
       // OPTIONS is protocol discovery (tus), not an operation of the API.
       return route.methods.filter((m) => m !== 'OPTIONS').map((m) => [m, streamOperation(route, m)]);
+    case 'websocket':
+      return [['GET', webSocketOperation(route)]];
     default:
       return [[route.method, operation(route)]];
   }
@@ -152,6 +163,8 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
     paths[path] ??= {};
     for (const [method, op] of operationsOf(route)) paths[path][method.toLowerCase()] = op;
   }
+  const webSocketRoutes = routes.filter(isWebSocketRoute);
+  if (webSocketRoutes.length > 0) paths[WS_TICKET_PATH] = { post: webSocketTicketOperation(webSocketRoutes) };
   paths['/health/live'] = {
     get: {
       operationId: 'health.live',
@@ -205,6 +218,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], version
             'Organization code: acts in its own organization with a fixed, limited role (viewer), only on routes that list it. ' +
             '`x-user-id` may name a member of that organization to attribute the request to them; it never grants their role.',
         },
+        ...(webSocketRoutes.length > 0 ? WEBSOCKET_SECURITY_SCHEMES : {}),
       },
       schemas: { ProblemDetails: PROBLEM_DETAILS_SCHEMA },
       headers: {

@@ -66,7 +66,6 @@ export const AUTH_ROUTES: RouteDefinition[] = [
     auth: 'public',
     rateLimit: 'credential',
     request: { body: S[A.login].request },
-    loginGuard: { emailField: 'email' },
     success: {
       status: 200,
       description: 'A token pair, or `mfaRequired: true` with an `mfaToken` for `/v1/auth/mfa/verify`',

@@ -216,7 +216,6 @@ export const ORG_ROUTES: RouteDefinition[] = [
     auth: 'api-keys:write',
     rateLimit: 'sensitive',
     request: { params: S[A.revokeApiKey].request },
-    effects: ['forget-cached-api-key'],
     success: { status: 204, description: 'The key stops working at once' },
     tag: 'API keys',
     summary: 'Revoke an API key',

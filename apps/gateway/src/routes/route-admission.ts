@@ -1,8 +1,10 @@
 import '../http/fastify-request.augment';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { Authenticator } from '../authentication/authenticator.service';
+import { OrganizationSuspension } from '../billing/organization-suspension';
 import { admitCredential } from '../authorization/credential.policy';
 import { authorize } from '../authorization/permission.policy';
 import type { GatewayEnv } from '../config/gateway-env.schema';
@@ -30,6 +32,7 @@ export class RouteAdmission {
     private readonly authenticator: Authenticator,
     private readonly throttle: RequestThrottle,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
+    private readonly suspension: OrganizationSuspension,
   ) {}
 
   async admit(route: AdmittedRoute, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -38,8 +41,24 @@ export class RouteAdmission {
       route.auth === 'public'
         ? null
         : await this.authenticator.authenticate(request.headers, request.clientIp, String(request.id));
-    await this.throttle.enforce(route, request.principal, request.clientIp, reply);
-    admitCredential(route.auth, acceptedCredentials(route), request.principal);
-    authorize(route.auth, request.principal);
+    await this.gate(route, request.principal, request.clientIp, reply, request.method);
+  }
+
+  /**
+   * The gates after authentication — throttle, credential kind, permission, a suspended
+   * organization's 402 — also for a caller authenticated another way than by its headers (a
+   * WebSocket ticket or subprotocol token), so every kind passes the same gates, kept here in one place.
+   */
+  async gate(
+    route: AdmittedRoute,
+    principal: Principal | null,
+    ip: string,
+    reply: FastifyReply,
+    method = 'GET',
+  ): Promise<void> {
+    await this.throttle.enforce(route, principal, ip, reply);
+    admitCredential(route.auth, acceptedCredentials(route), principal);
+    authorize(route.auth, principal);
+    await this.suspension.assertOpen(method, route.path, principal);
   }
 }

@@ -3,6 +3,7 @@ import type { BackendServiceName, Permission, PrincipalKind } from '@platform/co
 import type { RateLimitClass } from '../throttling/rate-limit-classes';
 import type { StreamRouteDefinition } from './kinds/stream-route.definition';
 import type { WebhookRouteDefinition } from './kinds/webhook-route.definition';
+import type { WebSocketRouteDefinition } from './kinds/websocket-route';
 import { serviceOfPattern, type RoutedRpcPattern, type RpcRequestOf, type RpcResultOf } from './rpc-schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -40,16 +41,15 @@ export interface Presentation {
   body?: unknown;
 }
 
-/** Gateway-side effects of a successful call (kept as names so the table stays pure data). */
-export type RouteEffect = 'forget-cached-api-key';
-
 /**
  * One entry of the route table. `kind` says how the gateway carries the request to the owning
  * service (ADR 0007): `rpc` (default) one JSON RPC over RabbitMQ; `webhook` a provider's signed
  * POST relayed byte-exact to the service's internal HTTP port; `stream` bytes piped both ways to
- * that port. A new kind adds its definition type here and its registrar under `kinds/`.
+ * that port; `websocket` an upgrade relayed frame by frame to that port (ADR 0008). A new kind adds
+ * its definition type here and its registrar under `kinds/`.
  */
-export type RouteDefinition = RpcRouteDefinition | WebhookRouteDefinition | StreamRouteDefinition;
+export type RouteDefinition =
+  RpcRouteDefinition | WebhookRouteDefinition | StreamRouteDefinition | WebSocketRouteDefinition;
 export type RouteKind = NonNullable<RouteDefinition['kind']>;
 
 export function isRpcRoute(route: RouteDefinition): route is RpcRouteDefinition {
@@ -68,6 +68,8 @@ export function methodsOfRoute(route: RouteDefinition): readonly string[] {
       return ['POST'];
     case 'stream':
       return route.methods;
+    case 'websocket':
+      return ['GET'];
     default:
       return [route.method];
   }
@@ -116,9 +118,8 @@ export interface RpcRouteDefinition<P extends RoutedRpcPattern = RoutedRpcPatter
   present?: (result: RpcResultOf<P>, input: RouteInput) => Presentation;
   /** Extra statuses `present` may answer with, for the OpenAPI document. */
   alternateResponses?: Record<number, string>;
-  /** Password login: the LoginGuard's budgets for the account named by this body field (the email). */
-  loginGuard?: { emailField: string };
-  effects?: RouteEffect[];
+  /** The media type `present` answers the success with when it is not JSON (a text document). */
+  successMediaType?: string;
   /**
    * The command honours `Idempotency-Key` (its handler is `@IdempotentCommand()`): only these routes
    * validate and forward the header, and the OpenAPI document lists it with `Idempotent-Replayed`,

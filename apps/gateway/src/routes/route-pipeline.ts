@@ -5,13 +5,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError } from '@platform/errors';
 import { RpcClient } from '@platform/messaging';
-import { CredentialCache } from '../authentication/credential-cache';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { assertJsonMediaType } from '../http/json-media-type';
 import { BackendGuard } from '../resilience/backend-guard.service';
 import { AdaptiveLimitsService, isServiceFailure } from '../throttling/adaptive/adaptive-limits.service';
-import { DEVICE_TOKEN_HEADER, type LoginGuard } from '../throttling/login-guard';
-import { LOGIN_ATTEMPTS } from '../throttling/throttling.tokens';
+import { ROUTE_HOOKS, type RouteHook } from './route-hooks';
 import { RouteAdmission } from './route-admission';
 import type { RpcRouteDefinition, RouteInput } from './route-definition';
 import { parseRouteInput, rpcDataFor } from './route-input';
@@ -24,7 +22,8 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
  * Turns a route-table entry into a Fastify route. Before the body is even read (onRequest): refuse
  * non-JSON bodies, authenticate, throttle, admit the kind of credential, authorize — so
  * unauthenticated or throttled callers cost no parsing.
- * Then (handler): validate, the login guard, one RPC to the owning service, the answer.
+ * Then (handler): validate, the route's own hook if it has one (the login guard), one RPC to the
+ * owning service, the answer.
  * Any error becomes problem+json through the global ProblemDetailsFilter.
  */
 @Injectable()
@@ -33,9 +32,8 @@ export class RoutePipeline {
     private readonly admission: RouteAdmission,
     private readonly rpc: RpcClient,
     private readonly adaptive: AdaptiveLimitsService,
-    private readonly credentialCache: CredentialCache,
     private readonly backendGuard: BackendGuard,
-    @Inject(LOGIN_ATTEMPTS) private readonly loginGuard: LoginGuard,
+    @Inject(ROUTE_HOOKS) private readonly hooks: ReadonlyMap<string, RouteHook>,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
@@ -61,14 +59,8 @@ export class RoutePipeline {
       body: request.body,
     });
     const idempotencyKey = route.idempotent ? readIdempotencyKey(request) : undefined;
-    const loginAttempt = route.loginGuard
-      ? await this.loginGuard.admit(
-          String(input.body[route.loginGuard.emailField]),
-          request.clientIp,
-          request.headers[DEVICE_TOKEN_HEADER],
-          reply,
-        )
-      : undefined;
+    const hook = this.hooks.get(route.id);
+    const hookState = hook ? await hook.before(input, request, reply) : undefined;
 
     const service = serviceOfPattern(route.rpc);
     // Who the adaptive rule counts as one caller: a tenant, or an address when anonymous.
@@ -90,29 +82,14 @@ export class RoutePipeline {
     } catch (error) {
       const serviceFailed = isServiceFailure(error);
       this.adaptive.record(service, performance.now() - started, serviceFailed, caller);
-      // A guess the service never judged is not held against the caller.
-      if (loginAttempt && serviceFailed) await this.loginGuard.refund(loginAttempt);
+      if (hook?.failed) await hook.failed(hookState, serviceFailed);
       throw error;
     }
     this.adaptive.record(service, performance.now() - started, false, caller);
-    if (loginAttempt) {
-      const deviceToken = await this.loginGuard.succeeded(loginAttempt);
-      if (deviceToken) void reply.header(DEVICE_TOKEN_HEADER, deviceToken);
-    }
-    await this.applyEffects(route, input);
+    if (hook?.succeeded) await hook.succeeded(hookState, reply);
     // The stored answer of the first request with this Idempotency-Key: same status and body.
     if (replayed) void reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
     this.answer(route, input, result, reply);
-  }
-
-  private async applyEffects(route: RpcRouteDefinition, input: RouteInput): Promise<void> {
-    for (const effect of route.effects ?? []) {
-      switch (effect) {
-        case 'forget-cached-api-key':
-          await this.credentialCache.forgetApiKey(String(input.params.apiKeyId));
-          break;
-      }
-    }
   }
 
   private answer(route: RpcRouteDefinition, input: RouteInput, result: unknown, reply: FastifyReply): void {

@@ -127,6 +127,31 @@ describe('the route table', () => {
       expect({ route: route.id, limit: route.bodyLimitBytes }).toEqual({ route: route.id, limit: 16 * 1024 });
     }
   });
+
+  it('keeps webhook entries public, per-IP throttled, size-capped and naming their signature headers', () => {
+    for (const route of ROUTE_TABLE) {
+      if (route.kind !== 'webhook') continue;
+      expect({ route: route.id, auth: route.auth, rateLimit: route.rateLimit }).toEqual({
+        route: route.id,
+        auth: 'public',
+        rateLimit: 'public',
+      });
+      expect(route.signatureHeaders.length).toBeGreaterThan(0);
+      for (const header of route.signatureHeaders) expect(header).toBe(header.toLowerCase());
+      expect(route.bodyLimitBytes).toBeGreaterThan(0);
+      expect(route.bodyLimitBytes).toBeLessThanOrEqual(1024 * 1024);
+    }
+  });
+
+  it('keeps stream entries authenticated, with distinct methods and a byte limit when a method sends a body', () => {
+    for (const route of ROUTE_TABLE) {
+      if (route.kind !== 'stream') continue;
+      expect(route.auth).not.toBe('public');
+      expect(new Set(route.methods).size).toBe(route.methods.length);
+      if (route.methods.some((method) => method === 'PUT' || method === 'PATCH'))
+        expect({ route: route.id, limit: route.maxBodyBytes > 0 }).toEqual({ route: route.id, limit: true });
+    }
+  });
 });
 
 function escapeRegExp(text: string): string {

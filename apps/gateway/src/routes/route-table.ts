@@ -1,5 +1,6 @@
 import { AUTH_ROUTES } from './auth.routes';
 import { ORG_ROUTES } from './orgs.routes';
+import { PAYMENTS_ROUTES } from './payments.routes';
 import type { RouteDefinition } from './route-definition';
 import { WELL_KNOWN_ROUTES } from './well-known.routes';
 import { RECORDING_ROUTES } from './recordings.routes';
@@ -13,5 +14,6 @@ export const ROUTE_TABLE: readonly RouteDefinition[] = Object.freeze([
   ...AUTH_ROUTES,
   ...ORG_ROUTES,
   ...WELL_KNOWN_ROUTES,
+  ...PAYMENTS_ROUTES,
   ...RECORDING_ROUTES,
 ]);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { authRpcSchemas, recordingRpc } from '@platform/contracts';
+import { authRpcSchemas, paymentsRpcSchemas, recordingRpc } from '@platform/contracts';
 
 /**
  * Request/result schemas of every RPC pattern the gateway routes to, from the contracts. A new
@@ -7,6 +7,7 @@ import { authRpcSchemas, recordingRpc } from '@platform/contracts';
  */
 export const ROUTED_RPC_SCHEMAS = {
   ...authRpcSchemas,
+  ...paymentsRpcSchemas,
   ...recordingRpc,
 } satisfies Record<string, { request: z.ZodType; result: z.ZodType }>;
 

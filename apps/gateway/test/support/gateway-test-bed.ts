@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RpcEnvelope } from '@platform/contracts';
 import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
-import { AmqpConnection, RpcServer, silentLogger } from '@platform/messaging';
+import { AmqpConnection, EventPublisher, RpcServer, silentLogger } from '@platform/messaging';
 import {
   createTestRedis,
   createTestVhost,
@@ -40,6 +40,11 @@ export class GatewayTestBed {
   readonly calls = new Map<string, RpcEnvelope[]>();
   readonly handlers = new Map<string, StandInHandler>();
   private readonly standIns: StandInService[] = [];
+  private readonly replicas: RunningService<GatewayEnv>[] = [];
+  private definition!: ServiceDefinition<GatewayEnv>;
+  private env: Record<string, string> = {};
+  /** Publishes on the bed's vhost as a service's outbox relay would (e.g. auth's `auth.api-key.revoked`). */
+  publisher!: EventPublisher;
   /** The gateway's EDGE_PRINCIPAL_SECRET: stand-in services verify `x-platform-principal` with it. */
   readonly edgePrincipalSecret = randomBytes(32).toString('base64url');
   /** With `brokerThroughProxy`: cut it to take the broker away from the gateway alone. */
@@ -52,7 +57,10 @@ export class GatewayTestBed {
    */
   constructor(
     private readonly patterns: readonly string[],
-    private readonly options: { brokerThroughProxy?: boolean; extraRoutes?: readonly RouteDefinition[] } = {},
+    private readonly options: {
+      brokerThroughProxy?: boolean;
+      extraRoutes?: readonly RouteDefinition[];
+    } = {},
   ) {}
 
   get url(): string {
@@ -81,6 +89,7 @@ export class GatewayTestBed {
       });
     }
     await this.server.start().waitForChannel(5000);
+    this.publisher = new EventPublisher(this.connection, silentLogger);
     let gatewayAmqpUrl = this.vhost.url;
     if (this.options.brokerThroughProxy) {
       const upstream = new URL(infraUrls().amqp);
@@ -91,25 +100,41 @@ export class GatewayTestBed {
       gatewayAmqpUrl = viaProxy.toString();
     }
     const routes = [...ROUTE_TABLE, ...(this.options.extraRoutes ?? [])];
-    const definition: ServiceDefinition<GatewayEnv> = {
+    this.definition = {
       ...gatewayService,
       module: (config, logger) => GatewayModule.forRoot(config, logger, routes),
     };
-    this.gateway = await bootstrapService(definition as ServiceDefinition<never>, {
+    this.env = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
       HTTP_PORT: '0',
       HTTP_HOST: '127.0.0.1',
       GATEWAY_INTERNAL_PORT: '0',
-      AMQP_URL: gatewayAmqpUrl,
       REDIS_URL: this.redis.url,
       GATEWAY_REDIS_KEY_PREFIX: this.redis.keyPrefix,
       JWT_ISSUER: TEST_ISSUER,
       JWT_AUDIENCE: TEST_AUDIENCE,
       EDGE_PRINCIPAL_SECRET: this.edgePrincipalSecret,
       ...env,
+    };
+    this.gateway = await bootstrapService(this.definition as ServiceDefinition<never>, {
+      ...this.env,
+      AMQP_URL: gatewayAmqpUrl,
     });
     return this;
+  }
+
+  /**
+   * Another gateway replica: same routes, env, Redis and vhost (reaching the broker directly, never
+   * through the bed's proxy), as a second pod would. Stopped with the bed.
+   */
+  async startReplica(): Promise<RunningService<GatewayEnv>> {
+    const replica = await bootstrapService(this.definition as ServiceDefinition<never>, {
+      ...this.env,
+      AMQP_URL: this.vhost.url,
+    });
+    this.replicas.push(replica);
+    return replica as RunningService<GatewayEnv>;
   }
 
   /**
@@ -132,11 +157,18 @@ export class GatewayTestBed {
     return standIn;
   }
 
+  /** Shuts one replica down now, as a pod being stopped (the bed does not close it again). */
+  async stopReplica(replica: RunningService<GatewayEnv>): Promise<void> {
+    this.replicas.splice(this.replicas.indexOf(replica), 1);
+    await replica.app.close();
+  }
+
   callsOf(pattern: string): RpcEnvelope[] {
     return this.calls.get(pattern) ?? [];
   }
 
   async stop(): Promise<void> {
+    for (const replica of this.replicas) await replica.app.close().catch(() => undefined);
     await this.gateway?.app.close().catch(() => undefined);
     for (const standIn of this.standIns) await standIn.stop();
     await this.server?.stop().catch(() => undefined);

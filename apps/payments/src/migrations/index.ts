@@ -1,6 +1,13 @@
+import { CreateIdempotencyTables1764050000000 } from '@platform/idempotency';
+import { CreatePaymentsTables1764600000000 } from './1764600000000-create-payments-tables';
+
 /**
  * Migrations of the payments database, in order. The outbox/processed-events tables come from
  * @platform/messaging via ServiceCoreModule; this service's own tables are added here.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const paymentsMigrations: Function[] = [];
+export const paymentsMigrations: Function[] = [
+  // The Idempotency-Key and message-id ledgers of @IdempotentCommand() handlers.
+  CreateIdempotencyTables1764050000000,
+  CreatePaymentsTables1764600000000,
+];

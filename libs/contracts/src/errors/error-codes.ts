@@ -28,6 +28,12 @@ export const ERROR_CATALOG = {
   PLAN_LIMIT_REACHED: { status: 403, title: 'Plan limit reached' },
   /** A per-user cap that is not a plan's (organizations owned); details.limit: { name, max, usage }. */
   ACCOUNT_LIMIT_REACHED: { status: 403, title: 'Account limit reached' },
+  /** The organization's subscription is suspended for non-payment (gateway; auth and billing stay open). */
+  ORGANIZATION_SUSPENDED: { status: 402, title: 'The organization is suspended for non-payment' },
+  /** A provider webhook whose signature, timestamp or body does not verify. */
+  WEBHOOK_SIGNATURE_INVALID: { status: 400, title: 'The webhook signature is invalid' },
+  /** The payment provider refused or failed the operation (details.provider, details.providerCode). */
+  PAYMENT_PROVIDER_ERROR: { status: 502, title: 'The payment provider failed the request' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   NOT_IMPLEMENTED: { status: 501, title: 'Not implemented' },
   INTERNAL: { status: 500, title: 'Internal error' },

@@ -11,6 +11,14 @@ export const EVENT_NAMES = {
   memberJoined: 'auth.member.joined',
   subscriptionActivated: 'payments.subscription.activated',
   uploadCompleted: 'storage.upload.completed',
+  /** An API key stopped working (revoked by hand, or with its creator's membership): gateways drop it from their caches. */
+  apiKeyRevoked: 'auth.api-key.revoked',
+  // payments (H4): the subscription lifecycle and usage alerts.
+  subscriptionChanged: 'payments.subscription.changed',
+  subscriptionCancelled: 'payments.subscription.cancelled',
+  subscriptionSuspended: 'payments.subscription.suspended',
+  subscriptionReactivated: 'payments.subscription.reactivated',
+  usageThresholdReached: 'payments.usage.threshold-reached',
   // Recording pipeline (issue 10): recordings hands a recording to the audio worker, which reports back.
   // The worker's events carry its service name, as every routing key does (`audio-worker.`, not `audio.`).
   analysisRequested: 'recordings.analysis.requested',

@@ -49,6 +49,35 @@ export const eventPayloadSchemas = {
     reason: z.string().min(1).max(1000),
     attempts: z.number().int().positive(),
   }),
+  [EVENT_NAMES.apiKeyRevoked]: tenantEvent.extend({
+    apiKeyId: z.string().min(1),
+    reason: z.enum(['revoked', 'membership-ended']),
+  }),
+  // payments (H4). `plan` is what the organization has from now on (FREE once cancelled).
+  [EVENT_NAMES.subscriptionChanged]: tenantEvent.extend({
+    plan: z.enum(PLAN_CODES),
+    previousPlan: z.enum(PLAN_CODES),
+  }),
+  [EVENT_NAMES.subscriptionCancelled]: tenantEvent.extend({
+    plan: z.literal('FREE'),
+    previousPlan: z.enum(PLAN_CODES),
+  }),
+  /** Unpaid after the last dunning retry: the gateway answers 402 until reactivated. */
+  [EVENT_NAMES.subscriptionSuspended]: tenantEvent.extend({
+    plan: z.enum(PLAN_CODES),
+    suspendedAt: z.string().datetime(),
+  }),
+  [EVENT_NAMES.subscriptionReactivated]: tenantEvent.extend({
+    plan: z.enum(PLAN_CODES),
+    reactivatedAt: z.string().datetime(),
+  }),
+  [EVENT_NAMES.usageThresholdReached]: tenantEvent.extend({
+    plan: z.enum(PLAN_CODES),
+    limit: z.string(),
+    thresholdPercent: z.union([z.literal(80), z.literal(100)]),
+    usage: z.number().nonnegative(),
+    max: z.number().nonnegative(),
+  }),
 } as const;
 
 export type EventPayloads = {

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ErrorCode } from '@platform/contracts';
 import { PROBLEM_CONTENT_TYPE, catalogEntryFor, problemTypeFor } from '@platform/errors';
+import { isExemptFromRequestTimeout } from './request-timeout-exemption';
 
 /** Node's HTTP parser / server errors that we answer with a specific code. */
 const KNOWN_CLIENT_ERRORS: Record<string, { code: ErrorCode; detail: string }> = {
@@ -20,6 +21,8 @@ const KNOWN_CLIENT_ERRORS: Record<string, { code: ErrorCode; detail: string }> =
 export function problemClientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
   // The peer is gone: nothing to answer.
   if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return;
+  // A long upload its handler admitted (exemptFromRequestTimeout): its own idle timeout guards it.
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && isExemptFromRequestTimeout(socket)) return;
   const known = KNOWN_CLIENT_ERRORS[error.code ?? ''] ?? {
     code: 'BAD_REQUEST' as const,
     detail: 'The request is not valid HTTP',

@@ -4,3 +4,4 @@ export * from './bootstrap-service';
 export * from './http-instrumentation';
 export * from './define-backend-service';
 export * from './messaging-options';
+export * from './request-timeout-exemption';

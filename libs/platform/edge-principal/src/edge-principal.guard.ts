@@ -1,5 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { exemptFromRequestTimeout } from '@platform/bootstrap';
 import type { Principal } from '@platform/contracts';
 import { EDGE_PRINCIPAL_HEADER, verifyEdgePrincipal } from './edge-principal.token';
 import { EDGE_PRINCIPAL_OPTIONS, type EdgePrincipalOptions } from './edge-principal.options';
@@ -28,6 +29,9 @@ export class EdgePrincipalGuard implements CanActivate {
       path: request.url,
     });
     request[EDGE_PRINCIPAL_REQUEST_KEY] = principal;
+    // The gateway admitted it and bounds its inactivity: a long upload must not hit the service's
+    // whole-request deadline (REQUEST_BODY_TIMEOUT_MS) halfway through.
+    exemptFromRequestTimeout(request.raw);
     return true;
   }
 }

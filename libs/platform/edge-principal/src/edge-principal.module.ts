@@ -2,7 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigError } from '@platform/config';
 import { EDGE_PRINCIPAL_MIN_SECRET_BYTES } from './edge-principal.token';
 import { EdgePrincipalGuard } from './edge-principal.guard';
-import { EdgeProblemFilter } from './edge-problem.filter';
+import type { ProblemLogger } from '@platform/errors';
+import { EDGE_PROBLEM_LOGGER, EdgeProblemFilter } from './edge-problem.filter';
 import { EDGE_PRINCIPAL_OPTIONS, type EdgePrincipalOptions } from './edge-principal.options';
 
 /**
@@ -12,7 +13,12 @@ import { EDGE_PRINCIPAL_OPTIONS, type EdgePrincipalOptions } from './edge-princi
  */
 @Module({})
 export class EdgePrincipalModule {
-  static forRoot(options: { audience: string; secret: string | undefined }): DynamicModule {
+  /** `logger`: where unexpected errors of edge handlers are logged (the service's pino logger). */
+  static forRoot(options: {
+    audience: string;
+    secret: string | undefined;
+    logger?: ProblemLogger;
+  }): DynamicModule {
     // Fail at boot, naming the variable, rather than refusing every request later with a 401.
     if (!options.secret) {
       throw new ConfigError([
@@ -29,10 +35,18 @@ export class EdgePrincipalModule {
       module: EdgePrincipalModule,
       providers: [
         { provide: EDGE_PRINCIPAL_OPTIONS, useValue: value },
+        ...(options.logger ? [{ provide: EDGE_PROBLEM_LOGGER, useValue: options.logger }] : []),
         EdgePrincipalGuard,
         EdgeProblemFilter,
       ],
-      exports: [EDGE_PRINCIPAL_OPTIONS, EdgePrincipalGuard, EdgeProblemFilter],
+      // Guard and filter are instantiated in the module of the controller using them (Nest enhancers),
+      // so what they inject must be exported.
+      exports: [
+        EDGE_PRINCIPAL_OPTIONS,
+        ...(options.logger ? [EDGE_PROBLEM_LOGGER] : []),
+        EdgePrincipalGuard,
+        EdgeProblemFilter,
+      ],
     };
   }
 }

@@ -15,6 +15,8 @@ import {
 } from '../src';
 
 const secret = randomBytes(32).toString('base64url');
+/** What the service's logger received (the filter logs unexpected errors with their id). */
+const logged: object[] = [];
 const principal: Principal = {
   kind: 'api-key',
   userId: null,
@@ -32,6 +34,11 @@ class UploadsController {
     return { organizationId: caller.organizationId, kind: caller.kind, url: request.url };
   }
 
+  @Get('broken')
+  broken(): never {
+    throw new Error('disk on fire at /var/secret/path');
+  }
+
   @Get('missing')
   missing(): never {
     throw new NotFoundError('Upload', 'missing');
@@ -39,7 +46,13 @@ class UploadsController {
 }
 
 @Module({
-  imports: [EdgePrincipalModule.forRoot({ audience: 'storage', secret })],
+  imports: [
+    EdgePrincipalModule.forRoot({
+      audience: 'storage',
+      secret,
+      logger: { error: (obj) => logged.push(obj) },
+    }),
+  ],
   controllers: [UploadsController],
 })
 class StorageEdgeModule {}
@@ -117,6 +130,18 @@ describe('EdgeAuthenticated on a service controller (real Nest on Fastify over H
     });
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND', detail: 'Upload missing not found' });
+  });
+
+  it('answers an unexpected error as a 500 with only an errorId, logged in the service’s logger', async () => {
+    const header = await token({ method: 'GET', path: '/v1/uploads/broken' });
+    const response = await fetch(`${base}/v1/uploads/broken`, {
+      headers: { [EDGE_PRINCIPAL_HEADER]: header },
+    });
+    const body = (await response.json()) as { code: string; errorId: string; detail: string };
+    expect(response.status).toBe(500);
+    expect(body.code).toBe('INTERNAL');
+    expect(JSON.stringify(body)).not.toContain('disk on fire');
+    expect(logged).toEqual([expect.objectContaining({ errorId: body.errorId, path: '/v1/uploads/broken' })]);
   });
 
   it('fails the boot with a ConfigError naming EDGE_PRINCIPAL_SECRET when it is unset or short', () => {

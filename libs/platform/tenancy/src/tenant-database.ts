@@ -4,6 +4,8 @@ import type { Principal } from '@platform/contracts';
 import { announceSystemWork, runAsSystem, type TenancyLogger } from './system-transaction';
 import { currentTenantManager, currentTenantScope } from './tenant-context';
 import { connectedRoleBypassesRls } from './tenant-isolation-gaps';
+import type { QueryResultRow } from 'pg';
+import { readInTenant } from './tenant-read';
 import { runInTenant, tenantOfPrincipal, type TenantWork } from './tenant-transaction';
 
 /** The DataSource connected as the BYPASSRLS system role (only `runAsSystem` uses it). */
@@ -51,6 +53,20 @@ export class TenantDatabase implements OnModuleInit {
     const open = currentTenantScope();
     if (open && open.organizationId === organizationId) return work(open.manager);
     return runInTenant(this.dataSource, organizationId, work);
+  }
+
+  /**
+   * One read-only statement under the tenant's RLS in one round trip (see `readInTenant`); inside an
+   * open transaction of the same tenant it runs there, like `runInTenant`.
+   */
+  async readInTenant<R extends QueryResultRow>(
+    organizationId: string,
+    sql: string,
+    params: readonly string[],
+  ): Promise<R[]> {
+    const open = currentTenantScope();
+    if (open && open.organizationId === organizationId) return open.manager.query(sql, [...params]);
+    return readInTenant<R>(this.dataSource, organizationId, sql, params);
   }
 
   async runForPrincipal<T>(principal: Principal | null | undefined, work: TenantWork<T>): Promise<T> {

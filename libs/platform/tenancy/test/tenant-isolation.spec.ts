@@ -9,6 +9,7 @@ import {
   enableTenantRls,
   runAsSystem,
   runForPrincipal,
+  readInTenant,
   runInTenant,
   TenantDatabase,
 } from '../src';
@@ -199,5 +200,59 @@ describe('tenant isolation by PostgreSQL row-level security (real PostgreSQL, ap
     expect(
       await tenants.runInTenant(ORG_A, (manager) => manager.query(`SELECT count(*)::int AS n FROM notes`)),
     ).toEqual([{ n: 2 }]);
+  });
+  describe('readInTenant (one round trip)', () => {
+    it("sees only the tenant's rows, even when asking for another tenant's by id", async () => {
+      expect(await readInTenant(app, ORG_A, `SELECT id FROM notes ORDER BY id`, [])).toEqual([
+        { id: 'a1' },
+        { id: 'a2' },
+      ]);
+      expect(
+        await readInTenant(app, ORG_A, `SELECT id FROM notes WHERE organization_id = $1`, [ORG_B]),
+      ).toEqual([]);
+      expect(await readInTenant(app, ORG_B, `SELECT id, body FROM notes WHERE id = $1`, ['b2'])).toEqual([
+        { id: 'b2', body: 'beta two' },
+      ]);
+    });
+
+    it('binds values as literals: quotes and backslashes are data, never SQL', async () => {
+      await admin.query(`INSERT INTO notes (id, organization_id, body) VALUES ($1, $2, 'tricky')`, [
+        "a'; DELETE FROM notes; --\\",
+        ORG_A,
+      ]);
+      expect(
+        await readInTenant(app, ORG_A, `SELECT body FROM notes WHERE id = $1`, [
+          "a'; DELETE FROM notes; --\\",
+        ]),
+      ).toEqual([{ body: 'tricky' }]);
+      expect((await bodiesAsAdmin()).length).toBe(5);
+    });
+
+    it('leaves the pooled connection tenant-less, after a result and after an error', async () => {
+      await readInTenant(app, ORG_A, `SELECT id FROM notes`, []);
+      expect(await app.query(`SELECT current_setting('app.organization_id', true) AS tenant`)).toEqual([
+        { tenant: '' },
+      ]);
+      await expect(readInTenant(app, ORG_A, `SELECT no_such_column FROM notes`, [])).rejects.toThrow(
+        /no_such_column/,
+      );
+      expect(await app.query(`SELECT id FROM notes`)).toEqual([]);
+    });
+
+    it('refuses a malformed organization id before touching the database', async () => {
+      await expect(readInTenant(app, "x' OR true --", `SELECT id FROM notes`, [])).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
+    });
+
+    it('TenantDatabase.readInTenant joins an open transaction of the same tenant', async () => {
+      const tenants = new TenantDatabase(app, system, logger);
+      const seen = await tenants.runInTenant(ORG_A, async (manager) => {
+        await manager.query(`UPDATE notes SET body = 'uncommitted' WHERE id = 'a1'`);
+        return tenants.readInTenant(ORG_A, `SELECT body FROM notes WHERE id = $1`, ['a1']);
+      });
+      // Only the open transaction could see its own uncommitted write (and the pool has one connection).
+      expect(seen).toEqual([{ body: 'uncommitted' }]);
+    });
   });
 });

@@ -1,4 +1,4 @@
-// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub, Gemini.
+// Local stand-ins for external providers, for tests only: mail (SMTP), OIDC (Google, Microsoft), GitHub, Stripe, Gemini.
 export * from './http/follow-authorization';
 export * from './smtp/smtp-sink';
 export * from './oidc/fake-oidc-provider';
@@ -11,4 +11,5 @@ export * from './azul/azul-test-cards';
 export type { FakeAzulTransaction } from './azul/azul-ledger';
 export * from './azul/fake-azul';
 export * from './mercadopago/fake-mercadopago';
+export * from './stripe/fake-stripe';
 export * from './gemini/fake-gemini';

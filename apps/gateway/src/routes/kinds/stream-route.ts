@@ -2,7 +2,7 @@ import '../../http/fastify-request.augment';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SERVICE_CONFIG } from '@platform/bootstrap';
+import { SERVICE_CONFIG, exemptFromRequestTimeout } from '@platform/bootstrap';
 import { ConfigError } from '@platform/config';
 import { UnauthenticatedError } from '@platform/errors';
 import { signEdgePrincipal } from '@platform/edge-principal';
@@ -68,6 +68,8 @@ export class StreamRouteKind {
       throw payloadTooLarge(route.maxBodyBytes);
     }
     const hasBody = declared > 0 || request.headers['transfer-encoding'] !== undefined;
+    // Admitted: this upload may take longer than REQUEST_BODY_TIMEOUT_MS; the idle timeout guards it.
+    if (hasBody) exemptFromRequestTimeout(request.raw);
     const token = await signEdgePrincipal({
       secret,
       audience: route.service,

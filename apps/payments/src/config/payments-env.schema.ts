@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { secret, serviceEnvSchema, urlWithProtocol } from '@platform/config';
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** Days after the first failed payment on which dunning retries run (then the organization is suspended). */
+const retryDays = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'must be comma-separated whole days, e.g. 1,3,5,7')
+  .transform((value) => value.split(',').map(Number))
+  .refine((days) => days.every((day, i) => day > 0 && (i === 0 || day > days[i - 1]!)), 'must increase');
+
+/**
+ * The payments service's environment: the shared service variables plus Stripe, dunning and mail.
+ * Stripe is optional outside production (its routes then answer 503 SERVICE_UNAVAILABLE), required in it.
+ */
+export const paymentsEnvSchema = z
+  .object({
+    ...serviceEnvSchema.shape,
+    STRIPE_SECRET_KEY: secret(z.string().startsWith('sk_').optional()),
+    /** The webhook endpoint's signing secret (`whsec_...`). */
+    STRIPE_WEBHOOK_SECRET: secret(z.string().startsWith('whsec_').optional()),
+    /** Webhooks signed longer ago than this are refused (replay protection; Stripe's default 300). */
+    STRIPE_WEBHOOK_TOLERANCE_SECONDS: positiveInt.default(300),
+    /** Stripe API base URL: the real one by default; tests point it at the local fake. */
+    STRIPE_API_URL: urlWithProtocol('http', 'https').default('https://api.stripe.com'),
+    STRIPE_TIMEOUT_MS: positiveInt.default(10_000),
+    /** The Stripe Price of each paid plan (monthly). */
+    STRIPE_PRICE_STARTER: z.string().startsWith('price_').optional(),
+    STRIPE_PRICE_PROFESSIONAL: z.string().startsWith('price_').optional(),
+    STRIPE_PRICE_ENTERPRISE: z.string().startsWith('price_').optional(),
+    /** How often the webhook inbox processor looks for pending events. */
+    WEBHOOK_INBOX_POLL_MS: positiveInt.default(500),
+    /** Inbox events applied at once (each in its own transaction). */
+    WEBHOOK_INBOX_CONCURRENCY: positiveInt.default(4),
+    /** Attempts before an inbox event is parked (left unprocessed with its last error, for an operator). */
+    WEBHOOK_INBOX_MAX_ATTEMPTS: positiveInt.default(10),
+    DUNNING_RETRY_DAYS: retryDays.default([1, 3, 5, 7]),
+    /** How often the dunning job looks for retries that are due. */
+    DUNNING_POLL_MS: positiveInt.default(60_000),
+    /** SMTP for billing emails; unset outside production: emails are written to the log. */
+    SMTP_URL: secret(urlWithProtocol('smtp', 'smtps').optional()),
+    MAIL_FROM: z.string().min(3).default('Platform Billing <billing@localhost>'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of [
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+      'STRIPE_PRICE_STARTER',
+      'STRIPE_PRICE_PROFESSIONAL',
+      'STRIPE_PRICE_ENTERPRISE',
+      'SMTP_URL',
+    ] as const) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+    }
+  });
+export type PaymentsEnv = z.infer<typeof paymentsEnvSchema>;

@@ -1,0 +1,128 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { TenantDatabase } from '@platform/tenancy';
+import type { PaymentsEnv } from '../config/payments-env.schema';
+import { BillingMail } from '../mail/billing-mail';
+import { PaymentProviders } from '../providers/payment-providers';
+import { Clock } from '../shared/clock';
+import { callProvider } from '../shared/provider-errors';
+import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { SubscriptionRepository } from '../subscriptions/subscription.repository';
+import { BillingEventApplier, clearedDunning, type PendingNotice } from '../webhooks/billing-event.applier';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Dunning: a PAST_DUE subscription's owed invoice is retried at the provider on the days of
+ * DUNNING_RETRY_DAYS after the first failure (1, 3, 5, 7); when the last retry fails the organization
+ * is SUSPENDED (`payments.subscription.suspended`, the gateway answers 402). A payment — a retry that
+ * succeeds here, or the customer paying in the portal (invoice.paid webhook) — reopens it at once.
+ * Each retry runs in the organization's transaction with its row locked and a deterministic provider
+ * idempotency key (invoice + attempt), so two replicas or a crash never collect twice.
+ */
+@Injectable()
+export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly tenants: TenantDatabase,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly providers: PaymentProviders,
+    private readonly applier: BillingEventApplier,
+    private readonly mail: BillingMail,
+    private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.runDue()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'dunning run failed'))
+        .finally(() => (this.running = undefined));
+    }, this.config.DUNNING_POLL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Runs every retry that is due now; answers the organizations handled. */
+  async runDue(): Promise<string[]> {
+    const now = this.clock.now();
+    const due = await this.tenants.runAsSystem('payments.dunning.scan', (manager) =>
+      manager
+        .createQueryBuilder(SubscriptionEntity, 's')
+        .select('s.organizationId', 'organizationId')
+        .where(`s.status = 'PAST_DUE' AND s.next_retry_at <= :now`, { now })
+        .orderBy('s.next_retry_at')
+        .limit(100)
+        .getRawMany<{ organizationId: string }>(),
+    );
+    const handled: string[] = [];
+    for (const { organizationId } of due) {
+      try {
+        const notices = await this.retry(organizationId, now);
+        for (const { to, notice } of notices) await this.mail.send(to, notice);
+        handled.push(organizationId);
+      } catch (error) {
+        this.logger.error(
+          { err: error, organizationId },
+          'dunning retry failed to run; next scan tries again',
+        );
+      }
+    }
+    return handled;
+  }
+
+  private retry(organizationId: string, now: Date): Promise<PendingNotice[]> {
+    return this.tenants.runInTenant(organizationId, async (manager) => {
+      const row = await this.subscriptions.findForUpdate(organizationId, manager);
+      if (
+        !row ||
+        row.status !== 'PAST_DUE' ||
+        !row.nextRetryAt ||
+        row.nextRetryAt > now ||
+        !row.dunningInvoiceId
+      ) {
+        return [];
+      }
+      const attempt = row.dunningRetries + 1;
+      const result = await callProvider(() =>
+        this.providers.get(row.provider!).retryInvoicePayment!(
+          { providerInvoiceId: row.dunningInvoiceId! },
+          { idempotencyKey: `${organizationId}:dunning:${row.dunningInvoiceId}:${attempt}` },
+        ),
+      );
+      if (result.paid) {
+        await manager.update(
+          SubscriptionEntity,
+          { organizationId },
+          { status: 'ACTIVE', ...clearedDunning() },
+        );
+        return [
+          { to: row.billingEmail, notice: { kind: 'payment-received', plan: row.plan, reactivated: false } },
+        ];
+      }
+      const schedule = this.config.DUNNING_RETRY_DAYS;
+      if (attempt >= schedule.length) {
+        await manager.update(
+          SubscriptionEntity,
+          { organizationId },
+          { status: 'SUSPENDED', dunningRetries: attempt, nextRetryAt: null, suspendedAt: now },
+        );
+        await this.applier.publishSuspended(manager, organizationId, row.plan, now);
+        return [{ to: row.billingEmail, notice: { kind: 'suspended', plan: row.plan } }];
+      }
+      const nextRetryAt = new Date(row.pastDueSince!.getTime() + schedule[attempt]! * DAY_MS);
+      await manager.update(SubscriptionEntity, { organizationId }, { dunningRetries: attempt, nextRetryAt });
+      return [
+        { to: row.billingEmail, notice: { kind: 'retry-failed', plan: row.plan, attempt, nextRetryAt } },
+      ];
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '@platform/bootstrap';
+import type { PlanCode } from '@platform/contracts';
+import { Mailer } from './mailer';
+
+export type BillingNotice =
+  | { kind: 'payment-failed'; plan: PlanCode; nextRetryAt: Date }
+  | { kind: 'retry-failed'; plan: PlanCode; attempt: number; nextRetryAt: Date }
+  | { kind: 'suspended'; plan: PlanCode }
+  | { kind: 'payment-received'; plan: PlanCode; reactivated: boolean };
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+function compose(notice: BillingNotice): { subject: string; text: string } {
+  switch (notice.kind) {
+    case 'payment-failed':
+      return {
+        subject: 'Your payment failed',
+        text: `We could not collect the payment for your ${notice.plan} plan. We will try again on ${day(notice.nextRetryAt)}. Update your card in the billing portal to avoid an interruption.`,
+      };
+    case 'retry-failed':
+      return {
+        subject: `Payment retry ${notice.attempt} failed`,
+        text: `Retry ${notice.attempt} of the payment for your ${notice.plan} plan failed. Next attempt: ${day(notice.nextRetryAt)}.`,
+      };
+    case 'suspended':
+      return {
+        subject: 'Your organization is suspended',
+        text: `The payment for your ${notice.plan} plan could not be collected after several attempts, so your organization is suspended. Pay the open invoice in the billing portal to reopen it at once.`,
+      };
+    case 'payment-received':
+      return {
+        subject: notice.reactivated
+          ? 'Payment received: your organization is active again'
+          : 'Payment received',
+        text: `Thank you: the payment for your ${notice.plan} plan was received.${notice.reactivated ? ' Every feature is available again.' : ''}`,
+      };
+  }
+}
+
+/**
+ * Dunning and receipt emails to the billing address. Sent after the state change committed; a
+ * failed send is logged and never undoes the change (the state is the source of truth, mail a courtesy).
+ */
+@Injectable()
+export class BillingMail {
+  constructor(
+    private readonly mailer: Mailer,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async send(to: string | null, notice: BillingNotice): Promise<void> {
+    if (!to) {
+      this.logger.warn({ notice: notice.kind }, 'billing notice not sent: no billing email on file');
+      return;
+    }
+    try {
+      await this.mailer.send({ to, ...compose(notice) });
+    } catch (error) {
+      this.logger.error({ err: error, notice: notice.kind }, 'billing notice could not be sent');
+    }
+  }
+}

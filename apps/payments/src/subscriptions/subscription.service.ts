@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { PAYMENTS_RPC, type PaidPlanCode, type SubscriptionDto } from '@platform/contracts';
+import { ConflictError } from '@platform/errors';
+import { currentTenantManager } from '@platform/tenancy';
+import { PaymentProviders } from '../providers/payment-providers';
+import { callProvider, providerIdempotencyKey } from '../shared/provider-errors';
+import { toSubscriptionDto, withProviderSnapshot } from './subscription.mapper';
+import { SubscriptionRepository } from './subscription.repository';
+import { SubscriptionEntity } from './subscription.entity';
+
+/** Who asks and with which Idempotency-Key (from the envelope, never from `data`). */
+export interface BillingCaller {
+  organizationId: string;
+  idempotencyKey?: string;
+}
+
+/**
+ * The Stripe subscription use cases. The subscription row is locked for the whole command, so two
+ * checkouts of one organization never create two Stripe customers; every call that creates or
+ * changes something at Stripe carries an idempotency key derived from the caller's.
+ */
+@Injectable()
+export class SubscriptionService {
+  constructor(
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly providers: PaymentProviders,
+  ) {}
+
+  async get(organizationId: string): Promise<SubscriptionDto> {
+    return toSubscriptionDto(await this.subscriptions.find(organizationId));
+  }
+
+  async startCheckout(
+    caller: BillingCaller,
+    input: { plan: PaidPlanCode; successUrl: string; cancelUrl: string },
+  ) {
+    const stripe = this.providers.get('stripe');
+    const row = await this.subscriptions.ensureLocked(caller.organizationId);
+    if (row.status === 'ACTIVE' || row.status === 'PAST_DUE' || row.status === 'SUSPENDED') {
+      throw new ConflictError(
+        'The organization already has a subscription: change its plan or use the billing portal',
+      );
+    }
+    const customerId = await this.customerOf(row);
+    const session = await callProvider(() =>
+      stripe.createCheckout!(
+        { organizationId: caller.organizationId, providerCustomerId: customerId, ...input },
+        {
+          idempotencyKey: providerIdempotencyKey(
+            caller.organizationId,
+            PAYMENTS_RPC.createCheckoutSession,
+            caller.idempotencyKey,
+          ),
+        },
+      ),
+    );
+    return {
+      sessionId: session.sessionId,
+      url: session.url,
+      expiresAt: session.expiresAt?.toISOString() ?? null,
+    };
+  }
+
+  async openPortal(caller: BillingCaller, returnUrl: string) {
+    const row = await this.subscriptions.find(caller.organizationId);
+    if (!row?.providerCustomerId || row.provider !== 'stripe') {
+      throw new ConflictError('The organization has no Stripe billing account yet: start a checkout first');
+    }
+    const portal = await callProvider(() =>
+      this.providers.get('stripe').createPortalSession!(
+        { providerCustomerId: row.providerCustomerId!, returnUrl },
+        {
+          idempotencyKey: providerIdempotencyKey(
+            caller.organizationId,
+            PAYMENTS_RPC.createPortalSession,
+            caller.idempotencyKey,
+          ),
+        },
+      ),
+    );
+    return { url: portal.url };
+  }
+
+  /** Prorated plan change of the live subscription; the row follows with the provider's webhook. */
+  async changePlan(caller: BillingCaller, plan: PaidPlanCode): Promise<SubscriptionDto> {
+    const row = await this.liveSubscription(caller.organizationId);
+    if (row.plan === plan) throw new ConflictError(`The organization is already on ${plan}`);
+    const snapshot = await callProvider(() =>
+      this.providers.get('stripe').changeSubscriptionPlan!(
+        { providerSubscriptionId: row.providerSubscriptionId!, plan, prorate: true },
+        {
+          idempotencyKey: providerIdempotencyKey(
+            caller.organizationId,
+            PAYMENTS_RPC.changePlan,
+            caller.idempotencyKey,
+          ),
+        },
+      ),
+    );
+    return withProviderSnapshot(row, snapshot);
+  }
+
+  /** Cancels at the end of the paid period: the plan stays until then. */
+  async cancelAtPeriodEnd(caller: BillingCaller): Promise<SubscriptionDto> {
+    const row = await this.liveSubscription(caller.organizationId);
+    const snapshot = await callProvider(() =>
+      this.providers.get('stripe').cancelSubscriptionAtPeriodEnd!(
+        { providerSubscriptionId: row.providerSubscriptionId! },
+        {
+          idempotencyKey: providerIdempotencyKey(
+            caller.organizationId,
+            PAYMENTS_RPC.cancelSubscription,
+            caller.idempotencyKey,
+          ),
+        },
+      ),
+    );
+    return withProviderSnapshot(row, snapshot);
+  }
+
+  private async liveSubscription(organizationId: string): Promise<SubscriptionEntity> {
+    const row = await this.subscriptions.findForUpdate(organizationId);
+    if (!row?.providerSubscriptionId || row.status === 'CANCELLED' || row.status === 'TRIAL') {
+      throw new ConflictError('The organization has no active subscription');
+    }
+    if (row.provider !== 'stripe') {
+      throw new ConflictError(`The subscription is managed through ${row.provider}, not Stripe`);
+    }
+    return row;
+  }
+
+  /**
+   * The organization's Stripe customer, created once. The idempotency key is the organization's
+   * own, so a crash after Stripe answered and before our commit reuses the same customer on retry.
+   */
+  private async customerOf(row: SubscriptionEntity): Promise<string> {
+    if (row.providerCustomerId && row.provider === 'stripe') return row.providerCustomerId;
+    const customer = await callProvider(() =>
+      this.providers
+        .get('stripe')
+        .createCustomer(
+          { organizationId: row.organizationId },
+          { idempotencyKey: `${row.organizationId}:customer` },
+        ),
+    );
+    await currentTenantManager().update(
+      SubscriptionEntity,
+      { organizationId: row.organizationId },
+      { provider: 'stripe', providerCustomerId: customer.providerCustomerId },
+    );
+    return customer.providerCustomerId;
+  }
+}

@@ -1,0 +1,24 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { InvoicesModule } from '../invoices/invoices.module';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
+import { BillingEventApplier } from './billing-event.applier';
+import { keepRawBodyForWebhooks } from './raw-webhook-body';
+import { WebhookController } from './webhook.controller';
+import { WebhookInbox } from './webhook-inbox';
+import { WebhookInboxProcessor } from './webhook-inbox.processor';
+
+@Module({
+  imports: [SubscriptionsModule, InvoicesModule],
+  controllers: [WebhookController],
+  providers: [WebhookInbox, WebhookInboxProcessor, BillingEventApplier],
+  exports: [BillingEventApplier],
+})
+export class WebhooksModule implements OnModuleInit {
+  constructor(private readonly http: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    keepRawBodyForWebhooks(this.http.httpAdapter.getInstance<FastifyInstance>());
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The auth service as `npm start` runs it (same service definition: AMQP transport, database under
+ * RLS, Redis), hosting one extra bench-only HTTP route on its internal port: GET /bench/profile calls
+ * the very handler method that answers the `auth.profile.get` RPC (ProfileHandlers.get: the tenant
+ * transaction, the profile query), with the user and organization taken from two headers. It exists
+ * only in this benchmark process, so "the same handler over plain HTTP" can be measured beside
+ * "gateway → RabbitMQ → service".
+ */
+import { Controller, Get, Headers, Module, type DynamicModule } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { bootstrapService, type ServiceDefinition } from '@platform/bootstrap';
+import type { AuthEnv } from '../../apps/auth/src/config/auth-env.schema';
+import { authService } from '../../apps/auth/src/service-definition';
+import { ProfileHandlers } from '../../apps/auth/src/users/profile.handlers';
+import { reportReady, stopWith } from './child';
+
+@Controller('bench')
+class BenchProfileController {
+  constructor(private readonly modules: ModuleRef) {}
+
+  @Get('profile')
+  profile(
+    @Headers('x-bench-user-id') userId: string,
+    @Headers('x-bench-organization-id') organizationId: string,
+  ) {
+    return this.modules
+      .get(ProfileHandlers, { strict: false })
+      .get({ userId, organizationId, roles: ['owner'], sessionId: null, tokenId: null });
+  }
+}
+
+@Module({})
+class BenchAuthModule {
+  static forRoot(inner: DynamicModule): DynamicModule {
+    return { module: BenchAuthModule, imports: [inner], controllers: [BenchProfileController] };
+  }
+}
+
+const benchAuthService: ServiceDefinition<AuthEnv> = {
+  ...authService,
+  module: (config, logger) => BenchAuthModule.forRoot(authService.module(config, logger) as DynamicModule),
+};
+
+async function main() {
+  const running = await bootstrapService(benchAuthService);
+  stopWith(() => running.app.close());
+  reportReady(running.url);
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`auth: ${(error as Error)?.stack ?? error}\n`);
+  process.exit(1);
+});

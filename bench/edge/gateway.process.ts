@@ -1,0 +1,57 @@
+/**
+ * The gateway as `npm start` runs it (same service definition, env from bench/edge.ts), plus one
+ * bench-only switch, driven over IPC by the benchmark: the edge checks of authenticated routes can be
+ * turned off, so the same route and handler are measured with and without them.
+ *
+ * - `jwt: false`: the Authenticator answers BENCH_PRINCIPAL (the principal of the benchmark's own
+ *   token) without reading the request: no JWT verification, no denylist look-up.
+ * - `limiter: false`: RequestThrottle lets every request through: no Lua check, no headers.
+ *
+ * The switch patches two methods of this process only; nothing in the gateway's code or config can
+ * turn authentication off.
+ */
+import type { Principal } from '@platform/contracts';
+import { bootstrapService } from '@platform/bootstrap';
+import { Authenticator } from '../../apps/gateway/src/authentication/authenticator.service';
+import { gatewayService } from '../../apps/gateway/src/service-definition';
+import { RequestThrottle } from '../../apps/gateway/src/throttling/request-throttle.service';
+import { reportReady, stopWith } from './child';
+
+export interface EdgeChecks {
+  type: 'edge-checks';
+  jwt: boolean;
+  limiter: boolean;
+}
+
+const checks: EdgeChecks = { type: 'edge-checks', jwt: true, limiter: true };
+let benchPrincipal: Principal | undefined;
+
+function installSwitches(): void {
+  const authenticate = Authenticator.prototype.authenticate;
+  Authenticator.prototype.authenticate = function (this: Authenticator, ...args) {
+    if (checks.jwt) return authenticate.apply(this, args);
+    if (!benchPrincipal) throw new Error('BENCH_PRINCIPAL is needed to switch JWT verification off');
+    return Promise.resolve(benchPrincipal);
+  };
+  const enforce = RequestThrottle.prototype.enforce;
+  RequestThrottle.prototype.enforce = function (this: RequestThrottle, ...args) {
+    return checks.limiter ? enforce.apply(this, args) : Promise.resolve();
+  };
+}
+
+async function main() {
+  installSwitches();
+  process.on('message', (message: EdgeChecks | { type: 'principal'; principal: Principal }) => {
+    if (message.type === 'edge-checks') Object.assign(checks, message);
+    if (message.type === 'principal') benchPrincipal = message.principal;
+    process.send?.({ type: 'ack' });
+  });
+  const running = await bootstrapService(gatewayService);
+  stopWith(() => running.app.close());
+  reportReady(running.url);
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`gateway: ${(error as Error)?.stack ?? error}\n`);
+  process.exit(1);
+});
