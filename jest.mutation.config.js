@@ -9,7 +9,7 @@ module.exports = {
   rootDir: __dirname,
   transform: base.transform,
   moduleNameMapper: base.moduleNameMapper,
-  roots: ['<rootDir>/apps/gateway/src', '<rootDir>/libs/contracts/src', '<rootDir>/libs/platform'],
+  roots: ['<rootDir>/apps/payments/src', '<rootDir>/apps/gateway/src', '<rootDir>/libs/contracts/src', '<rootDir>/libs/platform'],
   testMatch: [
     '<rootDir>/libs/contracts/src/auth/**/*.spec.ts',
     '<rootDir>/apps/gateway/src/authorization/**/*.spec.ts',
@@ -25,6 +25,10 @@ module.exports = {
     '<rootDir>/libs/platform/errors/src/**/*.spec.ts',
     '<rootDir>/libs/platform/config/src/**/*.spec.ts',
     '<rootDir>/libs/platform/tenancy/src/**/*.spec.ts',
+    '<rootDir>/apps/payments/src/providers/mercadopago/mercadopago-signature.spec.ts',
+    '<rootDir>/apps/payments/src/providers/azul/azul-three-ds-callback.spec.ts',
+    '<rootDir>/apps/payments/src/providers/azul/itbis.spec.ts',
+    '<rootDir>/apps/payments/src/providers/resilience/circuit-breaker.spec.ts',
     '<rootDir>/libs/platform/idempotency/src/**/*.spec.ts',
   ],
   // Boots a Nest application: the filter is HTTP glue (not mutated); the mapper it calls is.

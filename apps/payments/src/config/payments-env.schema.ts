@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secret, serviceEnvSchema, urlWithProtocol } from '@platform/config';
+import { providerEnvProblems, providerEnvShape } from './provider-env';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -17,6 +18,8 @@ const retryDays = z
 export const paymentsEnvSchema = z
   .object({
     ...serviceEnvSchema.shape,
+    // AZUL and Mercado Pago (H5): every variable optional; see provider-env.ts.
+    ...providerEnvShape,
     STRIPE_SECRET_KEY: secret(z.string().startsWith('sk_').optional()),
     /** The webhook endpoint's signing secret (`whsec_...`). */
     STRIPE_WEBHOOK_SECRET: secret(z.string().startsWith('whsec_').optional()),
@@ -43,6 +46,8 @@ export const paymentsEnvSchema = z
     MAIL_FROM: z.string().min(3).default('Platform Billing <billing@localhost>'),
   })
   .superRefine((env, ctx) => {
+    for (const problem of providerEnvProblems(env, env.NODE_ENV))
+      ctx.addIssue({ code: 'custom', message: problem });
     if (env.NODE_ENV !== 'production') return;
     for (const key of [
       'STRIPE_SECRET_KEY',
