@@ -1,6 +1,7 @@
 import { ROLES, type Permission, type Role } from '@platform/contracts';
 import { RpcClient } from '@platform/messaging';
-import { seedOrganization } from '@platform/testing';
+import { FakeStripe, seedOrganization, waitFor } from '@platform/testing';
+import { paymentsEnv, TEST_PRICES } from '../apps/payments/test/support/payments-test-app';
 import { ROUTE_TABLE } from '../apps/gateway/src/routes/route-table';
 import { isRpcRoute, type RpcRouteDefinition } from '../apps/gateway/src/routes/route-definition';
 import { addMember, uniqueEmail, type Account } from './support/accounts';
@@ -25,7 +26,15 @@ interface FixtureContext {
   freshMember(): Promise<Account>;
   /** A completed storage object of the organization (uploaded through the gateway). */
   storedObject(): Promise<string>;
+  /**
+   * The organization's live Stripe subscription (ENTERPRISE, its plan from seeding, so activation
+   * changes nothing else the matrix relies on), built once on first use through checkout and the
+   * signed webhooks Stripe would send; resolves once payments holds it ACTIVE with its paid invoice.
+   */
+  activeSubscription(): Promise<{ plan: string; invoiceId: string }>;
 }
+
+const CHECKOUT_BODY = { successUrl: 'https://app.test/ok', cancelUrl: 'https://app.test/no' };
 
 /**
  * For every permission-bearing route: a valid request, built fresh per call so that destructive
@@ -81,6 +90,31 @@ const FIXTURES: Record<string, (ctx: FixtureContext) => Promise<CallSpec>> = {
     json: { parts: [{ partNumber: 1, etag: '"etag"' }] },
   }),
   'storage.multipart.abort': async () => ({ params: { objectId: '00000000-0000-4000-8000-000000000000' } }),
+  // Checkout is answered 409 once the organization is subscribed, so its calls must come before the
+  // first fixture below that subscribes it: the table lists payments.checkout first among the payments
+  // routes, and this suite runs the routes in table order. Open sessions never completed are harmless.
+  'payments.checkout': async () => ({ json: { plan: 'PROFESSIONAL', ...CHECKOUT_BODY } }),
+  'payments.portal': async ({ activeSubscription }) => {
+    await activeSubscription();
+    return { json: { returnUrl: 'https://app.test/billing' } };
+  },
+  'payments.subscription.get': async () => ({}),
+  // The local row keeps its plan until Stripe's webhook confirms a change (never delivered here), so
+  // every call asks for a plan other than the row's: none is a 409 "already on" answer.
+  'payments.subscription.changePlan': async ({ activeSubscription }) => {
+    const { plan } = await activeSubscription();
+    return { json: { plan: plan === 'PROFESSIONAL' ? 'STARTER' : 'PROFESSIONAL' } };
+  },
+  // Cancelling at period end leaves the subscription live (cancel_at_period_end), so a second call
+  // acts on the same subscription and is answered 200 again.
+  'payments.subscription.cancel': async ({ activeSubscription }) => {
+    await activeSubscription();
+    return {};
+  },
+  'payments.invoices.list': async () => ({}),
+  'payments.invoices.document': async ({ activeSubscription }) => ({
+    params: { id: (await activeSubscription()).invoiceId },
+  }),
 };
 
 /**
@@ -139,6 +173,13 @@ const EXPECTED_ROWS: readonly Row[] = [
   ['storage.multipart.part-urls',  'storage:write', 'pass', 'pass', 'pass', '403', '403'],
   ['storage.multipart.complete',   'storage:write', 'pass', 'pass', 'pass', '403', '403'],
   ['storage.multipart.abort',      'storage:write', 'pass', 'pass', 'pass', '403', '403'],
+  ['payments.checkout',                'billing:write', 'pass', '403',  '403', 'pass', '403'],
+  ['payments.portal',                  'billing:write', 'pass', '403',  '403', 'pass', '403'],
+  ['payments.subscription.get',        'billing:read',  'pass', 'pass', '403', 'pass', '403'],
+  ['payments.subscription.changePlan', 'billing:write', 'pass', '403',  '403', 'pass', '403'],
+  ['payments.subscription.cancel',     'billing:write', 'pass', '403',  '403', 'pass', '403'],
+  ['payments.invoices.list',           'billing:read',  'pass', 'pass', '403', 'pass', '403'],
+  ['payments.invoices.document',       'billing:read',  'pass', 'pass', '403', 'pass', '403'],
 ];
 const EXPECTED = Object.fromEntries(
   EXPECTED_ROWS.map(([routeId, permission, owner, admin, developer, billing, viewer]) => [
@@ -161,7 +202,17 @@ function pathOf(route: RpcRouteDefinition, params: Record<string, string> = {}):
 }
 
 describe('role × permission matrix over every permission-bearing route (whole platform)', () => {
-  const suite = usePlatform(GENEROUS_LIMITS);
+  // Payments runs against the local FakeStripe (through the real SDK), started before the platform.
+  let stripe: FakeStripe;
+  beforeAll(async () => {
+    stripe = await new FakeStripe({ prices: Object.values(TEST_PRICES) }).start();
+  });
+  afterAll(() => stripe?.stop(), 30_000);
+  const suite = usePlatform(() => {
+    // Only payments reads the STRIPE_* variables; mail goes to the harness's own sink.
+    const { SMTP_URL: _smtp, MAIL_FROM: _from, ...stripeEnv } = paymentsEnv(stripe, { url: '' } as never);
+    return { ...GENEROUS_LIMITS, ...stripeEnv };
+  });
   let members: Record<Role, Account>;
   let ctx: FixtureContext;
 
@@ -181,9 +232,40 @@ describe('role × permission matrix over every permission-bearing route (whole p
       });
       return created.body.id;
     };
+    let subscribed: Promise<{ plan: string; invoiceId: string }> | undefined;
+    const subscribe = async () => {
+      const checkout = await api.post<{ sessionId: string }>('/v1/payments/checkout', {
+        token: owner.tokens.accessToken,
+        json: { plan: 'ENTERPRISE', ...CHECKOUT_BODY },
+      });
+      if (checkout.status !== 201) throw new Error(`checkout answered ${checkout.status}`);
+      for (const event of stripe.completeCheckout(checkout.body.sessionId, owner.email)) {
+        const { payload, headers } = stripe.signedDelivery(event);
+        const delivered = await fetch(new URL('/v1/webhooks/stripe', api.baseUrl), {
+          method: 'POST',
+          headers,
+          body: payload,
+        });
+        if (delivered.status !== 200) throw new Error(`webhook answered ${delivered.status}`);
+      }
+      const subscription = await waitFor('the subscription active', async () => {
+        const current = await api.get<{ plan: string; status: string }>('/v1/payments/subscription', {
+          token: owner.tokens.accessToken,
+        });
+        return current.body.status === 'ACTIVE' ? current.body : null;
+      });
+      const invoiceId = await waitFor('the invoice recorded', async () => {
+        const page = await api.get<{ items: { id: string }[] }>('/v1/payments/invoices', {
+          token: owner.tokens.accessToken,
+        });
+        return page.body.items[0]?.id ?? null;
+      });
+      return { plan: subscription.plan, invoiceId };
+    };
     ctx = {
       api,
       owner,
+      activeSubscription: () => (subscribed ??= subscribe()),
       freshMember: () => addMember(api, platform.mail, owner, 'viewer'),
       freshRecording,
       readyRecording: () => readyRecording(api, platform, owner),
