@@ -1,3 +1,7 @@
+// s3rver ships no types: its declaration travels with this file, so any program that compiles
+// fake-s3.ts (e.g. a generated service's tsconfig) gets it, not only the root tsconfig.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient module declaration cannot be imported
+/// <reference path="./s3rver.d.ts" />
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
