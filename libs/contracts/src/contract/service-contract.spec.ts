@@ -30,6 +30,7 @@ describe('service contracts', () => {
     expect(authContract.service).toBe('auth');
     expect(authContract.rpc).toBe(authRpcSchemas);
     expect(Object.keys(authContract.events).sort()).toEqual([
+      'auth.api-key.revoked',
       'auth.member.joined',
       'auth.organization.created',
     ]);
