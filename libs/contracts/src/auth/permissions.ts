@@ -25,30 +25,54 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ_ALL: Permission[] = PERMISSIONS.filter((p) => p.endsWith(':read'));
-const BUILD: Permission[] = [
-  'recordings:write',
-  'recordings:delete',
-  'storage:write',
-  'voice:use',
-  'campaigns:write',
-  'api-keys:write',
-];
+/** Every `:read` permission; built on call (see ROLE_PERMISSIONS for why nothing here is eager). */
+function readAll(): Permission[] {
+  return PERMISSIONS.filter((p) => p.endsWith(':read'));
+}
 
-/** The permission matrix. Owner can do everything; admin all but deleting the org and billing writes. */
-export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  owner: new Set(PERMISSIONS),
-  admin: new Set(PERMISSIONS.filter((p) => p !== 'org:delete' && p !== 'billing:write')),
-  developer: new Set([...READ_ALL.filter((p) => p !== 'billing:read'), ...BUILD]),
-  billing: new Set<Permission>([
-    'org:read',
-    'members:read',
-    'billing:read',
-    'billing:write',
-    'analytics:read',
-  ]),
-  viewer: new Set(READ_ALL.filter((p) => p !== 'billing:read' && p !== 'api-keys:read')),
-};
+/** What a developer builds with, besides reading. */
+function buildPermissions(): Permission[] {
+  return [
+    'recordings:write',
+    'recordings:delete',
+    'storage:write',
+    'voice:use',
+    'campaigns:write',
+    'api-keys:write',
+  ];
+}
+
+/**
+ * The permission matrix. Owner can do everything; admin all but deleting the org and billing writes.
+ *
+ * Each row is a getter that builds its set when read, not a value built at import. The cost is a
+ * few microseconds per lookup; the gain is that the mutation gate can tell which tests cover each
+ * entry (an import-time value makes every mutant of the matrix "static": Stryker must then rerun
+ * every spec in a fresh Jest for each one, which was two thirds of a full run).
+ */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = Object.freeze({
+  get owner(): ReadonlySet<Permission> {
+    return new Set(PERMISSIONS);
+  },
+  get admin(): ReadonlySet<Permission> {
+    return new Set(PERMISSIONS.filter((p) => p !== 'org:delete' && p !== 'billing:write'));
+  },
+  get developer(): ReadonlySet<Permission> {
+    return new Set([...readAll().filter((p) => p !== 'billing:read'), ...buildPermissions()]);
+  },
+  get billing(): ReadonlySet<Permission> {
+    return new Set<Permission>([
+      'org:read',
+      'members:read',
+      'billing:read',
+      'billing:write',
+      'analytics:read',
+    ]);
+  },
+  get viewer(): ReadonlySet<Permission> {
+    return new Set(readAll().filter((p) => p !== 'billing:read' && p !== 'api-keys:read'));
+  },
+});
 
 export function roleHasPermission(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].has(permission);
