@@ -77,7 +77,7 @@ describe('payments: metering, usage and alerts', () => {
   const publish = <E extends PlatformEventName>(
     event: E,
     payload: PlatformEventInput<E>,
-    id = randomUUID(),
+    id: string = randomUUID(),
   ) => publisher.publishEvent(event, payload, { id, occurredAt: app.clock.now() });
   const times = async (n: number, send: () => Promise<unknown>) => {
     for (let i = 0; i < n; i++) await send();
@@ -244,7 +244,7 @@ describe('payments: metering, usage and alerts', () => {
 
   it('alerts once at 80% (event + email to the billing address), even when the crossing comes twice', async () => {
     const ownerC = member(orgC, ['owner']);
-    const join = (id?: string) =>
+    const join = (id: string = randomUUID()) =>
       publish('auth.member.joined', { organizationId: orgC, userId: randomUUID(), role: 'viewer' }, id);
     await times(3, () => join());
     await settle(ownerC, 'members', 3);
