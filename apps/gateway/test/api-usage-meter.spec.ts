@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connect, type Channel, type Connection } from 'amqplib';
+import { connect, type Channel, type ChannelModel } from 'amqplib';
 import pino from 'pino';
 import { EVENTS_EXCHANGE, type EventEnvelope } from '@platform/contracts';
 import { AmqpConnection, EventPublisher, silentLogger } from '@platform/messaging';
@@ -15,7 +15,7 @@ describe('gateway: API usage meter', () => {
   let vhost: TestVhost;
   let connection: AmqpConnection;
   let meter: ApiUsageMeter;
-  let reader: Connection;
+  let reader: ChannelModel;
   let channel: Channel;
   const queue = `usage-probe-${randomUUID()}`;
   const received: EventEnvelope<{
