@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
 import { EVENT_NAMES, paymentsContract, type ContractEventPayload, type PlanCode } from '@platform/contracts';
-import { AmqpContext, contractHandlers } from '@platform/messaging';
+import { AmqpContext, claimEvent, contractHandlers } from '@platform/messaging';
 import { TenantDatabase } from '@platform/tenancy';
 import { BackgroundMail } from '../mail/background-mail';
 import { Mailer } from '../mail/mailer.port';
@@ -90,11 +90,8 @@ export class PlanSyncHandler {
     work: (manager: EntityManager) => Promise<T>,
   ): Promise<T | null> {
     return this.tenants.runInTenant(organizationId, async (manager) => {
-      const claimed: unknown[] = await manager.query(
-        `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [CONSUMER, ctx.event!.id],
-      );
-      return claimed.length === 0 ? null : work(manager);
+      const claimed = await claimEvent(manager, CONSUMER, ctx.event!.id);
+      return claimed ? work(manager) : null;
     });
   }
 

@@ -11,7 +11,7 @@ import {
   type PlatformEventPayload as Event,
   type UsageMetric,
 } from '@platform/contracts';
-import { AmqpContext, contractHandlers, PoisonMessageError } from '@platform/messaging';
+import { AmqpContext, claimEvent, contractHandlers, PoisonMessageError } from '@platform/messaging';
 import { isUuid, TenantDatabase } from '@platform/tenancy';
 import { BillingMail } from '../mail/billing-mail';
 import type { PendingNotice } from '../webhooks/billing-event.applier';
@@ -92,12 +92,8 @@ export class UsageEventsHandlers {
       throw new PoisonMessageError(`organizationId "${organizationId}" is not a uuid`);
     const event = ctx.event!;
     const notices = await this.tenants.runInTenant(organizationId, async (manager) => {
-      const claimed: unknown[] = await manager.query(
-        `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
-         ON CONFLICT DO NOTHING RETURNING event_id`,
-        [consumer, event.id],
-      );
-      if (claimed.length === 0 || delta === 0) return [] as PendingNotice[];
+      const claimed = await claimEvent(manager, consumer, event.id);
+      if (!claimed || delta === 0) return [] as PendingNotice[];
       return this.meter.record(manager, { organizationId, metric, delta, at: new Date(event.occurredAt) });
     });
     for (const { to, notice } of notices) await this.mail.send(to, notice);

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { PoisonMessageError } from '@platform/messaging';
+import { claimEvent, PoisonMessageError } from '@platform/messaging';
 import { isUuid, type TenantDatabase } from '@platform/tenancy';
 
 /**
@@ -18,12 +18,7 @@ export async function processTenantEventOnce(
   if (!isUuid(organizationId))
     throw new PoisonMessageError(`organizationId "${organizationId}" is not a uuid`);
   return tenants.runInTenant(organizationId, async (manager) => {
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)
-       ON CONFLICT DO NOTHING RETURNING event_id`,
-      [consumer, eventId],
-    );
-    if (inserted.length === 0) return 'duplicate';
+    if (!(await claimEvent(manager, consumer, eventId))) return 'duplicate';
     await work(manager);
     return 'processed';
   });
