@@ -19,6 +19,8 @@ describe('billing routes in the route table and the OpenAPI document', () => {
       'payments.subscription.cancel=billing:write',
       'payments.subscription.changePlan=billing:write',
       'payments.subscription.get=billing:read',
+      'payments.webhooks.azul=public',
+      'payments.webhooks.mercadopago=public',
       'payments.webhooks.stripe=public',
     ]);
   });
@@ -37,5 +39,7 @@ describe('billing routes in the route table and the OpenAPI document', () => {
     expect(checkout.responses['409']).toEqual({ $ref: '#/components/responses/IdempotencyKeyInFlight' });
     expect(checkout.responses['422']).toEqual({ $ref: '#/components/responses/IdempotencyKeyReused' });
     expect(document.paths['/v1/webhooks/stripe']!.post).toBeDefined();
+    expect(document.paths['/v1/webhooks/mercadopago']!.post).toBeDefined();
+    expect(document.paths['/v1/webhooks/azul']!.post).toBeDefined();
   });
 });

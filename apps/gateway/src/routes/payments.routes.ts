@@ -5,6 +5,8 @@ import { defineRoute, type RouteDefinition } from './route-definition';
 const SMALL_BODY = 16 * 1024;
 /** Stripe events carry whole objects (an invoice with its lines): room to spare, still bounded. */
 const STRIPE_EVENT_BODY = 512 * 1024;
+/** A Mercado Pago notification names a resource by id; an AZUL 3-D Secure callback carries a cRes (a few KiB). */
+const PROVIDER_CALLBACK_BODY = 64 * 1024;
 const TAG = 'Billing';
 
 /**
@@ -147,5 +149,43 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     },
     tag: TAG,
     summary: 'Stripe webhook endpoint',
+  }),
+  defineWebhookRoute({
+    id: 'payments.webhooks.mercadopago',
+    method: 'POST',
+    path: '/v1/webhooks/mercadopago',
+    service: 'payments',
+    auth: 'public',
+    rateLimit: 'public',
+    // x-signature signs `data.id` (query), the provider's x-request-id and ts: both headers must reach
+    // payments as Mercado Pago sent them (the listed ones replace the gateway's own x-request-id).
+    signatureHeaders: ['x-signature', 'x-request-id'],
+    bodyLimitBytes: PROVIDER_CALLBACK_BODY,
+    success: {
+      status: 200,
+      description:
+        'The notification is verified (x-signature over data.id, x-request-id and ts; replay window) and durably stored; `{ received, duplicate }` (400 WEBHOOK_SIGNATURE_INVALID otherwise)',
+    },
+    tag: TAG,
+    summary: 'Mercado Pago notification endpoint',
+  }),
+  defineWebhookRoute({
+    id: 'payments.webhooks.azul',
+    method: 'POST',
+    path: '/v1/webhooks/azul',
+    service: 'payments',
+    auth: 'public',
+    rateLimit: 'public',
+    // The cardholder's browser posts here (form) on behalf of the issuer's ACS; what authenticates it
+    // is our signed `?session=` token in the query, which the gateway forwards with the path.
+    signatureHeaders: [],
+    bodyLimitBytes: PROVIDER_CALLBACK_BODY,
+    success: {
+      status: 200,
+      description:
+        'An AZUL 3-D Secure callback (cRes to the TermUrl, or the method notification) with a valid `session` token, durably stored; payments then continues the charge with AZUL (400 WEBHOOK_SIGNATURE_INVALID otherwise)',
+    },
+    tag: TAG,
+    summary: 'AZUL 3-D Secure callback',
   }),
 ];
