@@ -28,7 +28,8 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     request: { body: S[P.createCheckoutSession].request },
     success: {
       status: 201,
-      description: 'A Stripe Checkout Session: send the browser to `url` (409 when already subscribed)',
+      description:
+        'A Stripe Checkout Session, or with `provider: "mercadopago"` a Mercado Pago Checkout Pro preference (`url` = its init_point): send the browser to `url` (409 when already subscribed, 503 when the provider is not configured)',
     },
     bodyLimitBytes: SMALL_BODY,
     tag: TAG,

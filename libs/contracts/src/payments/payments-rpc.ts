@@ -24,6 +24,9 @@ export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export const PAYMENT_PROVIDERS = ['stripe', 'azul', 'mercadopago'] as const;
 export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
 
+/** Providers with a hosted checkout page an organization may choose. */
+export const CHECKOUT_PROVIDERS = ['stripe', 'mercadopago'] as const;
+
 /** Plans a customer can buy (FREE is what an organization has without a subscription). */
 export const PAID_PLAN_CODES = ['STARTER', 'PROFESSIONAL', 'ENTERPRISE'] as const;
 export type PaidPlanCode = (typeof PAID_PLAN_CODES)[number];
@@ -74,7 +77,13 @@ export type InvoiceDto = z.infer<typeof invoiceSchema>;
 
 export const paymentsRpcSchemas = {
   [PAYMENTS_RPC.createCheckoutSession]: {
-    request: z.object({ plan: z.enum(PAID_PLAN_CODES), successUrl: returnUrl, cancelUrl: returnUrl }),
+    request: z.object({
+      plan: z.enum(PAID_PLAN_CODES),
+      successUrl: returnUrl,
+      cancelUrl: returnUrl,
+      /** Who hosts the page: Stripe Checkout (default) or Mercado Pago Checkout Pro (seed 004). */
+      provider: z.enum(CHECKOUT_PROVIDERS).default('stripe'),
+    }),
     result: z.object({ sessionId: z.string(), url: z.string().url(), expiresAt: timestamp }),
   },
   [PAYMENTS_RPC.createPortalSession]: {
