@@ -32,8 +32,9 @@ describe('payments: AZUL recurring monthly charges', () => {
     job = app.bed.service.app.get(RecurringChargeJob);
     regional = app.bed.service.app.get(REGIONAL_PROVIDERS);
     const payments = app.bed.service.app.get(AzulPaymentService);
-    const token = (await regional.azul!.client.createToken({ number: AZUL_TEST_CARDS.approved, expiration: '202812' }))
-      .dataVaultToken;
+    const token = (
+      await regional.azul!.client.createToken({ number: AZUL_TEST_CARDS.approved, expiration: '202812' })
+    ).dataVaultToken;
     for (const [org, day] of [
       [orgs.notice, '2026-11-10'],
       [orgs.crash, '2026-11-15'],
@@ -62,13 +63,20 @@ describe('payments: AZUL recurring monthly charges', () => {
       currentPeriodEnd: string;
       nextPaymentRetryAt: string | null;
     }>;
-  const azulCharges = (customOrderId: string) => app.azul!.charges().filter((c) => c.customOrderId === customOrderId);
+  const azulCharges = (customOrderId: string) =>
+    app.azul!.charges().filter((c) => c.customOrderId === customOrderId);
   const mailsTo = (org: string, subject: RegExp) =>
     app.mail.messages().filter((m) => m.to.includes(email(org)) && subject.test(m.subject));
   const invoicesOf = async (org: string) =>
     (
       (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, member(org, ['billing']))) as {
-        items: { provider: string; status: string; totalCents: number; taxCents: number; periodStart: string }[];
+        items: {
+          provider: string;
+          status: string;
+          totalCents: number;
+          taxCents: number;
+          periodStart: string;
+        }[];
       }
     ).items;
 
@@ -148,7 +156,10 @@ describe('payments: AZUL recurring monthly charges', () => {
 
   it('a declined charge starts dunning; the retry on day 1 charges the same period under its own key', async () => {
     const insufficient = (
-      await regional.azul!.client.createToken({ number: AZUL_TEST_CARDS.insufficientFunds, expiration: '202812' })
+      await regional.azul!.client.createToken({
+        number: AZUL_TEST_CARDS.insufficientFunds,
+        expiration: '202812',
+      })
     ).dataVaultToken;
     // The cardholder's account ran dry since the first payment (the bank's side of the same card).
     await app.bed.admin.query(`UPDATE subscriptions SET payment_token = $2 WHERE organization_id = $1`, [
@@ -197,14 +208,16 @@ describe('payments: AZUL recurring monthly charges', () => {
     ).json()) as { id: string };
     app.stripe.attachDefaultPaymentMethod(customer.id);
     // How the Stripe customer of the fallback is set up (a SetupIntent) is not built: set it here.
-    await app.bed.admin.query(`UPDATE subscriptions SET fallback_customer_id = $2 WHERE organization_id = $1`, [
-      orgs.fallback,
-      customer.id,
-    ]);
+    await app.bed.admin.query(
+      `UPDATE subscriptions SET fallback_customer_id = $2 WHERE organization_id = $1`,
+      [orgs.fallback, customer.id],
+    );
     at('2026-12-25T12:01:00.000Z');
     // AZUL stops answering: one call times out and the breaker opens.
     app.azul!.setMode('hang');
-    await expect(regional.azul!.client.findByIdempotencyKey('health-probe')).rejects.toThrow(/did not answer/);
+    await expect(regional.azul!.client.findByIdempotencyKey('health-probe')).rejects.toThrow(
+      /did not answer/,
+    );
     app.azul!.setMode('normal');
     expect(regional.azul!.client.breaker.state).toBe('open');
     const sentToAzul = app.azul!.received.length;
@@ -214,7 +227,9 @@ describe('payments: AZUL recurring monthly charges', () => {
 
     expect(app.azul!.received.length).toBe(sentToAzul);
     const intents = app.stripe.paymentIntents.succeeded().filter((pi) => pi.customer === customer.id);
-    expect(intents).toEqual([expect.objectContaining({ amount: 590_000, currency: 'dop', off_session: true })]);
+    expect(intents).toEqual([
+      expect.objectContaining({ amount: 590_000, currency: 'dop', off_session: true }),
+    ]);
     expect(
       app.stripe.requests.filter((r) => r.path === '/v1/payment_intents').map((r) => r.idempotencyKey),
     ).toEqual([key(orgs.fallback, '2026-12-25')]);
@@ -224,6 +239,10 @@ describe('payments: AZUL recurring monthly charges', () => {
       currentPeriodStart: '2026-12-25T12:00:00.000Z',
       currentPeriodEnd: '2027-01-25T12:00:00.000Z',
     });
-    expect((await invoicesOf(orgs.fallback))[0]).toMatchObject({ provider: 'stripe', status: 'paid', totalCents: 590_000 });
+    expect((await invoicesOf(orgs.fallback))[0]).toMatchObject({
+      provider: 'stripe',
+      status: 'paid',
+      totalCents: 590_000,
+    });
   });
 });

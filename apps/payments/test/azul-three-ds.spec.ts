@@ -5,7 +5,12 @@ import { AzulPaymentService, azulPaymentKey } from '../src/azul-payments/azul-pa
 import { signThreeDsCallback } from '../src/providers/azul/azul-three-ds-callback';
 import { REGIONAL_PROVIDERS } from '../src/providers/providers.module';
 import type { RegionalProviders } from '../src/providers/regional-providers';
-import { AZUL_CALLBACK_URL, member, startPaymentsTestApp, type PaymentsTestApp } from './support/payments-test-app';
+import {
+  AZUL_CALLBACK_URL,
+  member,
+  startPaymentsTestApp,
+  type PaymentsTestApp,
+} from './support/payments-test-app';
 
 /**
  * AZUL 3-D Secure 2.0 end to end: a customer-present Sale of the plan's DOP price (ITBIS included)
@@ -40,7 +45,11 @@ describe('payments: AZUL 3-D Secure callback', () => {
   /** Starts a PROFESSIONAL payment that AZUL answers with a challenge; the cardholder then answers it. */
   async function challenged(org: string, callerKey: string, authenticated = true) {
     const token = await tokenOf(AZUL_TEST_CARDS.threeDsChallenge);
-    const started = await payments.start(org, { plan: 'PROFESSIONAL', paymentToken: token, cardHolderName: 'Ana Pérez' }, callerKey);
+    const started = await payments.start(
+      org,
+      { plan: 'PROFESSIONAL', paymentToken: token, cardHolderName: 'Ana Pérez' },
+      callerKey,
+    );
     expect(started).toMatchObject({ status: 'requires_action', threeDs: { step: 'challenge' } });
     const { cRes, termUrl } = await azul().completeChallenge(
       started.threeDs!.redirectPostUrl!,
@@ -62,13 +71,19 @@ describe('payments: AZUL 3-D Secure callback', () => {
     await waitFor('active', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
     await app.inboxDrained();
 
-    expect(await subscriptionOf(owner)).toMatchObject({ status: 'ACTIVE', plan: 'PROFESSIONAL', provider: 'azul' });
+    expect(await subscriptionOf(owner)).toMatchObject({
+      status: 'ACTIVE',
+      plan: 'PROFESSIONAL',
+      provider: 'azul',
+    });
     expect(await app.outboxEvents('payments.subscription.activated', org)).toEqual([
       { organizationId: org, plan: 'PROFESSIONAL' },
     ]);
-    expect(azul().charges().filter((c) => c.customOrderId === key)).toEqual([
-      expect.objectContaining({ trxType: 'Sale', amount: 590_000, itbis: 90_000 }),
-    ]);
+    expect(
+      azul()
+        .charges()
+        .filter((c) => c.customOrderId === key),
+    ).toEqual([expect.objectContaining({ trxType: 'Sale', amount: 590_000, itbis: 90_000 })]);
     const invoices = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, owner)) as { items: object[] };
     expect(invoices.items).toEqual([
       expect.objectContaining({
@@ -83,7 +98,10 @@ describe('payments: AZUL 3-D Secure callback', () => {
     ]);
     expect(await payments.find(org, 'first-payment')).toEqual({ status: 'succeeded', threeDs: null });
     // The card is kept for the monthly charges.
-    const [row] = await app.bed.admin.query(`SELECT payment_token FROM subscriptions WHERE organization_id = $1`, [org]);
+    const [row] = await app.bed.admin.query(
+      `SELECT payment_token FROM subscriptions WHERE organization_id = $1`,
+      [org],
+    );
     expect(row.payment_token).toMatch(/^[0-9A-F]{32}$/);
   });
 
@@ -92,8 +110,14 @@ describe('payments: AZUL 3-D Secure callback', () => {
     const { cRes, termUrl } = await challenged(org, 'twice');
     const before = challengeCalls().length;
 
-    expect(await (await app.postAzulCallback(termUrl, { cRes })).json()).toEqual({ received: true, duplicate: false });
-    expect(await (await app.postAzulCallback(termUrl, { cRes })).json()).toEqual({ received: true, duplicate: true });
+    expect(await (await app.postAzulCallback(termUrl, { cRes })).json()).toEqual({
+      received: true,
+      duplicate: false,
+    });
+    expect(await (await app.postAzulCallback(termUrl, { cRes })).json()).toEqual({
+      received: true,
+      duplicate: true,
+    });
     await app.inboxDrained();
 
     expect(challengeCalls().length).toBe(before + 1);
@@ -109,26 +133,38 @@ describe('payments: AZUL 3-D Secure callback', () => {
 
     expect(await payments.find(org, 'not-me')).toEqual({ status: 'declined', threeDs: null });
     expect((await subscriptionOf(member(org, ['owner']))).status).toBe('TRIAL');
-    expect(azul().charges().filter((c) => c.customOrderId === key)).toEqual([]);
+    expect(
+      azul()
+        .charges()
+        .filter((c) => c.customOrderId === key),
+    ).toEqual([]);
   });
 
   it('a crash after AZUL approved (the continuation reached AZUL, our commit did not happen): the redelivered callback reads the outcome back, never charges twice', async () => {
     const org = randomUUID();
     const started = await challenged(org, 'crashed');
     // What the crashed attempt did: AZUL completed the challenge, our transaction never committed.
-    const [pending] = await app.bed.admin.query(`SELECT azul_order_id FROM azul_payments WHERE idempotency_key = $1`, [
-      started.key,
-    ]);
-    expect((await regional.azul!.client.continueAfterChallenge(pending.azul_order_id, started.cRes)).status).toBe(
-      'approved',
+    const [pending] = await app.bed.admin.query(
+      `SELECT azul_order_id FROM azul_payments WHERE idempotency_key = $1`,
+      [started.key],
     );
+    expect(
+      (await regional.azul!.client.continueAfterChallenge(pending.azul_order_id, started.cRes)).status,
+    ).toBe('approved');
 
     expect((await app.postAzulCallback(started.termUrl, { cRes: started.cRes })).status).toBe(200);
     await waitFor('active', async () => (await subscriptionOf(member(org, ['owner']))).status === 'ACTIVE');
 
-    expect(azul().charges().filter((c) => c.customOrderId === started.key)).toHaveLength(1);
-    expect(azul().received.filter((r) => r.operation === 'VerifyPayment' && r.body['CustomOrderId'] === started.key))
-      .toHaveLength(1);
+    expect(
+      azul()
+        .charges()
+        .filter((c) => c.customOrderId === started.key),
+    ).toHaveLength(1);
+    expect(
+      azul().received.filter(
+        (r) => r.operation === 'VerifyPayment' && r.body['CustomOrderId'] === started.key,
+      ),
+    ).toHaveLength(1);
   });
 
   it('method step first: the method notification continues to the challenge, whose cRes then approves', async () => {
@@ -136,15 +172,24 @@ describe('payments: AZUL 3-D Secure callback', () => {
     const token = await tokenOf(AZUL_TEST_CARDS.threeDsMethodChallenge);
     const started = await payments.start(org, { plan: 'STARTER', paymentToken: token }, 'method-first');
     expect(started).toMatchObject({ status: 'requires_action', threeDs: { step: 'method' } });
-    const sale = azul().received.filter((r) => r.operation === 'ProcessPayment').at(-1)!;
+    const sale = azul()
+      .received.filter((r) => r.operation === 'ProcessPayment')
+      .at(-1)!;
     const methodUrl = (sale.body['ThreeDSAuth'] as { MethodNotificationUrl: string }).MethodNotificationUrl;
 
-    expect((await app.postAzulCallback(methodUrl, { threeDSMethodData: 'eyJ0aHJlZURTU2VydmVyVHJhbnNJRCI6IngifQ' })).status).toBe(200);
+    expect(
+      (await app.postAzulCallback(methodUrl, { threeDSMethodData: 'eyJ0aHJlZURTU2VydmVyVHJhbnNJRCI6IngifQ' }))
+        .status,
+    ).toBe(200);
     await app.inboxDrained();
     const challenge = await payments.find(org, 'method-first');
     expect(challenge).toMatchObject({ status: 'requires_action', threeDs: { step: 'challenge' } });
 
-    const { cRes, termUrl } = await azul().completeChallenge(challenge!.threeDs!.redirectPostUrl!, challenge!.threeDs!.creq!, true);
+    const { cRes, termUrl } = await azul().completeChallenge(
+      challenge!.threeDs!.redirectPostUrl!,
+      challenge!.threeDs!.creq!,
+      true,
+    );
     expect((await app.postAzulCallback(termUrl, { cRes })).status).toBe(200);
     await waitFor('active', async () => (await subscriptionOf(member(org, ['owner']))).status === 'ACTIVE');
     expect((await subscriptionOf(member(org, ['owner']))).plan).toBe('STARTER');
@@ -152,8 +197,14 @@ describe('payments: AZUL 3-D Secure callback', () => {
 
   it.each([
     ['without a session token', (url: URL) => url.searchParams.delete('session'), 'missing-signature'],
-    ['with a tampered token', (url: URL) => url.searchParams.set('session', `${url.searchParams.get('session')}x`), 'bad-signature'],
-    ['with a token signed by someone else', (url: URL) =>
+    [
+      'with a tampered token',
+      (url: URL) => url.searchParams.set('session', `${url.searchParams.get('session')}x`),
+      'bad-signature',
+    ],
+    [
+      'with a token signed by someone else',
+      (url: URL) =>
         url.searchParams.set(
           'session',
           signThreeDsCallback('a-secret-that-is-not-ours-but-32-bytes!', {
@@ -165,22 +216,28 @@ describe('payments: AZUL 3-D Secure callback', () => {
         ),
       'bad-signature',
     ],
-  ])('refuses a callback %s: 400 problem+json, nothing stored, AZUL not contacted', async (_name, forge, reason) => {
-    const org = randomUUID();
-    const { cRes, termUrl } = await challenged(org, `forged-${reason}-${randomUUID()}`);
-    const url = new URL(termUrl);
-    forge(url);
-    const inboxBefore = await app.inboxCount();
-    const azulBefore = azul().received.length;
+  ])(
+    'refuses a callback %s: 400 problem+json, nothing stored, AZUL not contacted',
+    async (_name, forge, reason) => {
+      const org = randomUUID();
+      const { cRes, termUrl } = await challenged(org, `forged-${reason}-${randomUUID()}`);
+      const url = new URL(termUrl);
+      forge(url);
+      const inboxBefore = await app.inboxCount();
+      const azulBefore = azul().received.length;
 
-    const response = await app.postAzulCallback(url.toString(), { cRes });
+      const response = await app.postAzulCallback(url.toString(), { cRes });
 
-    expect(response.status).toBe(400);
-    expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(await response.json()).toMatchObject({ code: 'WEBHOOK_SIGNATURE_INVALID', detail: `Webhook rejected: ${reason}` });
-    expect(await app.inboxCount()).toBe(inboxBefore);
-    expect(azul().received.length).toBe(azulBefore);
-  });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(await response.json()).toMatchObject({
+        code: 'WEBHOOK_SIGNATURE_INVALID',
+        detail: `Webhook rejected: ${reason}`,
+      });
+      expect(await app.inboxCount()).toBe(inboxBefore);
+      expect(azul().received.length).toBe(azulBefore);
+    },
+  );
 
   it('refuses an expired callback URL (AZUL_CALLBACK_TTL_SECONDS) and a TermUrl post without cRes', async () => {
     const org = randomUUID();
@@ -223,6 +280,9 @@ describe('payments: AZUL 3-D Secure callback', () => {
     expect((await subscriptionOf(member(orgB, ['owner']))).status).toBe('TRIAL');
     // A's own callback still completes it.
     expect((await app.postAzulCallback(a.termUrl, { cRes: a.cRes })).status).toBe(200);
-    await waitFor('A active', async () => (await subscriptionOf(member(orgA, ['owner']))).status === 'ACTIVE');
+    await waitFor(
+      'A active',
+      async () => (await subscriptionOf(member(orgA, ['owner']))).status === 'ACTIVE',
+    );
   });
 });

@@ -36,7 +36,12 @@ describe('payments: Mercado Pago checkout and notifications', () => {
   const checkout = async (owner: Principal, plan = 'PROFESSIONAL', idempotencyKey = randomUUID()) => {
     const { data } = await app.bed.rpc.callWithMeta(PAYMENTS_RPC.createCheckoutSession, {
       principal: owner,
-      data: { plan, successUrl: 'https://app.test/ok', cancelUrl: 'https://app.test/no', provider: 'mercadopago' },
+      data: {
+        plan,
+        successUrl: 'https://app.test/ok',
+        cancelUrl: 'https://app.test/no',
+        provider: 'mercadopago',
+      },
       meta: { requestId: randomUUID(), idempotencyKey },
     });
     return expectMatchesContract(paymentsContract, PAYMENTS_RPC.createCheckoutSession, data) as {
@@ -50,7 +55,9 @@ describe('payments: Mercado Pago checkout and notifications', () => {
   it('checkout with provider mercadopago answers the preference’s init_point, our organization its external_reference', async () => {
     const org = randomUUID();
     const session = await checkout(member(org, ['owner']), 'STARTER', 'mp-checkout-1');
-    expect(session.url).toBe(`https://www.mercadopago.com.co/checkout/v1/redirect?pref_id=${session.sessionId}`);
+    expect(session.url).toBe(
+      `https://www.mercadopago.com.co/checkout/v1/redirect?pref_id=${session.sessionId}`,
+    );
     expect(mp().preferences.get(session.sessionId)).toMatchObject({
       external_reference: org,
       metadata: { organization_id: org, plan: 'STARTER' },
@@ -109,8 +116,14 @@ describe('payments: Mercado Pago checkout and notifications', () => {
     const notification = mp().notificationFor(payment.id, { tsMs: app.clock.now().getTime() });
     const before = await app.inboxCount();
 
-    expect(await (await app.deliverMercadoPago(notification)).json()).toEqual({ received: true, duplicate: false });
-    expect(await (await app.deliverMercadoPago(notification)).json()).toEqual({ received: true, duplicate: true });
+    expect(await (await app.deliverMercadoPago(notification)).json()).toEqual({
+      received: true,
+      duplicate: false,
+    });
+    expect(await (await app.deliverMercadoPago(notification)).json()).toEqual({
+      received: true,
+      duplicate: true,
+    });
     // Mercado Pago also notifies payment.updated for the same payment: another notification, same fact.
     expect((await notify(payment.id, { action: 'payment.updated' })).status).toBe(200);
     await app.inboxDrained();
@@ -127,7 +140,11 @@ describe('payments: Mercado Pago checkout and notifications', () => {
   it('out of order: an older approved payment notified after a newer one does not move the plan or period back', async () => {
     const org = randomUUID();
     const owner = member(org, ['owner']);
-    const older = mp().pay((await checkout(owner, 'STARTER')).sessionId, 'approved', new Date('2026-11-01T10:00:00Z'));
+    const older = mp().pay(
+      (await checkout(owner, 'STARTER')).sessionId,
+      'approved',
+      new Date('2026-11-01T10:00:00Z'),
+    );
     const newer = mp().pay(
       (await checkout(owner, 'PROFESSIONAL')).sessionId,
       'approved',
@@ -146,7 +163,9 @@ describe('payments: Mercado Pago checkout and notifications', () => {
       currentPeriodEnd: '2026-12-01T10:05:00.000Z',
     });
     // Both payments are recorded; only one activation was announced.
-    const invoices = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, owner)) as { items: { plan: string }[] };
+    const invoices = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, owner)) as {
+      items: { plan: string }[];
+    };
     expect(invoices.items.map((invoice) => invoice.plan).sort()).toEqual(['PROFESSIONAL', 'STARTER']);
     expect(await app.outboxEvents('payments.subscription.activated', org)).toEqual([
       { organizationId: org, plan: 'PROFESSIONAL' },
@@ -195,7 +214,10 @@ describe('payments: Mercado Pago checkout and notifications', () => {
   it('refuses a genuine notification whose query names another payment (data.id is what is signed)', async () => {
     const before = await app.inboxCount();
     const genuine = mp().notificationFor(90_000_000_001, { tsMs: app.clock.now().getTime() });
-    const response = await app.deliverMercadoPago({ ...genuine, query: { ...genuine.query, 'data.id': '90000000002' } });
+    const response = await app.deliverMercadoPago({
+      ...genuine,
+      query: { ...genuine.query, 'data.id': '90000000002' },
+    });
     expect(response.status).toBe(400);
     expect(await app.inboxCount()).toBe(before);
   });

@@ -104,7 +104,18 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
       STRIPE_PRICE_PROFESSIONAL: undefined,
       STRIPE_PRICE_ENTERPRISE: undefined,
     });
-    for (const org of ['org-healthy', 'org-broke', 'org-a', 'org-b', 'org-c', 'org-d', 'org-e', 'org-h0', 'org-h1', 'org-h2']) {
+    for (const org of [
+      'org-healthy',
+      'org-broke',
+      'org-a',
+      'org-b',
+      'org-c',
+      'org-d',
+      'org-e',
+      'org-h0',
+      'org-h1',
+      'org-h2',
+    ]) {
       const { providerCustomerId } = await stripeAdapter.createCustomer({ organizationId: org }, {});
       fakeStripe.attachDefaultPaymentMethod(providerCustomerId);
       stripeCustomers.set(org, providerCustomerId);
@@ -244,7 +255,11 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
     expect(error).toMatchObject({ reason: 'no-provider' });
 
     function router(azul: typeof client) {
-      return new RecurringChargeRouter(new AzulTokenCharge(azul), azul.breaker, new RecordingStripe(stripeAdapter));
+      return new RecurringChargeRouter(
+        new AzulTokenCharge(azul),
+        azul.breaker,
+        new RecordingStripe(stripeAdapter),
+      );
     }
   });
 });

@@ -32,7 +32,12 @@ export interface StartAzulPaymentInput {
 export interface AzulPaymentView {
   status: AzulPaymentStatus;
   /** While requires_action: what the browser does next (3-D Secure 2.0). */
-  threeDs: { step: 'method' | 'challenge'; redirectPostUrl?: string; creq?: string; methodForm?: string } | null;
+  threeDs: {
+    step: 'method' | 'challenge';
+    redirectPostUrl?: string;
+    creq?: string;
+    methodForm?: string;
+  } | null;
 }
 
 /**
@@ -56,7 +61,11 @@ export class AzulPaymentService {
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
   ) {}
 
-  async start(organizationId: string, input: StartAzulPaymentInput, callerKey: string): Promise<AzulPaymentView> {
+  async start(
+    organizationId: string,
+    input: StartAzulPaymentInput,
+    callerKey: string,
+  ): Promise<AzulPaymentView> {
     const azul = this.regional.azul;
     if (!azul) throw new DomainError('SERVICE_UNAVAILABLE', 'Payments through azul are not configured');
     const price = this.config.AZUL_PLAN_PRICES_CENTS?.[input.plan];
@@ -98,7 +107,11 @@ export class AzulPaymentService {
         ),
       )) as AzulChargeResult;
       const status: AzulPaymentStatus =
-        result.status === 'succeeded' ? 'succeeded' : result.status === 'declined' ? 'declined' : 'requires_action';
+        result.status === 'succeeded'
+          ? 'succeeded'
+          : result.status === 'declined'
+            ? 'declined'
+            : 'requires_action';
       const payment = await manager.save(
         manager.create(AzulPaymentEntity, {
           organizationId,
@@ -116,7 +129,8 @@ export class AzulPaymentService {
         }),
       );
       const methodForm = result.threeDs?.methodForm;
-      if (status !== 'succeeded') return { view: viewOf(payment, methodForm), notices: [] as PendingNotice[] };
+      if (status !== 'succeeded')
+        return { view: viewOf(payment, methodForm), notices: [] as PendingNotice[] };
       const now = this.clock.now();
       const paidNotices = await this.directCharges.paid(manager, organizationId, {
         provider: 'azul',

@@ -34,7 +34,11 @@ export class ThreeDsContinuation {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async continue(manager: EntityManager, organizationId: string, event: ThreeDsCompleted): Promise<PendingNotice[]> {
+  async continue(
+    manager: EntityManager,
+    organizationId: string,
+    event: ThreeDsCompleted,
+  ): Promise<PendingNotice[]> {
     // Row-level security scopes the lookup to the organization our signed token named: a token of
     // another organization naming this charge's key finds nothing.
     const payment = await manager.findOne(AzulPaymentEntity, {
@@ -42,7 +46,10 @@ export class ThreeDsContinuation {
       lock: { mode: 'pessimistic_write' },
     });
     if (!payment) {
-      this.logger.warn({ organizationId }, 'AZUL 3-D Secure callback for no pending payment of this organization');
+      this.logger.warn(
+        { organizationId },
+        'AZUL 3-D Secure callback for no pending payment of this organization',
+      );
       return [];
     }
     // Done already, or a late method notification after the challenge started: nothing to continue.
@@ -75,7 +82,11 @@ export class ThreeDsContinuation {
   ): Promise<PendingNotice[]> {
     switch (outcome.status) {
       case 'approved': {
-        await manager.update(AzulPaymentEntity, { id: payment.id }, { status: 'succeeded', threeDsStep: null });
+        await manager.update(
+          AzulPaymentEntity,
+          { id: payment.id },
+          { status: 'succeeded', threeDsStep: null },
+        );
         const now = this.clock.now();
         return this.directCharges.paid(manager, organizationId, {
           provider: 'azul',

@@ -70,6 +70,8 @@ export class AzulPaymentsAndRecurringCharges1764700000000 implements MigrationIn
     await queryRunner.query(`DROP TABLE recurring_charges`);
     await queryRunner.query(`DROP TABLE azul_payments`);
     await queryRunner.query(`DROP INDEX idx_subscriptions_scheduled_renewal`);
-    await queryRunner.query(`ALTER TABLE subscriptions DROP COLUMN fallback_customer_id, DROP COLUMN payment_token`);
+    await queryRunner.query(
+      `ALTER TABLE subscriptions DROP COLUMN fallback_customer_id, DROP COLUMN payment_token`,
+    );
   }
 }

@@ -16,7 +16,10 @@ import { SubscriptionRepository } from '../subscriptions/subscription.repository
 import type { PendingNotice } from '../webhooks/billing-event.applier';
 import { DirectChargeApplier } from '../webhooks/direct-charge.applier';
 import { RecurringChargeEntity } from './recurring-charge.entity';
-import { RECURRING_CHARGE_ROUTER, type RecurringChargeRouterHolder } from './recurring-charge.router.provider';
+import {
+  RECURRING_CHARGE_ROUTER,
+  type RecurringChargeRouterHolder,
+} from './recurring-charge.router.provider';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -70,7 +73,9 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
       manager
         .createQueryBuilder(SubscriptionEntity, 's')
         .select('s.organizationId', 'organizationId')
-        .where(`s.provider = 'azul' AND s.status = 'ACTIVE' AND s.current_period_end <= :horizon`, { horizon })
+        .where(`s.provider = 'azul' AND s.status = 'ACTIVE' AND s.current_period_end <= :horizon`, {
+          horizon,
+        })
         .andWhere('s.payment_token IS NOT NULL')
         .orderBy('s.current_period_end')
         .limit(100)
@@ -85,7 +90,10 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
         for (const { to, notice } of notices) await this.mail.send(to, notice);
         if (notices.length > 0) handled.push(organizationId);
       } catch (error) {
-        this.logger.error({ err: error, organizationId }, 'recurring charge failed to run; next scan tries again');
+        this.logger.error(
+          { err: error, organizationId },
+          'recurring charge failed to run; next scan tries again',
+        );
       }
     }
     return handled;
@@ -95,7 +103,12 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
    * Dunning's retry of a declined monthly charge (AZUL has no invoice to "pay again"): the same
    * period, charged under `<owed key>:<attempt>`, so each retry is its own charge and none is taken twice.
    */
-  async retryOwed(manager: EntityManager, row: SubscriptionEntity, attempt: number, now: Date): Promise<{ paid: boolean }> {
+  async retryOwed(
+    manager: EntityManager,
+    row: SubscriptionEntity,
+    attempt: number,
+    now: Date,
+  ): Promise<{ paid: boolean }> {
     const owed = await manager.findOneBy(RecurringChargeEntity, {
       organizationId: row.organizationId,
       idempotencyKey: row.dunningInvoiceId!,
@@ -109,14 +122,23 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
 
   private async handle(manager: EntityManager, organizationId: string, now: Date): Promise<PendingNotice[]> {
     const row = await this.subscriptions.findForUpdate(organizationId, manager);
-    if (!row || row.provider !== 'azul' || row.status !== 'ACTIVE' || !row.currentPeriodEnd || !row.paymentToken) {
+    if (
+      !row ||
+      row.provider !== 'azul' ||
+      row.status !== 'ACTIVE' ||
+      !row.currentPeriodEnd ||
+      !row.paymentToken
+    ) {
       return [];
     }
     const periodStart = row.currentPeriodEnd;
     if (now.getTime() < periodStart.getTime() - this.config.RECURRING_NOTICE_DAYS * DAY_MS) return [];
     const price = this.priceOf(row.plan as PaidPlanCode);
     if (!price) {
-      this.logger.error({ organizationId, plan: row.plan }, 'no AZUL price for the plan: monthly charge skipped');
+      this.logger.error(
+        { organizationId, plan: row.plan },
+        'no AZUL price for the plan: monthly charge skipped',
+      );
       return [];
     }
     const notices: PendingNotice[] = [];
@@ -137,14 +159,27 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
       );
       notices.push({
         to: row.billingEmail,
-        notice: { kind: 'renewal-notice', plan: row.plan, chargeOn: periodStart, amountCents: price, currency: 'DOP' },
+        notice: {
+          kind: 'renewal-notice',
+          plan: row.plan,
+          chargeOn: periodStart,
+          amountCents: price,
+          currency: 'DOP',
+        },
       });
     }
-    if (now < periodStart || (charge.status !== 'scheduled' && charge.status !== 'outcome-unknown')) return notices;
+    if (now < periodStart || (charge.status !== 'scheduled' && charge.status !== 'outcome-unknown'))
+      return notices;
 
     let routed: RoutedCharge;
     try {
-      routed = await this.route(row, charge.idempotencyKey, periodStart, charge.status === 'outcome-unknown', charge.provider);
+      routed = await this.route(
+        row,
+        charge.idempotencyKey,
+        periodStart,
+        charge.status === 'outcome-unknown',
+        charge.provider,
+      );
     } catch (error) {
       // The charge may have happened (AZUL or Stripe did not answer): remember who has it, so the
       // next run asks that provider again with the same key and never the other one.
@@ -163,7 +198,10 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
           ...(unknownAt ? { status: 'outcome-unknown', provider: unknownAt } : {}),
         },
       );
-      this.logger.warn({ err: error, organizationId }, 'monthly charge deferred; the next run retries it with the same key');
+      this.logger.warn(
+        { err: error, organizationId },
+        'monthly charge deferred; the next run retries it with the same key',
+      );
       return notices;
     }
     if (routed.result.status === 'succeeded') {
@@ -216,7 +254,12 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
     await manager.update(
       RecurringChargeEntity,
       { id: charge.id },
-      { status: 'succeeded', provider: routed.provider, providerChargeId: routed.result.providerChargeId, attempts: charge.attempts + 1 },
+      {
+        status: 'succeeded',
+        provider: routed.provider,
+        providerChargeId: routed.result.providerChargeId,
+        attempts: charge.attempts + 1,
+      },
     );
     return this.directCharges.paid(manager, row.organizationId, {
       provider: routed.provider === 'stripe' ? 'stripe' : 'azul',
@@ -256,7 +299,13 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
     await manager.update(
       SubscriptionEntity,
       { organizationId: row.organizationId },
-      { status: 'PAST_DUE', dunningInvoiceId: charge.idempotencyKey, pastDueSince: now, dunningRetries: 0, nextRetryAt },
+      {
+        status: 'PAST_DUE',
+        dunningInvoiceId: charge.idempotencyKey,
+        pastDueSince: now,
+        dunningRetries: 0,
+        nextRetryAt,
+      },
     );
     return [{ to: row.billingEmail, notice: { kind: 'payment-failed', plan: row.plan, nextRetryAt } }];
   }
@@ -265,4 +314,3 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
     return this.config.AZUL_PLAN_PRICES_CENTS?.[plan];
   }
 }
-

@@ -17,7 +17,12 @@ export class SubscriptionLifecycle {
   constructor(private readonly outbox: OutboxWriter) {}
 
   /** Dunning gave up: the gateway closes everything but auth and billing until payment. */
-  async publishSuspended(manager: EntityManager, organizationId: string, plan: PlanCode, now: Date): Promise<void> {
+  async publishSuspended(
+    manager: EntityManager,
+    organizationId: string,
+    plan: PlanCode,
+    now: Date,
+  ): Promise<void> {
     await this.outbox.addEvent(manager, 'payments.subscription.suspended', {
       organizationId,
       plan,

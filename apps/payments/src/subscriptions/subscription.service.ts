@@ -56,8 +56,11 @@ export class SubscriptionService {
         {
           // Mercado Pago needs a key on every preference; without the caller's, a fresh one (no retry to match).
           idempotencyKey:
-            providerIdempotencyKey(caller.organizationId, PAYMENTS_RPC.createCheckoutSession, caller.idempotencyKey) ??
-            (providerName === 'stripe' ? undefined : `${caller.organizationId}:${randomUUID()}`),
+            providerIdempotencyKey(
+              caller.organizationId,
+              PAYMENTS_RPC.createCheckoutSession,
+              caller.idempotencyKey,
+            ) ?? (providerName === 'stripe' ? undefined : `${caller.organizationId}:${randomUUID()}`),
         },
       ),
     );

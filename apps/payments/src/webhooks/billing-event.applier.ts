@@ -13,7 +13,11 @@ import type {
 } from '../providers/payment-provider.port';
 import { Clock } from '../shared/clock';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
-import { clearedDunning, LIVE_STATUSES, SubscriptionLifecycle } from '../subscriptions/subscription-lifecycle';
+import {
+  clearedDunning,
+  LIVE_STATUSES,
+  SubscriptionLifecycle,
+} from '../subscriptions/subscription-lifecycle';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import { DirectChargeApplier } from './direct-charge.applier';
 import { ThreeDsContinuation } from '../azul-payments/three-ds-continuation';

@@ -6,7 +6,11 @@ import type { NormalizedProviderEvent } from '../providers/payment-provider.port
 import { addMonths } from '../shared/billing-period';
 import { Clock } from '../shared/clock';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
-import { clearedDunning, LIVE_STATUSES, SubscriptionLifecycle } from '../subscriptions/subscription-lifecycle';
+import {
+  clearedDunning,
+  LIVE_STATUSES,
+  SubscriptionLifecycle,
+} from '../subscriptions/subscription-lifecycle';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import type { PendingNotice } from './billing-event.applier';
 
@@ -136,7 +140,11 @@ export class DirectChargeApplier {
       ? [
           {
             to: row.billingEmail,
-            notice: { kind: 'payment-received', plan: charge.plan, reactivated: before.status === 'SUSPENDED' },
+            notice: {
+              kind: 'payment-received',
+              plan: charge.plan,
+              reactivated: before.status === 'SUSPENDED',
+            },
           },
         ]
       : [];

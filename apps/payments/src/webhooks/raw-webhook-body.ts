@@ -32,7 +32,10 @@ export function keepRawBodyForWebhooks(fastify: FastifyInstance): void {
         return;
       }
       // No other form route exists on this port today; parsed like Nest's parser (repeated keys → arrays).
-      const parsed: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+      const parsed: Record<string, string | string[]> = Object.create(null) as Record<
+        string,
+        string | string[]
+      >;
       for (const [key, value] of new URLSearchParams(body.toString('utf8'))) {
         const seen = parsed[key];
         parsed[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];

@@ -28,7 +28,11 @@ export const TEST_PRICES = {
 /** AZUL monthly prices, DOP cents with ITBIS included (18 %: 2,950.00 = 2,500.00 + 450.00). */
 export const AZUL_TEST_PRICES = { STARTER: 295_000, PROFESSIONAL: 590_000, ENTERPRISE: 1_770_000 } as const;
 /** Mercado Pago (COP) monthly prices in cents. */
-export const MERCADOPAGO_TEST_PRICES = { STARTER: 11_900_000, PROFESSIONAL: 39_900_000, ENTERPRISE: 119_900_000 } as const;
+export const MERCADOPAGO_TEST_PRICES = {
+  STARTER: 11_900_000,
+  PROFESSIONAL: 39_900_000,
+  ENTERPRISE: 119_900_000,
+} as const;
 /** Where the TermUrl of AZUL's 3-D Secure points (the gateway's public route). */
 export const AZUL_CALLBACK_URL = 'https://api.example.test/v1/webhooks/azul';
 
@@ -152,7 +156,8 @@ export async function startPaymentsTestApp(
   const inboxDrained = () =>
     waitFor(
       'every accepted webhook applied',
-      async () => (await count(`SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`)) === 0,
+      async () =>
+        (await count(`SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`)) === 0,
     );
   const deliver: PaymentsTestApp['deliver'] = (event, deliveryOptions) => {
     const { payload, headers } = stripe.signedDelivery(event, deliveryOptions);

@@ -176,13 +176,22 @@ describe('Stripe adapter failures', () => {
       const { providerCustomerId } = await provider.createCustomer({ organizationId: ORG }, {});
       stripe.attachDefaultPaymentMethod(providerCustomerId);
 
-      const first = await provider.charge(charge(providerCustomerId), { idempotencyKey: 'recurring:x:2026-12-10' });
-      const retried = await provider.charge(charge(providerCustomerId), { idempotencyKey: 'recurring:x:2026-12-10' });
+      const first = await provider.charge(charge(providerCustomerId), {
+        idempotencyKey: 'recurring:x:2026-12-10',
+      });
+      const retried = await provider.charge(charge(providerCustomerId), {
+        idempotencyKey: 'recurring:x:2026-12-10',
+      });
 
       expect(first).toEqual({ providerChargeId: expect.stringMatching(/^pi_/), status: 'succeeded' });
       expect(retried.providerChargeId).toBe(first.providerChargeId);
       expect(stripe.paymentIntents.succeeded().filter((pi) => pi.customer === providerCustomerId)).toEqual([
-        expect.objectContaining({ amount: 590_000, currency: 'dop', off_session: true, metadata: { organizationId: ORG } }),
+        expect.objectContaining({
+          amount: 590_000,
+          currency: 'dop',
+          off_session: true,
+          metadata: { organizationId: ORG },
+        }),
       ]);
     });
 
@@ -192,7 +201,9 @@ describe('Stripe adapter failures', () => {
       stripe.attachDefaultPaymentMethod(providerCustomerId);
       stripe.setCardBehaviour(providerCustomerId, 'decline');
 
-      const result = await provider.charge(charge(providerCustomerId), { idempotencyKey: `declined-${providerCustomerId}` });
+      const result = await provider.charge(charge(providerCustomerId), {
+        idempotencyKey: `declined-${providerCustomerId}`,
+      });
 
       expect(result).toMatchObject({ status: 'declined', declineCode: 'generic_decline' });
       expect(result.providerChargeId).toMatch(/^pi_/);
@@ -201,7 +212,9 @@ describe('Stripe adapter failures', () => {
     it('a customer without a saved card is a permanent failure', async () => {
       const provider = providerFor(stripe.url, stripe.secretKey);
       const { providerCustomerId } = await provider.createCustomer({ organizationId: ORG }, {});
-      const failure = await failureOf(() => provider.charge(charge(providerCustomerId), { idempotencyKey: 'no-card' }));
+      const failure = await failureOf(() =>
+        provider.charge(charge(providerCustomerId), { idempotencyKey: 'no-card' }),
+      );
       expect(failure).toMatchObject({ providerCode: 'no_default_payment_method', transient: false });
     });
   });

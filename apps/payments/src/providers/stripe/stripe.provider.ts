@@ -219,7 +219,12 @@ export class StripePaymentProvider implements PaymentProvider {
    */
   async charge(input: ChargeInput, options: ProviderCallOptions): Promise<ChargeResult> {
     if (!options.idempotencyKey) {
-      throw new PaymentProviderFailure('stripe', 'idempotency_key_missing', 'A charge needs an idempotency key', false);
+      throw new PaymentProviderFailure(
+        'stripe',
+        'idempotency_key_missing',
+        'A charge needs an idempotency key',
+        false,
+      );
     }
     const customer = await this.request(() => this.stripe.customers.retrieve(input.paymentToken));
     const paymentMethod = customer.deleted
