@@ -40,6 +40,13 @@ describe('billing routes in the route table and the OpenAPI document', () => {
     expect(checkout.responses['422']).toEqual({ $ref: '#/components/responses/IdempotencyKeyReused' });
     expect(document.paths['/v1/webhooks/stripe']!.post).toBeDefined();
     expect(document.paths['/v1/webhooks/mercadopago']!.post).toBeDefined();
-    expect(document.paths['/v1/webhooks/azul']!.post).toBeDefined();
+    // AZUL's callback is authenticated by our signed token in the query; Mercado Pago's by two headers.
+    expect(document.paths['/v1/webhooks/azul']!.post!.parameters).toEqual([
+      expect.objectContaining({ name: 'session', in: 'query', required: true }),
+    ]);
+    expect(document.paths['/v1/webhooks/mercadopago']!.post!.parameters).toEqual([
+      expect.objectContaining({ name: 'x-signature', in: 'header' }),
+      expect.objectContaining({ name: 'x-request-id', in: 'header' }),
+    ]);
   });
 });

@@ -180,6 +180,7 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     // The cardholder's browser posts here (form) on behalf of the issuer's ACS; what authenticates it
     // is our signed `?session=` token in the query, which the gateway forwards with the path.
     signatureHeaders: [],
+    signatureQuery: ['session'],
     bodyLimitBytes: PROVIDER_CALLBACK_BODY,
     success: {
       status: 200,
