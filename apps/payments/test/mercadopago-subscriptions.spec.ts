@@ -33,7 +33,7 @@ describe('payments: Mercado Pago checkout and notifications', () => {
       PAYMENTS_RPC.getSubscription,
       await app.bed.call(PAYMENTS_RPC.getSubscription, {}, principal),
     ) as SubscriptionView;
-  const checkout = async (owner: Principal, plan = 'PROFESSIONAL', idempotencyKey = randomUUID()) => {
+  const checkout = async (owner: Principal, plan = 'PROFESSIONAL', idempotencyKey: string = randomUUID()) => {
     const { data } = await app.bed.rpc.callWithMeta(PAYMENTS_RPC.createCheckoutSession, {
       principal: owner,
       data: {

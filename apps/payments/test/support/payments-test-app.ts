@@ -153,12 +153,13 @@ export async function startPaymentsTestApp(
     },
   })) as unknown as ServiceTestBed<never, typeof paymentsContract>;
   const count = async (sql: string): Promise<number> => Number((await bed.admin.query(sql))[0].n);
-  const inboxDrained = () =>
-    waitFor(
+  const inboxDrained = async (): Promise<void> => {
+    await waitFor(
       'every accepted webhook applied',
       async () =>
         (await count(`SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`)) === 0,
     );
+  };
   const deliver: PaymentsTestApp['deliver'] = (event, deliveryOptions) => {
     const { payload, headers } = stripe.signedDelivery(event, deliveryOptions);
     return fetch(`${bed.service.url}/v1/webhooks/stripe`, { method: 'POST', headers, body: payload });
