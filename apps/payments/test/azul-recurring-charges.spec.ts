@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PAYMENTS_RPC } from '@platform/contracts';
 import { AZUL_TEST_CARDS } from '@platform/testing';
-import { AzulPaymentService } from '../src/azul-payments/azul-payment.service';
 import { DunningJob } from '../src/dunning/dunning.job';
 import { REGIONAL_PROVIDERS } from '../src/providers/providers.module';
 import type { RegionalProviders } from '../src/providers/regional-providers';
@@ -31,7 +30,6 @@ describe('payments: AZUL recurring monthly charges', () => {
     );
     job = app.bed.service.app.get(RecurringChargeJob);
     regional = app.bed.service.app.get(REGIONAL_PROVIDERS);
-    const payments = app.bed.service.app.get(AzulPaymentService);
     const token = (
       await regional.azul!.client.createToken({ number: AZUL_TEST_CARDS.approved, expiration: '202812' })
     ).dataVaultToken;
@@ -42,12 +40,12 @@ describe('payments: AZUL recurring monthly charges', () => {
       [orgs.fallback, '2026-11-25'],
     ] as const) {
       app.clock.set(new Date(`${day}T12:00:00.000Z`));
-      const started = await payments.start(
-        org,
-        { plan: 'PROFESSIONAL', paymentToken: token, email: email(org) },
-        `first-${org}`,
-      );
-      expect(started.status).toBe('succeeded');
+      const { data: started } = await app.bed.rpc.callWithMeta(PAYMENTS_RPC.startAzulPayment, {
+        principal: member(org, ['owner']),
+        data: { plan: 'PROFESSIONAL', paymentToken: token, email: email(org) },
+        meta: { requestId: randomUUID(), idempotencyKey: `first-${org}` },
+      });
+      expect(started).toMatchObject({ status: 'succeeded' });
     }
   }, 90_000);
   afterAll(async () => {

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { PAYMENTS_RPC, type Principal } from '@platform/contracts';
+import {
+  PAYMENTS_RPC,
+  expectMatchesContract,
+  paymentsContract,
+  type AzulPaymentDto,
+  type Principal,
+} from '@platform/contracts';
 import { AZUL_TEST_CARDS, waitFor } from '@platform/testing';
-import { AzulPaymentService, azulPaymentKey } from '../src/azul-payments/azul-payment.service';
+import { azulPaymentKey } from '../src/azul-payments/azul-payment.service';
 import { signThreeDsCallback } from '../src/providers/azul/azul-three-ds-callback';
 import { REGIONAL_PROVIDERS } from '../src/providers/providers.module';
 import type { RegionalProviders } from '../src/providers/regional-providers';
@@ -20,12 +26,10 @@ import {
  */
 describe('payments: AZUL 3-D Secure callback', () => {
   let app: PaymentsTestApp;
-  let payments: AzulPaymentService;
   let regional: RegionalProviders;
 
   beforeAll(async () => {
     app = await startPaymentsTestApp({}, { azul: true });
-    payments = app.bed.service.app.get(AzulPaymentService);
     regional = app.bed.service.app.get(REGIONAL_PROVIDERS);
   }, 90_000);
   afterAll(async () => {
@@ -41,11 +45,26 @@ describe('payments: AZUL 3-D Secure callback', () => {
       plan: string;
       provider: string | null;
     }>;
+  /** POST /v1/payments/azul/payments as the gateway sends it: the owner, the Idempotency-Key. */
+  const startPayment = async (
+    org: string,
+    data: { plan: string; paymentToken: string; cardHolderName?: string; email?: string },
+    idempotencyKey: string,
+  ) => {
+    const { data: answer } = await app.bed.rpc.callWithMeta(PAYMENTS_RPC.startAzulPayment, {
+      principal: member(org, ['owner']),
+      data,
+      meta: { requestId: randomUUID(), idempotencyKey },
+    });
+    return expectMatchesContract(paymentsContract, PAYMENTS_RPC.startAzulPayment, answer) as AzulPaymentDto;
+  };
+  const paymentOf = (org: string, id: string) =>
+    app.bed.call(PAYMENTS_RPC.getAzulPayment, { id }, member(org, ['billing'])) as Promise<AzulPaymentDto>;
   const challengeCalls = () => azul().received.filter((r) => r.operation === 'ProcessThreeDSChallenge');
   /** Starts a PROFESSIONAL payment that AZUL answers with a challenge; the cardholder then answers it. */
   async function challenged(org: string, callerKey: string, authenticated = true) {
     const token = await tokenOf(AZUL_TEST_CARDS.threeDsChallenge);
-    const started = await payments.start(
+    const started = await startPayment(
       org,
       { plan: 'PROFESSIONAL', paymentToken: token, cardHolderName: 'Ana Pérez' },
       callerKey,
@@ -56,13 +75,13 @@ describe('payments: AZUL 3-D Secure callback', () => {
       started.threeDs!.creq!,
       authenticated,
     );
-    return { token, cRes, termUrl, key: azulPaymentKey(org, callerKey) };
+    return { token, cRes, termUrl, key: azulPaymentKey(org, callerKey), paymentId: started.id };
   }
 
   it('a valid callback completes the pending payment with AZUL: ACTIVE, activated, invoice with ITBIS, charged once', async () => {
     const org = randomUUID();
     const owner = member(org, ['owner']);
-    const { cRes, termUrl, key } = await challenged(org, 'first-payment');
+    const { cRes, termUrl, key, paymentId } = await challenged(org, 'first-payment');
     expect(termUrl.startsWith(`${AZUL_CALLBACK_URL}?session=`)).toBe(true);
 
     const response = await app.postAzulCallback(termUrl, { cRes, threeDSSessionData: '' });
@@ -96,13 +115,67 @@ describe('payments: AZUL 3-D Secure callback', () => {
         plan: 'PROFESSIONAL',
       }),
     ]);
-    expect(await payments.find(org, 'first-payment')).toEqual({ status: 'succeeded', threeDs: null });
+    expect(await paymentOf(org, paymentId)).toMatchObject({
+      plan: 'PROFESSIONAL',
+      status: 'succeeded',
+      amountCents: 590_000,
+      taxCents: 90_000,
+      currency: 'DOP',
+      threeDs: null,
+    });
     // The card is kept for the monthly charges.
     const [row] = await app.bed.admin.query(
       `SELECT payment_token FROM subscriptions WHERE organization_id = $1`,
       [org],
     );
     expect(row.payment_token).toMatch(/^[0-9A-F]{32}$/);
+  });
+
+  it('a retried start (same Idempotency-Key) answers the same payment and charges nothing twice', async () => {
+    const org = randomUUID();
+    const token = await tokenOf(AZUL_TEST_CARDS.approved);
+    const first = await startPayment(org, { plan: 'STARTER', paymentToken: token }, 'retried-start');
+    const again = await startPayment(org, { plan: 'STARTER', paymentToken: token }, 'retried-start');
+
+    expect(first).toMatchObject({
+      status: 'succeeded',
+      plan: 'STARTER',
+      amountCents: 295_000,
+      taxCents: 45_000,
+    });
+    expect(again).toEqual(first);
+    expect(
+      azul()
+        .charges()
+        .filter((c) => c.customOrderId === azulPaymentKey(org, 'retried-start')),
+    ).toHaveLength(1);
+    // Already subscribed: another key is a 409, not a second charge.
+    await expect(
+      startPayment(org, { plan: 'STARTER', paymentToken: token }, 'another-key'),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
+
+  it('cross-tenant and roles: another organization cannot read a payment; an API key or a viewer cannot start one', async () => {
+    const orgA = randomUUID();
+    const { paymentId } = await challenged(orgA, 'private');
+    await expect(
+      app.bed.call(PAYMENTS_RPC.getAzulPayment, { id: paymentId }, member(randomUUID(), ['owner'])),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const token = await tokenOf(AZUL_TEST_CARDS.approved);
+    for (const principal of [member(orgA, ['owner'], 'api-key'), member(orgA, ['viewer'])]) {
+      await expect(
+        app.bed.call(PAYMENTS_RPC.startAzulPayment, { plan: 'STARTER', paymentToken: token }, principal),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    }
+    await expect(
+      app.bed.call(
+        PAYMENTS_RPC.startAzulPayment,
+        { plan: 'STARTER', paymentToken: '4260000000000000 ' },
+        member(orgA, ['owner']),
+      ),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('a duplicate callback (the browser posting twice) is stored once and reaches AZUL once', async () => {
@@ -126,12 +199,12 @@ describe('payments: AZUL 3-D Secure callback', () => {
 
   it('the challenge failed at the issuer: AZUL declines, the payment is declined and nothing activates', async () => {
     const org = randomUUID();
-    const { cRes, termUrl, key } = await challenged(org, 'not-me', false);
+    const { cRes, termUrl, key, paymentId } = await challenged(org, 'not-me', false);
 
     expect((await app.postAzulCallback(termUrl, { cRes })).status).toBe(200);
     await app.inboxDrained();
 
-    expect(await payments.find(org, 'not-me')).toEqual({ status: 'declined', threeDs: null });
+    expect(await paymentOf(org, paymentId)).toMatchObject({ status: 'declined', threeDs: null });
     expect((await subscriptionOf(member(org, ['owner']))).status).toBe('TRIAL');
     expect(
       azul()
@@ -170,7 +243,7 @@ describe('payments: AZUL 3-D Secure callback', () => {
   it('method step first: the method notification continues to the challenge, whose cRes then approves', async () => {
     const org = randomUUID();
     const token = await tokenOf(AZUL_TEST_CARDS.threeDsMethodChallenge);
-    const started = await payments.start(org, { plan: 'STARTER', paymentToken: token }, 'method-first');
+    const started = await startPayment(org, { plan: 'STARTER', paymentToken: token }, 'method-first');
     expect(started).toMatchObject({ status: 'requires_action', threeDs: { step: 'method' } });
     const sale = azul()
       .received.filter((r) => r.operation === 'ProcessPayment')
@@ -182,7 +255,7 @@ describe('payments: AZUL 3-D Secure callback', () => {
         .status,
     ).toBe(200);
     await app.inboxDrained();
-    const challenge = await payments.find(org, 'method-first');
+    const challenge = await paymentOf(org, started.id);
     expect(challenge).toMatchObject({ status: 'requires_action', threeDs: { step: 'challenge' } });
 
     const { cRes, termUrl } = await azul().completeChallenge(
@@ -276,7 +349,7 @@ describe('payments: AZUL 3-D Secure callback', () => {
     await app.inboxDrained();
 
     expect(challengeCalls().length).toBe(before);
-    expect(await payments.find(orgA, 'victim')).toMatchObject({ status: 'requires_action' });
+    expect(await paymentOf(orgA, a.paymentId)).toMatchObject({ status: 'requires_action' });
     expect((await subscriptionOf(member(orgB, ['owner']))).status).toBe('TRIAL');
     // A's own callback still completes it.
     expect((await app.postAzulCallback(a.termUrl, { cRes: a.cRes })).status).toBe(200);

@@ -12,6 +12,8 @@ describe('billing routes in the route table and the OpenAPI document', () => {
     for (const route of PAYMENTS_ROUTES) expect(ROUTE_TABLE).toContain(route);
     const auths = PAYMENTS_ROUTES.map((route) => `${route.id}=${String(route.auth)}`).sort();
     expect(auths).toEqual([
+      'payments.azul.payments.get=billing:read',
+      'payments.azul.payments.start=billing:write',
       'payments.checkout=billing:write',
       'payments.invoices.document=billing:read',
       'payments.invoices.list=billing:read',

@@ -134,6 +134,40 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     tag: TAG,
     summary: 'Download an invoice',
   }),
+  defineRoute({
+    id: 'payments.azul.payments.start',
+    method: 'POST',
+    path: '/v1/payments/azul/payments',
+    rpc: P.startAzulPayment,
+    auth: 'billing:write',
+    rateLimit: 'sensitive',
+    idempotent: true,
+    request: { body: S[P.startAzulPayment].request },
+    success: {
+      status: 201,
+      description:
+        'The first AZUL payment of a plan on a DataVault token: `succeeded`, `declined`, or `requires_action` with the 3-D Secure step the browser performs next (409 when already subscribed, 503 when AZUL is not configured)',
+    },
+    bodyLimitBytes: SMALL_BODY,
+    tag: TAG,
+    summary: 'Pay a plan with a card through AZUL',
+  }),
+  defineRoute({
+    id: 'payments.azul.payments.get',
+    method: 'GET',
+    path: '/v1/payments/azul/payments/:id',
+    rpc: P.getAzulPayment,
+    auth: 'billing:read',
+    rateLimit: 'read',
+    request: { params: S[P.getAzulPayment].request },
+    success: {
+      status: 200,
+      description:
+        'One AZUL payment of the organization, e.g. after its 3-D Secure callback (404 when absent or another organization’s)',
+    },
+    tag: TAG,
+    summary: 'Get an AZUL payment',
+  }),
   defineWebhookRoute({
     id: 'payments.webhooks.stripe',
     method: 'POST',

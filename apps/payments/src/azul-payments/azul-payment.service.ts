@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
-import type { PaidPlanCode } from '@platform/contracts';
-import { ConflictError, DomainError } from '@platform/errors';
-import { TenantDatabase } from '@platform/tenancy';
+import type { AzulPaymentDto, PaidPlanCode } from '@platform/contracts';
+import { ConflictError, DomainError, NotFoundError } from '@platform/errors';
+import { currentTenantManager } from '@platform/tenancy';
 import type { PaymentsEnv } from '../config/payments-env.schema';
-import { BillingMail } from '../mail/billing-mail';
-import { itbisIncluded } from '../providers/azul/itbis';
 import type { AzulChargeResult } from '../providers/azul/azul.provider';
+import { itbisIncluded } from '../providers/azul/itbis';
 import { REGIONAL_PROVIDERS } from '../providers/providers.module';
 import type { RegionalProviders } from '../providers/regional-providers';
 import { addMonths } from '../shared/billing-period';
@@ -16,7 +15,6 @@ import { callProvider } from '../shared/provider-errors';
 import { LIVE_STATUSES } from '../subscriptions/subscription-lifecycle';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-import type { PendingNotice } from '../webhooks/billing-event.applier';
 import { DirectChargeApplier } from '../webhooks/direct-charge.applier';
 import { AzulPaymentEntity, type AzulPaymentStatus } from './azul-payment.entity';
 
@@ -29,110 +27,95 @@ export interface StartAzulPaymentInput {
   email?: string;
 }
 
-export interface AzulPaymentView {
-  status: AzulPaymentStatus;
-  /** While requires_action: what the browser does next (3-D Secure 2.0). */
-  threeDs: {
-    step: 'method' | 'challenge';
-    redirectPostUrl?: string;
-    creq?: string;
-    methodForm?: string;
-  } | null;
-}
-
 /**
  * The first AZUL payment of a plan, with the cardholder present (3-D Secure 2.0 when
  * AZUL_CALLBACK_URL is set): a Sale of the plan's DOP price (ITBIS included) on the card's DataVault
  * token. Approved at once → the subscription is ACTIVE; a 3-D Secure step → the payment waits for the
- * callback (ThreeDsContinuation). The CustomOrderId derives from the caller's Idempotency-Key, so a
- * retried request answers the same payment instead of charging again.
- *
- * Not exposed through the gateway yet (no RPC/route): see the report of branch azul-mp.
+ * callback (ThreeDsContinuation). Runs in the caller's tenant transaction (the RPC's
+ * @IdempotentCommand); the CustomOrderId derives from the caller's Idempotency-Key, so a retried
+ * request answers the same payment instead of charging again.
  */
 @Injectable()
 export class AzulPaymentService {
   constructor(
-    private readonly tenants: TenantDatabase,
     private readonly subscriptions: SubscriptionRepository,
     private readonly directCharges: DirectChargeApplier,
-    private readonly mail: BillingMail,
     private readonly clock: Clock,
     @Inject(REGIONAL_PROVIDERS) private readonly regional: RegionalProviders,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
   ) {}
 
   async start(
-    organizationId: string,
+    caller: { organizationId: string; idempotencyKey?: string },
     input: StartAzulPaymentInput,
-    callerKey: string,
-  ): Promise<AzulPaymentView> {
+  ): Promise<AzulPaymentDto> {
+    const { organizationId } = caller;
     const azul = this.regional.azul;
     if (!azul) throw new DomainError('SERVICE_UNAVAILABLE', 'Payments through azul are not configured');
     const price = this.config.AZUL_PLAN_PRICES_CENTS?.[input.plan];
-    if (!price) throw new ConflictError(`No AZUL price for ${input.plan}`);
-    const idempotencyKey = azulPaymentKey(organizationId, callerKey);
-    const { view, notices } = await this.tenants.runInTenant(organizationId, async (manager) => {
-      const row = await this.subscriptions.ensureLocked(organizationId, manager);
-      const existing = await manager.findOneBy(AzulPaymentEntity, { idempotencyKey });
-      if (existing) return { view: viewOf(existing), notices: [] as PendingNotice[] };
-      if (LIVE_STATUSES.has(row.status)) {
-        throw new ConflictError('The organization already has a subscription');
-      }
-      // Where the renewal notices, receipts and dunning emails of this subscription go.
-      if (input.email && !row.billingEmail) {
-        await manager.update(SubscriptionEntity, { organizationId }, { billingEmail: input.email });
-        row.billingEmail = input.email;
-      }
-      const { itbisCents } = itbisIncluded(price);
-      const result = (await callProvider(() =>
-        azul.provider.charge(
-          {
-            organizationId,
-            paymentToken: input.paymentToken,
-            amountCents: price,
-            taxCents: itbisCents,
-            currency: 'DOP',
-            description: `${input.plan} plan, monthly`,
-            threeDSecure: this.config.AZUL_CALLBACK_URL
-              ? {
-                  returnUrl: this.config.AZUL_CALLBACK_URL,
-                  browserInfo: {
-                    ...(input.cardHolderName ? { cardHolderName: input.cardHolderName } : {}),
-                    ...(input.email ? { email: input.email } : {}),
-                  },
-                }
-              : undefined,
-          },
-          { idempotencyKey },
-        ),
-      )) as AzulChargeResult;
-      const status: AzulPaymentStatus =
-        result.status === 'succeeded'
-          ? 'succeeded'
-          : result.status === 'declined'
-            ? 'declined'
-            : 'requires_action';
-      const payment = await manager.save(
-        manager.create(AzulPaymentEntity, {
+    if (!price) throw new DomainError('SERVICE_UNAVAILABLE', `No AZUL price is configured for ${input.plan}`);
+    // Without the caller's key there is no retry to match: a fresh one.
+    const idempotencyKey = azulPaymentKey(organizationId, caller.idempotencyKey ?? randomUUID());
+    const manager = currentTenantManager();
+    const row = await this.subscriptions.ensureLocked(organizationId, manager);
+    const existing = await manager.findOneBy(AzulPaymentEntity, { idempotencyKey });
+    if (existing) return toAzulPaymentDto(existing);
+    if (LIVE_STATUSES.has(row.status)) {
+      throw new ConflictError('The organization already has a subscription');
+    }
+    // Where the renewal notices, receipts and dunning emails of this subscription go.
+    if (input.email && !row.billingEmail) {
+      await manager.update(SubscriptionEntity, { organizationId }, { billingEmail: input.email });
+    }
+    const { itbisCents } = itbisIncluded(price);
+    const result = (await callProvider(() =>
+      azul.provider.charge(
+        {
           organizationId,
-          idempotencyKey,
-          azulOrderId: result.providerChargeId,
-          plan: input.plan,
-          amountCents: price,
-          itbisCents,
           paymentToken: input.paymentToken,
-          status,
-          threeDsStep: status === 'requires_action' ? (result.threeDs?.step ?? null) : null,
-          redirectPostUrl: result.threeDs?.redirectPostUrl ?? null,
-          creq: result.threeDs?.creq ?? null,
-          declineCode: result.declineCode ?? null,
-        }),
-      );
-      const methodForm = result.threeDs?.methodForm;
-      if (status !== 'succeeded')
-        return { view: viewOf(payment, methodForm), notices: [] as PendingNotice[] };
+          amountCents: price,
+          taxCents: itbisCents,
+          currency: 'DOP',
+          description: `${input.plan} plan, monthly`,
+          threeDSecure: this.config.AZUL_CALLBACK_URL
+            ? {
+                returnUrl: this.config.AZUL_CALLBACK_URL,
+                browserInfo: {
+                  ...(input.cardHolderName ? { cardHolderName: input.cardHolderName } : {}),
+                  ...(input.email ? { email: input.email } : {}),
+                },
+              }
+            : undefined,
+        },
+        { idempotencyKey },
+      ),
+    )) as AzulChargeResult;
+    const status: AzulPaymentStatus =
+      result.status === 'succeeded'
+        ? 'succeeded'
+        : result.status === 'declined'
+          ? 'declined'
+          : 'requires_action';
+    const payment = await manager.save(
+      manager.create(AzulPaymentEntity, {
+        organizationId,
+        idempotencyKey,
+        azulOrderId: result.providerChargeId,
+        plan: input.plan,
+        amountCents: price,
+        itbisCents,
+        paymentToken: input.paymentToken,
+        status,
+        threeDsStep: status === 'requires_action' ? (result.threeDs?.step ?? null) : null,
+        redirectPostUrl: result.threeDs?.redirectPostUrl ?? null,
+        creq: result.threeDs?.creq ?? null,
+        declineCode: result.declineCode ?? null,
+      }),
+    );
+    if (status === 'succeeded') {
       const now = this.clock.now();
-      const paidNotices = await this.directCharges.paid(manager, organizationId, {
+      // A first payment moves a subscription that was not live: no receipt mail is owed (as with Stripe).
+      await this.directCharges.paid(manager, organizationId, {
         provider: 'azul',
         providerChargeId: result.providerChargeId,
         plan: input.plan,
@@ -145,19 +128,15 @@ export class AzulPaymentService {
         version: now.getTime(),
         paymentToken: input.paymentToken,
       });
-      return { view: viewOf(payment), notices: paidNotices };
-    });
-    for (const { to, notice } of notices) await this.mail.send(to, notice);
-    return view;
+    }
+    return toAzulPaymentDto(payment, result.threeDs?.methodForm);
   }
 
-  /** The organization's payment of this Idempotency-Key (what the browser polls after 3-D Secure). */
-  async find(organizationId: string, callerKey: string): Promise<AzulPaymentView | null> {
-    const idempotencyKey = azulPaymentKey(organizationId, callerKey);
-    return this.tenants.runInTenant(organizationId, async (manager) => {
-      const payment = await manager.findOneBy(AzulPaymentEntity, { idempotencyKey, organizationId });
-      return payment ? viewOf(payment) : null;
-    });
+  /** One payment of the organization (RLS: another organization's is not found). */
+  async get(id: string): Promise<AzulPaymentDto> {
+    const payment = await currentTenantManager().findOneBy(AzulPaymentEntity, { id });
+    if (!payment) throw new NotFoundError('AZUL payment', id);
+    return toAzulPaymentDto(payment);
   }
 }
 
@@ -169,9 +148,14 @@ export function azulPaymentKey(organizationId: string, callerKey: string): strin
   return `azp:${organizationId}:${createHash('sha256').update(callerKey).digest('hex').slice(0, 24)}`;
 }
 
-function viewOf(payment: AzulPaymentEntity, methodForm?: string): AzulPaymentView {
+export function toAzulPaymentDto(payment: AzulPaymentEntity, methodForm?: string): AzulPaymentDto {
   return {
+    id: payment.id,
+    plan: payment.plan,
     status: payment.status,
+    amountCents: payment.amountCents,
+    taxCents: payment.itbisCents,
+    currency: 'DOP',
     threeDs:
       payment.status === 'requires_action' && payment.threeDsStep
         ? {
@@ -181,5 +165,6 @@ function viewOf(payment: AzulPaymentEntity, methodForm?: string): AzulPaymentVie
             ...(methodForm ? { methodForm } : {}),
           }
         : null,
+    createdAt: payment.createdAt.toISOString(),
   };
 }
