@@ -2,6 +2,8 @@ import { AzulPaymentEntity } from './azul-payments/azul-payment.entity';
 import { InvoiceEntity } from './invoices/invoice.entity';
 import { RecurringChargeEntity } from './recurring/recurring-charge.entity';
 import { SubscriptionEntity } from './subscriptions/subscription.entity';
+import { UsageAlertEntity } from './usage/usage-alert.entity';
+import { UsageCounterEntity } from './usage/usage-counter.entity';
 import { WebhookInboxEntity } from './webhooks/webhook-inbox.entity';
 
 /** Every entity of the payments database (the schema-drift test compares it with the migrations). */
@@ -12,4 +14,6 @@ export const paymentsEntities: Function[] = [
   InvoiceEntity,
   AzulPaymentEntity,
   RecurringChargeEntity,
+  UsageCounterEntity,
+  UsageAlertEntity,
 ];

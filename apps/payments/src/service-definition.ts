@@ -11,6 +11,7 @@ import { RecurringModule } from './recurring/recurring.module';
 import { Clock } from './shared/clock';
 import { ClockModule } from './shared/clock.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { UsageModule } from './usage/usage.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface PaymentsServiceOverrides {
@@ -21,7 +22,7 @@ export interface PaymentsServiceOverrides {
 /**
  * The payments service: subscriptions per organization through payment providers (Stripe here;
  * AZUL and Mercado Pago adapters implement the same port), a durable webhook inbox on the internal
- * HTTP port, invoices and dunning. It owns the `platform_payments` database (subscriptions and
+ * HTTP port, invoices, dunning and metering (usage per billing period, 80%/100% alerts). It owns the `platform_payments` database (subscriptions and
  * invoices under forced RLS) and publishes the subscription lifecycle through its outbox.
  */
 export function createPaymentsService(overrides: PaymentsServiceOverrides = {}) {
@@ -42,6 +43,7 @@ export function createPaymentsService(overrides: PaymentsServiceOverrides = {}) 
       AzulPaymentsModule,
       RecurringModule,
       DunningModule,
+      UsageModule,
     ],
   });
 }

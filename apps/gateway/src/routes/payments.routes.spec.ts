@@ -21,6 +21,7 @@ describe('billing routes in the route table and the OpenAPI document', () => {
       'payments.subscription.cancel=billing:write',
       'payments.subscription.changePlan=billing:write',
       'payments.subscription.get=billing:read',
+      'payments.usage.get=billing:read',
       'payments.webhooks.azul=public',
       'payments.webhooks.mercadopago=public',
       'payments.webhooks.stripe=public',

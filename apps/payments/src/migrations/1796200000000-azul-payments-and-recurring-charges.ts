@@ -6,8 +6,8 @@ import { disableTenantRls, enableTenantRls } from '@platform/tenancy';
  * on the subscription the stored card (DataVault token) plus the Stripe customer of the fallback.
  * Both new tables are tenant-owned (forced row-level security).
  */
-export class AzulPaymentsAndRecurringCharges1764700000000 implements MigrationInterface {
-  name = 'AzulPaymentsAndRecurringCharges1764700000000';
+export class AzulPaymentsAndRecurringCharges1796200000000 implements MigrationInterface {
+  name = 'AzulPaymentsAndRecurringCharges1796200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
