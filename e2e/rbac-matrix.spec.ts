@@ -116,6 +116,12 @@ const FIXTURES: Record<string, (ctx: FixtureContext) => Promise<CallSpec>> = {
   'payments.invoices.document': async ({ activeSubscription }) => ({
     params: { id: (await activeSubscription()).invoiceId },
   }),
+  // The platform runs without AZUL: past authorization, starting a payment is 503 (not configured)
+  // and an unknown payment 404 (see ADMITTED_STATUS); AZUL's answers are tested in apps/payments.
+  'payments.azul.payments.start': async () => ({
+    json: { plan: 'STARTER', paymentToken: 'A1B2C3D4E5F60718293A4B5C6D7E8F90' },
+  }),
+  'payments.azul.payments.get': async () => ({ params: { id: '00000000-0000-4000-8000-000000000000' } }),
 };
 
 /**
@@ -128,6 +134,8 @@ const ADMITTED_STATUS: Record<string, number> = {
   'storage.multipart.part-urls': 501,
   'storage.multipart.complete': 501,
   'storage.multipart.abort': 501,
+  'payments.azul.payments.start': 503,
+  'payments.azul.payments.get': 404,
 };
 
 /**
@@ -181,6 +189,8 @@ const EXPECTED_ROWS: readonly Row[] = [
   ['payments.subscription.cancel',     'billing:write', 'pass', '403',  '403', 'pass', '403'],
   ['payments.invoices.list',           'billing:read',  'pass', 'pass', '403', 'pass', '403'],
   ['payments.invoices.document',       'billing:read',  'pass', 'pass', '403', 'pass', '403'],
+  ['payments.azul.payments.start',     'billing:write', 'pass', '403',  '403', 'pass', '403'],
+  ['payments.azul.payments.get',       'billing:read',  'pass', 'pass', '403', 'pass', '403'],
   ['payments.usage.get',               'billing:read',  'pass', 'pass', '403', 'pass', '403'],
 ];
 const EXPECTED = Object.fromEntries(

@@ -214,6 +214,42 @@ describe('gateway webhook route: a Stripe-signed body reaches the owning service
     expect(await response.json()).toMatchObject({ message: expect.stringMatching(/JSON/i) });
   });
 
+  it('the Mercado Pago route forwards what x-signature covers: data.id in the query, Mercado Pago’s own x-request-id, the body byte-exact', async () => {
+    const body = '{"action":"payment.created","data":{"id":"90000000001"},"type":"payment","id":11000000001}';
+    const headers = {
+      'content-type': 'application/json',
+      'x-signature': 'ts=1790000000000,v1=5a1e0c3f',
+      'x-request-id': 'mp-request-6f1d2c',
+    };
+    await fetch(`${bed.url}/v1/webhooks/mercadopago?data.id=90000000001&type=payment`, {
+      method: 'POST',
+      body,
+      headers,
+    });
+    expect(received).toHaveLength(1);
+    const [call] = received;
+    expect(call!.url).toBe('/v1/webhooks/mercadopago?data.id=90000000001&type=payment');
+    expect(call!.body.toString('utf8')).toBe(body);
+    expect(call!.headers['x-signature']).toBe('ts=1790000000000,v1=5a1e0c3f');
+    // The signed manifest includes x-request-id: the provider's, never replaced by the gateway's.
+    expect(call!.headers['x-request-id']).toBe('mp-request-6f1d2c');
+  });
+
+  it('the AZUL 3-D Secure route forwards the browser’s form and the session token in the query unchanged', async () => {
+    const form = 'cRes=eyJ0cmFuc1N0YXR1cyI6IlkifQ%3D%3D&threeDSSessionData=';
+    await fetch(`${bed.url}/v1/webhooks/azul?session=abc.def`, {
+      method: 'POST',
+      body: form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'browser=1' },
+    });
+    expect(received).toHaveLength(1);
+    const [call] = received;
+    expect(call!.url).toBe('/v1/webhooks/azul?session=abc.def');
+    expect(call!.body.toString('utf8')).toBe(form);
+    expect(call!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(call!.headers.cookie).toBeUndefined();
+  });
+
   it('is listed in the OpenAPI document without a security requirement, its body as raw bytes', async () => {
     const document = (await (await fetch(`${bed.url}/v1/openapi.json`)).json()) as {
       paths: Record<string, Record<string, Record<string, unknown>>>;

@@ -1,4 +1,6 @@
+import { AzulPaymentEntity } from './azul-payments/azul-payment.entity';
 import { InvoiceEntity } from './invoices/invoice.entity';
+import { RecurringChargeEntity } from './recurring/recurring-charge.entity';
 import { SubscriptionEntity } from './subscriptions/subscription.entity';
 import { UsageAlertEntity } from './usage/usage-alert.entity';
 import { UsageCounterEntity } from './usage/usage-counter.entity';
@@ -10,6 +12,8 @@ export const paymentsEntities: Function[] = [
   SubscriptionEntity,
   WebhookInboxEntity,
   InvoiceEntity,
+  AzulPaymentEntity,
+  RecurringChargeEntity,
   UsageCounterEntity,
   UsageAlertEntity,
 ];

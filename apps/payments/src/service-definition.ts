@@ -1,4 +1,5 @@
 import { defineBackendService } from '@platform/bootstrap';
+import { AzulPaymentsModule } from './azul-payments/azul-payments.module';
 import { paymentsEnvSchema, type PaymentsEnv } from './config/payments-env.schema';
 import { DunningModule } from './dunning/dunning.module';
 import { paymentsEntities } from './entities';
@@ -6,6 +7,7 @@ import { InvoicesModule } from './invoices/invoices.module';
 import { MailModule } from './mail/mail.module';
 import { paymentsMigrations } from './migrations';
 import { ProvidersModule } from './providers/providers.module';
+import { RecurringModule } from './recurring/recurring.module';
 import { Clock } from './shared/clock';
 import { ClockModule } from './shared/clock.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
@@ -38,6 +40,8 @@ export function createPaymentsService(overrides: PaymentsServiceOverrides = {}) 
       SubscriptionsModule,
       InvoicesModule,
       WebhooksModule,
+      AzulPaymentsModule,
+      RecurringModule,
       DunningModule,
       UsageModule,
     ],

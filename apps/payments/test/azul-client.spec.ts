@@ -268,7 +268,15 @@ describe('AZUL client against the fake AZUL web service', () => {
       cardHolder: { name: 'Ana Pérez', email: 'ana@example.test' },
     };
 
-    it('challenge: the cardholder passes the issuer challenge and the sale completes with IsoCode 00', async () => {
+    it.each([
+      ['passes it: approved (IsoCode 00), charged once', true, { status: 'approved' }, 1],
+      [
+        'fails it: declined 08 (not authenticated), no charge',
+        false,
+        { status: 'declined', isoCode: '08' },
+        0,
+      ],
+    ] as const)('challenge, the cardholder %s', async (_case, authenticated, outcome, charged) => {
       const orderKey = key();
       const first = await azul.sale({
         idempotencyKey: orderKey,
@@ -290,76 +298,63 @@ describe('AZUL client against the fake AZUL web service', () => {
       expect(fake.charges().filter((c) => c.customOrderId === orderKey)).toHaveLength(0); // nothing before authentication
 
       // The browser posts creq to the ACS; the ACS posts cRes to our TermUrl.
-      const { cRes, termUrl } = await fake.completeChallenge(first.redirectPostUrl, first.creq, true);
+      const { cRes, termUrl } = await fake.completeChallenge(
+        first.redirectPostUrl,
+        first.creq,
+        authenticated,
+      );
       expect(termUrl).toBe(threeDs.termUrl);
       const final = await azul.continueAfterChallenge(first.azulOrderId, cRes);
 
-      expect(final).toMatchObject({ status: 'approved', azulOrderId: first.azulOrderId });
+      expect(final).toMatchObject({ ...outcome, azulOrderId: first.azulOrderId });
       expect(fake.received[fake.received.length - 1]).toMatchObject({
         operation: 'ProcessThreeDSChallenge',
         body: { AzulOrderId: first.azulOrderId, CRes: cRes },
       });
-      expect(fake.charges().filter((c) => c.customOrderId === orderKey)).toHaveLength(1);
+      expect(fake.charges().filter((c) => c.customOrderId === orderKey)).toHaveLength(charged);
       await expect(azul.continueAfterChallenge(first.azulOrderId, cRes)).rejects.toThrow(
         '3DS repost detected.',
       );
     });
 
-    it('challenge failed by the cardholder: declined 08 (not authenticated), no charge', async () => {
-      const orderKey = key();
-      const first = await azul.sale({
-        idempotencyKey: orderKey,
-        amountCents: 10_000,
-        itbisCents: 1525,
-        card: card(AZUL_TEST_CARDS.threeDsChallenge),
-        threeDs,
-      });
-      if (first.status !== 'threeDsChallenge') throw new Error('expected a challenge');
-      const { cRes } = await fake.completeChallenge(first.redirectPostUrl, first.creq, false);
-
-      const final = await azul.continueAfterChallenge(first.azulOrderId, cRes);
-
-      expect(final).toMatchObject({ status: 'declined', isoCode: '08' });
-      expect(fake.charges().filter((c) => c.customOrderId === orderKey)).toHaveLength(0);
-    });
-
-    it('method then frictionless: ProcessThreeDSMethod with RECEIVED completes the sale', async () => {
+    it.each([
+      [
+        'frictionless: ProcessThreeDSMethod with RECEIVED completes the sale',
+        AZUL_TEST_CARDS.threeDsMethodFrictionless,
+        'RECEIVED',
+        'approved',
+      ],
+      [
+        'then challenge: the method step leads to a challenge, whose cRes then approves',
+        AZUL_TEST_CARDS.threeDsMethodChallenge,
+        'EXPECTED_BUT_NOT_RECEIVED',
+        'threeDsChallenge',
+      ],
+    ] as const)('method %s', async (_case, cardNumber, methodStatus, afterMethod) => {
       const first = await azul.sale({
         idempotencyKey: key(),
         amountCents: 4000,
         itbisCents: 610,
-        card: card(AZUL_TEST_CARDS.threeDsMethodFrictionless),
+        card: card(cardNumber),
         threeDs,
       });
       if (first.status !== 'threeDsMethod') throw new Error(`expected the method step, got ${first.status}`);
       expect(first.methodForm).toContain('threeDSMethodData');
       expect(first.methodForm).toContain(threeDs.methodNotificationUrl);
 
-      const final = await azul.continueAfterThreeDsMethod(first.azulOrderId, 'RECEIVED');
+      const second = await azul.continueAfterThreeDsMethod(first.azulOrderId, methodStatus);
 
-      expect(final).toMatchObject({ status: 'approved', azulOrderId: first.azulOrderId });
+      expect(second).toMatchObject({ status: afterMethod, azulOrderId: first.azulOrderId });
       expect(fake.received[fake.received.length - 1]).toMatchObject({
         operation: 'ProcessThreeDSMethod',
-        body: { AzulOrderId: first.azulOrderId, MethodNotificationStatus: 'RECEIVED' },
+        body: { AzulOrderId: first.azulOrderId, MethodNotificationStatus: methodStatus },
       });
-    });
-
-    it('method then challenge: the method step leads to a challenge, then approval', async () => {
-      const first = await azul.sale({
-        idempotencyKey: key(),
-        amountCents: 4000,
-        itbisCents: 610,
-        card: card(AZUL_TEST_CARDS.threeDsMethodChallenge),
-        threeDs,
-      });
-      if (first.status !== 'threeDsMethod') throw new Error('expected the method step');
-      const second = await azul.continueAfterThreeDsMethod(first.azulOrderId, 'EXPECTED_BUT_NOT_RECEIVED');
-      if (second.status !== 'threeDsChallenge') throw new Error(`expected a challenge, got ${second.status}`);
-      const { cRes } = await fake.completeChallenge(second.redirectPostUrl, second.creq, true);
-
-      await expect(azul.continueAfterChallenge(second.azulOrderId, cRes)).resolves.toMatchObject({
-        status: 'approved',
-      });
+      if (second.status === 'threeDsChallenge') {
+        const { cRes } = await fake.completeChallenge(second.redirectPostUrl, second.creq, true);
+        await expect(azul.continueAfterChallenge(second.azulOrderId, cRes)).resolves.toMatchObject({
+          status: 'approved',
+        });
+      }
     });
   });
 
@@ -453,36 +448,32 @@ describe('AZUL client against the fake AZUL web service', () => {
   });
 
   describe('authentication', () => {
-    it('a client without the certificate AZUL issued is refused (MISSING_CLIENT_CERT / INVALID_CLIENT_CERT)', async () => {
-      const base = {
+    it.each([
+      [
+        'a certificate AZUL did not issue is refused as INVALID_CLIENT_CERT',
+        'stranger',
+        'INVALID_CLIENT_CERT',
+      ],
+      ['no client certificate is refused as MISSING_CLIENT_CERT', 'none', 'MISSING_CLIENT_CERT'],
+    ] as const)('a client with %s, charging nothing', async (_case, certificate, description) => {
+      const transport = new AzulTransport({
         url: fake.url,
         auth1: fake.auth1,
         auth2: fake.auth2,
         ca: pki.read(pki.caCertPath),
         timeoutMs: 2000,
-      };
-      const message = { Channel: fake.channel, Store: fake.store, TrxType: 'Sale' };
-      const stranger = new AzulTransport({
-        ...base,
-        cert: pki.read(pki.strangerCertPath),
-        key: pki.read(pki.strangerKeyPath),
+        cert: certificate === 'stranger' ? pki.read(pki.strangerCertPath) : '',
+        key: certificate === 'stranger' ? pki.read(pki.strangerKeyPath) : '',
       });
+      const before = fake.transactions.length;
       try {
-        await expect(stranger.send('ProcessPayment', message)).resolves.toMatchObject({
-          ResponseCode: 'Error',
-          ErrorDescription: 'INVALID_CLIENT_CERT',
-        });
+        await expect(
+          transport.send('ProcessPayment', { Channel: fake.channel, Store: fake.store, TrxType: 'Sale' }),
+        ).resolves.toMatchObject({ ResponseCode: 'Error', ErrorDescription: description });
       } finally {
-        stranger.close();
+        transport.close();
       }
-      const anonymous = new AzulTransport({ ...base, cert: '', key: '' });
-      try {
-        await expect(anonymous.send('ProcessPayment', message)).resolves.toMatchObject({
-          ErrorDescription: 'MISSING_CLIENT_CERT',
-        });
-      } finally {
-        anonymous.close();
-      }
+      expect(fake.transactions.length).toBe(before);
     });
 
     it('wrong Auth2 is refused as INVALID_AUTH:Auth and charges nothing', async () => {

@@ -197,14 +197,23 @@ describe('AzulPaymentProvider (port adapter) against the fake AZUL', () => {
       };
       const verified = azul.verifyWebhook(callback, now);
       expect(verified).toMatchObject({
-        providerEventId: `3ds:term:${orderKey}`,
+        providerEventId: `3ds:term:${ORG}:${orderKey}`,
         type: 'three-ds.challenge-completed',
       });
       const payload = verified.payload as AzulThreeDsCallbackPayload;
       expect(payload).toEqual({ organizationId: ORG, idempotencyKey: orderKey, kind: 'term', cRes });
-      await expect(azul.normalizeWebhook({ ...verified, provider: 'azul' })).resolves.toEqual([]);
+      await expect(azul.normalizeWebhook({ ...verified, provider: 'azul' })).resolves.toEqual([
+        {
+          kind: 'three-ds.completed',
+          organizationId: ORG,
+          idempotencyKey: orderKey,
+          step: 'challenge',
+          cRes,
+          version: verified.createdAt.getTime(),
+        },
+      ]);
 
-      // The charge use case continues with AZUL, which authorizes.
+      // Applying that fact continues the charge with AZUL, which authorizes.
       const final = await handles[0].client.continueAfterChallenge(first.threeDs!.azulOrderId, payload.cRes!);
       expect(final.status).toBe('approved');
       expect(fake.charges().filter((c) => c.customOrderId === orderKey)).toHaveLength(1);

@@ -3,6 +3,7 @@ import { PAYMENTS_RPC, type Principal } from '@platform/contracts';
 import { waitFor } from '@platform/testing';
 import { DunningJob } from '../src/dunning/dunning.job';
 import { member, startPaymentsTestApp, type PaymentsTestApp } from './support/payments-test-app';
+import { subscribeThroughStripe } from './support/stripe-checkout';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -35,48 +36,20 @@ describe('payments: dunning', () => {
       plan: string;
       nextPaymentRetryAt: string | null;
     }>;
-  const outbox = async (routingKey: string): Promise<object[]> =>
-    (
-      await app.bed.admin.query(
-        `SELECT payload FROM outbox_events WHERE routing_key = $1 AND payload->>'organizationId' = $2 ORDER BY occurred_at`,
-        [routingKey, org],
-      )
-    ).map((row: { payload: object }) => row.payload);
-  /** Delivers, then waits until every accepted event is applied (they are applied concurrently). */
-  const deliverAll = async (events: Parameters<PaymentsTestApp['deliver']>[0][]) => {
-    for (const event of events) expect((await app.deliver(event)).status).toBe(200);
-    await waitFor(
-      'every accepted webhook applied',
-      async () =>
-        Number(
-          (
-            await app.bed.admin.query(
-              `SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`,
-            )
-          )[0].n,
-        ) === 0,
-    );
-  };
+  const outbox = (routingKey: string) => app.outboxEvents(routingKey, org);
   const payAttempts = (invoiceId: string) =>
     app.stripe.requests.filter((r) => r.path === `/v1/invoices/${invoiceId}/pay`);
 
   it('starts ACTIVE after checkout', async () => {
-    const { sessionId } = (await app.bed.call(
-      PAYMENTS_RPC.createCheckoutSession,
-      { plan: 'STARTER', successUrl: 'https://app.test/ok', cancelUrl: 'https://app.test/no' },
-      owner,
-    )) as { sessionId: string };
-    await deliverAll(app.stripe.completeCheckout(sessionId, billingEmail));
-    await waitFor('active', async () => (await subscription()).status === 'ACTIVE');
-    subscriptionId = String(app.stripe.checkoutSessions.get(sessionId)!.subscription);
-    customerId = String(app.stripe.checkoutSessions.get(sessionId)!.customer);
+    ({ subscriptionId, customerId } = await subscribeThroughStripe(app, owner, { billingEmail }));
+    expect((await subscription()).status).toBe('ACTIVE');
   });
 
   it('a declined renewal makes it PAST_DUE with the first retry one day later, and emails the payer', async () => {
     app.clock.advanceDays(30);
     app.stripe.setCardBehaviour(customerId, 'decline');
     const failedAt = app.clock.now();
-    await deliverAll(app.stripe.renewSubscription(subscriptionId));
+    await app.deliverAll(app.stripe.renewSubscription(subscriptionId));
     await waitFor('past due', async () => (await subscription()).status === 'PAST_DUE');
     expect((await subscription()).nextPaymentRetryAt).toBe(
       new Date(failedAt.getTime() + DAY_MS).toISOString(),
@@ -123,30 +96,20 @@ describe('payments: dunning', () => {
     ]);
     await app.mail.waitForMessage(billingEmail, { subject: /suspended/i });
     // Stripe's own failure events for the retries change nothing: still suspended, no second dunning.
-    await deliverAll(
+    await app.deliverAll(
       app.stripe
         .eventsOfType('invoice.payment_failed')
         .slice(-1)
         .map((e) => ({ ...e, id: `evt_again_${randomUUID()}` })),
     );
-    await waitFor(
-      'inbox drained',
-      async () =>
-        Number(
-          (
-            await app.bed.admin.query(
-              `SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`,
-            )
-          )[0].n,
-        ) === 0,
-    );
+    await app.inboxDrained();
     expect((await subscription()).status).toBe('SUSPENDED');
   });
 
   it('paying the open invoice reopens everything at once: ACTIVE, reactivated published, emailed', async () => {
     app.stripe.setCardBehaviour(customerId, 'succeed');
     app.clock.advanceDays(1);
-    await deliverAll(app.stripe.payOpenInvoice(String(app.stripe.latestInvoiceOf(subscriptionId).id)));
+    await app.deliverAll(app.stripe.payOpenInvoice(String(app.stripe.latestInvoiceOf(subscriptionId).id)));
     await waitFor('active again', async () => (await subscription()).status === 'ACTIVE');
     expect(await outbox('payments.subscription.reactivated')).toEqual([
       { organizationId: org, plan: 'STARTER', reactivatedAt: app.clock.now().toISOString() },

@@ -50,7 +50,7 @@ describe('MercadoPagoPaymentProvider (port adapter) against the fake API', () =>
       notification_url: 'https://api.example.test/v1/webhooks/mercadopago',
     });
 
-    const paid = fake.pay(session.sessionId, 'approved');
+    const paid = fake.pay(session.sessionId, 'approved', new Date('2026-11-03T14:00:00.000Z'));
     const verified = mp.verifyWebhook(fake.notificationFor(paid.id), new Date());
     expect(verified.type).toBe('payment.created');
 
@@ -64,7 +64,9 @@ describe('MercadoPagoPaymentProvider (port adapter) against the fake API', () =>
         status: 'succeeded',
         amountCents: 39_900_000,
         currency: 'COP',
-        version: new Date(paid.date_last_updated).getTime(),
+        plan: 'PROFESSIONAL',
+        paidAt: new Date('2026-11-03T14:00:00.000Z'),
+        version: Date.parse('2026-11-03T14:00:00.000Z'),
       },
     ]);
   });

@@ -6,7 +6,9 @@ import {
   type FakeAzul,
   type TestPki,
 } from '@platform/testing';
+import { FakeStripe } from '@platform/testing';
 import { providerEnvSchema } from '../src/config/provider-env';
+import { StripePaymentProvider } from '../src/providers/stripe/stripe.provider';
 import { createAzulClient, type AzulClientHandle } from '../src/providers/azul/azul-client.factory';
 import { AzulTokenCharge } from '../src/providers/azul/azul-token-charge';
 import {
@@ -19,16 +21,16 @@ import {
 } from '../src/providers/azul/recurring-charge-router';
 
 /**
- * Stand-in for the Stripe adapter's off-session charge: the Stripe adapter of the port (H4) has no
- * `charge` yet. It records what it is asked; replace it with the real adapter + FakeStripe once the
- * Stripe adapter charges a stored payment method.
+ * The real Stripe adapter against FakeStripe, recording the off-session PaymentIntents it creates
+ * (the fallback's charges) so each case sees only its own.
  */
-class FallbackStandIn implements TokenChargeProvider {
+class RecordingStripe implements TokenChargeProvider {
   readonly name = 'stripe';
   readonly calls: Array<{ input: TokenChargeInput; idempotencyKey: string }> = [];
+  constructor(private readonly adapter: StripePaymentProvider) {}
   async charge(input: TokenChargeInput, options: { idempotencyKey: string }): Promise<TokenChargeResult> {
     this.calls.push({ input, idempotencyKey: options.idempotencyKey });
-    return { providerChargeId: `pi_${this.calls.length}`, status: 'succeeded' };
+    return this.adapter.charge(input, options);
   }
 }
 
@@ -46,6 +48,10 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
   let now: number;
   const handles: AzulClientHandle[] = [];
   let token: string;
+  let fakeStripe: FakeStripe;
+  let stripeAdapter: StripePaymentProvider;
+  /** Each organization's Stripe customer, with a saved default card. */
+  const stripeCustomers = new Map<string, string>();
 
   function azulClient(url: string, timeoutMs = 10_000): AzulClientHandle {
     const handle = createAzulClient(
@@ -76,7 +82,7 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
     currency: 'DOP',
     description: 'PROFESSIONAL 2026-11',
     azulToken: token,
-    fallbackToken: `cus_${org}`,
+    fallbackToken: stripeCustomers.get(org),
     ...extra,
   });
 
@@ -87,6 +93,33 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
     const setup = azulClient(fake.url).client;
     token = (await setup.createToken({ number: AZUL_TEST_CARDS.approved, expiration: '202812' }))
       .dataVaultToken;
+    fakeStripe = await new FakeStripe({ prices: [] }).start();
+    stripeAdapter = new StripePaymentProvider({
+      STRIPE_SECRET_KEY: fakeStripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: fakeStripe.webhookSecret,
+      STRIPE_WEBHOOK_TOLERANCE_SECONDS: 300,
+      STRIPE_API_URL: fakeStripe.url,
+      STRIPE_TIMEOUT_MS: 5000,
+      STRIPE_PRICE_STARTER: undefined,
+      STRIPE_PRICE_PROFESSIONAL: undefined,
+      STRIPE_PRICE_ENTERPRISE: undefined,
+    });
+    for (const org of [
+      'org-healthy',
+      'org-broke',
+      'org-a',
+      'org-b',
+      'org-c',
+      'org-d',
+      'org-e',
+      'org-h0',
+      'org-h1',
+      'org-h2',
+    ]) {
+      const { providerCustomerId } = await stripeAdapter.createCustomer({ organizationId: org }, {});
+      fakeStripe.attachDefaultPaymentMethod(providerCustomerId);
+      stripeCustomers.set(org, providerCustomerId);
+    }
   });
 
   afterEach(() => fake.setMode('normal'));
@@ -94,12 +127,13 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
   afterAll(async () => {
     for (const h of handles) h.close();
     await fake.close();
+    await fakeStripe.stop();
     pki.remove();
   });
 
   it('charges AZUL while it is healthy; the fallback is not touched', async () => {
     const { client } = azulClient(fake.url);
-    const stripe = new FallbackStandIn();
+    const stripe = new RecordingStripe(stripeAdapter);
     const router = new RecurringChargeRouter(new AzulTokenCharge(client), client.breaker, stripe);
 
     const routed = await router.charge(monthly('org-healthy'));
@@ -124,7 +158,7 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
     const declinedToken = (
       await client.createToken({ number: AZUL_TEST_CARDS.insufficientFunds, expiration: '202812' })
     ).dataVaultToken;
-    const stripe = new FallbackStandIn();
+    const stripe = new RecordingStripe(stripeAdapter);
     const router = new RecurringChargeRouter(new AzulTokenCharge(client), client.breaker, stripe);
 
     const routed = await router.charge(monthly('org-broke', { azulToken: declinedToken }));
@@ -136,7 +170,7 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
   it('opens the breaker after 3 AZUL timeouts, then sends recurring charges to Stripe without calling AZUL; recovers after the cool-down', async () => {
     // Short enough to wait out three times, long enough for the recovery probe on a loaded machine.
     const { client } = azulClient(fake.url, 3000);
-    const stripe = new FallbackStandIn();
+    const stripe = new RecordingStripe(stripeAdapter);
     const router = new RecurringChargeRouter(new AzulTokenCharge(client), client.breaker, stripe);
 
     // AZUL takes the charges but its answers are lost: outcome unknown, so never re-routed.
@@ -163,11 +197,18 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
         idempotencyKey: 'recurring:org-d:2026-11',
         input: expect.objectContaining({
           organizationId: 'org-d',
-          paymentToken: 'cus_org-d',
+          paymentToken: stripeCustomers.get('org-d'),
           amountCents: 295_000,
         }),
       },
     ]);
+    // Stripe took it off-session from the saved card, under the same key.
+    expect(
+      fakeStripe.paymentIntents.succeeded().filter((pi) => pi.customer === stripeCustomers.get('org-d')),
+    ).toEqual([expect.objectContaining({ amount: 295_000, currency: 'dop' })]);
+    expect(fakeStripe.requests.filter((r) => r.path === '/v1/payment_intents').at(-1)?.idempotencyKey).toBe(
+      'recurring:org-d:2026-11',
+    );
 
     // org-a's outcome at AZUL is unknown: it must wait for AZUL, not go to Stripe.
     await expect(router.charge(monthly('org-a', { azulOutcomeUnknown: true }))).rejects.toMatchObject({
@@ -190,7 +231,7 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
     const unreachable = azulClient(
       `https://127.0.0.1:${await closedPort()}/WebServices/JSON/Default.aspx`,
     ).client;
-    const stripe = new FallbackStandIn();
+    const stripe = new RecordingStripe(stripeAdapter);
     const router = new RecurringChargeRouter(new AzulTokenCharge(unreachable), unreachable.breaker, stripe);
 
     const routed = await router.charge(monthly('org-e'));
@@ -214,7 +255,11 @@ describe('RecurringChargeRouter: AZUL first, Stripe while AZUL is down', () => {
     expect(error).toMatchObject({ reason: 'no-provider' });
 
     function router(azul: typeof client) {
-      return new RecurringChargeRouter(new AzulTokenCharge(azul), azul.breaker, new FallbackStandIn());
+      return new RecurringChargeRouter(
+        new AzulTokenCharge(azul),
+        azul.breaker,
+        new RecordingStripe(stripeAdapter),
+      );
     }
   });
 });

@@ -3,6 +3,7 @@ import { PAYMENTS_RPC, paymentsContract, expectMatchesContract, type Principal }
 import { findTenantIsolationGaps } from '@platform/tenancy';
 import { waitFor } from '@platform/testing';
 import { member, startPaymentsTestApp, TEST_PRICES, type PaymentsTestApp } from './support/payments-test-app';
+import { subscribeThroughStripe } from './support/stripe-checkout';
 
 interface SubscriptionView {
   plan: string;
@@ -39,13 +40,8 @@ describe('payments: Stripe subscriptions', () => {
       PAYMENTS_RPC.getSubscription,
       await app.bed.call(PAYMENTS_RPC.getSubscription, {}, principal),
     ) as SubscriptionView;
-  const outboxEvents = async (routingKey: string, organizationId: string): Promise<object[]> => {
-    const rows: { payload: object }[] = await app.bed.admin.query(
-      `SELECT payload FROM outbox_events WHERE routing_key = $1 AND payload->>'organizationId' = $2 ORDER BY occurred_at`,
-      [routingKey, organizationId],
-    );
-    return rows.map((row) => row.payload);
-  };
+  const outboxEvents = (routingKey: string, organizationId: string) =>
+    app.outboxEvents(routingKey, organizationId);
   /** The newest customer.subscription.created of an organization (other tests subscribe others). */
   const createdEventOf = (organizationId: string) =>
     app.stripe
@@ -56,41 +52,11 @@ describe('payments: Stripe subscriptions', () => {
           organizationId,
       )
       .at(-1)!;
-  const inboxDrained = () =>
-    waitFor(
-      'every accepted webhook applied',
-      async () =>
-        Number(
-          (
-            await app.bed.admin.query(
-              `SELECT count(*)::int AS n FROM webhook_inbox WHERE processed_at IS NULL`,
-            )
-          )[0].n,
-        ) === 0,
-    );
-  const inboxCount = async (): Promise<number> =>
-    Number((await app.bed.admin.query(`SELECT count(*)::int AS n FROM webhook_inbox`))[0].n);
+  const inboxDrained = () => app.inboxDrained();
+  const inboxCount = () => app.inboxCount();
 
-  /** Checkout for `owner`'s organization, paid in the fake, every event delivered in Stripe's order. */
-  async function subscribe(owner: Principal, plan: 'STARTER' | 'PROFESSIONAL' = 'STARTER') {
-    const { data: session } = await call(
-      PAYMENTS_RPC.createCheckoutSession,
-      { plan, successUrl: 'https://app.test/ok', cancelUrl: 'https://app.test/cancel' },
-      owner,
-    );
-    const events = app.stripe.completeCheckout(
-      (session as { sessionId: string }).sessionId,
-      `billing+${owner.organizationId}@example.test`,
-    );
-    for (const event of events) expect((await app.deliver(event)).status).toBe(200);
-    await waitFor('subscription active', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
-    // Events are applied concurrently: wait for all of them (the invoice too), not only the activation.
-    await inboxDrained();
-    const subscriptionId = String(
-      app.stripe.checkoutSessions.get((session as { sessionId: string }).sessionId)!.subscription,
-    );
-    return { sessionId: (session as { sessionId: string }).sessionId, subscriptionId };
-  }
+  const subscribe = (owner: Principal, plan: 'STARTER' | 'PROFESSIONAL' = 'STARTER') =>
+    subscribeThroughStripe(app, owner, { plan });
 
   it('an organization without a subscription is on FREE (trial), with no provider', async () => {
     expect(await subscriptionOf(member(randomUUID(), ['billing']))).toEqual({

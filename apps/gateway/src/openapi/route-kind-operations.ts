@@ -33,7 +33,7 @@ export function webhookOperation(route: WebhookRouteDefinition): Record<string, 
     summary: route.summary,
     description:
       `${route.description ? `${route.description}\n\n` : ''}Webhook: the raw body (at most ${route.bodyLimitBytes} bytes) ` +
-      `and the ${route.signatureHeaders.map((h) => `\`${h}\``).join(', ')} header(s) reach the ${route.service} service ` +
+      `and the ${[...route.signatureHeaders.map((h) => `\`${h}\` header`), ...(route.signatureQuery ?? []).map((q) => `\`${q}\` query parameter`)].join(', ')} reach the ${route.service} service ` +
       'byte for byte; it verifies the signature and answers once the event is stored. Its status and body are relayed.',
     security: [],
     parameters: [
@@ -43,6 +43,13 @@ export function webhookOperation(route: WebhookRouteDefinition): Record<string, 
         in: 'header',
         required: true,
         description: 'The provider’s signature of the raw body',
+        schema: { type: 'string' },
+      })),
+      ...(route.signatureQuery ?? []).map((name) => ({
+        name,
+        in: 'query',
+        required: true,
+        description: 'The token that authenticates this callback (signed by the owning service)',
         schema: { type: 'string' },
       })),
     ],

@@ -12,6 +12,8 @@ describe('billing routes in the route table and the OpenAPI document', () => {
     for (const route of PAYMENTS_ROUTES) expect(ROUTE_TABLE).toContain(route);
     const auths = PAYMENTS_ROUTES.map((route) => `${route.id}=${String(route.auth)}`).sort();
     expect(auths).toEqual([
+      'payments.azul.payments.get=billing:read',
+      'payments.azul.payments.start=billing:write',
       'payments.checkout=billing:write',
       'payments.invoices.document=billing:read',
       'payments.invoices.list=billing:read',
@@ -20,6 +22,8 @@ describe('billing routes in the route table and the OpenAPI document', () => {
       'payments.subscription.changePlan=billing:write',
       'payments.subscription.get=billing:read',
       'payments.usage.get=billing:read',
+      'payments.webhooks.azul=public',
+      'payments.webhooks.mercadopago=public',
       'payments.webhooks.stripe=public',
     ]);
   });
@@ -38,5 +42,14 @@ describe('billing routes in the route table and the OpenAPI document', () => {
     expect(checkout.responses['409']).toEqual({ $ref: '#/components/responses/IdempotencyKeyInFlight' });
     expect(checkout.responses['422']).toEqual({ $ref: '#/components/responses/IdempotencyKeyReused' });
     expect(document.paths['/v1/webhooks/stripe']!.post).toBeDefined();
+    expect(document.paths['/v1/webhooks/mercadopago']!.post).toBeDefined();
+    // AZUL's callback is authenticated by our signed token in the query; Mercado Pago's by two headers.
+    expect(document.paths['/v1/webhooks/azul']!.post!.parameters).toEqual([
+      expect.objectContaining({ name: 'session', in: 'query', required: true }),
+    ]);
+    expect(document.paths['/v1/webhooks/mercadopago']!.post!.parameters).toEqual([
+      expect.objectContaining({ name: 'x-signature', in: 'header' }),
+      expect.objectContaining({ name: 'x-request-id', in: 'header' }),
+    ]);
   });
 });

@@ -5,6 +5,8 @@ import { defineRoute, type RouteDefinition } from './route-definition';
 const SMALL_BODY = 16 * 1024;
 /** Stripe events carry whole objects (an invoice with its lines): room to spare, still bounded. */
 const STRIPE_EVENT_BODY = 512 * 1024;
+/** A Mercado Pago notification names a resource by id; an AZUL 3-D Secure callback carries a cRes (a few KiB). */
+const PROVIDER_CALLBACK_BODY = 64 * 1024;
 const TAG = 'Billing';
 
 /**
@@ -26,7 +28,8 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     request: { body: S[P.createCheckoutSession].request },
     success: {
       status: 201,
-      description: 'A Stripe Checkout Session: send the browser to `url` (409 when already subscribed)',
+      description:
+        'A Stripe Checkout Session, or with `provider: "mercadopago"` a Mercado Pago Checkout Pro preference (`url` = its init_point): send the browser to `url` (409 when already subscribed, 503 when the provider is not configured)',
     },
     bodyLimitBytes: SMALL_BODY,
     tag: TAG,
@@ -132,6 +135,40 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     summary: 'Download an invoice',
   }),
   defineRoute({
+    id: 'payments.azul.payments.start',
+    method: 'POST',
+    path: '/v1/payments/azul/payments',
+    rpc: P.startAzulPayment,
+    auth: 'billing:write',
+    rateLimit: 'sensitive',
+    idempotent: true,
+    request: { body: S[P.startAzulPayment].request },
+    success: {
+      status: 201,
+      description:
+        'The first AZUL payment of a plan on a DataVault token: `succeeded`, `declined`, or `requires_action` with the 3-D Secure step the browser performs next (409 when already subscribed, 503 when AZUL is not configured)',
+    },
+    bodyLimitBytes: SMALL_BODY,
+    tag: TAG,
+    summary: 'Pay a plan with a card through AZUL',
+  }),
+  defineRoute({
+    id: 'payments.azul.payments.get',
+    method: 'GET',
+    path: '/v1/payments/azul/payments/:id',
+    rpc: P.getAzulPayment,
+    auth: 'billing:read',
+    rateLimit: 'read',
+    request: { params: S[P.getAzulPayment].request },
+    success: {
+      status: 200,
+      description:
+        'One AZUL payment of the organization, e.g. after its 3-D Secure callback (404 when absent or another organization’s)',
+    },
+    tag: TAG,
+    summary: 'Get an AZUL payment',
+  }),
+  defineRoute({
     id: 'payments.usage.get',
     method: 'GET',
     path: '/v1/payments/usage',
@@ -163,5 +200,44 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     },
     tag: TAG,
     summary: 'Stripe webhook endpoint',
+  }),
+  defineWebhookRoute({
+    id: 'payments.webhooks.mercadopago',
+    method: 'POST',
+    path: '/v1/webhooks/mercadopago',
+    service: 'payments',
+    auth: 'public',
+    rateLimit: 'public',
+    // x-signature signs `data.id` (query), the provider's x-request-id and ts: both headers must reach
+    // payments as Mercado Pago sent them (the listed ones replace the gateway's own x-request-id).
+    signatureHeaders: ['x-signature', 'x-request-id'],
+    bodyLimitBytes: PROVIDER_CALLBACK_BODY,
+    success: {
+      status: 200,
+      description:
+        'The notification is verified (x-signature over data.id, x-request-id and ts; replay window) and durably stored; `{ received, duplicate }` (400 WEBHOOK_SIGNATURE_INVALID otherwise)',
+    },
+    tag: TAG,
+    summary: 'Mercado Pago notification endpoint',
+  }),
+  defineWebhookRoute({
+    id: 'payments.webhooks.azul',
+    method: 'POST',
+    path: '/v1/webhooks/azul',
+    service: 'payments',
+    auth: 'public',
+    rateLimit: 'public',
+    // The cardholder's browser posts here (form) on behalf of the issuer's ACS; what authenticates it
+    // is our signed `?session=` token in the query, which the gateway forwards with the path.
+    signatureHeaders: [],
+    signatureQuery: ['session'],
+    bodyLimitBytes: PROVIDER_CALLBACK_BODY,
+    success: {
+      status: 200,
+      description:
+        'An AZUL 3-D Secure callback (cRes to the TermUrl, or the method notification) with a valid `session` token, durably stored; payments then continues the charge with AZUL (400 WEBHOOK_SIGNATURE_INVALID otherwise)',
+    },
+    tag: TAG,
+    summary: 'AZUL 3-D Secure callback',
   }),
 ];

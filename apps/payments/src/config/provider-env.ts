@@ -48,6 +48,11 @@ export const providerEnvShape = {
    * to /v1/webhooks/azul that we did not ask for is refused (>= 32 bytes).
    */
   AZUL_CALLBACK_SECRET: secret(z.string().min(32).optional()),
+  /**
+   * Public URL of POST /v1/webhooks/azul (through the gateway): the base of the TermUrl and
+   * MethodNotificationUrl of every customer-present charge. Without it AZUL charges go without 3-D Secure.
+   */
+  AZUL_CALLBACK_URL: urlWithProtocol('https', 'http').optional(),
   /** How long a 3-D Secure callback URL stays valid, seconds. */
   AZUL_CALLBACK_TTL_SECONDS: positiveInt.default(900),
   /** AZUL's breaker opens after this many timeouts/unreachable answers in a row... */

@@ -5,6 +5,7 @@ import { TenantDatabase } from '@platform/tenancy';
 import type { PaymentsEnv } from '../config/payments-env.schema';
 import { BillingMail } from '../mail/billing-mail';
 import { PaymentProviders } from '../providers/payment-providers';
+import { RecurringChargeJob } from '../recurring/recurring-charge.job';
 import { Clock } from '../shared/clock';
 import { callProvider } from '../shared/provider-errors';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
@@ -32,6 +33,7 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly providers: PaymentProviders,
     private readonly applier: BillingEventApplier,
     private readonly mail: BillingMail,
+    private readonly recurring: RecurringChargeJob,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -92,12 +94,16 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
         return [];
       }
       const attempt = row.dunningRetries + 1;
-      const result = await callProvider(() =>
-        this.providers.get(row.provider!).retryInvoicePayment!(
-          { providerInvoiceId: row.dunningInvoiceId! },
-          { idempotencyKey: `${organizationId}:dunning:${row.dunningInvoiceId}:${attempt}` },
-        ),
-      );
+      const provider = this.providers.get(row.provider!);
+      // AZUL has no invoice to pay again: its owed monthly charge is charged again (same period).
+      const result = provider.retryInvoicePayment
+        ? await callProvider(() =>
+            provider.retryInvoicePayment!(
+              { providerInvoiceId: row.dunningInvoiceId! },
+              { idempotencyKey: `${organizationId}:dunning:${row.dunningInvoiceId}:${attempt}` },
+            ),
+          )
+        : await this.recurring.retryOwed(manager, row, attempt, now);
       if (result.paid) {
         await manager.update(
           SubscriptionEntity,

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { RecurringModule } from '../recurring/recurring.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DunningJob } from './dunning.job';
 
 @Module({
-  imports: [SubscriptionsModule, WebhooksModule],
+  imports: [SubscriptionsModule, WebhooksModule, RecurringModule],
   providers: [DunningJob],
 })
 export class DunningModule {}

@@ -9,6 +9,7 @@ export type BillingNotice =
   | { kind: 'retry-failed'; plan: PlanCode; attempt: number; nextRetryAt: Date }
   | { kind: 'suspended'; plan: PlanCode }
   | { kind: 'payment-received'; plan: PlanCode; reactivated: boolean }
+  | { kind: 'renewal-notice'; plan: PlanCode; chargeOn: Date; amountCents: number; currency: string }
   | {
       kind: 'usage-threshold';
       plan: PlanCode;
@@ -27,6 +28,8 @@ const METRIC_WORDS: Record<UsageMetric, string> = {
 };
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
+/** Minor units as a plain decimal amount: 295000 DOP → "DOP 2950.00". */
+const money = (cents: number, currency: string) => `${currency} ${(cents / 100).toFixed(2)}`;
 
 function compose(notice: BillingNotice): { subject: string; text: string } {
   switch (notice.kind) {
@@ -44,6 +47,11 @@ function compose(notice: BillingNotice): { subject: string; text: string } {
       return {
         subject: 'Your organization is suspended',
         text: `The payment for your ${notice.plan} plan could not be collected after several attempts, so your organization is suspended. Pay the open invoice in the billing portal to reopen it at once.`,
+      };
+    case 'renewal-notice':
+      return {
+        subject: `Your ${notice.plan} plan renews on ${day(notice.chargeOn)}`,
+        text: `On ${day(notice.chargeOn)} we will charge ${money(notice.amountCents, notice.currency)} (ITBIS included) for the next month of your ${notice.plan} plan to the card on file.`,
       };
     case 'payment-received':
       return {

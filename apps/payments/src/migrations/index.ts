@@ -1,6 +1,7 @@
 import { CreateIdempotencyTables1764050000000 } from '@platform/idempotency';
 import { CreatePaymentsTables1764600000000 } from './1764600000000-create-payments-tables';
 import { CreateUsageTables1796100000000 } from './1796100000000-create-usage-tables';
+import { AzulPaymentsAndRecurringCharges1796200000000 } from './1796200000000-azul-payments-and-recurring-charges';
 
 /**
  * Migrations of the payments database, in order. The outbox/processed-events tables come from
@@ -12,4 +13,5 @@ export const paymentsMigrations: Function[] = [
   CreateIdempotencyTables1764050000000,
   CreatePaymentsTables1764600000000,
   CreateUsageTables1796100000000,
+  AzulPaymentsAndRecurringCharges1796200000000,
 ];

@@ -271,6 +271,24 @@ export type NormalizedProviderEvent =
       status: ChargeStatus | 'refunded' | 'voided';
       amountCents: number;
       currency: string;
+      /** The plan the charge pays for (from the metadata we attached), null when unknown. */
+      plan: PlanCode | null;
+      /** When the provider approved it (the paid period starts then); null until approved. */
+      paidAt: Date | null;
+      version: number;
+    }
+  | {
+      /**
+       * The cardholder finished a 3-D Secure step of a customer-present charge (AZUL): the issuer's
+       * cRes came back to our TermUrl (`challenge`), or the method iframe ran (`method`). Applying it
+       * continues the charge at the provider, which decides. The organization and the charge's
+       * idempotency key come from OUR signed callback token, never from the posted form.
+       */
+      kind: 'three-ds.completed';
+      organizationId: string;
+      idempotencyKey: string;
+      step: 'method' | 'challenge';
+      cRes: string | null;
       version: number;
     };
 

@@ -1,27 +1,44 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import type { PaymentsEnv } from '../config/payments-env.schema';
+import { Clock } from '../shared/clock';
 import type { PaymentProvider } from './payment-provider.port';
 import { PaymentProviders } from './payment-providers';
-import { createRegionalProviders } from './regional-providers';
+import { createRegionalProviders, type RegionalProviders } from './regional-providers';
 import { StripePaymentProvider } from './stripe/stripe.provider';
 
-/** Builds the provider adapters the env configures (AZUL and Mercado Pago register here too). */
+/** Nest token of the AZUL and Mercado Pago adapters (and AZUL's client) the env configures. */
+export const REGIONAL_PROVIDERS = Symbol('REGIONAL_PROVIDERS');
+
+/** Builds the provider adapters the env configures: Stripe, AZUL and Mercado Pago. */
 @Global()
 @Module({
   providers: [
     {
+      provide: REGIONAL_PROVIDERS,
+      // The service clock signs AZUL's 3-D Secure callback expiry, so tests can move it on.
+      useFactory: (config: PaymentsEnv, clock: Clock) =>
+        createRegionalProviders(config, { now: () => clock.now() }),
+      inject: [SERVICE_CONFIG, Clock],
+    },
+    {
       provide: PaymentProviders,
-      useFactory: (config: PaymentsEnv) => {
+      useFactory: (config: PaymentsEnv, regional: RegionalProviders) => {
         const providers: PaymentProvider[] = [];
         if (config.STRIPE_SECRET_KEY) providers.push(new StripePaymentProvider(config));
-        // AZUL and Mercado Pago when configured (AZUL's idle keep-alive TLS sockets are unref'd).
-        providers.push(...createRegionalProviders(config).providers);
+        providers.push(...regional.providers);
         return new PaymentProviders(providers);
       },
-      inject: [SERVICE_CONFIG],
+      inject: [SERVICE_CONFIG, REGIONAL_PROVIDERS],
     },
   ],
-  exports: [PaymentProviders],
+  exports: [PaymentProviders, REGIONAL_PROVIDERS],
 })
-export class ProvidersModule {}
+export class ProvidersModule implements OnApplicationShutdown {
+  constructor(@Inject(REGIONAL_PROVIDERS) private readonly regional: RegionalProviders) {}
+
+  /** Closes AZUL's keep-alive TLS connections. */
+  onApplicationShutdown(): void {
+    this.regional.close();
+  }
+}

@@ -10,6 +10,9 @@ import type { PaymentProviderName, PlanCode, SubscriptionStatus } from '@platfor
 @Check('subscriptions_plan_check', `plan IN ('FREE', 'STARTER', 'PROFESSIONAL', 'ENTERPRISE')`)
 @Index('uq_subscriptions_provider_customer', ['provider', 'providerCustomerId'], { unique: true })
 @Index('idx_subscriptions_dunning_due', ['nextRetryAt'], { where: `status = 'PAST_DUE'` })
+@Index('idx_subscriptions_scheduled_renewal', ['currentPeriodEnd'], {
+  where: `provider = 'azul' AND status = 'ACTIVE'`,
+})
 @Entity({ name: 'subscriptions' })
 export class SubscriptionEntity {
   @PrimaryColumn('uuid')
@@ -61,6 +64,17 @@ export class SubscriptionEntity {
 
   @Column('timestamptz', { nullable: true })
   suspendedAt!: Date | null;
+
+  /** The stored card our scheduled charges use (AZUL DataVault token); never a card number. */
+  @Column('text', { nullable: true })
+  paymentToken!: string | null;
+
+  /**
+   * The organization's Stripe customer (with a default payment method) that takes AZUL recurring
+   * charges while AZUL's breaker is open (seed 003). How it is set up (a Stripe SetupIntent) is not built.
+   */
+  @Column('text', { nullable: true })
+  fallbackCustomerId!: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PAYMENTS_RPC, type PaidPlanCode, type SubscriptionDto } from '@platform/contracts';
 import { ConflictError } from '@platform/errors';
@@ -15,7 +16,7 @@ export interface BillingCaller {
 }
 
 /**
- * The Stripe subscription use cases. The subscription row is locked for the whole command, so two
+ * The subscription use cases (Stripe; Mercado Pago Checkout Pro for organizations that choose it). The subscription row is locked for the whole command, so two
  * checkouts of one organization never create two Stripe customers; every call that creates or
  * changes something at Stripe carries an idempotency key derived from the caller's.
  */
@@ -32,25 +33,34 @@ export class SubscriptionService {
 
   async startCheckout(
     caller: BillingCaller,
-    input: { plan: PaidPlanCode; successUrl: string; cancelUrl: string },
+    input: {
+      plan: PaidPlanCode;
+      successUrl: string;
+      cancelUrl: string;
+      provider?: 'stripe' | 'mercadopago';
+    },
   ) {
-    const stripe = this.providers.get('stripe');
+    const { provider: providerName = 'stripe', ...page } = input;
+    const provider = this.providers.get(providerName);
     const row = await this.subscriptions.ensureLocked(caller.organizationId);
     if (row.status === 'ACTIVE' || row.status === 'PAST_DUE' || row.status === 'SUSPENDED') {
       throw new ConflictError(
         'The organization already has a subscription: change its plan or use the billing portal',
       );
     }
-    const customerId = await this.customerOf(row);
+    // Mercado Pago keeps no customer: the organization is each preference's external_reference.
+    const customerId = providerName === 'stripe' ? await this.customerOf(row) : caller.organizationId;
     const session = await callProvider(() =>
-      stripe.createCheckout!(
-        { organizationId: caller.organizationId, providerCustomerId: customerId, ...input },
+      provider.createCheckout!(
+        { organizationId: caller.organizationId, providerCustomerId: customerId, ...page },
         {
-          idempotencyKey: providerIdempotencyKey(
-            caller.organizationId,
-            PAYMENTS_RPC.createCheckoutSession,
-            caller.idempotencyKey,
-          ),
+          // Mercado Pago needs a key on every preference; without the caller's, a fresh one (no retry to match).
+          idempotencyKey:
+            providerIdempotencyKey(
+              caller.organizationId,
+              PAYMENTS_RPC.createCheckoutSession,
+              caller.idempotencyKey,
+            ) ?? (providerName === 'stripe' ? undefined : `${caller.organizationId}:${randomUUID()}`),
         },
       ),
     );

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import type { PaymentProviderName, PlanCode, SubscriptionStatus } from '@platform/contracts';
-import { OutboxWriter } from '@platform/messaging';
 import type { PaymentsEnv } from '../config/payments-env.schema';
 import { InvoiceRepository } from '../invoices/invoice.repository';
 import type { BillingNotice } from '../mail/billing-mail';
@@ -14,7 +13,16 @@ import type {
 } from '../providers/payment-provider.port';
 import { Clock } from '../shared/clock';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import {
+  clearedDunning,
+  LIVE_STATUSES,
+  SubscriptionLifecycle,
+} from '../subscriptions/subscription-lifecycle';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
+import { DirectChargeApplier } from './direct-charge.applier';
+import { ThreeDsContinuation } from '../azul-payments/three-ds-continuation';
+
+export { clearedDunning };
 
 /** A mail to send once the transaction that decided it has committed. */
 export interface PendingNotice {
@@ -22,8 +30,7 @@ export interface PendingNotice {
   notice: BillingNotice;
 }
 
-/** Statuses of an organization that pays (or paid and owes): plan changes there are "changed". */
-const LIVE: ReadonlySet<SubscriptionStatus> = new Set(['ACTIVE', 'PAST_DUE', 'SUSPENDED']);
+const LIVE = LIVE_STATUSES;
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -40,7 +47,9 @@ export class BillingEventApplier {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
     private readonly invoices: InvoiceRepository,
-    private readonly outbox: OutboxWriter,
+    private readonly lifecycle: SubscriptionLifecycle,
+    private readonly directCharges: DirectChargeApplier,
+    private readonly threeDs: ThreeDsContinuation,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
   ) {}
@@ -68,8 +77,9 @@ export class BillingEventApplier {
       case 'invoice.payment-failed':
         return this.invoiceFailed(manager, organizationId, provider, event.invoice, event.version);
       case 'charge.updated':
-        // Direct charges (AZUL, Mercado Pago) are applied by their own flows (not built here).
-        return [];
+        return this.directCharges.chargeUpdated(manager, organizationId, provider, event);
+      case 'three-ds.completed':
+        return this.threeDs.continue(manager, organizationId, event);
     }
   }
 
@@ -195,58 +205,20 @@ export class BillingEventApplier {
     return [{ to: row.billingEmail, notice: { kind: 'payment-failed', plan: row.plan, nextRetryAt } }];
   }
 
-  /** Dunning gave up: the gateway closes everything but auth and billing until payment. */
-  async publishSuspended(
-    manager: EntityManager,
-    organizationId: string,
-    plan: PlanCode,
-    now: Date,
-  ): Promise<void> {
-    await this.outbox.addEvent(manager, 'payments.subscription.suspended', {
-      organizationId,
-      plan,
-      suspendedAt: now.toISOString(),
-    });
+  /** Dunning gave up (kept here for the dunning job; the lifecycle class publishes). */
+  publishSuspended(manager: EntityManager, organizationId: string, plan: PlanCode, now: Date): Promise<void> {
+    return this.lifecycle.publishSuspended(manager, organizationId, plan, now);
   }
 
   /** The lifecycle events of a transition, through the outbox (same transaction as the change). */
-  async publishTransition(
+  publishTransition(
     manager: EntityManager,
     organizationId: string,
     before: { status: SubscriptionStatus; plan: PlanCode },
     after: { status: SubscriptionStatus; plan: PlanCode },
     now: Date,
   ): Promise<void> {
-    const wasLive = LIVE.has(before.status);
-    if (!wasLive && after.status === 'ACTIVE') {
-      await this.outbox.addEvent(manager, 'payments.subscription.activated', {
-        organizationId,
-        plan: after.plan,
-      });
-      return;
-    }
-    if (wasLive && after.status === 'CANCELLED') {
-      await this.outbox.addEvent(manager, 'payments.subscription.cancelled', {
-        organizationId,
-        plan: 'FREE',
-        previousPlan: before.plan,
-      });
-      return;
-    }
-    if (before.status === 'SUSPENDED' && after.status === 'ACTIVE') {
-      await this.outbox.addEvent(manager, 'payments.subscription.reactivated', {
-        organizationId,
-        plan: after.plan,
-        reactivatedAt: now.toISOString(),
-      });
-    }
-    if (wasLive && LIVE.has(after.status) && before.plan !== after.plan) {
-      await this.outbox.addEvent(manager, 'payments.subscription.changed', {
-        organizationId,
-        plan: after.plan,
-        previousPlan: before.plan,
-      });
-    }
+    return this.lifecycle.publishTransition(manager, organizationId, before, after, now);
   }
 }
 
@@ -267,14 +239,4 @@ function nextStatus(current: SubscriptionStatus, provider: ProviderSubscriptionS
     default:
       return current;
   }
-}
-
-export function clearedDunning(): Partial<SubscriptionEntity> {
-  return {
-    dunningInvoiceId: null,
-    pastDueSince: null,
-    dunningRetries: 0,
-    nextRetryAt: null,
-    suspendedAt: null,
-  };
 }

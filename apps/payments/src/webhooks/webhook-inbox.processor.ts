@@ -206,5 +206,7 @@ function factsOf(event: NormalizedProviderEvent): {
       };
     case 'charge.updated':
       return { organizationId: event.organizationId, providerCustomerId: null };
+    case 'three-ds.completed':
+      return { organizationId: event.organizationId, providerCustomerId: null };
   }
 }

@@ -41,7 +41,10 @@ export class WebhookController {
       const name = providerName as PaymentProviderName;
       const provider = this.providers.get(name);
       if (!Buffer.isBuffer(request.body)) {
-        throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Webhooks must be sent as application/json');
+        throw new DomainError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          'Webhooks must be sent as application/json or application/x-www-form-urlencoded',
+        );
       }
       const now = this.clock.now();
       const verified = provider.verifyWebhook(

@@ -3,7 +3,10 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { InvoicesModule } from '../invoices/invoices.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
+import { ThreeDsContinuation } from '../azul-payments/three-ds-continuation';
+import { SubscriptionLifecycle } from '../subscriptions/subscription-lifecycle';
 import { BillingEventApplier } from './billing-event.applier';
+import { DirectChargeApplier } from './direct-charge.applier';
 import { keepRawBodyForWebhooks } from './raw-webhook-body';
 import { WebhookController } from './webhook.controller';
 import { WebhookInbox } from './webhook-inbox';
@@ -12,8 +15,15 @@ import { WebhookInboxProcessor } from './webhook-inbox.processor';
 @Module({
   imports: [SubscriptionsModule, InvoicesModule],
   controllers: [WebhookController],
-  providers: [WebhookInbox, WebhookInboxProcessor, BillingEventApplier],
-  exports: [BillingEventApplier],
+  providers: [
+    WebhookInbox,
+    WebhookInboxProcessor,
+    BillingEventApplier,
+    DirectChargeApplier,
+    SubscriptionLifecycle,
+    ThreeDsContinuation,
+  ],
+  exports: [BillingEventApplier, DirectChargeApplier, SubscriptionLifecycle],
 })
 export class WebhooksModule implements OnModuleInit {
   constructor(private readonly http: HttpAdapterHost) {}

@@ -16,6 +16,8 @@ export const PAYMENTS_RPC = {
   cancelSubscription: 'payments.subscription.cancel',
   listInvoices: 'payments.invoice.list',
   renderInvoice: 'payments.invoice.render',
+  startAzulPayment: 'payments.azul-payment.start',
+  getAzulPayment: 'payments.azul-payment.get',
   getUsage: 'payments.usage.get',
 } as const;
 export type PaymentsRpcPattern = (typeof PAYMENTS_RPC)[keyof typeof PAYMENTS_RPC];
@@ -25,6 +27,9 @@ export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 export const PAYMENT_PROVIDERS = ['stripe', 'azul', 'mercadopago'] as const;
 export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
+
+/** Providers with a hosted checkout page an organization may choose. */
+export const CHECKOUT_PROVIDERS = ['stripe', 'mercadopago'] as const;
 
 /** Plans a customer can buy (FREE is what an organization has without a subscription). */
 export const PAID_PLAN_CODES = ['STARTER', 'PROFESSIONAL', 'ENTERPRISE'] as const;
@@ -75,6 +80,31 @@ export const invoiceSchema = z.object({
 export type InvoiceDto = z.infer<typeof invoiceSchema>;
 
 /**
+ * A customer-present AZUL payment of a plan (DOP, ITBIS included in `amountCents`, its part in
+ * `taxCents`). While `requires_action`, `threeDs` says what the cardholder's browser does next:
+ * `method` → render `methodForm` (hidden iframe); `challenge` → auto-submit a form POSTing `creq` to
+ * `redirectPostUrl`. The issuer's page then posts back to /v1/webhooks/azul and the payment moves on.
+ */
+export const azulPaymentSchema = z.object({
+  id: z.string().uuid(),
+  plan: z.enum(PAID_PLAN_CODES),
+  status: z.enum(['requires_action', 'succeeded', 'declined']),
+  amountCents: z.number().int(),
+  taxCents: z.number().int(),
+  currency: z.string(),
+  threeDs: z
+    .object({
+      step: z.enum(['method', 'challenge']),
+      redirectPostUrl: z.string().url().optional(),
+      creq: z.string().optional(),
+      methodForm: z.string().optional(),
+    })
+    .nullable(),
+  createdAt: z.string().datetime(),
+});
+export type AzulPaymentDto = z.infer<typeof azulPaymentSchema>;
+
+/**
  * One metered quantity in the current billing period (the subscription's, or the calendar month
  * without one). `limit` and `percent` are null when the plan sets no limit for the metric.
  */
@@ -92,7 +122,13 @@ export type UsageItemDto = z.infer<typeof usageItemSchema>;
 
 export const paymentsRpcSchemas = {
   [PAYMENTS_RPC.createCheckoutSession]: {
-    request: z.object({ plan: z.enum(PAID_PLAN_CODES), successUrl: returnUrl, cancelUrl: returnUrl }),
+    request: z.object({
+      plan: z.enum(PAID_PLAN_CODES),
+      successUrl: returnUrl,
+      cancelUrl: returnUrl,
+      /** Who hosts the page: Stripe Checkout (default) or Mercado Pago Checkout Pro (seed 004). */
+      provider: z.enum(CHECKOUT_PROVIDERS).default('stripe'),
+    }),
     result: z.object({ sessionId: z.string(), url: z.string().url(), expiresAt: timestamp }),
   },
   [PAYMENTS_RPC.createPortalSession]: {
@@ -113,6 +149,24 @@ export const paymentsRpcSchemas = {
   [PAYMENTS_RPC.listInvoices]: {
     request: pageRequestSchema,
     result: pageResultSchema(invoiceSchema),
+  },
+  /**
+   * The first AZUL payment of a plan, with the cardholder present (3-D Secure 2.0). `paymentToken` is
+   * the card's AZUL DataVault token (from AZUL's payment page; card numbers never cross our API).
+   */
+  [PAYMENTS_RPC.startAzulPayment]: {
+    request: z.object({
+      plan: z.enum(PAID_PLAN_CODES),
+      paymentToken: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, 'must be an AZUL DataVault token'),
+      cardHolderName: z.string().trim().min(1).max(100).optional(),
+      email: z.string().email().max(254).optional(),
+    }),
+    result: azulPaymentSchema,
+  },
+  /** One AZUL payment of the organization (404 when absent or another organization's). */
+  [PAYMENTS_RPC.getAzulPayment]: {
+    request: z.object({ id: z.string().uuid() }),
+    result: azulPaymentSchema,
   },
   /** A standalone HTML document of one invoice (404 when absent or another organization's). */
   [PAYMENTS_RPC.renderInvoice]: {

@@ -15,6 +15,11 @@ export interface WebhookRouteDefinition extends HttpForwardedRoute {
   rateLimit: 'public';
   /** Provider headers the service needs to verify the request, lower-case (e.g. `stripe-signature`). */
   signatureHeaders: readonly string[];
+  /**
+   * Query parameters that authenticate the request instead (AZUL's 3-D Secure callback carries our
+   * signed `session` token in the URL we handed AZUL). The query always travels; this documents it.
+   */
+  signatureQuery?: readonly string[];
   /** Larger bodies are refused with 413 before any byte is forwarded. */
   bodyLimitBytes: number;
   /** What the service answers once the event is durably stored (documentation). */

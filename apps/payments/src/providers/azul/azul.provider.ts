@@ -181,8 +181,7 @@ export class AzulPaymentProvider implements PaymentProvider {
 
   /**
    * A 3-D Secure callback (cRes to TermUrl, or the method notification), accepted only with our
-   * signed, unexpired session token in `?session=`. The event id is per charge and step, so a
-   * browser posting twice is stored once.
+   * signed, unexpired session token in `?session=`.
    */
   verifyWebhook(request: RawWebhookRequest, now: Date): VerifiedWebhook {
     const verdict = verifyThreeDsCallback(this.settings.callbackSecret, request.query?.['session'], now);
@@ -205,7 +204,9 @@ export class AzulPaymentProvider implements PaymentProvider {
       cRes: body.cRes ?? null,
     };
     return {
-      providerEventId: `3ds:${claims.kind}:${claims.idempotencyKey}`,
+      // Per organization, charge and step: a browser posting twice is stored once, and a callback
+      // naming another organization's charge never shadows that organization's own.
+      providerEventId: `3ds:${claims.kind}:${claims.organizationId}:${claims.idempotencyKey}`,
       type: claims.kind === 'term' ? 'three-ds.challenge-completed' : 'three-ds.method-completed',
       createdAt: now,
       payload,
@@ -213,12 +214,22 @@ export class AzulPaymentProvider implements PaymentProvider {
   }
 
   /**
-   * Nothing to normalize: continuing 3-D Secure (ProcessThreeDSMethod / ProcessThreeDSChallenge)
-   * authorizes money, a side effect the port forbids here. The charge use case continues it with
-   * AzulClient.continueAfterChallenge and then records `charge.updated` itself.
+   * The callback as a fact: the cardholder finished a 3-D Secure step of the charge our token names.
+   * Pure (the port forbids side effects here): the inbox processor's applier continues the charge
+   * with AZUL (ThreeDsContinuation), once, inside the transaction that marks the event processed.
    */
-  async normalizeWebhook(_webhook: StoredWebhook): Promise<NormalizedProviderEvent[]> {
-    return [];
+  async normalizeWebhook(webhook: StoredWebhook): Promise<NormalizedProviderEvent[]> {
+    const payload = webhook.payload as AzulThreeDsCallbackPayload;
+    return [
+      {
+        kind: 'three-ds.completed',
+        organizationId: payload.organizationId,
+        idempotencyKey: payload.idempotencyKey,
+        step: payload.kind === 'term' ? 'challenge' : 'method',
+        cRes: payload.cRes,
+        version: webhook.createdAt.getTime(),
+      },
+    ];
   }
 
   private callbackUrl(

@@ -45,6 +45,9 @@ export interface MercadoPagoPaymentView {
   organizationId: string | null;
   amountCents: number;
   currency: string;
+  /** The plan from the preference's metadata (Mercado Pago copies it onto the payment). */
+  plan: string | null;
+  approvedAt: Date | null;
   updatedAt: Date;
 }
 
@@ -183,6 +186,8 @@ export class MercadoPagoGateway {
         organizationId: payment.external_reference || null,
         amountCents: Math.round((payment.transaction_amount ?? 0) * 100),
         currency: payment.currency_id ?? '',
+        plan: typeof payment.metadata?.['plan'] === 'string' ? (payment.metadata['plan'] as string) : null,
+        approvedAt: payment.date_approved ? new Date(payment.date_approved) : null,
         updatedAt: new Date(payment.date_last_updated ?? payment.date_created ?? 0),
       };
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { PaidPlanCode } from '@platform/contracts';
+import { PAID_PLAN_CODES, type PaidPlanCode } from '@platform/contracts';
 import {
   PaymentProviderFailure,
   WebhookVerificationError,
@@ -40,6 +40,12 @@ export function chargeStatusOf(status: string): ChargeStatus | 'refunded' | 'voi
     default: // pending, in_process, in_mediation
       return 'pending';
   }
+}
+
+/** The plan named in a payment's metadata, when it is one of ours. */
+function paidPlanOf(plan: string | null): PaidPlanCode | null {
+  const upper = plan?.toUpperCase();
+  return (PAID_PLAN_CODES as readonly string[]).includes(upper ?? '') ? (upper as PaidPlanCode) : null;
 }
 
 /**
@@ -129,6 +135,8 @@ export class MercadoPagoPaymentProvider implements PaymentProvider {
           status: chargeStatusOf(payment.status),
           amountCents: payment.amountCents,
           currency: payment.currency,
+          plan: paidPlanOf(payment.plan),
+          paidAt: payment.approvedAt,
           version: payment.updatedAt.getTime(),
         },
       ];

@@ -160,4 +160,62 @@ describe('Stripe adapter failures', () => {
       },
     );
   });
+
+  describe('off-session charge (the fallback of AZUL’s monthly charges)', () => {
+    const charge = (customerId: string) => ({
+      organizationId: ORG,
+      paymentToken: customerId,
+      amountCents: 590_000,
+      taxCents: 90_000,
+      currency: 'DOP',
+      description: 'PROFESSIONAL plan, 2026-12-10',
+    });
+
+    it('charges the default card once per key: a retry with the same key gets the same PaymentIntent', async () => {
+      const provider = providerFor(stripe.url, stripe.secretKey);
+      const { providerCustomerId } = await provider.createCustomer({ organizationId: ORG }, {});
+      stripe.attachDefaultPaymentMethod(providerCustomerId);
+
+      const first = await provider.charge(charge(providerCustomerId), {
+        idempotencyKey: 'recurring:x:2026-12-10',
+      });
+      const retried = await provider.charge(charge(providerCustomerId), {
+        idempotencyKey: 'recurring:x:2026-12-10',
+      });
+
+      expect(first).toEqual({ providerChargeId: expect.stringMatching(/^pi_/), status: 'succeeded' });
+      expect(retried.providerChargeId).toBe(first.providerChargeId);
+      expect(stripe.paymentIntents.succeeded().filter((pi) => pi.customer === providerCustomerId)).toEqual([
+        expect.objectContaining({
+          amount: 590_000,
+          currency: 'dop',
+          off_session: true,
+          metadata: { organizationId: ORG },
+        }),
+      ]);
+    });
+
+    it('a declined card is an answer (declined, with the intent), not a failure', async () => {
+      const provider = providerFor(stripe.url, stripe.secretKey);
+      const { providerCustomerId } = await provider.createCustomer({ organizationId: ORG }, {});
+      stripe.attachDefaultPaymentMethod(providerCustomerId);
+      stripe.setCardBehaviour(providerCustomerId, 'decline');
+
+      const result = await provider.charge(charge(providerCustomerId), {
+        idempotencyKey: `declined-${providerCustomerId}`,
+      });
+
+      expect(result).toMatchObject({ status: 'declined', declineCode: 'generic_decline' });
+      expect(result.providerChargeId).toMatch(/^pi_/);
+    });
+
+    it('a customer without a saved card is a permanent failure', async () => {
+      const provider = providerFor(stripe.url, stripe.secretKey);
+      const { providerCustomerId } = await provider.createCustomer({ organizationId: ORG }, {});
+      const failure = await failureOf(() =>
+        provider.charge(charge(providerCustomerId), { idempotencyKey: 'no-card' }),
+      );
+      expect(failure).toMatchObject({ providerCode: 'no_default_payment_method', transient: false });
+    });
+  });
 });

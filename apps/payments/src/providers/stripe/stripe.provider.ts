@@ -4,6 +4,8 @@ import {
   PaymentProviderFailure,
   WebhookVerificationError,
   type ChangePlanInput,
+  type ChargeInput,
+  type ChargeResult,
   type CheckoutInput,
   type CheckoutSession,
   type CreateCustomerInput,
@@ -42,6 +44,7 @@ export class StripePaymentProvider implements PaymentProvider {
     'billing-portal',
     'subscription-management',
     'invoice-retry',
+    'direct-charge',
   ]);
   private readonly stripe: Stripe;
   private readonly prices: StripePlanPrices;
@@ -201,6 +204,71 @@ export class StripePaymentProvider implements PaymentProvider {
           providerInvoiceId: input.providerInvoiceId,
           paid: false,
           declineCode: error.code ?? 'card_declined',
+        };
+      }
+      throw this.failure(error);
+    }
+  }
+
+  /**
+   * An off-session charge of a customer's saved card (the fallback of AZUL's monthly charges while
+   * AZUL's breaker is open): `paymentToken` is the Stripe customer; its default payment method pays.
+   * A PaymentIntent confirmed at creation, under the caller's deterministic idempotency key, so a
+   * retried charge is answered by Stripe with the first intent instead of charging again. A decline
+   * is an answer (`declined`), not a failure.
+   */
+  async charge(input: ChargeInput, options: ProviderCallOptions): Promise<ChargeResult> {
+    if (!options.idempotencyKey) {
+      throw new PaymentProviderFailure(
+        'stripe',
+        'idempotency_key_missing',
+        'A charge needs an idempotency key',
+        false,
+      );
+    }
+    const customer = await this.request(() => this.stripe.customers.retrieve(input.paymentToken));
+    const paymentMethod = customer.deleted
+      ? null
+      : stripeIdOf(customer.invoice_settings?.default_payment_method ?? null);
+    if (!paymentMethod) {
+      throw new PaymentProviderFailure(
+        'stripe',
+        'no_default_payment_method',
+        `Customer ${input.paymentToken} has no saved card to charge`,
+        false,
+      );
+    }
+    try {
+      const intent = await this.stripe.paymentIntents.create(
+        {
+          amount: input.amountCents,
+          currency: input.currency.toLowerCase(),
+          customer: input.paymentToken,
+          payment_method: paymentMethod,
+          off_session: true,
+          confirm: true,
+          description: input.description,
+          metadata: { [ORGANIZATION_METADATA_KEY]: input.organizationId },
+        },
+        { idempotencyKey: options.idempotencyKey },
+      );
+      return {
+        providerChargeId: intent.id,
+        status:
+          intent.status === 'succeeded'
+            ? 'succeeded'
+            : intent.status === 'requires_action'
+              ? 'requires_action'
+              : 'pending',
+      };
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeCardError) {
+        const intent = (error.raw as { payment_intent?: { id?: string } } | undefined)?.payment_intent;
+        return {
+          providerChargeId: intent?.id ?? '',
+          status: 'declined',
+          declineCode: error.decline_code ?? error.code ?? 'card_declined',
+          declineMessage: error.message,
         };
       }
       throw this.failure(error);

@@ -50,8 +50,10 @@ export interface FakeMercadoPago {
   webhookSecret: string;
   readonly received: FakeRequestRecord[];
   readonly preferences: ReadonlyMap<string, FakePreference>;
-  /** The buyer pays (or is refused) on the Checkout Pro page of this preference. */
-  pay(preferenceId: string, outcome?: 'approved' | 'rejected' | 'pending'): FakePayment;
+  /** The buyer pays (or is refused) on the Checkout Pro page of this preference (`at`: when; default now). */
+  pay(preferenceId: string, outcome?: 'approved' | 'rejected' | 'pending', at?: Date): FakePayment;
+  /** A pending payment is decided later (the acquirer answered): new status, date_last_updated = `at`. */
+  settle(paymentId: number, outcome: 'approved' | 'rejected', at?: Date): FakePayment;
   /**
    * The webhook Mercado Pago sends for a payment, signed like the real one. `signWith` forges it
    * with another secret; `tsMs` backdates it.
@@ -177,7 +179,7 @@ export async function startFakeMercadoPago(options: FakeMercadoPagoOptions = {})
     webhookSecret,
     received,
     preferences,
-    pay(preferenceId, outcome = 'approved') {
+    pay(preferenceId, outcome = 'approved', at = new Date()) {
       const preference = preferences.get(preferenceId);
       if (!preference) throw new Error(`no preference ${preferenceId}`);
       const items = preference['items'] as Array<{
@@ -185,7 +187,7 @@ export async function startFakeMercadoPago(options: FakeMercadoPagoOptions = {})
         quantity: number;
         currency_id?: string;
       }>;
-      const now = new Date().toISOString();
+      const now = at.toISOString();
       const payment: FakePayment = {
         id: nextPaymentId++,
         status: outcome,
@@ -205,6 +207,17 @@ export async function startFakeMercadoPago(options: FakeMercadoPagoOptions = {})
         preference_id: preferenceId,
       };
       payments.set(payment.id, payment);
+      return payment;
+    },
+    settle(paymentId, outcome, at = new Date()) {
+      const payment = payments.get(paymentId);
+      if (!payment) throw new Error(`no payment ${paymentId}`);
+      Object.assign(payment, {
+        status: outcome,
+        status_detail: outcome === 'approved' ? 'accredited' : 'cc_rejected_other_reason',
+        date_approved: outcome === 'approved' ? at.toISOString() : null,
+        date_last_updated: at.toISOString(),
+      });
       return payment;
     },
     notificationFor(

@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import Stripe from 'stripe';
 import { readBody, sendJson } from '../http/http-io';
 import { closeServer, listenOnLoopback } from '../http/listen';
+import { FakePaymentIntents } from './payment-intents';
+import { missing, required, StripeApiError } from './stripe-errors';
 import {
   formArray,
   formMetadata,
@@ -36,39 +38,6 @@ const DAY_SECONDS = 24 * 3600;
 const PERIOD_SECONDS = 30 * DAY_SECONDS;
 const API_VERSION = '2026-10-28.endive';
 
-class StripeApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    readonly code: string | undefined,
-    message: string,
-    readonly param?: string,
-    readonly declineCode?: string,
-  ) {
-    super(message);
-  }
-}
-
-function missing(kind: string, id: string, param = 'id'): StripeApiError {
-  return new StripeApiError(
-    404,
-    'invalid_request_error',
-    'resource_missing',
-    `No such ${kind}: '${id}'`,
-    param,
-  );
-}
-
-function required(param: string): StripeApiError {
-  return new StripeApiError(
-    400,
-    'invalid_request_error',
-    'parameter_missing',
-    `Missing required param: ${param}.`,
-    param,
-  );
-}
-
 /**
  * A local stand-in for the Stripe API, for tests: the endpoints the payments service uses (customers,
  * Checkout Sessions, Billing Portal sessions, subscriptions retrieve/update with proration and
@@ -101,6 +70,12 @@ export class FakeStripe {
   private readonly cards = new Map<string, CardBehaviour>();
   private invoiceCounter = 0;
   private readonly sdk = new Stripe('sk_test_signing_only');
+  /** Off-session charges of a customer's saved card (PaymentIntents confirmed at creation). */
+  readonly paymentIntents = new FakePaymentIntents(
+    this.customers,
+    (customerId) => (this.cards.get(customerId) ?? 'succeed') === 'succeed',
+    () => this.seconds(),
+  );
 
   constructor(options: FakeStripeOptions) {
     this.secretKey = options.secretKey ?? `sk_test_${randomBytes(12).toString('hex')}`;
@@ -129,6 +104,18 @@ export class FakeStripe {
   }
 
   // ---- the customer's side (what a browser or Stripe's billing engine would do) ----
+
+  /**
+   * The customer saved a card (as a SetupIntent or Checkout in setup mode would): it becomes the
+   * default payment method off-session PaymentIntents are charged to. Returns its id.
+   */
+  attachDefaultPaymentMethod(customerId: string): string {
+    const customer = this.customers.get(customerId);
+    if (!customer) throw missing('customer', customerId);
+    const paymentMethod = this.id('pm');
+    customer.invoice_settings = { default_payment_method: paymentMethod };
+    return paymentMethod;
+  }
 
   /** Future charges of this customer decline (`card_declined`) or succeed. */
   setCardBehaviour(customerId: string, behaviour: CardBehaviour): void {
@@ -300,6 +287,7 @@ export class FakeStripe {
               message: error.message,
               param: error.param,
               decline_code: error.declineCode,
+              ...error.extra,
             },
           },
           this.headers(),
@@ -340,6 +328,10 @@ export class FakeStripe {
       if (method === 'GET') return ok(this.publicObject(this.get(this.subscriptions, 'subscription', id)));
       if (method === 'POST' && !action) return ok(this.publicObject(this.updateSubscription(id, body)));
     }
+    if (resource === 'payment_intents') {
+      if (method === 'POST' && !id) return ok(this.paymentIntents.create(body));
+      if (method === 'GET' && id) return ok(this.get(this.paymentIntents.all, 'payment_intent', id));
+    }
     if (resource === 'invoices' && id) {
       if (method === 'GET' && !action) return ok(this.get(this.invoices, 'invoice', id));
       if (method === 'POST' && action === 'pay') return ok(this.payInvoice(id));
@@ -366,6 +358,7 @@ export class FakeStripe {
       email: formString(body.email) ?? null,
       name: formString(body.name) ?? null,
       metadata: formMetadata(body.metadata),
+      invoice_settings: { default_payment_method: null },
       livemode: false,
     };
     this.customers.set(String(customer.id), customer);

@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { PAYMENTS_RPC, paymentsContract, expectMatchesContract, type Principal } from '@platform/contracts';
+import { waitFor } from '@platform/testing';
+import { member, startPaymentsTestApp, type PaymentsTestApp } from './support/payments-test-app';
+
+interface SubscriptionView {
+  plan: string;
+  status: string;
+  provider: string | null;
+  currentPeriodStart: string | null;
+  currentPeriodEnd: string | null;
+}
+
+/**
+ * Mercado Pago end to end: checkout RPC → SDK → fake Checkout Pro preference; the buyer pays; the
+ * x-signature-signed notification → inbox → payment fetched through the SDK → subscription ACTIVE,
+ * `payments.subscription.activated` (auth issues the organization code on it), invoice recorded.
+ */
+describe('payments: Mercado Pago checkout and notifications', () => {
+  let app: PaymentsTestApp;
+
+  beforeAll(async () => {
+    app = await startPaymentsTestApp({}, { mercadoPago: true });
+  }, 90_000);
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  const mp = () => app.mercadoPago!;
+  const subscriptionOf = async (principal: Principal) =>
+    expectMatchesContract(
+      paymentsContract,
+      PAYMENTS_RPC.getSubscription,
+      await app.bed.call(PAYMENTS_RPC.getSubscription, {}, principal),
+    ) as SubscriptionView;
+  const checkout = async (owner: Principal, plan = 'PROFESSIONAL', idempotencyKey: string = randomUUID()) => {
+    const { data } = await app.bed.rpc.callWithMeta(PAYMENTS_RPC.createCheckoutSession, {
+      principal: owner,
+      data: {
+        plan,
+        successUrl: 'https://app.test/ok',
+        cancelUrl: 'https://app.test/no',
+        provider: 'mercadopago',
+      },
+      meta: { requestId: randomUUID(), idempotencyKey },
+    });
+    return expectMatchesContract(paymentsContract, PAYMENTS_RPC.createCheckoutSession, data) as {
+      sessionId: string;
+      url: string;
+    };
+  };
+  const notify = (paymentId: number, options: Parameters<ReturnType<typeof mp>['notificationFor']>[1] = {}) =>
+    app.deliverMercadoPago(mp().notificationFor(paymentId, { tsMs: app.clock.now().getTime(), ...options }));
+
+  it('checkout with provider mercadopago answers the preference’s init_point, our organization its external_reference', async () => {
+    const org = randomUUID();
+    const session = await checkout(member(org, ['owner']), 'STARTER', 'mp-checkout-1');
+    expect(session.url).toBe(
+      `https://www.mercadopago.com.co/checkout/v1/redirect?pref_id=${session.sessionId}`,
+    );
+    expect(mp().preferences.get(session.sessionId)).toMatchObject({
+      external_reference: org,
+      metadata: { organization_id: org, plan: 'STARTER' },
+      items: [{ id: 'STARTER', quantity: 1, unit_price: 119_000, currency_id: 'COP' }],
+      notification_url: 'https://api.example.test/v1/webhooks/mercadopago',
+    });
+    expect(mp().received.at(-1)).toMatchObject({
+      idempotencyKey: `${org}:payments.checkout-session.create:mp-checkout-1`,
+    });
+  });
+
+  it('a valid notification of an approved payment activates the subscription once, with the event and the invoice', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const { sessionId } = await checkout(owner);
+    const payment = mp().pay(sessionId, 'approved');
+
+    const response = await notify(payment.id);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, duplicate: false });
+    await waitFor('active', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
+    await app.inboxDrained();
+
+    const view = await subscriptionOf(owner);
+    expect(view).toMatchObject({ plan: 'PROFESSIONAL', status: 'ACTIVE', provider: 'mercadopago' });
+    const paidAt = new Date(payment.date_approved!);
+    expect(view.currentPeriodStart).toBe(paidAt.toISOString());
+    const end = new Date(paidAt);
+    end.setUTCMonth(end.getUTCMonth() + 1);
+    expect(view.currentPeriodEnd).toBe(end.toISOString());
+    expect(await app.outboxEvents('payments.subscription.activated', org)).toEqual([
+      { organizationId: org, plan: 'PROFESSIONAL' },
+    ]);
+    // The payment was read through the SDK from the fake, with our access token.
+    expect(mp().received.filter((r) => r.path === `/v1/payments/${payment.id}`).length).toBeGreaterThan(0);
+    const invoices = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, owner)) as {
+      items: { provider: string; status: string; totalCents: number; taxCents: number; currency: string }[];
+    };
+    expect(invoices.items).toEqual([
+      expect.objectContaining({
+        provider: 'mercadopago',
+        status: 'paid',
+        totalCents: 39_900_000,
+        taxCents: 0,
+        currency: 'COP',
+        plan: 'PROFESSIONAL',
+      }),
+    ]);
+  });
+
+  it('a duplicate delivery is answered without a second row; a second notification of the same payment changes nothing', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const { sessionId } = await checkout(owner, 'STARTER');
+    const payment = mp().pay(sessionId, 'approved');
+    const notification = mp().notificationFor(payment.id, { tsMs: app.clock.now().getTime() });
+    const before = await app.inboxCount();
+
+    expect(await (await app.deliverMercadoPago(notification)).json()).toEqual({
+      received: true,
+      duplicate: false,
+    });
+    expect(await (await app.deliverMercadoPago(notification)).json()).toEqual({
+      received: true,
+      duplicate: true,
+    });
+    // Mercado Pago also notifies payment.updated for the same payment: another notification, same fact.
+    expect((await notify(payment.id, { action: 'payment.updated' })).status).toBe(200);
+    await app.inboxDrained();
+
+    expect(await app.inboxCount()).toBe(before + 2);
+    expect((await subscriptionOf(owner)).status).toBe('ACTIVE');
+    expect(await app.outboxEvents('payments.subscription.activated', org)).toEqual([
+      { organizationId: org, plan: 'STARTER' },
+    ]);
+    const invoices = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, owner)) as { items: unknown[] };
+    expect(invoices.items).toHaveLength(1);
+  });
+
+  it('out of order: an older approved payment notified after a newer one does not move the plan or period back', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const older = mp().pay(
+      (await checkout(owner, 'STARTER')).sessionId,
+      'approved',
+      new Date('2026-11-01T10:00:00Z'),
+    );
+    const newer = mp().pay(
+      (await checkout(owner, 'PROFESSIONAL')).sessionId,
+      'approved',
+      new Date('2026-11-01T10:05:00Z'),
+    );
+
+    expect((await notify(newer.id)).status).toBe(200);
+    await app.inboxDrained();
+    expect((await notify(older.id)).status).toBe(200);
+    await app.inboxDrained();
+
+    expect(await subscriptionOf(owner)).toMatchObject({
+      status: 'ACTIVE',
+      plan: 'PROFESSIONAL',
+      currentPeriodStart: '2026-11-01T10:05:00.000Z',
+      currentPeriodEnd: '2026-12-01T10:05:00.000Z',
+    });
+    // Both payments are recorded; only one activation was announced.
+    const invoices = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, owner)) as {
+      items: { plan: string }[];
+    };
+    expect(invoices.items.map((invoice) => invoice.plan).sort()).toEqual(['PROFESSIONAL', 'STARTER']);
+    expect(await app.outboxEvents('payments.subscription.activated', org)).toEqual([
+      { organizationId: org, plan: 'PROFESSIONAL' },
+    ]);
+  });
+
+  it('a pending payment changes nothing; when it is approved later its notification activates', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const { sessionId } = await checkout(owner, 'ENTERPRISE');
+    const pending = mp().pay(sessionId, 'pending', new Date('2026-11-02T08:00:00Z'));
+
+    expect((await notify(pending.id)).status).toBe(200);
+    await app.inboxDrained();
+    expect((await subscriptionOf(owner)).status).toBe('TRIAL');
+    expect(await app.outboxEvents('payments.subscription.activated', org)).toEqual([]);
+
+    mp().settle(pending.id, 'approved', new Date('2026-11-02T09:00:00Z'));
+    expect((await notify(pending.id, { action: 'payment.updated' })).status).toBe(200);
+    await app.inboxDrained();
+    expect(await subscriptionOf(owner)).toMatchObject({
+      status: 'ACTIVE',
+      plan: 'ENTERPRISE',
+      currentPeriodStart: '2026-11-02T09:00:00.000Z',
+    });
+    expect(await app.outboxEvents('payments.subscription.activated', org)).toEqual([
+      { organizationId: org, plan: 'ENTERPRISE' },
+    ]);
+  });
+
+  it.each([
+    ['signed with another secret', { signWith: 'attacker-secret' }, 'bad-signature'],
+    ['replayed after the tolerance window', { tsMs: Date.now() - 10 * 60 * 1000 }, 'stale-timestamp'],
+  ])('refuses a notification %s: 400 problem+json, nothing stored', async (_name, options, reason) => {
+    const before = await app.inboxCount();
+    const response = await app.deliverMercadoPago(mp().notificationFor(90_000_000_999, options));
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await response.json()).toMatchObject({
+      code: 'WEBHOOK_SIGNATURE_INVALID',
+      detail: `Webhook rejected: ${reason}`,
+    });
+    expect(await app.inboxCount()).toBe(before);
+  });
+
+  it('refuses a genuine notification whose query names another payment (data.id is what is signed)', async () => {
+    const before = await app.inboxCount();
+    const genuine = mp().notificationFor(90_000_000_001, { tsMs: app.clock.now().getTime() });
+    const response = await app.deliverMercadoPago({
+      ...genuine,
+      query: { ...genuine.query, 'data.id': '90000000002' },
+    });
+    expect(response.status).toBe(400);
+    expect(await app.inboxCount()).toBe(before);
+  });
+
+  it('cross-tenant: a payment of organization A never activates organization B, even when B’s checkout is open', async () => {
+    const orgA = randomUUID();
+    const orgB = randomUUID();
+    const { sessionId: sessionA } = await checkout(member(orgA, ['owner']), 'STARTER');
+    await checkout(member(orgB, ['owner']), 'STARTER');
+    const paidByA = mp().pay(sessionA, 'approved');
+
+    expect((await notify(paidByA.id)).status).toBe(200);
+    await app.inboxDrained();
+
+    expect((await subscriptionOf(member(orgB, ['owner']))).status).toBe('TRIAL');
+    expect((await subscriptionOf(member(orgA, ['owner']))).status).toBe('ACTIVE');
+    const invoicesOfB = (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, member(orgB, ['billing']))) as {
+      items: unknown[];
+    };
+    expect(invoicesOfB.items).toEqual([]);
+  });
+});
