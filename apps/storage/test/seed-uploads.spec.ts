@@ -229,7 +229,7 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
     const { id } = objectSchema.parse(await finalized.json());
     const link = await bed.call(OBJECT_RPC.downloadUrl, { id }, ownerA);
     expect(link.url).toMatch(
-      new RegExp(`^https://api\\.example\\.test/v1/downloads/${id}\\?expires=\\d+&signature=`),
+      new RegExp(`^https://api\\.example\\.test/v1/downloads/${id}\\?org=${orgA}&expires=\\d+&signature=`),
     );
     const path = link.url.replace('https://api.example.test', '');
 
@@ -251,10 +251,11 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
     expect(unsatisfiable.status).toBe(416);
     expect(unsatisfiable.headers.get('content-range')).toBe('bytes */10000');
 
-    // Altered links: another object id, a later expiry, a bad signature.
+    // Altered links: another object id, another organization, a later expiry, a bad signature.
     const other = randomUUID();
     for (const forged of [
       path.replace(id, other),
+      path.replace(orgA, orgB),
       path.replace(/expires=\d+/, `expires=${Math.floor(Date.now() / 1000) + 999_999}`),
       path.replace(/signature=[^&]+/, 'signature=AAAA'),
       `/v1/downloads/${id}`,

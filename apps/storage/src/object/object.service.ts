@@ -76,6 +76,6 @@ export class ObjectService {
       const url = await this.store.presignDownload(object.storageKey, ttl, object.filename);
       return { url, expiresAt: new Date(Date.now() + ttl * 1000) };
     }
-    return this.links.create(object.id);
+    return this.links.create({ organizationId: object.organizationId, objectId: object.id });
   }
 }
