@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
+  EVENT_NAMES,
   PLANS,
   type ContractRequest,
   type PlanCode,
@@ -8,6 +9,8 @@ import {
   type recordingsContract,
 } from '@platform/contracts';
 import { DomainError, NotFoundError } from '@platform/errors';
+import { OutboxWriter } from '@platform/messaging';
+import { currentTenantManager } from '@platform/tenancy';
 import type { RecordingEntity } from './recording.entity';
 import { RecordingRepository } from './recording.repository';
 
@@ -22,7 +25,10 @@ type Request<P extends (typeof RECORDING_RPC)[keyof typeof RECORDING_RPC]> = Con
  */
 @Injectable()
 export class RecordingService {
-  constructor(private readonly recordings: RecordingRepository) {}
+  constructor(
+    private readonly recordings: RecordingRepository,
+    private readonly outbox: OutboxWriter,
+  ) {}
 
   /**
    * The plan is the principal's (the gateway resolved it with the credential); a principal without
@@ -85,7 +91,17 @@ export class RecordingService {
     return updated;
   }
 
+  /**
+   * Soft delete, and in the same transaction (outbox) the event that has storage delete the
+   * recording's bytes: either both happen or neither.
+   */
   async delete(id: string): Promise<void> {
-    if (!(await this.recordings.softDelete(id))) throw new NotFoundError('Recording', id);
+    const deleted = await this.recordings.softDelete(id);
+    if (!deleted) throw new NotFoundError('Recording', id);
+    await this.outbox.addEvent(currentTenantManager(), EVENT_NAMES.recordingDeleted, {
+      organizationId: deleted.organizationId,
+      recordingId: id,
+      objectId: deleted.objectId,
+    });
   }
 }

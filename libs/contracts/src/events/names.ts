@@ -22,6 +22,8 @@ export const EVENT_NAMES = {
   // Recording pipeline (issue 10): recordings hands a recording to the audio worker, which reports back.
   // The worker's events carry its service name, as every routing key does (`audio-worker.`, not `audio.`).
   analysisRequested: 'recordings.analysis.requested',
+  /** A recording was (soft) deleted: storage deletes its object's bytes (issue 10). */
+  recordingDeleted: 'recordings.recording.deleted',
   analysisProgressed: 'audio-worker.analysis.progressed',
   analysisCompleted: 'audio-worker.analysis.completed',
   analysisFailed: 'audio-worker.analysis.failed',

@@ -34,6 +34,15 @@ export const eventPayloadSchemas = {
     contentType: z.string().nullable(),
     sizeBytes: z.number().int().nonnegative(),
   }),
+  /**
+   * recordings → storage (via recordings' outbox, with the soft delete): delete the recording's
+   * object. `objectId` is null when no upload had completed; storage then finds an upload still in
+   * progress by (organization, recordingId).
+   */
+  [EVENT_NAMES.recordingDeleted]: tenantEvent.extend({
+    recordingId: z.string().uuid(),
+    objectId: z.string().uuid().nullable(),
+  }),
   [EVENT_NAMES.analysisProgressed]: tenantEvent.extend({
     recordingId: z.string().uuid(),
     stage: z.enum(AUDIO_ANALYSIS_STAGES),
