@@ -8,6 +8,7 @@ import { StorageProblemFilter } from '../http/storage-problem.filter';
 import { ObjectRepository } from '../object/object.repository';
 import { ObjectService } from '../object/object.service';
 import { ObjectBytesResponder } from './object-bytes.responder';
+import { ObjectDeletedError } from '../shared/storage.errors';
 import { SignedDownloadUrl } from './signed-download-url';
 
 const INVALID_LINK = 'The download link is invalid';
@@ -60,8 +61,12 @@ export class DownloadController {
     const { organizationId, objectId } = this.links.verify(id, query);
     // The link binds its organization: the lookup runs in that tenant (RLS), so a link of org A can
     // never reach a row of org B, even if an id were reused or guessed.
-    const object = await this.tenants.runInTenant(organizationId, () => this.objects.findById(objectId));
+    const object = await this.tenants.runInTenant(organizationId, () =>
+      this.objects.findIncludingDeleted(objectId),
+    );
     if (!object) throw new ForbiddenError(INVALID_LINK);
+    // A genuine link to an object deleted since (its recording was): gone, and the holder may know it.
+    if (object.status === 'deleted') throw new ObjectDeletedError(objectId);
     if (object.status !== 'completed') throw new ForbiddenError(INVALID_LINK);
     await this.bytes.send(object, request, reply);
   }

@@ -72,4 +72,8 @@ export class ObjectEntity {
 
   @Column('timestamptz', { nullable: true })
   completedAt!: Date | null;
+
+  /** When its recording's deletion removed the bytes (status `deleted`, a tombstone). */
+  @Column('timestamptz', { nullable: true })
+  deletedAt!: Date | null;
 }

@@ -46,10 +46,7 @@ export class ObjectService {
       return row;
     });
     try {
-      await this.staging.remove(removed.storageKey);
-      if (removed.status === 'completed') await this.store.remove(removed.storageKey);
-      if (removed.multipartUploadId && canPresign(this.store))
-        await this.store.abortMultipartUpload(removed.storageKey, removed.multipartUploadId);
+      await this.removeBytes(removed);
     } catch (error) {
       // The record is gone (the quota is free, nobody can reach the bytes); an orphan file is swept
       // by an operator, so the caller still gets its answer.
@@ -58,6 +55,21 @@ export class ObjectService {
         'storage: bytes of a deleted object could not be removed',
       );
     }
+  }
+
+  /**
+   * Every byte an object may have anywhere: staged, stored (local file or S3 object) and an S3
+   * multipart upload in progress. Idempotent (removing what is already gone succeeds), so a retried
+   * deletion may run it again.
+   */
+  async removeBytes(object: ObjectEntity): Promise<void> {
+    await this.staging.remove(object.storageKey);
+    await this.store.remove(object.storageKey);
+    if (object.multipartUploadId && canPresign(this.store))
+      await this.store.abortMultipartUpload(object.storageKey, object.multipartUploadId).catch((error) => {
+        // Aborted by an earlier attempt: already what we want.
+        if ((error as { name?: string }).name !== 'NoSuchUpload') throw error;
+      });
   }
 
   /** The caller's object, once its bytes are complete (CONFLICT while it is still uploading). */

@@ -13,6 +13,6 @@ import { UploadService } from './upload.service';
   imports: [ObjectModule],
   controllers: [TusController, SeedUploadController],
   providers: [UploadService, UploadCompletion, StorageQuota, UploadLock, SeedUploadService],
-  exports: [UploadCompletion, StorageQuota],
+  exports: [UploadCompletion, StorageQuota, UploadLock],
 })
 export class UploadsModule {}
