@@ -296,7 +296,7 @@ describe('storage: tus uploads (core, creation, termination, checksum)', () => {
     const answer = await http.request('OPTIONS', '/v1/uploads');
     expect(answer.status).toBe(204);
     expect(answer.headers.get('tus-version')).toBe('1.0.0');
-    expect(answer.headers.get('tus-extension')).toBe('creation,termination,checksum');
+    expect(answer.headers.get('tus-extension')).toBe('creation,termination,checksum,expiration');
     expect(answer.headers.get('tus-checksum-algorithm')).toBe('sha256');
   });
 });

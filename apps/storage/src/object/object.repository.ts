@@ -78,6 +78,20 @@ export class ObjectRepository {
     return Number(row?.used ?? 0);
   }
 
+  /**
+   * Uploads past their expiry, oldest first (every organization's when run as system: the sweep).
+   * Each is re-checked under its row lock before it goes.
+   */
+  findExpiredUploads(now: Date, limit: number): Promise<ObjectEntity[]> {
+    return this.repository
+      .createQueryBuilder('object')
+      .where(`object.status = 'uploading'`)
+      .andWhere('object.expiresAt <= :now', { now })
+      .orderBy('object.expiresAt', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
   async update(id: string, changes: Partial<ObjectEntity>): Promise<void> {
     await this.repository.update({ id }, changes);
   }

@@ -54,6 +54,16 @@ export class DownloadLinkExpiredError extends DomainError {
   }
 }
 
+/** tus `expiration` (410): an upload past its Upload-Expires; HEAD and PATCH say so until the sweep. */
+export class UploadExpiredError extends DomainError {
+  constructor(objectId: string, expiredAt: Date) {
+    super('UPLOAD_EXPIRED', 'The upload has expired; start a new one', {
+      objectId,
+      expiredAt: expiredAt.toISOString(),
+    });
+  }
+}
+
 /** The object a genuine link (or event) names was deleted (410). */
 export class ObjectDeletedError extends DomainError {
   constructor(objectId: string) {

@@ -20,6 +20,8 @@ export const ERROR_CATALOG = {
   CONFLICT: { status: 409, title: 'Conflict' },
   /** A signed link whose signature verifies but whose expiry has passed (a forged one is FORBIDDEN). */
   DOWNLOAD_LINK_EXPIRED: { status: 410, title: 'The download link has expired' },
+  /** tus `expiration`: the upload received no byte before its Upload-Expires; start a new one. */
+  UPLOAD_EXPIRED: { status: 410, title: 'The upload has expired' },
   /** The object existed (its signed link verifies) but has been deleted since. */
   OBJECT_DELETED: { status: 410, title: 'The object has been deleted' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with a different request' },
