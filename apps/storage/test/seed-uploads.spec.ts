@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { OBJECT_RPC, storageContract, objectSchema } from '@platform/contracts';
-import { ServiceTestBed } from '@platform/testing';
-import { storageService } from '../src/service-definition';
-import type { StorageEnv } from '../src/config/storage-env.schema';
+import { OBJECT_RPC, objectSchema } from '@platform/contracts';
 import {
   disguisedPdf,
-  EDGE_SECRET,
   member,
   sha256,
   StorageHttp,
-  tempStorageRoot,
+  startStorageBed,
+  type StartedStorage,
+  type StorageBed,
   wavBytes,
 } from './support/storage-fixtures';
 
@@ -18,32 +16,22 @@ import {
  * storage's internal port with the local driver.
  */
 describe('storage: chunks, finalize, single-shot upload and downloads', () => {
-  let bed: ServiceTestBed<StorageEnv, typeof storageContract>;
+  let bed: StorageBed;
   let http: StorageHttp;
-  let cleanupRoot: () => Promise<void>;
+  let storage: StartedStorage;
   const orgA = randomUUID();
   const orgB = randomUUID();
   const ownerA = member(orgA, ['owner'], 'STARTER');
   const ownerB = member(orgB, ['owner'], 'STARTER');
 
   beforeAll(async () => {
-    const { root, cleanup } = await tempStorageRoot();
-    cleanupRoot = cleanup;
-    bed = (await ServiceTestBed.start(storageService, {
-      contract: storageContract,
-      env: {
-        EDGE_PRINCIPAL_SECRET: EDGE_SECRET,
-        STORAGE_LOCAL_ROOT: root,
-        STORAGE_DOWNLOAD_URL_SECRET: 'd'.repeat(40),
-        STORAGE_PUBLIC_BASE_URL: 'https://api.example.test',
-      },
-    })) as unknown as ServiceTestBed<StorageEnv, typeof storageContract>;
-    http = new StorageHttp(bed.service.url);
+    storage = await startStorageBed({
+      STORAGE_DOWNLOAD_URL_SECRET: 'd'.repeat(40),
+      STORAGE_PUBLIC_BASE_URL: 'https://api.example.test',
+    });
+    ({ bed, http } = storage);
   }, 60_000);
-  afterAll(async () => {
-    await bed?.stop();
-    await cleanupRoot?.();
-  });
+  afterAll(() => storage?.stop());
 
   const sendChunk = (
     principal: typeof ownerA,
