@@ -112,6 +112,7 @@ const FIXTURES: Record<string, (ctx: FixtureContext) => Promise<CallSpec>> = {
     return {};
   },
   'payments.invoices.list': async () => ({}),
+  'payments.usage.get': async () => ({}),
   'payments.invoices.document': async ({ activeSubscription }) => ({
     params: { id: (await activeSubscription()).invoiceId },
   }),
@@ -180,6 +181,7 @@ const EXPECTED_ROWS: readonly Row[] = [
   ['payments.subscription.cancel',     'billing:write', 'pass', '403',  '403', 'pass', '403'],
   ['payments.invoices.list',           'billing:read',  'pass', 'pass', '403', 'pass', '403'],
   ['payments.invoices.document',       'billing:read',  'pass', 'pass', '403', 'pass', '403'],
+  ['payments.usage.get',               'billing:read',  'pass', 'pass', '403', 'pass', '403'],
 ];
 const EXPECTED = Object.fromEntries(
   EXPECTED_ROWS.map(([routeId, permission, owner, admin, developer, billing, viewer]) => [

@@ -16,6 +16,7 @@ describe('auth commands under @IdempotentCommand: one transaction for the work a
   beforeAll(async () => {
     auth = await AuthTestApp.start();
     owner = await auth.register();
+    await auth.setPlan(owner.organizationId, 'STARTER'); // room for the invitation
     await auth.markEmailVerified(owner.userId);
   }, 60_000);
   afterAll(() => auth?.stop());

@@ -30,6 +30,7 @@ describe('auth memberships and invitations (SMTP sink)', () => {
   describe('invitations', () => {
     it('emails a token; the invited user accepts and joins with the role (event auth.member.joined)', async () => {
       const owner = await auth.register({ organizationName: 'Acme' });
+      await auth.setPlan(owner.organizationId, 'STARTER'); // room for the invitation
       await verifyEmail(auth, smtp, owner);
       const invitee = await auth.register();
 
@@ -73,6 +74,7 @@ describe('auth memberships and invitations (SMTP sink)', () => {
 
     it('can only be accepted by the user with the invited email', async () => {
       const owner = await auth.register();
+      await auth.setPlan(owner.organizationId, 'STARTER'); // room for the invitation
       await verifyEmail(auth, smtp, owner);
       const invitee = await auth.register();
       const intruder = await auth.register();
@@ -87,6 +89,7 @@ describe('auth memberships and invitations (SMTP sink)', () => {
 
     it('re-inviting replaces the open invitation; revoked and expired ones cannot be accepted', async () => {
       const owner = await auth.register();
+      await auth.setPlan(owner.organizationId, 'STARTER'); // room for the invitation
       await verifyEmail(auth, smtp, owner);
       const invitee = await auth.register();
       await auth.call('auth.invitation.create', { email: invitee.email, role: 'viewer' }, owner.principal);

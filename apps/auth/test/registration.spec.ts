@@ -68,6 +68,7 @@ describe('auth registration and email verification (SMTP sink)', () => {
 
   it('verification: stored hashed, single use, and invitations need it', async () => {
     const owner = await auth.register();
+    await auth.setPlan(owner.organizationId, 'STARTER'); // room for the invitation
     const mail = await smtp.waitForMessage(owner.email, { subject: /verify/i });
     const token = new URL(mail.links.find((url) => url.includes('/verify-email?'))!).searchParams.get(
       'token',

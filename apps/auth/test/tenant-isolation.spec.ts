@@ -34,6 +34,7 @@ describe("auth's tenant tables under forced row-level security", () => {
     appRole = await new DataSource({ type: 'postgres', url: auth.database.appUrl }).initialize();
     [a, b] = [await auth.register(), await auth.register()];
     for (const account of [a, b]) {
+      await auth.setPlan(account.organizationId, 'STARTER'); // room for the invitation
       await auth.markEmailVerified(account.userId);
       await auth.call('auth.api-key.create', { name: 'ci', scopes: [] }, account.principal);
       await auth.call(

@@ -30,6 +30,7 @@ describe('auth service unhappy paths', () => {
 
   it('an invitation whose email cannot be sent answers SERVICE_UNAVAILABLE and does not stay open', async () => {
     const owner = await auth.register();
+    await auth.setPlan(owner.organizationId, 'STARTER'); // room for the invitation
     await auth.markEmailVerified(owner.userId);
     const error = await rejectionOf(
       auth.call('auth.invitation.create', { email: 'invitee@example.test', role: 'viewer' }, owner.principal),

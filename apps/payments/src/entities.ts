@@ -1,7 +1,15 @@
 import { InvoiceEntity } from './invoices/invoice.entity';
 import { SubscriptionEntity } from './subscriptions/subscription.entity';
+import { UsageAlertEntity } from './usage/usage-alert.entity';
+import { UsageCounterEntity } from './usage/usage-counter.entity';
 import { WebhookInboxEntity } from './webhooks/webhook-inbox.entity';
 
 /** Every entity of the payments database (the schema-drift test compares it with the migrations). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const paymentsEntities: Function[] = [SubscriptionEntity, WebhookInboxEntity, InvoiceEntity];
+export const paymentsEntities: Function[] = [
+  SubscriptionEntity,
+  WebhookInboxEntity,
+  InvoiceEntity,
+  UsageCounterEntity,
+  UsageAlertEntity,
+];

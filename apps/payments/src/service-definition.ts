@@ -9,6 +9,7 @@ import { ProvidersModule } from './providers/providers.module';
 import { Clock } from './shared/clock';
 import { ClockModule } from './shared/clock.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { UsageModule } from './usage/usage.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface PaymentsServiceOverrides {
@@ -19,7 +20,7 @@ export interface PaymentsServiceOverrides {
 /**
  * The payments service: subscriptions per organization through payment providers (Stripe here;
  * AZUL and Mercado Pago adapters implement the same port), a durable webhook inbox on the internal
- * HTTP port, invoices and dunning. It owns the `platform_payments` database (subscriptions and
+ * HTTP port, invoices, dunning and metering (usage per billing period, 80%/100% alerts). It owns the `platform_payments` database (subscriptions and
  * invoices under forced RLS) and publishes the subscription lifecycle through its outbox.
  */
 export function createPaymentsService(overrides: PaymentsServiceOverrides = {}) {
@@ -38,6 +39,7 @@ export function createPaymentsService(overrides: PaymentsServiceOverrides = {}) 
       InvoicesModule,
       WebhooksModule,
       DunningModule,
+      UsageModule,
     ],
   });
 }

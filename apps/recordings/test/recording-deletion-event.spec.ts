@@ -12,8 +12,7 @@ describe('recordings: a deleted recording tells storage to delete its object (ou
   let bed: RecordingsBed;
   let storage: EventSource;
   let tap: ChannelModel;
-  const published: EventEnvelope<{ organizationId: string; recordingId: string; objectId: string | null }>[] =
-    [];
+  const published: EventEnvelope<{ organizationId: string; recordingId: string }>[] = [];
 
   beforeAll(async () => {
     bed = await startRecordingsBed();
@@ -40,7 +39,7 @@ describe('recordings: a deleted recording tells storage to delete its object (ou
   const deletionsOf = (recordingId: string) =>
     published.filter((event) => event.payload.recordingId === recordingId);
 
-  it('names the object of a recording whose upload completed', async () => {
+  it('is published for a recording whose upload completed (storage deletes its object by recording id)', async () => {
     const org = randomUUID();
     const owner = member(org, ['owner']);
     const { id } = await bed.call(R.create, { title: 'To delete' }, owner);
@@ -60,17 +59,17 @@ describe('recordings: a deleted recording tells storage to delete its object (ou
 
     expect(await bed.call(R.delete, { id }, owner)).toEqual({ deleted: true });
     await waitFor('deletion event published', () => deletionsOf(id).length === 1);
-    expect(deletionsOf(id)[0]!.payload).toEqual({ organizationId: org, recordingId: id, objectId });
+    expect(deletionsOf(id)[0]!.payload).toEqual({ organizationId: org, recordingId: id });
   });
 
-  it('names no object when no upload completed, and is written once however often delete is retried', async () => {
+  it('is written once however often delete is retried', async () => {
     const org = randomUUID();
     const owner = member(org, ['owner']);
     const { id } = await bed.call(R.create, { title: 'Never uploaded' }, owner);
     expect(await bed.call(R.delete, { id }, owner)).toEqual({ deleted: true });
     await expect(bed.call(R.delete, { id }, owner)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await waitFor('deletion event published', () => deletionsOf(id).length === 1);
-    expect(deletionsOf(id)[0]!.payload).toEqual({ organizationId: org, recordingId: id, objectId: null });
+    expect(deletionsOf(id)[0]!.payload).toEqual({ organizationId: org, recordingId: id });
     const [outbox] = await bed.admin.query(
       `SELECT count(*)::int AS n FROM outbox_events WHERE routing_key = $1 AND payload->>'recordingId' = $2`,
       [EVENT_NAMES.recordingDeleted, id],

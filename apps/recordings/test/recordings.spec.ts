@@ -62,6 +62,22 @@ describe('recordings: recordings (CRUD, lists, plan limit, tenancy)', () => {
       [created.id],
     );
     expect(row).toEqual({ deleted: true });
+    // Metering's events, written with each change (the refused second delete wrote none).
+    const events = await bed.admin.query(
+      `SELECT routing_key AS "routingKey", payload FROM outbox_events
+        WHERE payload->>'recordingId' = $1 AND routing_key LIKE 'recordings.recording.%' ORDER BY occurred_at`,
+      [created.id],
+    );
+    expect(events).toEqual([
+      {
+        routingKey: 'recordings.recording.created',
+        payload: { organizationId: owner.organizationId, recordingId: created.id },
+      },
+      {
+        routingKey: 'recordings.recording.deleted',
+        payload: { organizationId: owner.organizationId, recordingId: created.id },
+      },
+    ]);
   });
 
   it('honours Idempotency-Key on create: a retry answers the first recording and makes no second', async () => {

@@ -72,11 +72,17 @@ describe('storage: deleting a recording deletes its object', () => {
     await recordings.publish(EVENT_NAMES.recordingDeleted, {
       organizationId: orgA,
       recordingId,
-      objectId: id,
     });
     await waitFor('object deleted', async () => (await statusOf(id)) === 'deleted');
 
     expect(await exists(file)).toBe(false);
+    // Metering hears of it like of any deletion (outbox, same transaction as the tombstone).
+    expect(
+      await storage.bed.admin.query(
+        `SELECT payload FROM outbox_events WHERE routing_key = 'storage.object.deleted' AND payload->>'objectId' = $1`,
+        [id],
+      ),
+    ).toEqual([{ payload: { organizationId: orgA, objectId: id, sizeBytes: 6000, completed: true } }]);
     const gone = await storage.http.request('GET', path);
     expect(gone.status).toBe(410);
     expect(await gone.json()).toMatchObject({ status: 410, code: 'OBJECT_DELETED' });
@@ -102,7 +108,7 @@ describe('storage: deleting a recording deletes its object', () => {
     const recordingId = randomUUID();
     const id = await uploadFor(recordingId);
     const eventId = randomUUID();
-    const payload = { organizationId: orgA, recordingId, objectId: id };
+    const payload = { organizationId: orgA, recordingId };
     await recordings.publish(EVENT_NAMES.recordingDeleted, payload, eventId);
     await recordings.publish(EVENT_NAMES.recordingDeleted, payload, eventId);
     const second = randomUUID();
@@ -132,7 +138,6 @@ describe('storage: deleting a recording deletes its object', () => {
     await recordings.publish(EVENT_NAMES.recordingDeleted, {
       organizationId: orgA,
       recordingId,
-      objectId: null,
     });
     await waitFor('upload deleted', async () => (await statusOf(uploadId)) === 'deleted');
 
@@ -146,11 +151,7 @@ describe('storage: deleting a recording deletes its object', () => {
     const recordingId = randomUUID();
     const id = await uploadFor(recordingId);
     const eventId = randomUUID();
-    await recordings.publish(
-      EVENT_NAMES.recordingDeleted,
-      { organizationId: orgB, recordingId, objectId: id },
-      eventId,
-    );
+    await recordings.publish(EVENT_NAMES.recordingDeleted, { organizationId: orgB, recordingId }, eventId);
     await waitFor('event processed', async () => (await processed(eventId)) === 1);
     expect(await statusOf(id)).toBe('completed');
     expect(await exists(join(storage.root, 'objects', orgA, id))).toBe(true);

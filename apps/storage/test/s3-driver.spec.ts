@@ -209,7 +209,6 @@ describe('storage: S3 driver (server-side multipart, presigned multipart and dow
       await recordings.publish(EVENT_NAMES.recordingDeleted, {
         organizationId: orgA,
         recordingId,
-        objectId: id,
       });
     } finally {
       await recordings.close();

@@ -266,6 +266,15 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
     // A's own deletion removes the bytes: its old link stops working.
     const link = await bed.call(OBJECT_RPC.downloadUrl, { id }, ownerA);
     expect(await bed.call(OBJECT_RPC.delete, { id }, ownerA)).toEqual({ deleted: true });
+    // Metering's event, written with the deletion (B's refused attempts wrote none).
+    expect(
+      await bed.admin.query(
+        `SELECT payload FROM outbox_events WHERE routing_key = 'storage.object.deleted' AND payload->>'objectId' = $1`,
+        [id],
+      ),
+    ).toEqual([
+      { payload: { organizationId: ownerA.organizationId, objectId: id, sizeBytes: 3000, completed: true } },
+    ]);
     const afterDelete = await http.request('GET', link.url.replace('https://api.example.test', ''));
     expect(afterDelete.status).toBe(403);
     await expect(bed.call(OBJECT_RPC.get, { id }, ownerA)).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -76,6 +76,12 @@ describe('storage: expired uploads (tus expiration, the sweep)', () => {
 
     expect(await sweeper.sweep(new Date(Date.now() + HOUR_MS + 1000))).toBeGreaterThanOrEqual(1);
     expect(await exists(stagedPath(orgA, id))).toBe(false);
+    expect(
+      await storage.bed.admin.query(
+        `SELECT payload FROM outbox_events WHERE routing_key = 'storage.object.deleted' AND payload->>'objectId' = $1`,
+        [id],
+      ),
+    ).toEqual([{ payload: { organizationId: orgA, objectId: id, sizeBytes: 1000, completed: false } }]);
     expect((await storage.http.headTus(ownerA, location)).status).toBe(404);
     const patch = await storage.http.patchTus(ownerA, location, 1000, wavBytes(1000));
     expect(patch.status).toBe(404);

@@ -10,7 +10,12 @@ import {
   type Principal,
 } from '@platform/contracts';
 import { LOGGER } from '@platform/bootstrap';
-import { DomainError, NotFoundError, UnauthenticatedError, ValidationError } from '@platform/errors';
+import {
+  NotFoundError,
+  PlanLimitReachedError,
+  UnauthenticatedError,
+  ValidationError,
+} from '@platform/errors';
 import { TenantDatabase } from '@platform/tenancy';
 import { MembershipService } from '../memberships/membership.service';
 import { sha256Hex } from '../security/opaque-token';
@@ -151,10 +156,9 @@ export class ApiKeyService {
     const max = PLANS[organization.plan].maxApiKeys;
     const usage = row?.usage ?? 0;
     if (usage >= max) {
-      throw new DomainError(
-        'PLAN_LIMIT_REACHED',
+      throw new PlanLimitReachedError(
+        { name: 'apiKeys', plan: organization.plan, max, usage },
         `The ${organization.plan} plan allows ${max} active API keys; revoke one or upgrade the plan`,
-        { limit: { name: 'apiKeys', plan: organization.plan, max, usage } },
       );
     }
   }

@@ -10,6 +10,7 @@ import { MailQuota, type QuotaDecision } from '../mail/mail-quota';
 import { MailTemplates } from '../mail/mail-templates';
 import { Mailer } from '../mail/mailer.port';
 import { MembershipRepository } from '../memberships/membership.repository';
+import { assertRoomForMember } from '../memberships/member-quota';
 import { MembershipService } from '../memberships/membership.service';
 import { canInvite } from '../memberships/role-policy';
 import { OrganizationEntity } from '../organizations/organization.entity';
@@ -83,6 +84,12 @@ export class InvitationService {
     const organization = (await this.organizations.findById(ctx.organizationId))!;
     const token = randomToken(32);
     const invitation = await this.tenants.runInTenant(ctx.organizationId, async (manager) => {
+      // Members and open invitations share the plan's seats (a re-invitation replaces its own).
+      await assertRoomForMember(manager, ctx.organizationId, {
+        countOpenInvitations: true,
+        exceptEmail: email,
+        now: this.clock.now(),
+      });
       await manager.update(
         InvitationEntity,
         { organizationId: ctx.organizationId, email, acceptedAt: IsNull(), revokedAt: IsNull() },
@@ -187,6 +194,11 @@ export class InvitationService {
       if (await this.memberships.find(invitation.organizationId, user.id, manager)) {
         throw new ConflictError('You are already a member of this organization');
       }
+      // The plan may have shrunk since the invitation went out (a downgrade): members alone count here.
+      await assertRoomForMember(manager, invitation.organizationId, {
+        countOpenInvitations: false,
+        now: this.clock.now(),
+      });
       await this.memberships.insert(manager, invitation.organizationId, user.id, invitation.role);
       const claimed = await manager.query(
         `UPDATE invitations SET accepted_at = now(), accepted_by = $2 WHERE id = $1 AND accepted_at IS NULL RETURNING id`,

@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { roleHasPermission, type PageRequest, type Permission, type Role } from '@platform/contracts';
+import {
+  EVENT_NAMES,
+  roleHasPermission,
+  type PageRequest,
+  type Permission,
+  type Role,
+} from '@platform/contracts';
 import { ConflictError, ForbiddenError, NotFoundError } from '@platform/errors';
 import { TenantDatabase } from '@platform/tenancy';
 import { ApiKeyRevoker } from '../api-keys/api-key-revoker';
-import type { CurrentUserContext as UserContext } from '@platform/messaging';
+import { OutboxWriter, type CurrentUserContext as UserContext } from '@platform/messaging';
 import { SessionRevoker } from '../sessions/session-revoker';
 import { MembershipEntity } from './membership.entity';
 import { MembershipRepository, type MemberRow } from './membership.repository';
@@ -24,6 +30,7 @@ export class MembershipService {
     private readonly memberships: MembershipRepository,
     private readonly revoker: SessionRevoker,
     private readonly apiKeyRevoker: ApiKeyRevoker,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   /** The caller's current membership of the organization in their token. */
@@ -98,6 +105,11 @@ export class MembershipService {
         throw new ConflictError(LAST_OWNER);
       }
       await manager.delete(MembershipEntity, { organizationId: ctx.organizationId, userId: targetUserId });
+      // Metering counts members from joined/removed, so the event commits with the deletion.
+      await this.outbox.addEvent(manager, EVENT_NAMES.memberRemoved, {
+        organizationId: ctx.organizationId,
+        userId: targetUserId,
+      });
       // Their sessions in this organization end now; their other organizations are untouched.
       const sessions = await this.revoker.markUserSessions(manager, targetUserId, 'membership-ended', {
         organizationId: ctx.organizationId,

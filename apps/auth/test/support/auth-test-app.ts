@@ -7,6 +7,7 @@ import {
   authContract,
   principalFromClaims,
   type AccessTokenClaims,
+  type PlanCode,
   type Principal,
   type TokenPair,
 } from '@platform/contracts';
@@ -132,6 +133,14 @@ export class AuthTestApp {
    */
   async markEmailVerified(userId: string): Promise<void> {
     await this.dataSource.query(`UPDATE users SET email_verified = true WHERE id = $1`, [userId]);
+  }
+
+  /**
+   * Arrangement: the organization's plan, as auth's plan-sync sets it from payments' events (the
+   * suites that build teams need more seats than FREE's one).
+   */
+  async setPlan(organizationId: string, plan: PlanCode): Promise<void> {
+    await this.dataSource.query(`UPDATE organizations SET plan = $2 WHERE id = $1`, [organizationId, plan]);
   }
 
   async isDenied(key: string): Promise<boolean> {

@@ -9,7 +9,9 @@ export function verifyEmail(auth: AuthTestApp, smtp: SmtpSink, account: TestAcco
 
 /**
  * Invites a fresh user into `owner`'s organization with `role` and has them accept; returns their
- * account switched into that organization. The owner's email is verified first (invitations need it).
+ * account switched into that organization. The owner's email is verified first (invitations need it),
+ * and the organization is moved to ENTERPRISE first: invitations need free seats (FREE has one,
+ * STARTER five), and a suite's team often outgrows the smaller plans.
  */
 export async function addMember(
   auth: AuthTestApp,
@@ -18,6 +20,10 @@ export async function addMember(
   role: Role,
 ): Promise<TestAccount> {
   await verifyEmail(auth, smtp, owner);
+  await auth.dataSource.query(
+    `UPDATE organizations SET plan = 'ENTERPRISE' WHERE id = $1`,
+    [owner.organizationId],
+  );
   const member = await auth.register();
   const session = await joinOrganization(auth.call, smtp, owner, member, role);
   return { ...member, ...session, organizationId: owner.organizationId };

@@ -1,11 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { OrganizationSuspension } from './organization-suspension';
 import { SuspensionEventsConsumer } from './suspension-events.consumer';
+import { ApiUsageMeter } from '../metering/api-usage-meter';
 
-/** Billing suspension at the edge (DESIGN "Gateway 402 on suspension"). */
+/** Billing at the edge: suspension (DESIGN "Gateway 402 on suspension") and API-call metering. */
 @Global()
 @Module({
-  providers: [OrganizationSuspension, SuspensionEventsConsumer],
-  exports: [OrganizationSuspension],
+  providers: [OrganizationSuspension, SuspensionEventsConsumer, ApiUsageMeter],
+  exports: [OrganizationSuspension, ApiUsageMeter],
 })
 export class SuspensionModule {}

@@ -105,6 +105,8 @@ export const gatewayEnvSchema = z.object({
   RATE_LIMIT_REDIS_TIMEOUT_MS: positiveInt.default(250),
   /** Multiplies every plan's requestsPerMinute (operators' global knob; 1 = the plans as sold). */
   RATE_LIMIT_PLAN_SCALE: z.coerce.number().positive().default(1),
+  /** How often admitted requests are published to metering, per organization, as one batch event. */
+  USAGE_FLUSH_MS: positiveInt.default(5000),
   /** Per-endpoint sliding windows (per principal, or per IP on public routes), requests per minute. */
   RATE_LIMIT_READ_PER_MINUTE: positiveInt.default(600),
   RATE_LIMIT_WRITE_PER_MINUTE: positiveInt.default(120),

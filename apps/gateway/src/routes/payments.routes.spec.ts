@@ -19,6 +19,7 @@ describe('billing routes in the route table and the OpenAPI document', () => {
       'payments.subscription.cancel=billing:write',
       'payments.subscription.changePlan=billing:write',
       'payments.subscription.get=billing:read',
+      'payments.usage.get=billing:read',
       'payments.webhooks.stripe=public',
     ]);
   });

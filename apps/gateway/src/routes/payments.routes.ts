@@ -131,6 +131,22 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     tag: TAG,
     summary: 'Download an invoice',
   }),
+  defineRoute({
+    id: 'payments.usage.get',
+    method: 'GET',
+    path: '/v1/payments/usage',
+    rpc: P.getUsage,
+    auth: 'billing:read',
+    rateLimit: 'read',
+    request: { query: S[P.getUsage].request },
+    success: {
+      status: 200,
+      description:
+        'Usage of the current billing period per metric (`?metric=` for one): used, the plan limit and the percentage',
+    },
+    tag: TAG,
+    summary: 'Get usage',
+  }),
   defineWebhookRoute({
     id: 'payments.webhooks.stripe',
     method: 'POST',

@@ -5,6 +5,7 @@ import type { Principal } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { Authenticator } from '../authentication/authenticator.service';
 import { OrganizationSuspension } from '../billing/organization-suspension';
+import { ApiUsageMeter } from '../metering/api-usage-meter';
 import { admitCredential } from '../authorization/credential.policy';
 import { authorize } from '../authorization/permission.policy';
 import type { GatewayEnv } from '../config/gateway-env.schema';
@@ -33,6 +34,7 @@ export class RouteAdmission {
     private readonly throttle: RequestThrottle,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
     private readonly suspension: OrganizationSuspension,
+    private readonly usage: ApiUsageMeter,
   ) {}
 
   async admit(route: AdmittedRoute, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -60,5 +62,7 @@ export class RouteAdmission {
     admitCredential(route.auth, acceptedCredentials(route), principal);
     authorize(route.auth, principal);
     await this.suspension.assertOpen(method, route.path, principal);
+    // Admitted: metering counts it (a Map increment; batches are published off the request path).
+    if (principal?.organizationId) this.usage.record(principal.organizationId);
   }
 }

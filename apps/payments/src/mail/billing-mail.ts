@@ -1,14 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '@platform/bootstrap';
-import type { PlanCode } from '@platform/contracts';
+import type { PlanCode, UsageMetric } from '@platform/contracts';
 import { Mailer } from './mailer';
 
 export type BillingNotice =
   | { kind: 'payment-failed'; plan: PlanCode; nextRetryAt: Date }
   | { kind: 'retry-failed'; plan: PlanCode; attempt: number; nextRetryAt: Date }
   | { kind: 'suspended'; plan: PlanCode }
-  | { kind: 'payment-received'; plan: PlanCode; reactivated: boolean };
+  | { kind: 'payment-received'; plan: PlanCode; reactivated: boolean }
+  | {
+      kind: 'usage-threshold';
+      plan: PlanCode;
+      metric: UsageMetric;
+      thresholdPercent: number;
+      used: number;
+      max: number;
+      periodEnd: Date;
+    };
+
+const METRIC_WORDS: Record<UsageMetric, string> = {
+  apiCalls: 'API calls',
+  recordings: 'recordings',
+  storageBytes: 'bytes of storage',
+  members: 'members',
+};
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -35,6 +51,11 @@ function compose(notice: BillingNotice): { subject: string; text: string } {
           ? 'Payment received: your organization is active again'
           : 'Payment received',
         text: `Thank you: the payment for your ${notice.plan} plan was received.${notice.reactivated ? ' Every feature is available again.' : ''}`,
+      };
+    case 'usage-threshold':
+      return {
+        subject: `You have used ${notice.thresholdPercent}% of your ${notice.plan} plan's ${METRIC_WORDS[notice.metric]}`,
+        text: `Your organization uses ${notice.used} of the ${notice.max} ${METRIC_WORDS[notice.metric]} its ${notice.plan} plan allows (${notice.thresholdPercent}%) in the period ending ${day(notice.periodEnd)}.${notice.thresholdPercent >= 100 ? ' New ones are refused until some are freed or the plan is upgraded.' : ''} Upgrade the plan in the billing portal to raise the limit.`,
       };
   }
 }

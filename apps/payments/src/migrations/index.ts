@@ -1,5 +1,6 @@
 import { CreateIdempotencyTables1764050000000 } from '@platform/idempotency';
 import { CreatePaymentsTables1764600000000 } from './1764600000000-create-payments-tables';
+import { CreateUsageTables1796100000000 } from './1796100000000-create-usage-tables';
 
 /**
  * Migrations of the payments database, in order. The outbox/processed-events tables come from
@@ -10,4 +11,5 @@ export const paymentsMigrations: Function[] = [
   // The Idempotency-Key and message-id ledgers of @IdempotentCommand() handlers.
   CreateIdempotencyTables1764050000000,
   CreatePaymentsTables1764600000000,
+  CreateUsageTables1796100000000,
 ];

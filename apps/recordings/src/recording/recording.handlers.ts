@@ -60,8 +60,11 @@ export class RecordingHandlers {
   @Recordings.MessagePattern(RECORDING_RPC.delete)
   @UseInterceptors(TenantTransactionInterceptor)
   @RequirePermission('recordings:delete')
-  async delete(@Payload() data: Request<typeof RECORDING_RPC.delete>) {
-    await this.recordings.delete(data.id);
+  async delete(
+    @Payload() data: Request<typeof RECORDING_RPC.delete>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    await this.recordings.delete(tenantOfPrincipal(principal), data.id);
     return { deleted: true as const };
   }
 

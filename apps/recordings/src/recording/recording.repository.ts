@@ -63,16 +63,12 @@ export class RecordingRepository {
   }
 
   /** true when a live recording was deleted now. */
-  /** The deleted recording's organization and object id; null when there was no live one. */
-  async softDelete(id: string): Promise<{ organizationId: string; objectId: string | null } | null> {
-    const [rows]: [{ organization_id: string; object_id: string | null }[], number] =
-      await currentTenantManager().query(
-        `UPDATE recordings SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL
-         RETURNING organization_id, object_id`,
-        [id],
-      );
-    const row = rows[0];
-    return row ? { organizationId: row.organization_id, objectId: row.object_id } : null;
+  async softDelete(id: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await currentTenantManager().query(
+      `UPDATE recordings SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
+    return affected > 0;
   }
 
   /**

@@ -8,7 +8,7 @@ import {
   type RECORDING_RPC,
   type recordingsContract,
 } from '@platform/contracts';
-import { DomainError, NotFoundError } from '@platform/errors';
+import { DomainError, NotFoundError, PlanLimitReachedError } from '@platform/errors';
 import { OutboxWriter } from '@platform/messaging';
 import { currentTenantManager } from '@platform/tenancy';
 import type { RecordingEntity } from './recording.entity';
@@ -21,7 +21,8 @@ type Request<P extends (typeof RECORDING_RPC)[keyof typeof RECORDING_RPC]> = Con
 
 /**
  * The recording use cases. The organization comes from the caller's principal, never from input;
- * each runs in the handler's tenant transaction.
+ * each runs in the handler's tenant transaction. Creating and deleting write their event (metering
+ * counts recordings from them) to the outbox in that same transaction.
  */
 @Injectable()
 export class RecordingService {
@@ -43,13 +44,12 @@ export class RecordingService {
     const max = PLANS[plan].maxRecordings;
     const usage = await this.recordings.countLiveLocked(organizationId);
     if (usage >= max) {
-      throw new DomainError(
-        'PLAN_LIMIT_REACHED',
+      throw new PlanLimitReachedError(
+        { name: 'recordings', plan, max, usage },
         `The ${plan} plan allows ${max} recordings; delete one or upgrade the plan`,
-        { limit: { name: 'recordings', plan, max, usage } },
       );
     }
-    return this.recordings.insert({
+    const recording = await this.recordings.insert({
       organizationId,
       // An organization code's x-user-id only attributes the recording to that member.
       ownerUserId: principal.userId ?? principal.attributedUserId ?? null,
@@ -57,6 +57,11 @@ export class RecordingService {
       tags: input.tags,
       metadata: input.metadata,
     });
+    await this.outbox.addEvent(currentTenantManager(), EVENT_NAMES.recordingCreated, {
+      organizationId,
+      recordingId: recording.id,
+    });
+    return recording;
   }
 
   /** NOT_FOUND for another organization's id and for a deleted one: all look the same on purpose. */
@@ -91,17 +96,11 @@ export class RecordingService {
     return updated;
   }
 
-  /**
-   * Soft delete, and in the same transaction (outbox) the event that has storage delete the
-   * recording's bytes: either both happen or neither.
-   */
-  async delete(id: string): Promise<void> {
-    const deleted = await this.recordings.softDelete(id);
-    if (!deleted) throw new NotFoundError('Recording', id);
+  async delete(organizationId: string, id: string): Promise<void> {
+    if (!(await this.recordings.softDelete(id))) throw new NotFoundError('Recording', id);
     await this.outbox.addEvent(currentTenantManager(), EVENT_NAMES.recordingDeleted, {
-      organizationId: deleted.organizationId,
+      organizationId,
       recordingId: id,
-      objectId: deleted.objectId,
     });
   }
 }

@@ -18,7 +18,7 @@ export interface RecordingDeleted {
  * tombstone (status `deleted`), so its signed links answer 410 and its quota is free.
  *
  * Order, for at-least-once delivery: in ONE tenant transaction, record the event id, mark the row,
- * remove the bytes, then commit. A removal that fails throws and rolls everything back (ledger
+ * write `storage.object.deleted` (outbox: metering frees the bytes), remove the bytes, then commit. A removal that fails throws and rolls everything back (ledger
  * included), so the consumer's retry with backoff tries again; removal is idempotent, so a commit
  * that fails after the bytes went is simply redone. Under the upload's Redis lock: an upload still
  * streaming into the object answers its client first (a busy lock is a retry, not a loss).
@@ -48,6 +48,7 @@ export class RecordingDeletionService {
           const row = await this.objects.lockByRecording(event.recordingId);
           if (!row || row.status === 'deleted') return;
           await this.objects.update(row.id, { status: 'deleted', deletedAt: new Date() });
+          await this.objectService.announceDeleted(row);
           await this.objectService.removeBytes(row);
           this.logger.info(
             { objectId: row.id, recordingId: event.recordingId },

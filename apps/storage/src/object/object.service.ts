@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER } from '@platform/bootstrap';
-import type { PageRequest, Principal } from '@platform/contracts';
+import { EVENT_NAMES, type PageRequest, type Principal } from '@platform/contracts';
 import { ConflictError, NotFoundError } from '@platform/errors';
-import { TenantDatabase, tenantOfPrincipal } from '@platform/tenancy';
+import { OutboxWriter } from '@platform/messaging';
+import { currentTenantManager, TenantDatabase, tenantOfPrincipal } from '@platform/tenancy';
 import type { Logger } from 'pino';
 import { canPresign, OBJECT_STORE, type ObjectStore } from '../drivers/object-store.port';
 import { UploadStaging } from '../drivers/upload-staging';
@@ -21,6 +22,7 @@ export class ObjectService {
     private readonly staging: UploadStaging,
     private readonly links: SignedDownloadUrl,
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
+    private readonly outbox: OutboxWriter,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -37,12 +39,16 @@ export class ObjectService {
     );
   }
 
-  /** Removes the row (under its lock), then the bytes: staged, stored and any S3 multipart upload. */
+  /**
+   * Removes the row (under its lock) with its `storage.object.deleted` event (outbox, same
+   * transaction: metering frees its bytes), then the bytes: staged, stored and any S3 multipart upload.
+   */
   async delete(principal: Principal, id: string): Promise<void> {
     const removed = await this.tenants.runForPrincipal(principal, async () => {
       const row = await this.objects.lockById(id);
       if (!row) throw new NotFoundError('Object', id);
       await this.objects.delete(id);
+      await this.announceDeleted(row);
       return row;
     });
     try {
@@ -55,6 +61,21 @@ export class ObjectService {
         'storage: bytes of a deleted object could not be removed',
       );
     }
+  }
+
+  /**
+   * `storage.object.deleted` for `row` (as it was before deletion), into the outbox of the open tenant
+   * transaction that deletes it: every deletion path (by hand, a recording's deletion, the expiry
+   * sweep) tells metering the bytes are free.
+   */
+  async announceDeleted(row: ObjectEntity): Promise<void> {
+    const completed = row.status === 'completed';
+    await this.outbox.addEvent(currentTenantManager(), EVENT_NAMES.objectDeleted, {
+      organizationId: row.organizationId,
+      objectId: row.id,
+      sizeBytes: completed ? (row.sizeBytes ?? row.receivedBytes) : row.receivedBytes,
+      completed,
+    });
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { PlanCode } from '@platform/contracts';
-import { DomainError } from '@platform/errors';
+import { DomainError, PlanLimitReachedError } from '@platform/errors';
 
 /** The storage service's expected failures; the code decides the HTTP status (ERROR_CATALOG). */
 export class BadRequestError extends DomainError {
@@ -29,12 +29,12 @@ export class UnsupportedContentError extends DomainError {
 }
 
 /** The plan's storage quota (details.limit as every plan limit: name, plan, max, usage). */
-export class StorageQuotaExceededError extends DomainError {
+export class StorageQuotaExceededError extends PlanLimitReachedError {
   constructor(plan: PlanCode, maxBytes: number, usageBytes: number, requestedBytes: number) {
     super(
-      'PLAN_LIMIT_REACHED',
+      { name: 'storageBytes', plan, max: maxBytes, usage: usageBytes },
       `The ${plan} plan stores at most ${maxBytes} bytes; ${usageBytes} are used and ${requestedBytes} more were asked for`,
-      { limit: { name: 'storageBytes', plan, max: maxBytes, usage: usageBytes }, requestedBytes },
+      { requestedBytes },
     );
   }
 }

@@ -80,6 +80,7 @@ export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutd
       const row = await this.objects.lockById(upload.id);
       if (!row || row.status !== 'uploading' || !row.expiresAt || row.expiresAt > now) return false;
       await this.objects.delete(row.id);
+      await this.objectService.announceDeleted(row);
       await this.objectService.removeBytes(row);
       return true;
     });

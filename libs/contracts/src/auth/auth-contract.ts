@@ -15,6 +15,7 @@ export const authContract = defineServiceContract({
   events: {
     [EVENT_NAMES.organizationCreated]: eventPayloadSchemas[EVENT_NAMES.organizationCreated],
     [EVENT_NAMES.memberJoined]: eventPayloadSchemas[EVENT_NAMES.memberJoined],
+    [EVENT_NAMES.memberRemoved]: eventPayloadSchemas[EVENT_NAMES.memberRemoved],
     [EVENT_NAMES.apiKeyRevoked]: eventPayloadSchemas[EVENT_NAMES.apiKeyRevoked],
   },
 });

@@ -3,6 +3,7 @@ import { analyticsContract } from '../analytics/analytics-contract';
 import { audioWorkerContract } from '../audio-worker/audio-worker-contract';
 import { authContract } from '../auth/auth-contract';
 import { campaignsContract } from '../campaigns/campaigns-contract';
+import { gatewayContract } from '../gateway/gateway-contract';
 import { paymentsContract } from '../payments/payments-contract';
 import { recordingsContract } from '../recordings/recordings-contract';
 import { storageContract } from '../storage/storage-contract';
@@ -23,6 +24,8 @@ export const PLATFORM_CONTRACTS = [
   audioWorkerContract,
   campaignsContract,
   analyticsContract,
+  // No RPC: only the events the gateway publishes.
+  gatewayContract,
 ] as const;
 
 type Contracts = (typeof PLATFORM_CONTRACTS)[number];

@@ -13,12 +13,13 @@ import { PLATFORM_CONTRACTS } from './platform-contracts';
 import { defineServiceContract, type ContractRequest, type ContractResult } from './service-contract';
 
 describe('service contracts', () => {
-  it('holds exactly one contract map per backend service', () => {
+  it('holds exactly one contract map per backend service, and the gateway (events only)', () => {
     expect(PLATFORM_CONTRACTS.map((contract) => contract.service).sort()).toEqual([
       'analytics',
       'audio-worker',
       'auth',
       'campaigns',
+      'gateway',
       'payments',
       'recordings',
       'storage',
@@ -32,6 +33,7 @@ describe('service contracts', () => {
     expect(Object.keys(authContract.events).sort()).toEqual([
       'auth.api-key.revoked',
       'auth.member.joined',
+      'auth.member.removed',
       'auth.organization.created',
     ]);
   });

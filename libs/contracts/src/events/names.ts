@@ -9,8 +9,17 @@ export const EVENT_ROUTING_KEY_REGEX = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.[a-z]
 export const EVENT_NAMES = {
   organizationCreated: 'auth.organization.created',
   memberJoined: 'auth.member.joined',
+  /** A membership ended (removed, or the member left): metering counts members from these two. */
+  memberRemoved: 'auth.member.removed',
   subscriptionActivated: 'payments.subscription.activated',
   uploadCompleted: 'storage.upload.completed',
+  /** An object's row is gone (its bytes no longer count against the quota). */
+  objectDeleted: 'storage.object.deleted',
+  // Metering (issue 9): what payments counts into per-period usage.
+  recordingCreated: 'recordings.recording.created',
+  recordingDeleted: 'recordings.recording.deleted',
+  /** The gateway's admitted requests of one organization over a flush window (never one per request). */
+  apiUsageRecorded: 'gateway.api-usage.recorded',
   /** An API key stopped working (revoked by hand, or with its creator's membership): gateways drop it from their caches. */
   apiKeyRevoked: 'auth.api-key.revoked',
   // payments (H4): the subscription lifecycle and usage alerts.
@@ -22,8 +31,6 @@ export const EVENT_NAMES = {
   // Recording pipeline (issue 10): recordings hands a recording to the audio worker, which reports back.
   // The worker's events carry its service name, as every routing key does (`audio-worker.`, not `audio.`).
   analysisRequested: 'recordings.analysis.requested',
-  /** A recording was (soft) deleted: storage deletes its object's bytes (issue 10). */
-  recordingDeleted: 'recordings.recording.deleted',
   analysisProgressed: 'audio-worker.analysis.progressed',
   analysisCompleted: 'audio-worker.analysis.completed',
   analysisFailed: 'audio-worker.analysis.failed',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_NAMES } from './names';
 import { PLAN_CODES } from '../billing/plans';
+import { USAGE_METRICS } from '../billing/usage';
 import {
   AUDIO_ANALYSIS_FAILURES,
   AUDIO_ANALYSIS_STAGES,
@@ -13,6 +14,25 @@ const tenantEvent = z.object({ organizationId: z.string().min(1) });
 export const eventPayloadSchemas = {
   [EVENT_NAMES.organizationCreated]: tenantEvent.extend({ name: z.string(), ownerUserId: z.string() }),
   [EVENT_NAMES.memberJoined]: tenantEvent.extend({ userId: z.string(), role: z.string() }),
+  [EVENT_NAMES.memberRemoved]: tenantEvent.extend({ userId: z.string() }),
+  [EVENT_NAMES.objectDeleted]: tenantEvent.extend({
+    objectId: z.string().uuid(),
+    /** The object's bytes; they counted as stored only when `completed` (a finished upload). */
+    sizeBytes: z.number().int().nonnegative(),
+    completed: z.boolean(),
+  }),
+  [EVENT_NAMES.recordingCreated]: tenantEvent.extend({ recordingId: z.string().uuid() }),
+  /**
+   * Written with the soft delete (recordings' outbox). Consumers: payments (metering) and storage,
+   * which deletes the recording's object, found by (organization, recordingId).
+   */
+  [EVENT_NAMES.recordingDeleted]: tenantEvent.extend({ recordingId: z.string().uuid() }),
+  [EVENT_NAMES.apiUsageRecorded]: tenantEvent.extend({
+    /** Requests admitted for the organization during the window (at least one, or nothing is sent). */
+    calls: z.number().int().positive(),
+    windowStart: z.string().datetime(),
+    windowEnd: z.string().datetime(),
+  }),
   [EVENT_NAMES.subscriptionActivated]: tenantEvent.extend({ plan: z.enum(PLAN_CODES) }),
   [EVENT_NAMES.uploadCompleted]: tenantEvent.extend({
     /** = objectId (kept for consumers written against the first payload). */
@@ -33,15 +53,6 @@ export const eventPayloadSchemas = {
     objectId: z.string().uuid(),
     contentType: z.string().nullable(),
     sizeBytes: z.number().int().nonnegative(),
-  }),
-  /**
-   * recordings → storage (via recordings' outbox, with the soft delete): delete the recording's
-   * object. `objectId` is null when no upload had completed; storage then finds an upload still in
-   * progress by (organization, recordingId).
-   */
-  [EVENT_NAMES.recordingDeleted]: tenantEvent.extend({
-    recordingId: z.string().uuid(),
-    objectId: z.string().uuid().nullable(),
   }),
   [EVENT_NAMES.analysisProgressed]: tenantEvent.extend({
     recordingId: z.string().uuid(),
@@ -82,7 +93,10 @@ export const eventPayloadSchemas = {
   }),
   [EVENT_NAMES.usageThresholdReached]: tenantEvent.extend({
     plan: z.enum(PLAN_CODES),
-    limit: z.string(),
+    /** The metric (USAGE_METRICS) whose plan limit was reached. */
+    limit: z.enum(USAGE_METRICS),
+    periodStart: z.string().datetime(),
+    periodEnd: z.string().datetime(),
     thresholdPercent: z.union([z.literal(80), z.literal(100)]),
     usage: z.number().nonnegative(),
     max: z.number().nonnegative(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PLAN_CODES } from '../billing/plans';
+import { USAGE_METRICS } from '../billing/usage';
 import { pageRequestSchema, pageResultSchema } from '../rpc/pagination';
 
 /**
@@ -15,6 +16,7 @@ export const PAYMENTS_RPC = {
   cancelSubscription: 'payments.subscription.cancel',
   listInvoices: 'payments.invoice.list',
   renderInvoice: 'payments.invoice.render',
+  getUsage: 'payments.usage.get',
 } as const;
 export type PaymentsRpcPattern = (typeof PAYMENTS_RPC)[keyof typeof PAYMENTS_RPC];
 
@@ -72,6 +74,22 @@ export const invoiceSchema = z.object({
 });
 export type InvoiceDto = z.infer<typeof invoiceSchema>;
 
+/**
+ * One metered quantity in the current billing period (the subscription's, or the calendar month
+ * without one). `limit` and `percent` are null when the plan sets no limit for the metric.
+ */
+export const usageItemSchema = z.object({
+  metric: z.enum(USAGE_METRICS),
+  used: z.number().int().nonnegative(),
+  limit: z.number().int().positive().nullable(),
+  /** used / limit × 100, rounded down; may pass 100 (a limit lowered by a downgrade). */
+  percent: z.number().int().nonnegative().nullable(),
+  plan: z.enum(PLAN_CODES),
+  periodStart: z.string().datetime(),
+  periodEnd: z.string().datetime(),
+});
+export type UsageItemDto = z.infer<typeof usageItemSchema>;
+
 export const paymentsRpcSchemas = {
   [PAYMENTS_RPC.createCheckoutSession]: {
     request: z.object({ plan: z.enum(PAID_PLAN_CODES), successUrl: returnUrl, cancelUrl: returnUrl }),
@@ -104,5 +122,10 @@ export const paymentsRpcSchemas = {
       contentType: z.literal('text/html; charset=utf-8'),
       html: z.string(),
     }),
+  },
+  /** Usage of the current period, every metric or the one named (`?metric=`). */
+  [PAYMENTS_RPC.getUsage]: {
+    request: z.object({ metric: z.enum(USAGE_METRICS).optional() }).strict(),
+    result: z.object({ items: z.array(usageItemSchema) }),
   },
 } as const;

@@ -13,5 +13,6 @@ export const storageContract = defineServiceContract({
   rpc: { ...objectRpc, ...multipartRpc },
   events: {
     [EVENT_NAMES.uploadCompleted]: eventPayloadSchemas[EVENT_NAMES.uploadCompleted],
+    [EVENT_NAMES.objectDeleted]: eventPayloadSchemas[EVENT_NAMES.objectDeleted],
   },
 });

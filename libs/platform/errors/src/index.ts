@@ -1,5 +1,6 @@
 export * from './domain.error';
 export * from './common.errors';
+export * from './plan-limit.error';
 export * from './remote.error';
 export * from './validation-issue';
 export * from './zod-issues.mapper';

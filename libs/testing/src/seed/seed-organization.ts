@@ -38,11 +38,12 @@ export interface SeedOptions {
   /** Prefix of the seeded addresses and names. */
   label?: string;
   /**
-   * The organization's plan. Without it the owner's own organization (FREE, from registration) is
-   * seeded; with it the owner creates one from an organization code issued for that plan, as payments
-   * will issue them.
+   * The organization's plan (default STARTER). The owner creates the organization from an
+   * organization code issued for that plan, as payments issues them. A team of one member per role
+   * needs five seats, so FREE (one seat) cannot be seeded: invitations past the plan's members are
+   * refused (PLAN_LIMIT_REACHED).
    */
-  plan?: PlanCode;
+  plan?: Exclude<PlanCode, 'FREE'>;
 }
 
 export const SEED_PASSWORD = 'correct horse battery staple';
@@ -97,11 +98,11 @@ export async function seedOrganization(
   mail: SmtpSink,
   options: SeedOptions | string = {},
 ): Promise<SeededOrganization> {
-  const { label = 'seed', plan } = typeof options === 'string' ? { label: options } : options;
+  const { label = 'seed', plan = 'STARTER' } = typeof options === 'string' ? { label: options } : options;
   const auth = contractCaller(rpc, authContract);
   const registered = await registerUser(auth, `${label}-owner`);
   await verifyEmailOverRpc(auth, mail, registered);
-  const ownerSession = plan ? await organizationOnPlan(auth, registered, plan) : registered;
+  const ownerSession = await organizationOnPlan(auth, registered, plan);
   const owner = seededMember(registered, ownerSession, 'owner');
   const members = { owner } as Record<Role, SeededMember>;
   for (const role of ROLES.filter((candidate) => candidate !== 'owner')) {
