@@ -107,7 +107,7 @@ describe('audio worker faults: job timeout, crash mid-job', () => {
     await new Promise((resolve) => child!.once('exit', resolve));
     expect(pipeline.tap.of(EVENT_NAMES.analysisCompleted, recording.id)).toEqual([]);
 
-    await pipeline.startWorker();
+    const survivor = await pipeline.startWorker();
     const final = await waitFor(
       'READY after the redo',
       async () => {
@@ -125,5 +125,56 @@ describe('audio worker faults: job timeout, crash mid-job', () => {
     );
     const { analysis } = await pipeline.recordings.call(R.analysis, { id: recording.id }, owner);
     expect(Math.abs(analysis.durationSeconds - LONG_AUDIO_SECONDS)).toBeLessThanOrEqual(0.01);
+    await pipeline.stopWorker(survivor);
+  }, 240_000);
+
+  it('a job that kills its worker every time is not started past AUDIO_JOB_MAX_ATTEMPTS: FAILED (WORKER_CRASHED), job in the DLQ', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const recording = await pipeline.recordings.call(R.create, { title: 'Kills its worker' }, owner);
+    const objectId = randomUUID();
+    await longObject(org, objectId);
+    const started = () =>
+      pipeline.tap
+        .of(EVENT_NAMES.analysisProgressed, recording.id)
+        .filter((e) => e.payload.stage === 'started');
+    const dlq = 'audio-worker.recordings.analysis.requested.dlq';
+    const parkedBefore = await pipeline.recordings.vhost.readyCount(dlq);
+
+    // Two starts allowed; each ends with the worker process killed mid-job, as a crash would.
+    await pipeline.uploaded({
+      organizationId: org,
+      recordingId: recording.id,
+      objectId,
+      contentType: 'audio/flac',
+    });
+    for (const start of [1, 2]) {
+      child = await forkWorker(pipeline, { AUDIO_JOB_CONCURRENCY: '1', AUDIO_JOB_MAX_ATTEMPTS: '2' });
+      await waitFor(`start ${start} of the job`, () => started().length === start, { timeoutMs: 60_000 });
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child!.once('exit', resolve));
+    }
+
+    // The next worker gets the job a third time and does not start it.
+    const worker = await pipeline.startWorker({ AUDIO_JOB_MAX_ATTEMPTS: '2' });
+    const final = await waitFor(
+      'FAILED without a third start',
+      async () => {
+        const status = await pipeline.recordings.call(R.status, { recordingId: recording.id }, owner);
+        return status.status === 'FAILED' ? status : null;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect(final.failureReason).toBe('WORKER_CRASHED: the worker stopped during each of its 2 attempts');
+    await waitFor(
+      'the job in the DLQ',
+      async () => (await pipeline.recordings.vhost.readyCount(dlq)) === parkedBefore + 1,
+    );
+    expect(started()).toHaveLength(2);
+    expect(pipeline.tap.of(EVENT_NAMES.analysisFailed, recording.id).map((e) => e.payload)).toEqual([
+      expect.objectContaining({ code: 'WORKER_CRASHED', attempts: 2 }),
+    ]);
+    expect(pipeline.tap.of(EVENT_NAMES.analysisCompleted, recording.id)).toEqual([]);
+    await pipeline.stopWorker(worker);
   }, 240_000);
 });

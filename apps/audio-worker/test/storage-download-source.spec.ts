@@ -11,7 +11,8 @@ const SECRET = 'a-download-secret-of-at-least-32-bytes!!';
 
 /**
  * The worker's download source against a stand-in of storage's signed-download endpoint
- * (`GET /v1/downloads/:id?expires=&signature=`, HMAC-SHA256 over `download:<id>:<expires>`, as
+ * (`GET /v1/downloads/:id?org=&expires=&signature=`, HMAC-SHA256 over
+ * `download:v2:<org>:<id>:<expires>`, as
  * storage verifies it), serving a real audio file.
  */
 describe('audio source: signed download from storage', () => {
@@ -20,6 +21,7 @@ describe('audio source: signed download from storage', () => {
   let baseUrl: string;
   let audio: Buffer;
   const objectId = randomUUID();
+  const organizationId = randomUUID();
   let answer: 'file' | 503 = 'file';
 
   beforeAll(async () => {
@@ -29,15 +31,16 @@ describe('audio source: signed download from storage', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const id = /^\/v1\/downloads\/([^/]+)$/.exec(url.pathname)?.[1];
       const expires = url.searchParams.get('expires') ?? '';
+      const org = url.searchParams.get('org') ?? '';
       const given = Buffer.from(url.searchParams.get('signature') ?? '', 'base64url');
-      const wanted = createHmac('sha256', SECRET).update(`download:${id}:${expires}`).digest();
+      const wanted = createHmac('sha256', SECRET).update(`download:v2:${org}:${id}:${expires}`).digest();
       const valid =
         given.length === wanted.length &&
         timingSafeEqual(given, wanted) &&
         Number(expires) * 1000 > Date.now();
       if (answer === 503) return void res.writeHead(503).end();
       if (!valid) return void res.writeHead(403).end();
-      if (id !== objectId) return void res.writeHead(403).end();
+      if (id !== objectId || org !== organizationId) return void res.writeHead(403).end();
       res.writeHead(200, { 'content-type': 'audio/flac', 'content-length': audio.length }).end(audio);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,7 +53,11 @@ describe('audio source: signed download from storage', () => {
 
   const source = (secret = SECRET, url = baseUrl) =>
     new HttpDownloadAudioSource(new SignedStorageLinkResolver(url, secret), scratch.dir);
-  const ref = (id = objectId) => ({ organizationId: randomUUID(), recordingId: randomUUID(), objectId: id });
+  const ref = (id = objectId, org = organizationId) => ({
+    organizationId: org,
+    recordingId: randomUUID(),
+    objectId: id,
+  });
 
   it('downloads the object byte for byte into a temporary file, removed on release', async () => {
     answer = 'file';
@@ -69,12 +76,17 @@ describe('audio source: signed download from storage', () => {
       () => new Date('2026-11-29T12:00:00Z'),
     ).linkFor(ref());
     expect(url.pathname).toBe(`/v1/downloads/${objectId}`);
+    expect(url.searchParams.get('org')).toBe(organizationId);
     expect(url.searchParams.get('expires')).toBe(String(Date.parse('2026-11-29T12:01:00Z') / 1000));
   });
 
   it('fails for good when storage refuses the link (a deleted object, a wrong secret)', async () => {
     answer = 'file';
     await expect(source().open(ref(randomUUID()))).rejects.toMatchObject({
+      code: 'SOURCE_UNAVAILABLE',
+      permanent: true,
+    });
+    await expect(source().open(ref(objectId, randomUUID()))).rejects.toMatchObject({
       code: 'SOURCE_UNAVAILABLE',
       permanent: true,
     });

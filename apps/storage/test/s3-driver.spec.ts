@@ -13,6 +13,7 @@ import {
   tempStorageRoot,
   wavBytes,
 } from './support/storage-fixtures';
+import { EventSource } from '../../recordings/test/support/recordings-bed';
 
 const MiB = 1024 * 1024;
 
@@ -189,5 +190,37 @@ describe('storage: S3 driver (server-side multipart, presigned multipart and dow
     await expect(bed.call(OBJECT_RPC.get, { id: started.objectId }, ownerA)).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+  });
+
+  it('a deleted recording’s object is deleted from the bucket (recordings.recording.deleted)', async () => {
+    const recordingId = randomUUID();
+    const bytes = wavBytes(64 * 1024);
+    const uploaded = await http.request('POST', `/v1/upload?recordingId=${recordingId}`, {
+      principal: ownerA,
+      headers: { 'content-type': 'audio/wav' },
+      body: bytes,
+    });
+    expect(uploaded.status).toBe(201);
+    const { id } = (await uploaded.json()) as { id: string };
+    expect((await bucketBytes(`${orgA}/${id}`)).equals(bytes)).toBe(true);
+
+    const recordings = await EventSource.open(bed.vhost.url);
+    try {
+      await recordings.publish(EVENT_NAMES.recordingDeleted, {
+        organizationId: orgA,
+        recordingId,
+      });
+    } finally {
+      await recordings.close();
+    }
+    await waitFor('object deleted', async () => {
+      const [row] = (await bed.admin.query(`SELECT status FROM objects WHERE id = $1`, [id])) as {
+        status: string;
+      }[];
+      return row?.status === 'deleted';
+    });
+    await expect(
+      client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${orgA}/${id}` })),
+    ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
   });
 });

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { OBJECT_RPC, storageContract, objectSchema } from '@platform/contracts';
-import { ServiceTestBed } from '@platform/testing';
-import { storageService } from '../src/service-definition';
-import type { StorageEnv } from '../src/config/storage-env.schema';
+import { OBJECT_RPC, objectSchema } from '@platform/contracts';
 import {
   disguisedPdf,
-  EDGE_SECRET,
   member,
   sha256,
   StorageHttp,
-  tempStorageRoot,
+  startStorageBed,
+  type StartedStorage,
+  type StorageBed,
   wavBytes,
 } from './support/storage-fixtures';
 
@@ -18,32 +16,22 @@ import {
  * storage's internal port with the local driver.
  */
 describe('storage: chunks, finalize, single-shot upload and downloads', () => {
-  let bed: ServiceTestBed<StorageEnv, typeof storageContract>;
+  let bed: StorageBed;
   let http: StorageHttp;
-  let cleanupRoot: () => Promise<void>;
+  let storage: StartedStorage;
   const orgA = randomUUID();
   const orgB = randomUUID();
   const ownerA = member(orgA, ['owner'], 'STARTER');
   const ownerB = member(orgB, ['owner'], 'STARTER');
 
   beforeAll(async () => {
-    const { root, cleanup } = await tempStorageRoot();
-    cleanupRoot = cleanup;
-    bed = (await ServiceTestBed.start(storageService, {
-      contract: storageContract,
-      env: {
-        EDGE_PRINCIPAL_SECRET: EDGE_SECRET,
-        STORAGE_LOCAL_ROOT: root,
-        STORAGE_DOWNLOAD_URL_SECRET: 'd'.repeat(40),
-        STORAGE_PUBLIC_BASE_URL: 'https://api.example.test',
-      },
-    })) as unknown as ServiceTestBed<StorageEnv, typeof storageContract>;
-    http = new StorageHttp(bed.service.url);
+    storage = await startStorageBed({
+      STORAGE_DOWNLOAD_URL_SECRET: 'd'.repeat(40),
+      STORAGE_PUBLIC_BASE_URL: 'https://api.example.test',
+    });
+    ({ bed, http } = storage);
   }, 60_000);
-  afterAll(async () => {
-    await bed?.stop();
-    await cleanupRoot?.();
-  });
+  afterAll(() => storage?.stop());
 
   const sendChunk = (
     principal: typeof ownerA,
@@ -229,7 +217,7 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
     const { id } = objectSchema.parse(await finalized.json());
     const link = await bed.call(OBJECT_RPC.downloadUrl, { id }, ownerA);
     expect(link.url).toMatch(
-      new RegExp(`^https://api\\.example\\.test/v1/downloads/${id}\\?expires=\\d+&signature=`),
+      new RegExp(`^https://api\\.example\\.test/v1/downloads/${id}\\?org=${orgA}&expires=\\d+&signature=`),
     );
     const path = link.url.replace('https://api.example.test', '');
 
@@ -251,10 +239,11 @@ describe('storage: chunks, finalize, single-shot upload and downloads', () => {
     expect(unsatisfiable.status).toBe(416);
     expect(unsatisfiable.headers.get('content-range')).toBe('bytes */10000');
 
-    // Altered links: another object id, a later expiry, a bad signature.
+    // Altered links: another object id, another organization, a later expiry, a bad signature.
     const other = randomUUID();
     for (const forged of [
       path.replace(id, other),
+      path.replace(orgA, orgB),
       path.replace(/expires=\d+/, `expires=${Math.floor(Date.now() / 1000) + 999_999}`),
       path.replace(/signature=[^&]+/, 'signature=AAAA'),
       `/v1/downloads/${id}`,

@@ -1,48 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
-import { OBJECT_RPC, storageContract } from '@platform/contracts';
+import { OBJECT_RPC } from '@platform/contracts';
 import { findTenantIsolationGaps } from '@platform/tenancy';
-import { ServiceTestBed, waitFor } from '@platform/testing';
-import { storageService } from '../src/service-definition';
-import type { StorageEnv } from '../src/config/storage-env.schema';
+import { waitFor } from '@platform/testing';
 import {
-  EDGE_SECRET,
   member,
   sha256,
   StorageHttp,
-  tempStorageRoot,
+  startStorageBed,
+  type StartedStorage,
+  type StorageBed,
   wavBytes,
 } from './support/storage-fixtures';
 import { runUpload, signingTusOptions, uploadUntil } from './support/tus-client';
 
 /** The reference tus client (tus-js-client) against storage's internal port. */
 describe('storage: tus-js-client uploads and resumes', () => {
-  let bed: ServiceTestBed<StorageEnv, typeof storageContract>;
+  let bed: StorageBed;
   let http: StorageHttp;
-  let cleanupRoot: () => Promise<void>;
+  let storage: StartedStorage;
   const owner = member(randomUUID(), ['owner'], 'STARTER');
 
   beforeAll(async () => {
-    const { root, cleanup } = await tempStorageRoot();
-    cleanupRoot = cleanup;
-    bed = (await ServiceTestBed.start(storageService, {
-      contract: storageContract,
-      env: {
-        EDGE_PRINCIPAL_SECRET: EDGE_SECRET,
-        STORAGE_LOCAL_ROOT: root,
-        // Short, so the stalled-upload test waits two seconds, not thirty.
-        STORAGE_UPLOAD_IDLE_TIMEOUT_MS: '2000',
-        // Shorter than an upload may take: admitted uploads are exempt (the idle limit guards them).
-        REQUEST_BODY_TIMEOUT_MS: '3000',
-      },
-    })) as unknown as ServiceTestBed<StorageEnv, typeof storageContract>;
-    http = new StorageHttp(bed.service.url);
+    storage = await startStorageBed({
+      // Short, so the stalled-upload test waits two seconds, not thirty.
+      STORAGE_UPLOAD_IDLE_TIMEOUT_MS: '2000',
+      // Shorter than an upload may take: admitted uploads are exempt (the idle limit guards them).
+      REQUEST_BODY_TIMEOUT_MS: '3000',
+    });
+    ({ bed, http } = storage);
   }, 60_000);
-  afterAll(async () => {
-    await bed?.stop();
-    await cleanupRoot?.();
-  });
+  afterAll(() => storage?.stop());
 
   it('an interrupted upload resumes from the offset the server reports and completes intact', async () => {
     const file = wavBytes(1_000_000);

@@ -1,41 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { EVENT_NAMES, OBJECT_RPC, storageContract, PLANS } from '@platform/contracts';
-import { ServiceTestBed, waitFor } from '@platform/testing';
-import { storageService } from '../src/service-definition';
-import type { StorageEnv } from '../src/config/storage-env.schema';
+import { EVENT_NAMES, OBJECT_RPC, PLANS } from '@platform/contracts';
+import { waitFor } from '@platform/testing';
 import {
   disguisedPdf,
-  EDGE_SECRET,
   member,
   sha256,
   StorageHttp,
-  tempStorageRoot,
+  startStorageBed,
+  type StartedStorage,
+  type StorageBed,
   wavBytes,
 } from './support/storage-fixtures';
 
 /** tus 1.0 on storage's internal port (local driver), with the edge principal the gateway signs. */
 describe('storage: tus uploads (core, creation, termination, checksum)', () => {
-  let bed: ServiceTestBed<StorageEnv, typeof storageContract>;
+  let bed: StorageBed;
   let http: StorageHttp;
-  let cleanupRoot: () => Promise<void>;
+  let storage: StartedStorage;
   const orgA = randomUUID();
   const orgB = randomUUID();
   const ownerA = member(orgA, ['owner'], 'FREE');
   const ownerB = member(orgB, ['owner'], 'FREE');
 
   beforeAll(async () => {
-    const { root, cleanup } = await tempStorageRoot();
-    cleanupRoot = cleanup;
-    bed = (await ServiceTestBed.start(storageService, {
-      contract: storageContract,
-      env: { EDGE_PRINCIPAL_SECRET: EDGE_SECRET, STORAGE_LOCAL_ROOT: root },
-    })) as unknown as ServiceTestBed<StorageEnv, typeof storageContract>;
-    http = new StorageHttp(bed.service.url);
+    storage = await startStorageBed();
+    ({ bed, http } = storage);
   }, 60_000);
-  afterAll(async () => {
-    await bed?.stop();
-    await cleanupRoot?.();
-  });
+  afterAll(() => storage?.stop());
 
   async function newUpload(principal = ownerA, length = 64 * 1024, metadata: Record<string, string> = {}) {
     const created = await http.createTus(principal, length, metadata);
@@ -296,7 +287,7 @@ describe('storage: tus uploads (core, creation, termination, checksum)', () => {
     const answer = await http.request('OPTIONS', '/v1/uploads');
     expect(answer.status).toBe(204);
     expect(answer.headers.get('tus-version')).toBe('1.0.0');
-    expect(answer.headers.get('tus-extension')).toBe('creation,termination,checksum');
+    expect(answer.headers.get('tus-extension')).toBe('creation,termination,checksum,expiration');
     expect(answer.headers.get('tus-checksum-algorithm')).toBe('sha256');
   });
 });

@@ -8,16 +8,11 @@ import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { EVENT_NAMES, eventPayloadSchemas, type EventEnvelope } from '@platform/contracts';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
-import {
-  AmqpConnection,
-  ATTEMPTS_HEADER,
-  EventConsumer,
-  EventPublisher,
-  PoisonMessageError,
-} from '@platform/messaging';
+import { AmqpConnection, EventConsumer, EventPublisher, PoisonMessageError } from '@platform/messaging';
 import { AudioJobError } from '../analysis/audio-errors';
 import type { AudioWorkerEnv } from '../config/audio-worker-env.schema';
 import { AnalysisJobRunner, type AnalysisJob } from './analysis-job.runner';
+import { JobAttempts } from './job-attempts';
 
 /** The worker's own durable queue: a quorum queue bound to `recordings.analysis.requested`. */
 export const AUDIO_JOB_QUEUE = `audio-worker.${EVENT_NAMES.analysisRequested}`;
@@ -30,7 +25,9 @@ const READY_TIMEOUT_MS = 30_000;
  * concurrency), retries with exponential backoff through delay queues, then the DLQ. Each job runs
  * under AUDIO_JOB_TIMEOUT_MS. Outcomes: the analysis is published; a permanent failure (not audio) is
  * published as failed and parked in the DLQ at once; a transient one is retried, and published as
- * failed only when its last attempt fails too.
+ * failed only when its last attempt fails too. Attempts are counted durably BEFORE each start
+ * (JobAttempts), so a job that kills its worker counts too: past AUDIO_JOB_MAX_ATTEMPTS starts it
+ * is failed with WORKER_CRASHED and parked in the DLQ instead of being started again.
  */
 @Injectable()
 export class AudioJobConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -40,6 +37,7 @@ export class AudioJobConsumer implements OnApplicationBootstrap, BeforeApplicati
     private readonly connection: AmqpConnection,
     private readonly publisher: EventPublisher,
     private readonly runner: AnalysisJobRunner,
+    private readonly attempts: JobAttempts,
     @Inject(SERVICE_CONFIG) private readonly config: AudioWorkerEnv,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -72,8 +70,22 @@ export class AudioJobConsumer implements OnApplicationBootstrap, BeforeApplicati
 
   private async handle(event: EventEnvelope<AnalysisJob>, message: ConsumeMessage): Promise<void> {
     const job = event.payload;
-    const attempt = Number(message.properties.headers?.[ATTEMPTS_HEADER] ?? 0) + 1;
-    const log = this.logger.child({ recordingId: job.recordingId, jobId: event.id, attempt });
+    const max = this.config.AUDIO_JOB_MAX_ATTEMPTS;
+    // Committed before any work: a crash from here on has already been counted.
+    const attempt = await this.attempts.start(event.id, job.recordingId);
+    const log = this.logger.child({
+      recordingId: job.recordingId,
+      jobId: event.id,
+      attempt,
+      redelivered: message.fields.redelivered,
+    });
+    if (attempt > max) {
+      // Every allowed start ended without a result: the worker died during each (the job itself is
+      // the likely cause). Not started again: failed, and parked in the DLQ for an operator.
+      await this.fail(job, 'WORKER_CRASHED', `the worker stopped during each of its ${max} attempts`, max);
+      log.error('job abandoned: the worker stopped during every attempt');
+      throw new PoisonMessageError(`WORKER_CRASHED after ${max} attempts`);
+    }
     try {
       const analysis = await this.withTimeout((signal) => this.runner.run(job, signal));
       await this.publisher.publishEvent(EVENT_NAMES.analysisCompleted, {
@@ -84,19 +96,24 @@ export class AudioJobConsumer implements OnApplicationBootstrap, BeforeApplicati
       log.info({ processingSeconds: analysis.processingSeconds }, 'analysis completed');
     } catch (error) {
       const failure = asJobError(error);
-      const last = failure.permanent || attempt >= this.config.AUDIO_JOB_MAX_ATTEMPTS;
+      const last = failure.permanent || attempt >= max;
       log.warn({ err: error, code: failure.code, last }, 'analysis attempt failed');
       if (!last) throw failure;
-      await this.publisher.publishEvent(EVENT_NAMES.analysisFailed, {
-        organizationId: job.organizationId,
-        recordingId: job.recordingId,
-        code: failure.code,
-        reason: failure.message.slice(0, 1000) || failure.code,
-        attempts: attempt,
-      });
-      // Poison goes to the DLQ without more attempts; an exhausted one gets there by its count.
-      throw failure.permanent ? new PoisonMessageError(`${failure.code}: ${failure.message}`) : failure;
+      await this.fail(job, failure.code, failure.message.slice(0, 1000) || failure.code, attempt);
+      // The last attempt (by the durable count, which may run ahead of the message's own x-attempts
+      // after crashes) goes to the DLQ now, never to another retry.
+      throw new PoisonMessageError(`${failure.code}: ${failure.message}`);
     }
+  }
+
+  private fail(job: AnalysisJob, code: AudioJobError['code'], reason: string, attempts: number) {
+    return this.publisher.publishEvent(EVENT_NAMES.analysisFailed, {
+      organizationId: job.organizationId,
+      recordingId: job.recordingId,
+      code,
+      reason,
+      attempts,
+    });
   }
 
   /** Runs `work` with a signal that aborts after AUDIO_JOB_TIMEOUT_MS (ffmpeg is killed with it). */

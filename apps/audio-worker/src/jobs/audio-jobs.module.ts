@@ -10,6 +10,7 @@ import { GeminiTranscriptionProvider } from '../transcription/gemini.transcripti
 import { NoTranscriptionProvider, TranscriptionProvider } from '../transcription/transcription.port';
 import { AnalysisJobRunner } from './analysis-job.runner';
 import { AudioJobConsumer } from './audio-job.consumer';
+import { JobAttempts } from './job-attempts';
 
 /** The worker: its job queue, the analysis, and the adapters chosen by configuration. */
 @Module({
@@ -42,6 +43,7 @@ import { AudioJobConsumer } from './audio-job.consumer';
       inject: [SERVICE_CONFIG],
     },
     AnalysisJobRunner,
+    JobAttempts,
     AudioJobConsumer,
   ],
 })

@@ -3,11 +3,12 @@ import type { AudioObjectRef } from './audio-source.port';
 import { DownloadLinkResolver } from './http-download.audio-source';
 
 /**
- * Storage's signed download links for its local driver, `GET /v1/downloads/:objectId?expires=&signature=`
- * with `signature` = base64url HMAC-SHA256 over `download:<objectId>:<expires>` keyed by storage's
+ * Storage's signed download links for its local driver,
+ * `GET /v1/downloads/:objectId?org=<organizationId>&expires=&signature=` with `signature` = base64url
+ * HMAC-SHA256 over `download:v2:<organizationId>:<objectId>:<expires>` keyed by storage's
  * STORAGE_DOWNLOAD_URL_SECRET (shared with the worker, as EDGE_PRINCIPAL_SECRET is shared with the
  * gateway), on storage's internal port. The link lives `ttlSeconds`: just long enough to start the
- * download. (Format of branch `storage`; the S3 driver's presigned links are not handled here.)
+ * download. (Format of storage's `SignedDownloadUrl`; the S3 driver's presigned links are not handled here.)
  */
 export class SignedStorageLinkResolver extends DownloadLinkResolver {
   constructor(
@@ -22,9 +23,10 @@ export class SignedStorageLinkResolver extends DownloadLinkResolver {
   async linkFor(ref: AudioObjectRef): Promise<URL> {
     const expires = Math.floor(this.now().getTime() / 1000) + this.ttlSeconds;
     const signature = createHmac('sha256', this.secret)
-      .update(`download:${ref.objectId}:${expires}`)
+      .update(`download:v2:${ref.organizationId}:${ref.objectId}:${expires}`)
       .digest('base64url');
     const url = new URL(`/v1/downloads/${encodeURIComponent(ref.objectId)}`, this.storageUrl);
+    url.searchParams.set('org', ref.organizationId);
     url.searchParams.set('expires', String(expires));
     url.searchParams.set('signature', signature);
     return url;

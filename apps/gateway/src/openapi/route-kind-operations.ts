@@ -74,6 +74,8 @@ export function webhookOperation(route: WebhookRouteDefinition): Record<string, 
 /** One operation per method of a stream entry: bytes in and out, as the owning service answers. */
 export function streamOperation(route: StreamRouteDefinition, method: string): Record<string, unknown> {
   const sendsBody = ['POST', 'PUT', 'PATCH'].includes(method);
+  // A signed-url download: no security scheme (the query's signature is the credential, checked by the service).
+  const signedUrl = route.credential === 'signed-url';
   return {
     operationId: route.methods.length > 1 ? `${route.id}.${method.toLowerCase()}` : route.id,
     tags: [route.tag],
@@ -82,7 +84,7 @@ export function streamOperation(route: StreamRouteDefinition, method: string): R
       `${route.description ? `${route.description}\n\n` : ''}Stream: the body (at most ${route.maxBodyBytes} bytes) ` +
       `is piped to the ${route.service} service and its answer piped back, headers included ` +
       '(Range/Content-Range, Location, Upload-*/Tus-*).',
-    security: acceptedCredentials(route).map((kind) => ({ [SECURITY_SCHEME[kind]]: [] })),
+    security: signedUrl ? [] : acceptedCredentials(route).map((kind) => ({ [SECURITY_SCHEME[kind]]: [] })),
     parameters: pathParameters(route.path),
     ...(sendsBody ? { requestBody: { required: false, content: { '*/*': RAW_BODY } } } : {}),
     responses: {
@@ -91,7 +93,7 @@ export function streamOperation(route: StreamRouteDefinition, method: string): R
         headers: REQUEST_ID,
         ...(method === 'GET' ? { content: { '*/*': RAW_BODY } } : {}),
       },
-      '401': ref('Unauthenticated'),
+      ...(signedUrl ? {} : { '401': ref('Unauthenticated') }),
       '403': ref('Forbidden'),
       ...(sendsBody ? { '413': ref('PayloadTooLarge') } : {}),
       '429': ref('RateLimited'),
@@ -101,7 +103,7 @@ export function streamOperation(route: StreamRouteDefinition, method: string): R
     'x-route-kind': 'stream',
     'x-service': route.service,
     'x-permission': route.auth,
-    'x-credentials': [...acceptedCredentials(route)],
+    'x-credentials': signedUrl ? ['signed-url'] : [...acceptedCredentials(route)],
     'x-rate-limit-class': route.rateLimit,
   };
 }

@@ -144,10 +144,17 @@ describe('the route table', () => {
     }
   });
 
-  it('keeps stream entries authenticated, with distinct methods and a byte limit when a method sends a body', () => {
+  it('keeps stream entries authenticated (or signed-url: GET/HEAD, no body), with distinct methods and a byte limit when a method sends a body', () => {
     for (const route of ROUTE_TABLE) {
       if (route.kind !== 'stream') continue;
-      expect(route.auth).not.toBe('public');
+      if (route.auth === 'public') {
+        expect({ route: route.id, credential: route.credential, maxBodyBytes: route.maxBodyBytes }).toEqual({
+          route: route.id,
+          credential: 'signed-url',
+          maxBodyBytes: 0,
+        });
+        expect(route.methods.filter((method) => method !== 'GET' && method !== 'HEAD')).toEqual([]);
+      }
       expect(new Set(route.methods).size).toBe(route.methods.length);
       if (route.methods.some((method) => method === 'PUT' || method === 'PATCH'))
         expect({ route: route.id, limit: route.maxBodyBytes > 0 }).toEqual({ route: route.id, limit: true });

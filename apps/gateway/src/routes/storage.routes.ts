@@ -14,9 +14,9 @@ const common = { service: 'storage', credentials: CREDENTIALS, tag: 'Storage' } 
 /**
  * Storage's byte routes (stream kind): bodies are piped to storage's internal port, never buffered
  * here; storage enforces its own limits (declared size, plan quota) while the bytes stream. tus 1.0
- * at /v1/uploads, the seed's chunk flow and single-shot upload, and the authenticated download.
- * Storage's HMAC-signed links (`/v1/downloads/:id`, the local driver) need a public route, which
- * the stream kind does not offer: they are served on storage's internal port only.
+ * at /v1/uploads, the seed's chunk flow and single-shot upload, the authenticated download, and the
+ * local driver's HMAC-signed links (`/v1/downloads/:id`): a signed-url stream, public at the gateway
+ * and admitted by storage alone, from the link's signature (object, organization, expiry).
  */
 export const STORAGE_ROUTES: RouteDefinition[] = [
   defineStreamRoute({
@@ -90,5 +90,23 @@ export const STORAGE_ROUTES: RouteDefinition[] = [
     maxBodyBytes: 0,
     success: { description: 'The object’s bytes (Range: 206 with Content-Range)' },
     summary: 'Download an object',
+  }),
+  defineStreamRoute({
+    service: 'storage',
+    tag: 'Storage',
+    id: 'storage.downloads.signed',
+    methods: ['GET', 'HEAD'],
+    path: '/v1/downloads/:id',
+    auth: 'public',
+    credential: 'signed-url',
+    // Per client IP: nobody is authenticated here.
+    rateLimit: 'public',
+    maxBodyBytes: 0,
+    success: {
+      description:
+        'The object’s bytes (Range: 206 with Content-Range). 403: invalid or tampered link; 410: expired link or deleted object',
+    },
+    summary:
+      'Download an object by its signed link (`storage.object.download-url`; the link is the credential)',
   }),
 ];

@@ -26,6 +26,17 @@ export const storageEnvSchema = z
      * upload legitimately takes longer), so this inactivity limit is what guards them (ADR 0007).
      */
     STORAGE_UPLOAD_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
+    /**
+     * An upload that receives no byte for this long expires (tus `expiration`, Upload-Expires):
+     * HEAD/PATCH answer 410, and the sweep removes its staged bytes and its record (quota freed).
+     */
+    STORAGE_UPLOAD_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
+    /** How often each replica sweeps expired uploads (0: never; tests sweep by hand). */
+    STORAGE_UPLOAD_SWEEP_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .nonnegative()
+      .default(10 * 60_000),
     /** Where bytes end up: `local` (a directory) or `s3` (any S3-compatible endpoint). */
     STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
     /** Root of the local driver's objects, and of in-progress uploads with either driver. */

@@ -8,10 +8,10 @@ import { StorageProblemFilter } from '../http/storage-problem.filter';
 import { ObjectRepository } from '../object/object.repository';
 import { ObjectService } from '../object/object.service';
 import { ObjectBytesResponder } from './object-bytes.responder';
+import { ObjectDeletedError } from '../shared/storage.errors';
 import { SignedDownloadUrl } from './signed-download-url';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const INVALID_LINK = 'The download link is invalid or has expired';
+const INVALID_LINK = 'The download link is invalid';
 
 /** Downloads of completed objects, Range supported. */
 @Controller('v1')
@@ -37,9 +37,10 @@ export class DownloadController {
   }
 
   /**
-   * `GET /v1/downloads/:id?expires=&signature=` (the local driver's links; the S3 driver hands out S3
-   * presigned URLs). The signed link is the credential, so the lookup by id runs as system after the
-   * signature is verified: an id that is not the signed one never gets that far.
+   * `GET /v1/downloads/:id?org=&expires=&signature=` (the local driver's links; the S3 driver hands
+   * out S3 presigned URLs), public at the gateway (a signed-url stream route, forwarded with no
+   * principal): the signature is the only credential, checked before any database work, and no
+   * header the client sends is read for authorization.
    */
   @Get('downloads/:id')
   signed(
@@ -52,18 +53,21 @@ export class DownloadController {
   }
 
   private async sendSigned(
-    @Param('id') id: string,
-    @Query() query: Record<string, unknown>,
-    @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
+    id: string,
+    query: Record<string, unknown>,
+    request: FastifyRequest,
+    reply: FastifyReply,
   ): Promise<void> {
-    if (!UUID.test(id)) throw new ForbiddenError(INVALID_LINK);
-    this.links.verify(id, query.expires, query.signature);
-    const object = await this.tenants.runAsSystem('storage.downloads.signed-link', () =>
-      this.objects.findById(id),
+    const { organizationId, objectId } = this.links.verify(id, query);
+    // The link binds its organization: the lookup runs in that tenant (RLS), so a link of org A can
+    // never reach a row of org B, even if an id were reused or guessed.
+    const object = await this.tenants.runInTenant(organizationId, () =>
+      this.objects.findIncludingDeleted(objectId),
     );
-    // Deleted since the link was issued: the same answer as a bad link.
-    if (!object || object.status !== 'completed') throw new ForbiddenError(INVALID_LINK);
+    if (!object) throw new ForbiddenError(INVALID_LINK);
+    // A genuine link to an object deleted since (its recording was): gone, and the holder may know it.
+    if (object.status === 'deleted') throw new ObjectDeletedError(objectId);
+    if (object.status !== 'completed') throw new ForbiddenError(INVALID_LINK);
     await this.bytes.send(object, request, reply);
   }
 

@@ -78,6 +78,8 @@ export class MultipartService {
           filename: input.filename ?? null,
           multipartUploadId: uploadId,
           createdBy: principal.userId ?? null,
+          // Never completed: the sweep aborts the S3 multipart upload and frees the reservation.
+          expiresAt: new Date(Date.now() + this.config.STORAGE_UPLOAD_EXPIRY_SECONDS * 1000),
         });
       });
     } catch (error) {

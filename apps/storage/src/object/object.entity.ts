@@ -15,6 +15,7 @@ const bigintNumber: ValueTransformer = {
 @Entity({ name: 'objects' })
 @Index('idx_objects_organization_page', ['organizationId', 'createdAt', 'id'])
 @Index('uq_objects_organization_recording', ['organizationId', 'recordingId'], { unique: true })
+@Index('idx_objects_expires_at', ['expiresAt'])
 export class ObjectEntity {
   @PrimaryColumn('uuid')
   id!: string;
@@ -72,4 +73,15 @@ export class ObjectEntity {
 
   @Column('timestamptz', { nullable: true })
   completedAt!: Date | null;
+
+  /**
+   * When an upload in progress expires (tus `expiration`: Upload-Expires), pushed forward by each
+   * request that adds bytes; null once completed. Expired uploads answer 410 and are swept.
+   */
+  @Column('timestamptz', { nullable: true })
+  expiresAt!: Date | null;
+
+  /** When its recording's deletion removed the bytes (status `deleted`, a tombstone). */
+  @Column('timestamptz', { nullable: true })
+  deletedAt!: Date | null;
 }

@@ -48,20 +48,11 @@ export class ObjectService {
       const row = await this.objects.lockById(id);
       if (!row) throw new NotFoundError('Object', id);
       await this.objects.delete(id);
-      const completed = row.status === 'completed';
-      await this.outbox.addEvent(currentTenantManager(), EVENT_NAMES.objectDeleted, {
-        organizationId: row.organizationId,
-        objectId: row.id,
-        sizeBytes: completed ? (row.sizeBytes ?? row.receivedBytes) : row.receivedBytes,
-        completed,
-      });
+      await this.announceDeleted(row);
       return row;
     });
     try {
-      await this.staging.remove(removed.storageKey);
-      if (removed.status === 'completed') await this.store.remove(removed.storageKey);
-      if (removed.multipartUploadId && canPresign(this.store))
-        await this.store.abortMultipartUpload(removed.storageKey, removed.multipartUploadId);
+      await this.removeBytes(removed);
     } catch (error) {
       // The record is gone (the quota is free, nobody can reach the bytes); an orphan file is swept
       // by an operator, so the caller still gets its answer.
@@ -70,6 +61,36 @@ export class ObjectService {
         'storage: bytes of a deleted object could not be removed',
       );
     }
+  }
+
+  /**
+   * `storage.object.deleted` for `row` (as it was before deletion), into the outbox of the open tenant
+   * transaction that deletes it: every deletion path (by hand, a recording's deletion, the expiry
+   * sweep) tells metering the bytes are free.
+   */
+  async announceDeleted(row: ObjectEntity): Promise<void> {
+    const completed = row.status === 'completed';
+    await this.outbox.addEvent(currentTenantManager(), EVENT_NAMES.objectDeleted, {
+      organizationId: row.organizationId,
+      objectId: row.id,
+      sizeBytes: completed ? (row.sizeBytes ?? row.receivedBytes) : row.receivedBytes,
+      completed,
+    });
+  }
+
+  /**
+   * Every byte an object may have anywhere: staged, stored (local file or S3 object) and an S3
+   * multipart upload in progress. Idempotent (removing what is already gone succeeds), so a retried
+   * deletion may run it again.
+   */
+  async removeBytes(object: ObjectEntity): Promise<void> {
+    await this.staging.remove(object.storageKey);
+    await this.store.remove(object.storageKey);
+    if (object.multipartUploadId && canPresign(this.store))
+      await this.store.abortMultipartUpload(object.storageKey, object.multipartUploadId).catch((error) => {
+        // Aborted by an earlier attempt: already what we want.
+        if ((error as { name?: string }).name !== 'NoSuchUpload') throw error;
+      });
   }
 
   /** The caller's object, once its bytes are complete (CONFLICT while it is still uploading). */
@@ -88,6 +109,6 @@ export class ObjectService {
       const url = await this.store.presignDownload(object.storageKey, ttl, object.filename);
       return { url, expiresAt: new Date(Date.now() + ttl * 1000) };
     }
-    return this.links.create(object.id);
+    return this.links.create({ organizationId: object.organizationId, objectId: object.id });
   }
 }

@@ -44,3 +44,29 @@ export class PayloadTooLargeError extends DomainError {
     super('PAYLOAD_TOO_LARGE', message, { maxBytes });
   }
 }
+
+/** A genuine signed link past its expiry (410): only a holder of a valid signature learns this. */
+export class DownloadLinkExpiredError extends DomainError {
+  constructor(expiredAt: Date) {
+    super('DOWNLOAD_LINK_EXPIRED', 'The download link has expired; ask for a new one', {
+      expiredAt: expiredAt.toISOString(),
+    });
+  }
+}
+
+/** tus `expiration` (410): an upload past its Upload-Expires; HEAD and PATCH say so until the sweep. */
+export class UploadExpiredError extends DomainError {
+  constructor(objectId: string, expiredAt: Date) {
+    super('UPLOAD_EXPIRED', 'The upload has expired; start a new one', {
+      objectId,
+      expiredAt: expiredAt.toISOString(),
+    });
+  }
+}
+
+/** The object a genuine link (or event) names was deleted (410). */
+export class ObjectDeletedError extends DomainError {
+  constructor(objectId: string) {
+    super('OBJECT_DELETED', 'The object has been deleted', { objectId });
+  }
+}

@@ -77,6 +77,8 @@ export class UploadCompletion {
         contentType: facts.contentType,
         sha256: facts.sha256,
         completedAt: new Date(),
+        // Completed objects never expire.
+        expiresAt: null,
       };
       await this.objects.update(upload.id, changes);
       await this.outbox.addEvent(currentTenantManager(), EVENT_NAMES.uploadCompleted, {

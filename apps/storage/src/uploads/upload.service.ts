@@ -16,6 +16,7 @@ import {
   ChecksumMismatchError,
   PayloadTooLargeError,
   StorageQuotaExceededError,
+  UploadExpiredError,
 } from '../shared/storage.errors';
 import { AudioSniffer, ByteLimit, Sha256Tap } from './byte-streams';
 import { StorageQuota } from './storage-quota';
@@ -85,17 +86,28 @@ export class UploadService {
         filename: input.filename,
         metadata: input.metadata ?? {},
         createdBy: principal.userId ?? principal.attributedUserId ?? null,
+        expiresAt: this.expiryFrom(new Date()),
       });
     });
     await this.staging.create(storageKey);
     return created;
   }
 
-  /** The caller's upload still receiving bytes (NOT_FOUND for another organization's, or a finished one). */
-  async findUploading(principal: Principal, objectId: string): Promise<ObjectEntity> {
+  /**
+   * The caller's upload (NOT_FOUND for another organization's, a deleted or a swept one;
+   * UPLOAD_EXPIRED (410) for one past its Upload-Expires that the sweep has not removed yet).
+   */
+  async findUploading(principal: Principal, objectId: string, now = new Date()): Promise<ObjectEntity> {
     const found = await this.tenants.runForPrincipal(principal, () => this.objects.findById(objectId));
     if (!found) throw new NotFoundError('Upload', objectId);
+    if (found.status === 'uploading' && found.expiresAt && found.expiresAt <= now)
+      throw new UploadExpiredError(objectId, found.expiresAt);
     return found;
+  }
+
+  /** tus `expiration`: an upload lives STORAGE_UPLOAD_EXPIRY_SECONDS past its last accepted byte. */
+  expiryFrom(lastActivity: Date): Date {
+    return new Date(lastActivity.getTime() + this.config.STORAGE_UPLOAD_EXPIRY_SECONDS * 1000);
   }
 
   /** Appends one request's bytes; resolves with the upload after it (offset advanced). */
@@ -192,7 +204,11 @@ export class UploadService {
     else if (kept > 0 && (await this.staging.size(upload.storageKey)) !== offset)
       await this.staging.truncate(upload.storageKey, offset);
     if (kept === 0) return upload;
-    const changes = { receivedBytes: offset, ...(chunk ? { chunkCount: upload.chunkCount + 1 } : {}) };
+    const changes = {
+      receivedBytes: offset,
+      expiresAt: this.expiryFrom(new Date()),
+      ...(chunk ? { chunkCount: upload.chunkCount + 1 } : {}),
+    };
     await this.tenants.runForPrincipal(principal, () => this.objects.update(upload.id, changes));
     return Object.assign(upload, changes);
   }

@@ -7,12 +7,13 @@ import { TusController } from './tus/tus.controller';
 import { UploadCompletion } from './upload-completion';
 import { UploadLock } from './upload-lock';
 import { UploadService } from './upload.service';
+import { UploadSweeper } from './upload-sweeper';
 
-/** Uploads over HTTP: tus at /v1/uploads, the seed's chunks/finalize and single-shot upload. */
+/** Uploads over HTTP: tus at /v1/uploads, the seed's chunks/finalize and single-shot upload; the expiry sweep. */
 @Module({
   imports: [ObjectModule],
   controllers: [TusController, SeedUploadController],
-  providers: [UploadService, UploadCompletion, StorageQuota, UploadLock, SeedUploadService],
-  exports: [UploadCompletion, StorageQuota],
+  providers: [UploadService, UploadCompletion, StorageQuota, UploadLock, SeedUploadService, UploadSweeper],
+  exports: [UploadCompletion, StorageQuota, UploadLock],
 })
 export class UploadsModule {}

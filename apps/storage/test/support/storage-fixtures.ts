@@ -2,8 +2,11 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PlanCode, Principal, Role } from '@platform/contracts';
+import { storageContract, type PlanCode, type Principal, type Role } from '@platform/contracts';
 import { signEdgePrincipal } from '@platform/edge-principal';
+import { ServiceTestBed } from '@platform/testing';
+import type { StorageEnv } from '../../src/config/storage-env.schema';
+import { storageService } from '../../src/service-definition';
 
 export const EDGE_SECRET = randomBytes(32).toString('base64url');
 
@@ -129,4 +132,44 @@ export class StorageHttp {
   headTus(principal: Principal, location: string): Promise<Response> {
     return this.request('HEAD', location, { principal, headers: { 'tus-resumable': '1.0.0' } });
   }
+}
+
+export type StorageBed = ServiceTestBed<StorageEnv, typeof storageContract>;
+
+/** A storage service on a fresh database, vhost, Redis prefix and local root, and its HTTP client. */
+export interface StartedStorage {
+  bed: StorageBed;
+  /** storage's internal port, signing `x-platform-principal` with EDGE_SECRET. */
+  http: StorageHttp;
+  /** The local driver's root (`objects/<org>/<id>`, `staging/<org>/<id>`). */
+  root: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * What every storage spec starts with: the service booted on a temporary local root with the
+ * fixtures' edge secret, plus its HTTP client; `env` adds or overrides variables. `stop()` stops the
+ * service and removes the root.
+ */
+export async function startStorageBed(env: Record<string, string> = {}): Promise<StartedStorage> {
+  const { root, cleanup } = await tempStorageRoot();
+  let bed: StorageBed;
+  try {
+    bed = (await ServiceTestBed.start(storageService, {
+      contract: storageContract,
+      env: { EDGE_PRINCIPAL_SECRET: EDGE_SECRET, STORAGE_LOCAL_ROOT: root, ...env },
+    })) as unknown as StorageBed;
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  return {
+    bed,
+    http: new StorageHttp(bed.service.url),
+    root,
+    stop: async () => {
+      await bed.stop();
+      await cleanup();
+    },
+  };
 }

@@ -26,6 +26,11 @@ export const AUDIO_ANALYSIS_FAILURES = [
   'TIMEOUT',
   /** The bytes could not be fetched (storage down, object gone) on every attempt. */
   'SOURCE_UNAVAILABLE',
+  /**
+   * The worker process stopped (crashed, was OOM-killed) while analysing this job, on every attempt:
+   * the job is not started again (counted durably before each start, ADR 0011).
+   */
+  'WORKER_CRASHED',
   /** Anything else, after every attempt. */
   'INTERNAL',
 ] as const;

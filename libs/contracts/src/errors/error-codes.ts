@@ -18,6 +18,12 @@ export const ERROR_CATALOG = {
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflict' },
+  /** A signed link whose signature verifies but whose expiry has passed (a forged one is FORBIDDEN). */
+  DOWNLOAD_LINK_EXPIRED: { status: 410, title: 'The download link has expired' },
+  /** tus `expiration`: the upload received no byte before its Upload-Expires; start a new one. */
+  UPLOAD_EXPIRED: { status: 410, title: 'The upload has expired' },
+  /** The object existed (its signed link verifies) but has been deleted since. */
+  OBJECT_DELETED: { status: 410, title: 'The object has been deleted' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused with a different request' },
   IDEMPOTENCY_KEY_IN_FLIGHT: { status: 409, title: 'A request with this idempotency key is in progress' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },

@@ -22,6 +22,10 @@ export const eventPayloadSchemas = {
     completed: z.boolean(),
   }),
   [EVENT_NAMES.recordingCreated]: tenantEvent.extend({ recordingId: z.string().uuid() }),
+  /**
+   * Written with the soft delete (recordings' outbox). Consumers: payments (metering) and storage,
+   * which deletes the recording's object, found by (organization, recordingId).
+   */
   [EVENT_NAMES.recordingDeleted]: tenantEvent.extend({ recordingId: z.string().uuid() }),
   [EVENT_NAMES.apiUsageRecorded]: tenantEvent.extend({
     /** Requests admitted for the organization during the window (at least one, or nothing is sent). */

@@ -13,7 +13,8 @@ export const OBJECT_RPC = {
   downloadUrl: 'storage.object.download-url',
 } as const;
 
-export const OBJECT_STATUSES = ['uploading', 'completed'] as const;
+/** `deleted`: a tombstone kept after its recording's deletion (bytes gone; signed links answer 410). */
+export const OBJECT_STATUSES = ['uploading', 'completed', 'deleted'] as const;
 export type ObjectStatus = (typeof OBJECT_STATUSES)[number];
 
 /** A stored object (or an upload still in progress) as callers see it. */

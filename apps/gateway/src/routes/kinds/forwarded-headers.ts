@@ -67,11 +67,14 @@ export function forwardedHeaders(request: FastifyRequest, trustedProxyHops: numb
   };
 }
 
-/** The client's headers minus NEVER_FORWARDED, plus the gateway's forwarded-* and request id. */
+/**
+ * The client's headers minus NEVER_FORWARDED, plus the gateway's forwarded-* and request id, and the
+ * signed principal when there is one (a signed-url stream forwards none: the URL is the credential).
+ */
 export function streamRequestHeaders(
   request: FastifyRequest,
   trustedProxyHops: number,
-  principalToken: string,
+  principalToken: string | null,
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -80,6 +83,6 @@ export function streamRequestHeaders(
   return {
     ...out,
     ...forwardedHeaders(request, trustedProxyHops),
-    [EDGE_PRINCIPAL_HEADER]: principalToken,
+    ...(principalToken === null ? {} : { [EDGE_PRINCIPAL_HEADER]: principalToken }),
   };
 }

@@ -11,7 +11,11 @@ import { BackendGuard } from '../../resilience/backend-guard.service';
 import { RouteAdmission } from '../route-admission';
 import { internalUrlFor, streamRequestHeaders } from './forwarded-headers';
 import { InternalUpstream, payloadTooLarge, relayableHeaders } from './internal-upstream';
-import type { StreamRouteDefinition } from './stream-route.definition';
+import {
+  isSignedUrlStream,
+  signedUrlStreamProblems,
+  type StreamRouteDefinition,
+} from './stream-route.definition';
 
 /** Answers that carry no body by definition: the service's (empty) stream is drained, not relayed. */
 function hasNoBody(method: string, status: number): boolean {
@@ -20,7 +24,8 @@ function hasNoBody(method: string, status: number): boolean {
 
 /**
  * Serves a stream route: admitted like an rpc route (authenticated, throttled, credential kind,
- * permission) before any body byte is read; then the body is piped — never buffered, with
+ * permission) before any body byte is read — or, for a signed-url route, throttled per client IP
+ * and forwarded with no principal at all (the service verifies the URL's signature); then the body is piped — never buffered, with
  * backpressure both ways — to the owning service's internal port with a gateway-signed
  * `x-platform-principal`, behind the service's breaker and bulkhead (a stream holds one bulkhead
  * slot until the service's answer starts). At most `maxBodyBytes` are forwarded (413 before a byte
@@ -36,8 +41,11 @@ export class StreamRouteKind {
   ) {}
 
   register(fastify: FastifyInstance, route: StreamRouteDefinition): void {
+    // A table entry that would open a tenant's bytes to anonymous callers stops the start.
+    const problems = signedUrlStreamProblems(route);
+    if (problems.length > 0) throw new ConfigError(problems);
     // Fail the start, naming the variable, rather than answer every stream request with a 500.
-    if (!this.config.EDGE_PRINCIPAL_SECRET) {
+    if (!isSignedUrlStream(route) && !this.config.EDGE_PRINCIPAL_SECRET) {
       throw new ConfigError([`EDGE_PRINCIPAL_SECRET: is required by the stream route ${route.id} (unset)`]);
     }
     void fastify.register(async (scope) => {
@@ -59,9 +67,6 @@ export class StreamRouteKind {
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<void> {
-    // Checked at registration; admission guarantees a principal on stream routes (never public).
-    const secret = this.config.EDGE_PRINCIPAL_SECRET!;
-    if (!request.principal) throw new UnauthenticatedError();
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > route.maxBodyBytes) {
       void reply.header('connection', 'close');
@@ -70,14 +75,7 @@ export class StreamRouteKind {
     const hasBody = declared > 0 || request.headers['transfer-encoding'] !== undefined;
     // Admitted: this upload may take longer than REQUEST_BODY_TIMEOUT_MS; the idle timeout guards it.
     if (hasBody) exemptFromRequestTimeout(request.raw);
-    const token = await signEdgePrincipal({
-      secret,
-      audience: route.service,
-      method: request.method,
-      path: request.url,
-      requestId: String(request.id),
-      principal: request.principal,
-    });
+    const token = await this.principalToken(route, request);
     const target = {
       service: route.service,
       url: internalUrlFor(this.config, route.service, request.url),
@@ -109,5 +107,27 @@ export class StreamRouteKind {
       return reply.send();
     }
     return reply.send(response);
+  }
+
+  /**
+   * The signed `x-platform-principal` of an authenticated stream; none for a signed-url stream, whose
+   * service admits the request by the URL's signature alone. The client's own credential headers never
+   * go upstream either way (NEVER_FORWARDED), so on a signed-url route they grant nothing.
+   */
+  private async principalToken(
+    route: StreamRouteDefinition,
+    request: FastifyRequest,
+  ): Promise<string | null> {
+    if (isSignedUrlStream(route)) return null;
+    // Admission guarantees a principal on authenticated streams; the secret is checked at registration.
+    if (!request.principal) throw new UnauthenticatedError();
+    return signEdgePrincipal({
+      secret: this.config.EDGE_PRINCIPAL_SECRET!,
+      audience: route.service,
+      method: request.method,
+      path: request.url,
+      requestId: String(request.id),
+      principal: request.principal,
+    });
   }
 }

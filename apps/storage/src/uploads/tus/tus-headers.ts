@@ -3,7 +3,7 @@ import { DomainError } from '@platform/errors';
 import { BadRequestError } from '../../shared/storage.errors';
 
 export const TUS_RESUMABLE = '1.0.0';
-export const TUS_EXTENSIONS = 'creation,termination,checksum';
+export const TUS_EXTENSIONS = 'creation,termination,checksum,expiration';
 export const TUS_CHECKSUM_ALGORITHMS = 'sha256';
 export const TUS_CONTENT_TYPE = 'application/offset+octet-stream';
 

@@ -7,6 +7,7 @@ import { NotFoundError, DomainError } from '@platform/errors';
 import type { StorageEnv } from '../../config/storage-env.schema';
 import { EdgeAuthenticated, EdgePrincipal } from '../../http/edge-principal.guard';
 import { StorageProblemFilter } from '../../http/storage-problem.filter';
+import type { ObjectEntity } from '../../object/object.entity';
 import { ObjectService } from '../../object/object.service';
 import { BadRequestError } from '../../shared/storage.errors';
 import { UploadCompletion } from '../upload-completion';
@@ -88,7 +89,12 @@ export class TusController {
     });
     void reply
       .status(201)
-      .headers({ 'tus-resumable': TUS_RESUMABLE, location: `/v1/uploads/${upload.id}`, 'upload-offset': '0' })
+      .headers({
+        'tus-resumable': TUS_RESUMABLE,
+        location: `/v1/uploads/${upload.id}`,
+        'upload-offset': '0',
+        ...uploadExpires(upload),
+      })
       .send();
   }
 
@@ -108,6 +114,7 @@ export class TusController {
       'cache-control': 'no-store',
     };
     if (upload.sizeBytes !== null) headers['upload-length'] = String(upload.sizeBytes);
+    if (upload.status === 'uploading') Object.assign(headers, uploadExpires(upload));
     void reply.status(200).headers(headers).send();
   }
 
@@ -132,11 +139,16 @@ export class TusController {
       contentLength: contentLengthOf(request.headers),
       sha256,
     });
-    if (upload.sizeBytes !== null && upload.receivedBytes === upload.sizeBytes)
-      await this.completion.complete(principal, objectId, null);
+    const complete = upload.sizeBytes !== null && upload.receivedBytes === upload.sizeBytes;
+    if (complete) await this.completion.complete(principal, objectId, null);
     void reply
       .status(204)
-      .headers({ 'tus-resumable': TUS_RESUMABLE, 'upload-offset': String(upload.receivedBytes) })
+      .headers({
+        'tus-resumable': TUS_RESUMABLE,
+        'upload-offset': String(upload.receivedBytes),
+        // expiration: pushed forward by these bytes; a completed upload no longer expires.
+        ...(complete ? {} : uploadExpires(upload)),
+      })
       .send();
   }
 
@@ -153,4 +165,9 @@ export class TusController {
     await this.objects.delete(principal, uploadId(id));
     void reply.status(204).header('tus-resumable', TUS_RESUMABLE).send();
   }
+}
+
+/** tus `expiration`: Upload-Expires as an RFC 9110 HTTP-date. */
+function uploadExpires(upload: ObjectEntity): Record<string, string> {
+  return upload.expiresAt ? { 'upload-expires': upload.expiresAt.toUTCString() } : {};
 }
