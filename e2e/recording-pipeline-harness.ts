@@ -5,14 +5,10 @@ import * as path from 'node:path';
 import { connect, type ChannelModel } from 'amqplib';
 import { EVENT_NAMES, EVENTS_EXCHANGE, type EventEnvelope } from '@platform/contracts';
 import { bootstrapService, type RunningService } from '@platform/bootstrap';
-import { createTestDatabase, databaseEnv, type TestDatabase } from '@platform/testing';
+import { createTestDatabase, databaseEnv, EventSource, type TestDatabase } from '@platform/testing';
 import { audioWorkerService } from '../apps/audio-worker/src/service-definition';
 import type { AudioWorkerEnv } from '../apps/audio-worker/src/config/audio-worker-env.schema';
-import {
-  EventSource,
-  startRecordingsBed,
-  type RecordingsBed,
-} from '../apps/recordings/test/support/recordings-bed';
+import { startRecordingsBed, type RecordingsBed } from '../apps/recordings/test/support/recordings-bed';
 import { scratchDir } from '../apps/audio-worker/test/support/test-audio';
 
 /** Every event published on the vhost under `pattern`, in arrival order (a test-owned queue). */

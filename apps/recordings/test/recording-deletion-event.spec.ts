@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type ChannelModel } from 'amqplib';
 import { EVENT_NAMES, EVENTS_EXCHANGE, RECORDING_RPC as R, type EventEnvelope } from '@platform/contracts';
-import { waitFor } from '@platform/testing';
-import { EventSource, member, startRecordingsBed, type RecordingsBed } from './support/recordings-bed';
+import { EventSource, waitFor } from '@platform/testing';
+import { member, startRecordingsBed, type RecordingsBed } from './support/recordings-bed';
 
 /**
  * Deleting a recording writes `recordings.recording.deleted` to recordings' outbox in the same

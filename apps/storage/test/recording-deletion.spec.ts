@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EVENT_NAMES, OBJECT_RPC } from '@platform/contracts';
-import { waitFor } from '@platform/testing';
-import { EventSource } from '../../recordings/test/support/recordings-bed';
+import { waitFor, EventSource } from '@platform/testing';
 import { member, startStorageBed, wavBytes, type StartedStorage } from './support/storage-fixtures';
 
 const exists = (path: string) =>

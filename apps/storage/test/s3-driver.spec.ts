@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { EVENT_NAMES, MULTIPART_RPC, OBJECT_RPC, storageContract } from '@platform/contracts';
-import { ServiceTestBed, startFakeS3, waitFor, type FakeS3 } from '@platform/testing';
+import { ServiceTestBed, startFakeS3, waitFor, type FakeS3, EventSource } from '@platform/testing';
 import { storageService } from '../src/service-definition';
 import type { StorageEnv } from '../src/config/storage-env.schema';
 import {
@@ -13,7 +13,6 @@ import {
   tempStorageRoot,
   wavBytes,
 } from './support/storage-fixtures';
-import { EventSource } from '../../recordings/test/support/recordings-bed';
 
 const MiB = 1024 * 1024;
 

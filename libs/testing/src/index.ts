@@ -4,6 +4,7 @@ export * from './postgres/test-database';
 export * from './redis/test-redis';
 export * from './rabbitmq/management-api';
 export * from './rabbitmq/test-vhost';
+export * from './rabbitmq/event-source';
 export * from './wait-for';
 export * from './fakes';
 export * from './http/json-request';

@@ -11,8 +11,8 @@ import {
   type PlatformEventPayload as Event,
   type UsageMetric,
 } from '@platform/contracts';
-import { AmqpContext, claimEvent, contractHandlers, PoisonMessageError } from '@platform/messaging';
-import { isUuid, TenantDatabase } from '@platform/tenancy';
+import { AmqpContext, contractHandlers } from '@platform/messaging';
+import { processTenantEventOnce, TenantDatabase } from '@platform/tenancy';
 import { BillingMail } from '../mail/billing-mail';
 import type { PendingNotice } from '../webhooks/billing-event.applier';
 import { UsageMeter } from './usage-meter.service';
@@ -87,14 +87,16 @@ export class UsageEventsHandlers {
     metric: UsageMetric,
     delta: number,
   ): Promise<void> {
-    // An organization that is not an id can never be counted: poison, straight to the DLQ.
-    if (!isUuid(organizationId))
-      throw new PoisonMessageError(`organizationId "${organizationId}" is not a uuid`);
     const event = ctx.event!;
-    const notices = await this.tenants.runInTenant(organizationId, async (manager) => {
-      const claimed = await claimEvent(manager, consumer, event.id);
-      if (!claimed || delta === 0) return [] as PendingNotice[];
-      return this.meter.record(manager, { organizationId, metric, delta, at: new Date(event.occurredAt) });
+    let notices: PendingNotice[] = [];
+    await processTenantEventOnce(this.tenants, consumer, event.id, organizationId, async (manager) => {
+      if (delta === 0) return;
+      notices = await this.meter.record(manager, {
+        organizationId,
+        metric,
+        delta,
+        at: new Date(event.occurredAt),
+      });
     });
     for (const { to, notice } of notices) await this.mail.send(to, notice);
     if (notices.length > 0)

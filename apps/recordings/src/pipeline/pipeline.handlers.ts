@@ -7,9 +7,8 @@ import {
   type ContractEventPayload,
 } from '@platform/contracts';
 import { AmqpContext, contractHandlers } from '@platform/messaging';
-import { TenantDatabase } from '@platform/tenancy';
+import { processTenantEventOnce, TenantDatabase } from '@platform/tenancy';
 import { RecordingPipelineService } from './recording-pipeline.service';
-import { processTenantEventOnce } from './tenant-event';
 
 const Storage = contractHandlers(storageContract);
 const AudioWorker = contractHandlers(audioWorkerContract);

@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import {
   recordingsContract,
   type PlanCode,
-  type PlatformEventInput,
-  type PlatformEventName,
   type Principal,
   type Role,
 } from '@platform/contracts';
-import { AmqpConnection, EventPublisher, silentLogger } from '@platform/messaging';
 import { ServiceTestBed } from '@platform/testing';
+
 import { recordingsService } from '../../src/service-definition';
 
 export type RecordingsBed = ServiceTestBed<never, typeof recordingsContract>;
@@ -33,26 +31,4 @@ export async function startRecordingsBed(env: Record<string, string> = {}): Prom
     contract: recordingsContract,
     env,
   })) as unknown as RecordingsBed;
-}
-
-/** Publishes platform events on a vhost, as storage or the audio worker would. */
-export class EventSource {
-  private constructor(
-    private readonly connection: AmqpConnection,
-    readonly publisher: EventPublisher,
-  ) {}
-
-  static async open(amqpUrl: string): Promise<EventSource> {
-    const connection = new AmqpConnection({ url: amqpUrl, connectionName: `event-source-${randomUUID()}` });
-    await connection.connect();
-    return new EventSource(connection, new EventPublisher(connection, silentLogger));
-  }
-
-  publish<E extends PlatformEventName>(event: E, payload: PlatformEventInput<E>, id?: string) {
-    return this.publisher.publishEvent(event, payload, id ? { id } : {});
-  }
-
-  close(): Promise<void> {
-    return this.connection.close();
-  }
 }

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '@platform/bootstrap';
-import { TenantDatabase } from '@platform/tenancy';
+import { processTenantEventOnce, TenantDatabase } from '@platform/tenancy';
 import { ObjectRepository } from '../object/object.repository';
 import { ObjectService } from '../object/object.service';
 import { UploadLock } from '../uploads/upload-lock';
-import { processTenantEventOnce } from './tenant-event';
 
 export interface RecordingDeleted {
   eventId: string;

@@ -8,3 +8,4 @@ export * from './tenant-isolation-gaps';
 export * from './tenant-database';
 export * from './tenancy.module';
 export * from './tenant-transaction.interceptor';
+export * from './tenant-event-once';
