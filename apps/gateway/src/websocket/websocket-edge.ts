@@ -15,6 +15,7 @@ import { EDGE_PRINCIPAL_HEADER, signEdgePrincipal } from '@platform/edge-princip
 import { DomainError, resolveRequestId } from '@platform/errors';
 import { CredentialInvalidationConsumer } from '../authentication/credential-invalidation.consumer';
 import type { GatewayEnv } from '../config/gateway-env.schema';
+import { BackendGuard } from '../resilience/backend-guard.service';
 import { pathMatcher, type WebSocketRouteDefinition } from '../routes/kinds/websocket-route';
 import { clientIp } from '../throttling/client-ip';
 import { CLOSE } from './close-codes';
@@ -56,6 +57,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
     private readonly admission: WebSocketAdmission,
     private readonly leases: ConnectionLeases,
     private readonly invalidations: CredentialInvalidationConsumer,
+    private readonly backendGuard: BackendGuard,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -168,23 +170,26 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
         route.service,
         `${path}${queryWithoutTicket(url.searchParams)}`,
       );
-      upstream = await openUpstream(target, {
-        service: route.service,
-        protocols: protocols.application,
-        headers: {
-          [EDGE_PRINCIPAL_HEADER]: await signEdgePrincipal({
-            secret: this.config.EDGE_PRINCIPAL_SECRET!,
-            audience: route.service,
-            method: 'GET',
-            path,
-            requestId,
-            principal,
-          }),
-          'x-request-id': requestId,
-        },
-        maxPayload: route.maxMessageBytes,
-        timeoutMs: this.config.EDGE_UPSTREAM_CONNECT_TIMEOUT_MS,
+      const edgePrincipal = await signEdgePrincipal({
+        secret: this.config.EDGE_PRINCIPAL_SECRET!,
+        audience: route.service,
+        method: 'GET',
+        path,
+        requestId,
+        principal,
       });
+      // Under the service's breaker and bulkhead, like any call to it: an open breaker refuses before
+      // dialling, a handshake that cannot reach the service counts against it; the bulkhead slot is
+      // held for the handshake only (an open socket is bounded by the connection leases instead).
+      upstream = await this.backendGuard.call(route.service, () =>
+        openUpstream(target, {
+          service: route.service,
+          protocols: protocols.application,
+          headers: { [EDGE_PRINCIPAL_HEADER]: edgePrincipal, 'x-request-id': requestId },
+          maxPayload: route.maxMessageBytes,
+          timeoutMs: this.config.EDGE_UPSTREAM_CONNECT_TIMEOUT_MS,
+        }),
+      );
       if (socket.destroyed) throw new Error('client left during admission');
       chosenProtocol.set(request, responseProtocol(upstream.protocol, protocols));
       const opened = upstream;
