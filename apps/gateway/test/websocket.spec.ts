@@ -532,6 +532,35 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
     });
   });
 
+  describe('a credential that expires while its socket is open', () => {
+    it('closes the socket at the access token’s expiry, however it was presented: 4401 to the client, 1001 to the service', async () => {
+      const expiresAt = Math.floor(Date.now() / 1000) + 2;
+      const token = await signAccessToken(key, claims({ org: randomUUID(), exp: expiresAt }));
+      const ticket = await request<{ ticket: string }>(`${bed.url}/v1/ws-tickets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        json: { path: '/v1/test/calls/expiring-ticket/stream' },
+      });
+      expect(ticket.status).toBe(201);
+      const sockets = await Promise.all([
+        openSocket(wsUrl('/v1/test/calls/expiring-subprotocol/stream'), { protocols: ['bearer', token] }),
+        openSocket(wsUrl('/v1/test/calls/expiring-header/stream'), {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+        openSocket(wsUrl(`/v1/test/calls/expiring-ticket/stream?ticket=${ticket.body.ticket}`)),
+      ]).then((outcomes) => outcomes.map(opened));
+      const services = await Promise.all(
+        ['expiring-subprotocol', 'expiring-header', 'expiring-ticket'].map(upstreamFor),
+      );
+
+      for (const [i, socket] of sockets.entries()) {
+        expect(await socket.closed).toEqual({ code: 4401, reason: 'credential expired' });
+        expect(Date.now()).toBeGreaterThanOrEqual(expiresAt * 1000);
+        expect(await services[i]!.closed).toEqual({ code: 1001, reason: 'credential expired' });
+      }
+    });
+  });
+
   describe('a credential revoked while its socket is open', () => {
     it('closes the sockets of a revoked session within a heartbeat: 4401 to the client, 1001 to the service', async () => {
       const payload = claims({ org: randomUUID() });

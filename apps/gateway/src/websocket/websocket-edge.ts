@@ -45,7 +45,8 @@ const chosenProtocol = new WeakMap<IncomingMessage, string | false>();
  * a plain HTTP problem+json answer. Open connections renew their leases on a heartbeat and are
  * closed with 1001 when the gateway shuts down. A socket lives longer than the request that opened
  * it, so its credential is re-checked while it is open: a revoked API key closes its sockets on the
- * `auth.api-key.revoked` event, a revoked token or session on the next heartbeat (4401).
+ * `auth.api-key.revoked` event, a revoked token or session on the next heartbeat (4401), and an
+ * access token's socket when the token expires (4401).
  */
 @Injectable()
 export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -152,7 +153,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
       const { route } = mounted;
       assertWebSocketHandshake(request);
       const ip = clientIp(request, this.config.TRUSTED_PROXY_HOPS);
-      const { principal, protocols } = await this.admission.admit(
+      const { principal, protocols, credentialExpiresAtMs } = await this.admission.admit(
         route,
         request,
         { path, query: url.searchParams },
@@ -197,7 +198,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
       let relayed = false;
       mounted.server.handleUpgrade(request, socket, head, (client) => {
         relayed = true;
-        this.relay(connectionId, principal, held, client, opened, route);
+        this.relay(connectionId, principal, held, client, opened, route, credentialExpiresAtMs);
       });
       // ws answers a handshake it cannot complete (400) without calling back: nothing was relayed.
       if (!relayed) {
@@ -222,9 +223,11 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
     client: WebSocket,
     upstream: WebSocket,
     route: WebSocketRouteDefinition,
+    credentialExpiresAtMs: number | undefined,
   ): void {
     const connection = new RelayedConnection(id, route.id, principal, lease, client, upstream, {
       idleTimeoutMs: route.idleTimeoutSeconds * 1000,
+      credentialExpiresAtMs,
       highWaterBytes: this.config.WS_BACKPRESSURE_HIGH_WATER_BYTES,
       closeGraceMs: CLOSE_GRACE_MS,
       logger: this.logger,
