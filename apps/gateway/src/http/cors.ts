@@ -49,7 +49,7 @@ export function registerCors(fastify: FastifyInstance, policy: CorsPolicy): void
   });
 
   // Preflights to paths that have no OPTIONS route of their own reach the hook above through this.
-  fastify.options('*', { schema: { hide: true } }, (_request, reply) => {
+  fastify.options('*', (_request, reply) => {
     reply.callNotFound();
   });
 }
