@@ -28,7 +28,7 @@ module.exports = {
     '<rootDir>/apps/payments/src/providers/mercadopago/mercadopago-signature.spec.ts',
     '<rootDir>/apps/payments/src/providers/azul/azul-three-ds-callback.spec.ts',
     '<rootDir>/apps/payments/src/providers/azul/itbis.spec.ts',
-    '<rootDir>/apps/payments/src/providers/resilience/circuit-breaker.spec.ts',
+    '<rootDir>/libs/platform/resilience/src/*.spec.ts',
     '<rootDir>/libs/platform/idempotency/src/**/*.spec.ts',
   ],
   // Boots a Nest application: the filter is HTTP glue (not mutated); the mapper it calls is.

@@ -5,7 +5,8 @@
  *
  * - `jwt: false`: the Authenticator answers BENCH_PRINCIPAL (the principal of the benchmark's own
  *   token) without reading the request: no JWT verification, no denylist look-up.
- * - `limiter: false`: RequestThrottle lets every request through: no Lua check, no headers.
+ * - `limiter: false`: RequestThrottle lets every request through: no Lua check, no headers (a bearer
+ *   token's denylist check, which otherwise rides in the limiter's script, runs alone: one MGET).
  *
  * The switch patches two methods of this process only; nothing in the gateway's code or config can
  * turn authentication off.
@@ -35,7 +36,10 @@ function installSwitches(): void {
   };
   const enforce = RequestThrottle.prototype.enforce;
   RequestThrottle.prototype.enforce = function (this: RequestThrottle, ...args) {
-    return checks.limiter ? enforce.apply(this, args) : Promise.resolve();
+    if (checks.limiter) return enforce.apply(this, args);
+    // The token's denylist check normally rides in the limiter's script: run it alone instead.
+    const revocation = args[4];
+    return revocation ? revocation.run() : Promise.resolve();
   };
 }
 

@@ -41,8 +41,9 @@ export class GatewayModule {
           // Only what the gateway itself needs: a backend down is answered by that backend's breaker.
           indicators: [RedisHealthIndicator, RabbitMqHealthIndicator],
           answerPing: false,
-          // Public port: liveness only; readiness and metrics are on GatewayInternalServer's port.
-          httpPort: 'liveness-only',
+          // Public port: liveness only, served by PublicApiRegistrar as a plain Fastify route;
+          // readiness and metrics are on GatewayInternalServer's port.
+          httpPort: 'none',
         }),
         SuspensionModule,
         RoutesModule.forRoot(routes),

@@ -161,6 +161,8 @@ describe('gateway authentication (real RabbitMQ and Redis, auth played by a stan
           const response = await profile(await signAccessToken(key, payload));
           expect(response.status).toBe(401);
           expect(response.body.detail).toMatch(/revoked/);
+          // Refused before any rate limit is drawn from (the check rides first in the limiter's script).
+          expect(response.headers.get('ratelimit-remaining')).toBeNull();
         }
         expect((await profile(await signAccessToken(key))).status).toBe(200);
       } finally {

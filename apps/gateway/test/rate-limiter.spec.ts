@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import Redis from 'ioredis';
 import { loadConfig } from '@platform/config';
+import { denylistKeys } from '@platform/contracts';
 import { createLogger } from '@platform/logging';
 import { createTestRedis, waitFor, type TestRedis } from '@platform/testing';
+import { TokenDenylist } from '../src/authentication/token-denylist';
 import { gatewayEnvSchema, type GatewayEnv } from '../src/config/gateway-env.schema';
 import type { LimitSpec } from '../src/throttling/rate-limit.types';
 import { RateLimiter } from '../src/throttling/rate-limiter.service';
@@ -169,6 +171,41 @@ describe('rate limiting in Redis with atomic Lua scripts (real Redis)', () => {
     });
   });
 
+  describe("an access token's denylist check in the same script (one round trip)", () => {
+    const denylist = () => new TokenDenylist(redis, config(), memoryLogger().logger);
+
+    it('refuses a revoked token (by token id or by session) with 401 and consumes nothing', async () => {
+      const [tokenId, sessionId] = [randomUUID(), randomUUID()];
+      const limit = window(5);
+      await redis.set(denylistKeys.session(sessionId), '1', 'EX', 60);
+      try {
+        await expect(
+          limiter.check([limit], denylist().pendingTokenCheck(tokenId, sessionId)),
+        ).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'The access token has been revoked' });
+        expect(await redis.exists(limit.key)).toBe(0);
+      } finally {
+        await redis.del(denylistKeys.session(sessionId));
+      }
+      await redis.set(denylistKeys.token(tokenId), '1', 'EX', 60);
+      try {
+        await expect(
+          limiter.check([limit], denylist().pendingTokenCheck(tokenId, randomUUID())),
+        ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+        expect(await redis.exists(limit.key)).toBe(0);
+      } finally {
+        await redis.del(denylistKeys.token(tokenId));
+      }
+    });
+
+    it('decides the limits as usual for a token that is not revoked', async () => {
+      const limit = window(2);
+      const check = () => limiter.check([limit], denylist().pendingTokenCheck(randomUUID(), randomUUID()));
+      expect(await check()).toMatchObject({ allowed: true, limit: 2, remaining: 1 });
+      expect(await check()).toMatchObject({ allowed: true, limit: 2, remaining: 0 });
+      expect(await check()).toMatchObject({ allowed: false, limit: 2, remaining: 0 });
+    });
+  });
+
   describe('when Redis is unreachable', () => {
     let dead: Redis;
     beforeAll(() => {
@@ -208,6 +245,31 @@ describe('rate limiting in Redis with atomic Lua scripts (real Redis)', () => {
       expect(lines).toContainEqual(
         expect.objectContaining({ level: 'error', msg: expect.stringContaining('failing closed') }),
       );
+    });
+
+    it('with a token to check too: the denylist fail mode first (closed: 503), then the limiter’s', async () => {
+      const both = (revocation: 'open' | 'closed', limiter: 'open' | 'closed') => {
+        const env = {
+          REVOCATION_FAIL_MODE: revocation,
+          RATE_LIMIT_FAIL_MODE: limiter,
+          RATE_LIMIT_REDIS_TIMEOUT_MS: '200',
+        };
+        const { logger } = memoryLogger();
+        return new RateLimiter(dead, config(env), logger).check(
+          [window(1)],
+          new TokenDenylist(dead, config(env), logger).pendingTokenCheck(randomUUID(), randomUUID()),
+        );
+      };
+
+      await expect(both('closed', 'open')).rejects.toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'Access tokens cannot be checked right now; retry shortly',
+      });
+      await expect(both('open', 'closed')).rejects.toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'Rate limiting is temporarily unavailable; retry shortly',
+      });
+      await expect(both('open', 'open')).resolves.toBeNull();
     });
 
     it('also bounds a Redis that hangs instead of refusing (timeout)', async () => {

@@ -1,10 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { createServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 import Redis from 'ioredis';
 import { AUTH_RPC, denylistKeys } from '@platform/contracts';
 import { DomainError } from '@platform/errors';
 import { waitFor } from '@platform/testing';
 import { defineWebSocketRoute } from '../src/routes/kinds/websocket-route';
+import { BackendGuard } from '../src/resilience/backend-guard.service';
 import { WebSocketEdge } from '../src/websocket/websocket-edge';
 import { GatewayTestBed, request } from './support/gateway-test-bed';
 import { claims, createSigningKey, signAccessToken, type SigningKey } from './support/token-mint';
@@ -92,6 +94,18 @@ const ROUTES = [
     tag: 'Test',
     summary: 'The service has no handler',
   }),
+  defineWebSocketRoute({
+    id: 'test.down',
+    path: '/v1/test/down',
+    service: 'recordings',
+    auth: 'authenticated',
+    rateLimit: 'read',
+    maxConnectionsPerOrganization: 50,
+    idleTimeoutSeconds: 120,
+    maxMessageBytes: 64 * 1024,
+    tag: 'Test',
+    summary: 'The service resets every connection',
+  }),
 ];
 
 describe('websocket routes (gateway on real Redis and RabbitMQ, service socket played by a ws server)', () => {
@@ -102,6 +116,9 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
     },
   );
   const upstream = new WebSocketUpstream(SECRET, 'voice');
+  /** "recordings": a port that accepts TCP and resets every connection (a service crashing on accept). */
+  let resetting: TcpServer;
+  let resetDials = 0;
   let key: SigningKey;
   let raw: Redis;
   const wsUrl = (path: string) => `${bed.url.replace(/^http/, 'ws')}${path}`;
@@ -148,9 +165,17 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
       },
     }));
     await upstream.start();
+    resetting = createServer((connection) => {
+      resetDials += 1;
+      connection.resetAndDestroy();
+    });
+    await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
     await bed.start({
       EDGE_PRINCIPAL_SECRET: SECRET,
       VOICE_INTERNAL_URL: upstream.url,
+      RECORDINGS_INTERNAL_URL: `http://127.0.0.1:${(resetting.address() as AddressInfo).port}`,
+      GATEWAY_BREAKER_CONSECUTIVE_FAILURES: '3',
+      GATEWAY_BREAKER_COOLDOWN_SECONDS: '30',
       WS_BACKPRESSURE_HIGH_WATER_BYTES: String(HIGH_WATER),
       WS_CONNECTION_LEASE_SECONDS: String(LEASE_SECONDS),
       RATE_LIMIT_REDIS_TIMEOUT_MS: '5000',
@@ -161,6 +186,7 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
     raw?.disconnect();
     await bed.stop();
     await upstream.stop();
+    await new Promise((resolve) => resetting?.close(resolve));
   }, 30_000);
 
   describe('authentication before the upgrade', () => {
@@ -245,6 +271,46 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
       expect(outcome.status).toBe(503);
       expect(outcome.body.code).toBe('SERVICE_UNAVAILABLE');
       expect(outcome.body.detail).toContain('voice service');
+    });
+  });
+
+  describe("the service's circuit breaker", () => {
+    const breakerOf = (service: string) => bed.gateway.app.get(BackendGuard).stateOf(service).breaker;
+
+    it('counts handshakes that cannot reach the service: after 3 the breaker is open and the 4th is refused without dialling', async () => {
+      const upgrade = async () =>
+        refused(await openSocket(wsUrl('/v1/test/down'), { protocols: ['bearer', await tokenFor(randomUUID())] }));
+
+      for (let i = 1; i <= 3; i++) {
+        const outcome = await upgrade();
+        expect([outcome.status, outcome.body.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+        expect(outcome.body.detail).toContain('recordings service is unavailable');
+        expect(resetDials).toBe(i);
+      }
+      expect(breakerOf('recordings')).toBe('open');
+
+      const fourth = await upgrade();
+      expect([fourth.status, fourth.body.code]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+      expect(fourth.body.detail).toBe('The recordings service is unavailable; retry in 30 s');
+      expect(resetDials).toBe(3);
+    });
+
+    it('does not count a service that answers the handshake with an HTTP status (it is up), nor other services', async () => {
+      for (let i = 0; i < 4; i++) {
+        const outcome = refused(
+          await openSocket(wsUrl('/v1/test/refuse'), { protocols: ['bearer', await tokenFor(randomUUID())] }),
+        );
+        expect(outcome.status).toBe(503);
+      }
+      expect(breakerOf('voice')).toBe('closed');
+      const callId = randomUUID();
+      const socket = opened(
+        await openSocket(wsUrl(`/v1/test/calls/${callId}/stream`), {
+          protocols: ['bearer', await tokenFor(randomUUID())],
+        }),
+      );
+      socket.socket.close(1000);
+      await socket.closed;
     });
   });
 
@@ -463,6 +529,35 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
 
       expect((await socket.closed).code).toBe(1009);
       expect(await service.closed).toEqual({ code: 1009, reason: 'client message too big' });
+    });
+  });
+
+  describe('a credential that expires while its socket is open', () => {
+    it('closes the socket at the access token’s expiry, however it was presented: 4401 to the client, 1001 to the service', async () => {
+      const expiresAt = Math.floor(Date.now() / 1000) + 2;
+      const token = await signAccessToken(key, claims({ org: randomUUID(), exp: expiresAt }));
+      const ticket = await request<{ ticket: string }>(`${bed.url}/v1/ws-tickets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        json: { path: '/v1/test/calls/expiring-ticket/stream' },
+      });
+      expect(ticket.status).toBe(201);
+      const sockets = await Promise.all([
+        openSocket(wsUrl('/v1/test/calls/expiring-subprotocol/stream'), { protocols: ['bearer', token] }),
+        openSocket(wsUrl('/v1/test/calls/expiring-header/stream'), {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+        openSocket(wsUrl(`/v1/test/calls/expiring-ticket/stream?ticket=${ticket.body.ticket}`)),
+      ]).then((outcomes) => outcomes.map(opened));
+      const services = await Promise.all(
+        ['expiring-subprotocol', 'expiring-header', 'expiring-ticket'].map(upstreamFor),
+      );
+
+      for (const [i, socket] of sockets.entries()) {
+        expect(await socket.closed).toEqual({ code: 4401, reason: 'credential expired' });
+        expect(Date.now()).toBeGreaterThanOrEqual(expiresAt * 1000);
+        expect(await services[i]!.closed).toEqual({ code: 1001, reason: 'credential expired' });
+      }
     });
   });
 

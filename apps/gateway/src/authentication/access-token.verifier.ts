@@ -10,7 +10,7 @@ import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { UnauthenticatedError } from '@platform/errors';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { JwksCache } from './jwks.cache';
-import { TokenDenylist } from './token-denylist';
+import { TokenDenylist, type PendingRevocationCheck } from './token-denylist';
 import { VerifiedTokenCache } from './verified-token.cache';
 
 const INVALID = 'The access token is invalid';
@@ -35,14 +35,26 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const { principal, revocation } = await this.verifyDeferringRevocation(token);
+    await revocation.run();
+    return principal;
+  }
+
+  /**
+   * Signature and claims now; the denylist check is handed back to run later, before anything is
+   * done for the caller (RouteAdmission folds it into the rate-limit script: one Redis round trip).
+   */
+  async verifyDeferringRevocation(
+    token: string,
+  ): Promise<{ principal: Principal; revocation: PendingRevocationCheck }> {
     const digest = VerifiedTokenCache.digest(token);
     const claims =
       this.verified.get(digest, (kid) => this.jwks.currentKey(kid)) ??
       (await this.verifySignature(token, digest));
-    if (await this.denylist.isRevoked(claims.jti, claims.sid)) {
-      throw new UnauthenticatedError('The access token has been revoked');
-    }
-    return principalFromClaims(claims);
+    return {
+      principal: principalFromClaims(claims),
+      revocation: this.denylist.pendingTokenCheck(claims.jti, claims.sid),
+    };
   }
 
   private async verifySignature(token: string, digest: string): Promise<AccessTokenClaims> {

@@ -1,7 +1,7 @@
-import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { DOCS_PREFIX } from '../openapi/api-docs';
+import { registerCors } from './cors';
 import { helmetHeaders } from './security-headers';
 
 /** The API answers JSON only: nothing may be loaded, framed or run from its responses. */
@@ -81,24 +81,11 @@ export async function registerHttpEdge(fastify: FastifyInstance, config: Gateway
   });
 
   const anyOrigin = config.CORS_ORIGINS.includes('*');
-  const options = {
+  registerCors(fastify, {
     origin: anyOrigin ? '*' : config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ALLOWED_HEADERS,
     exposedHeaders: EXPOSED_HEADERS,
-    credentials: false,
-    maxAge: 600,
-  };
-  // Only a real preflight (it names Access-Control-Request-Method) is answered by CORS itself; any
-  // other OPTIONS request goes to its route (a tus client asking a stream route for its capabilities).
-  const notPreflight = { ...options, preflight: false };
-  await fastify.register(cors, {
-    delegator: (request, callback) =>
-      callback(
-        null,
-        request.method === 'OPTIONS' && request.headers['access-control-request-method'] === undefined
-          ? notPreflight
-          : options,
-      ),
+    maxAgeSeconds: 600,
   });
 }

@@ -7,7 +7,7 @@ import { RpcBrokerUnavailableError, RpcConnectionLostError } from '@platform/mes
 import { metricsRegistry } from '@platform/observability';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { Bulkhead } from './bulkhead';
-import { CircuitBreaker, type BreakerState } from './circuit-breaker';
+import { CircuitBreaker, type BreakerState } from '@platform/resilience';
 import { isUnansweredUpstream } from './upstream-unavailable.error';
 
 /**
@@ -141,11 +141,14 @@ export class BackendGuard implements OnApplicationShutdown {
       const config = this.config;
       guard = {
         breaker: new CircuitBreaker(
+          service,
           {
             consecutiveFailures: config.GATEWAY_BREAKER_CONSECUTIVE_FAILURES,
-            failureRate: config.GATEWAY_BREAKER_FAILURE_RATE,
-            minRequests: config.GATEWAY_BREAKER_MIN_REQUESTS,
-            windowMs: config.GATEWAY_BREAKER_WINDOW_SECONDS * 1000,
+            failureRate: {
+              ratio: config.GATEWAY_BREAKER_FAILURE_RATE,
+              minRequests: config.GATEWAY_BREAKER_MIN_REQUESTS,
+              windowMs: config.GATEWAY_BREAKER_WINDOW_SECONDS * 1000,
+            },
             coolDownMs: config.GATEWAY_BREAKER_COOLDOWN_SECONDS * 1000,
           },
           Date.now,

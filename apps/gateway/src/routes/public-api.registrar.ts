@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import type { GatewayEnv } from '../config/gateway-env.schema';
+import { registerPublicLiveness } from '../health/public-liveness.route';
 import { registerHttpEdge } from '../http/http-edge';
 import { registerApiDocs } from '../openapi/api-docs';
 import { buildOpenApiDocument } from '../openapi/openapi.builder';
@@ -20,7 +21,7 @@ import { ROUTES } from './routes.tokens';
 
 /**
  * Puts the public API on the Fastify instance before it starts listening: security headers and
- * CORS, one Fastify route per route-table entry, the OpenAPI document and Swagger UI. Routes are
+ * CORS, `/health/live`, one Fastify route per route-table entry, the OpenAPI document and Swagger UI. Routes are
  * registered on Fastify directly (not as Nest controllers) because they are data, not classes;
  * errors still reach Nest's global ProblemDetailsFilter through Fastify's error handler.
  */
@@ -44,6 +45,7 @@ export class PublicApiRegistrar implements OnModuleInit {
     fastify.decorateRequest('principal', null);
     fastify.decorateRequest('clientIp', '');
     await registerHttpEdge(fastify, this.config);
+    registerPublicLiveness(fastify);
     const webSocketRoutes: WebSocketRouteDefinition[] = [];
     for (const route of this.routes) this.register(fastify, route, webSocketRoutes);
     // WebSocket routes live on the server's `upgrade` event; tickets only exist when such a route does.

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { Authenticator } from '../authentication/authenticator.service';
+import type { PendingRevocationCheck } from '../authentication/token-denylist';
 import { OrganizationSuspension } from '../billing/organization-suspension';
 import { ApiUsageMeter } from '../metering/api-usage-meter';
 import { admitCredential } from '../authorization/credential.policy';
@@ -39,11 +40,20 @@ export class RouteAdmission {
 
   async admit(route: AdmittedRoute, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     request.clientIp = clientIp(request, this.config.TRUSTED_PROXY_HOPS);
-    request.principal =
-      route.auth === 'public'
-        ? null
-        : await this.authenticator.authenticate(request.headers, request.clientIp, String(request.id));
-    await this.gate(route, request.principal, request.clientIp, reply, request.method);
+    if (route.auth === 'public') {
+      request.principal = null;
+      await this.gate(route, null, request.clientIp, reply, request.method);
+      return;
+    }
+    const { principal, revocation } = await this.authenticator.authenticateDeferringRevocation(
+      request.headers,
+      request.clientIp,
+      String(request.id),
+    );
+    request.principal = principal;
+    // A bearer token's denylist check rides in the throttle's script, which reads it first and
+    // consumes nothing for a revoked token: one Redis round trip for both.
+    await this.gate(route, principal, request.clientIp, reply, request.method, revocation);
   }
 
   /**
@@ -57,8 +67,9 @@ export class RouteAdmission {
     ip: string,
     reply: FastifyReply,
     method = 'GET',
+    revocation?: PendingRevocationCheck,
   ): Promise<void> {
-    await this.throttle.enforce(route, principal, ip, reply);
+    await this.throttle.enforce(route, principal, ip, reply, revocation);
     admitCredential(route.auth, acceptedCredentials(route), principal);
     authorize(route.auth, principal);
     await this.suspension.assertOpen(method, route.path, principal);

@@ -5,10 +5,11 @@ import type { Logger } from 'pino';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError } from '@platform/errors';
 import { REDIS } from '@platform/redis';
+import type { PendingRevocationCheck } from '../authentication/token-denylist';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { withTimeout } from '@platform/timeouts';
 import type { LimitSpec, ThrottleDecision } from './rate-limit.types';
-import { THROTTLE_SCRIPT } from './scripts/throttle.script';
+import { REVOKED, THROTTLE_SCRIPT } from './scripts/throttle.script';
 import { DegradedDependencyLog } from './degraded-dependency.log';
 
 /**
@@ -28,15 +29,27 @@ export class RateLimiter {
     this.degradedLog = new DegradedDependencyLog(logger, 'rate limiter');
   }
 
-  /** The decision, or `null` when Redis is unavailable and the gateway fails open. */
-  async check(limits: readonly LimitSpec[]): Promise<ThrottleDecision | null> {
-    if (limits.length === 0) return null;
-    const keys = limits.map((limit) => limit.key);
-    const args = limits.flatMap((limit) =>
-      limit.kind === 'bucket'
-        ? ['b', limit.capacity, limit.refillPerMs, limit.cost]
-        : ['w', limit.limit, limit.windowMs, randomUUID()],
-    );
+  /**
+   * The decision, or `null` when Redis is unavailable and the gateway fails open. With `revocation`
+   * (a credential's denylist check) the script reads its keys first: revoked → `revocation` throws
+   * (401) and no limit is consumed; Redis unavailable → the denylist's fail mode is applied first,
+   * then the limiter's, as when the two were asked one after the other.
+   */
+  async check(
+    limits: readonly LimitSpec[],
+    revocation?: PendingRevocationCheck,
+  ): Promise<ThrottleDecision | null> {
+    if (limits.length === 0) {
+      await revocation?.run();
+      return null;
+    }
+    const revocationKeys = revocation?.keys ?? [];
+    const keys = [...revocationKeys, ...limits.map((limit) => limit.key)];
+    const args: (string | number)[] = [revocationKeys.length];
+    for (const limit of limits) {
+      if (limit.kind === 'bucket') args.push('b', limit.capacity, limit.refillPerMs, limit.cost);
+      else args.push('w', limit.limit, limit.windowMs, randomUUID());
+    }
     let raw: number[];
     try {
       raw = (await withTimeout(
@@ -45,9 +58,11 @@ export class RateLimiter {
         'Redis (rate limiter)',
       )) as number[];
     } catch (error) {
+      revocation?.unavailable(error);
       return this.unavailable(error);
     }
     this.degradedLog.recovered();
+    revocation?.settle(raw[0] === REVOKED);
     return decide(limits, raw);
   }
 

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { PLANS, RATE_LIMIT_BURST_RATIO, type Principal } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError } from '@platform/errors';
+import type { PendingRevocationCheck } from '../authentication/token-denylist';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { serviceOfRoute, type RouteDefinition } from '../routes/route-definition';
 import { AdaptiveLimitsService } from './adaptive/adaptive-limits.service';
@@ -39,8 +40,11 @@ export class RequestThrottle {
     principal: Principal | null,
     ip: string,
     reply: FastifyReply,
+    revocation?: PendingRevocationCheck,
   ): Promise<void> {
-    const decision = await this.limiter.check(this.limitsFor(route, principal, ip));
+    // With `revocation`, the credential's denylist check runs in the same script, first (a revoked
+    // token is refused with 401 and consumes nothing).
+    const decision = await this.limiter.check(this.limitsFor(route, principal, ip), revocation);
     if (!decision) return; // Redis down and failing open (logged by the limiter)
     setRateLimitHeaders(reply, decision);
     if (!decision.allowed) {

@@ -16,7 +16,10 @@ export const CLOSE = {
   badGateway: 1014,
   /** 4000–4999 is ours: 4408 = no data frame either way within the route's idle timeout. */
   idleTimeout: 4408,
-  /** The credential the socket was opened with was revoked (logout, session ended, key revoked). */
+  /**
+   * The credential the socket was opened with was revoked (logout, session ended, key revoked) or
+   * has expired: authenticate again and reconnect (4401, as HTTP 401).
+   */
   credentialRevoked: 4401,
 } as const;
 

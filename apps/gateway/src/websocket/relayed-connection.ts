@@ -10,11 +10,18 @@ export interface RelayOptions {
   highWaterBytes: number;
   /** A side that does not finish its closing handshake within this long is cut. */
   closeGraceMs: number;
+  /**
+   * When the credential the socket was opened with expires (ms since the epoch): both sides are
+   * closed then, 4401 to the client (authenticate again and reconnect), 1001 to the service.
+   */
+  credentialExpiresAtMs?: number;
   logger: Logger;
   onClosed(connection: RelayedConnection): void;
 }
 
 type Side = 'client' | 'upstream';
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * One client socket relayed to one service socket. Frames pass both ways unchanged (text stays
@@ -23,11 +30,12 @@ type Side = 'client' | 'upstream';
  * and resumed when the queue has been written out — so a slow reader costs the gateway at most about
  * one high-water mark plus one message per direction, never an unbounded buffer. Closing either side
  * closes the other with a code that says why (close-codes.ts); no data frame either way for the
- * idle timeout closes both.
+ * idle timeout closes both, and so does the expiry of the credential the socket was opened with.
  */
 export class RelayedConnection {
   private lastActivity = Date.now();
   private idleTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
   private readonly graceTimers: NodeJS.Timeout[] = [];
   private closing = false;
   private clientFailure: { code: number; reason: string } | undefined;
@@ -62,6 +70,7 @@ export class RelayedConnection {
       this.options.logger.debug({ err: error, connection: this.id }, 'service socket error'),
     );
     this.scheduleIdleCheck(this.options.idleTimeoutMs);
+    if (this.options.credentialExpiresAtMs !== undefined) this.scheduleExpiry(this.options.credentialExpiresAtMs);
     this.upstream.resume();
   }
 
@@ -146,10 +155,30 @@ export class RelayedConnection {
     this.idleTimer.unref();
   }
 
+  private scheduleExpiry(expiresAtMs: number): void {
+    const left = expiresAtMs - Date.now();
+    // setTimeout holds at most 2^31 - 1 ms (~24.8 days); longer waits go in steps.
+    this.expiryTimer = setTimeout(
+      () => {
+        if (Date.now() < expiresAtMs) {
+          this.scheduleExpiry(expiresAtMs);
+          return;
+        }
+        this.close(
+          { code: CLOSE.credentialRevoked, reason: 'credential expired' },
+          { code: CLOSE.goingAway, reason: 'credential expired' },
+        );
+      },
+      Math.min(Math.max(0, left), MAX_TIMER_MS),
+    );
+    this.expiryTimer.unref();
+  }
+
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.expiryTimer);
     for (const timer of this.graceTimers) clearTimeout(timer);
     this.options.onClosed(this);
   }

@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import type { BackendServiceName } from '@platform/contracts';
 import { DomainError } from '@platform/errors';
 import type { GatewayEnv } from '../config/gateway-env.schema';
+import { UpstreamUnavailableError } from '../resilience/upstream-unavailable.error';
 import { internalUrlFor } from '../routes/kinds/forwarded-headers';
 
 /**
@@ -22,6 +23,9 @@ export function internalSocketUrl(
  * Opens the service's side before the client's upgrade is answered, so that a service that is down
  * or refuses is a plain 503 to the client (with the service named), never an accepted socket that
  * closes at once. The service picks among the client's application subprotocols.
+ * A service that cannot be reached (refused, reset, handshake timeout) is UpstreamUnavailableError,
+ * which its circuit breaker counts; a service that answers the handshake with an HTTP status has
+ * answered (as on stream routes) and is not counted.
  */
 export function openUpstream(
   target: URL,
@@ -58,6 +62,8 @@ export function openUpstream(
       response.resume();
       reject(refused(`did not accept the connection (HTTP ${response.statusCode})`));
     });
-    socket.once('error', () => reject(refused('cannot be reached')));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new UpstreamUnavailableError(options.service, error.code ?? 'cannot be reached')),
+    );
   });
 }

@@ -7,12 +7,15 @@ import { Authenticator } from '../authentication/authenticator.service';
 import { TokenDenylist } from '../authentication/token-denylist';
 import type { WebSocketRouteDefinition } from '../routes/kinds/websocket-route';
 import { RouteAdmission } from '../routes/route-admission';
+import { accessTokenExpiryMs, headerCredentialExpiryMs } from './credential-expiry';
 import { readUpgradeCredential, type OfferedProtocols } from './upgrade-credential';
 import { WebSocketTickets } from './websocket-tickets';
 
 export interface AdmittedUpgrade {
   principal: Principal & { organizationId: string };
   protocols: OfferedProtocols;
+  /** When the credential expires (ms since the epoch): the socket is closed then (4401). */
+  credentialExpiresAtMs?: number;
 }
 
 /**
@@ -38,27 +41,34 @@ export class WebSocketAdmission {
   ): Promise<AdmittedUpgrade> {
     const { credential, protocols } = readUpgradeCredential(request.headers, target.query);
     let principal: Principal;
+    let credentialExpiresAtMs: number | undefined;
     switch (credential.kind) {
-      case 'ticket':
-        principal = await this.tickets.consume(credential.ticket, route.id, target.path);
+      case 'ticket': {
+        const redeemed = await this.tickets.consume(credential.ticket, route.id, target.path);
+        ({ principal, credentialExpiresAtMs } = redeemed);
         // The credential it was issued to may have been revoked in the ticket's few seconds.
         if (await this.revoked(principal)) {
           throw new UnauthenticatedError('The credential of this ticket was revoked');
         }
         break;
+      }
       case 'subprotocol-bearer':
         principal = await this.authenticator.authenticate(
           { authorization: `Bearer ${credential.token}` },
           caller.ip,
           caller.requestId,
         );
+        credentialExpiresAtMs = accessTokenExpiryMs(credential.token);
         break;
       case 'headers':
         principal = await this.authenticator.authenticate(request.headers, caller.ip, caller.requestId);
+        credentialExpiresAtMs = headerCredentialExpiryMs(request.headers);
         break;
     }
     await this.routes.gate(route, principal, caller.ip, headerSink(caller.headers));
-    return { principal: withOrganization(principal), protocols };
+    const admitted: AdmittedUpgrade = { principal: withOrganization(principal), protocols };
+    if (credentialExpiresAtMs !== undefined) admitted.credentialExpiresAtMs = credentialExpiresAtMs;
+    return admitted;
   }
 
   /**

@@ -15,6 +15,7 @@ import { EDGE_PRINCIPAL_HEADER, signEdgePrincipal } from '@platform/edge-princip
 import { DomainError, resolveRequestId } from '@platform/errors';
 import { CredentialInvalidationConsumer } from '../authentication/credential-invalidation.consumer';
 import type { GatewayEnv } from '../config/gateway-env.schema';
+import { BackendGuard } from '../resilience/backend-guard.service';
 import { pathMatcher, type WebSocketRouteDefinition } from '../routes/kinds/websocket-route';
 import { clientIp } from '../throttling/client-ip';
 import { CLOSE } from './close-codes';
@@ -44,7 +45,8 @@ const chosenProtocol = new WeakMap<IncomingMessage, string | false>();
  * a plain HTTP problem+json answer. Open connections renew their leases on a heartbeat and are
  * closed with 1001 when the gateway shuts down. A socket lives longer than the request that opened
  * it, so its credential is re-checked while it is open: a revoked API key closes its sockets on the
- * `auth.api-key.revoked` event, a revoked token or session on the next heartbeat (4401).
+ * `auth.api-key.revoked` event, a revoked token or session on the next heartbeat (4401), and an
+ * access token's socket when the token expires (4401).
  */
 @Injectable()
 export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -56,6 +58,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
     private readonly admission: WebSocketAdmission,
     private readonly leases: ConnectionLeases,
     private readonly invalidations: CredentialInvalidationConsumer,
+    private readonly backendGuard: BackendGuard,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -150,7 +153,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
       const { route } = mounted;
       assertWebSocketHandshake(request);
       const ip = clientIp(request, this.config.TRUSTED_PROXY_HOPS);
-      const { principal, protocols } = await this.admission.admit(
+      const { principal, protocols, credentialExpiresAtMs } = await this.admission.admit(
         route,
         request,
         { path, query: url.searchParams },
@@ -168,23 +171,26 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
         route.service,
         `${path}${queryWithoutTicket(url.searchParams)}`,
       );
-      upstream = await openUpstream(target, {
-        service: route.service,
-        protocols: protocols.application,
-        headers: {
-          [EDGE_PRINCIPAL_HEADER]: await signEdgePrincipal({
-            secret: this.config.EDGE_PRINCIPAL_SECRET!,
-            audience: route.service,
-            method: 'GET',
-            path,
-            requestId,
-            principal,
-          }),
-          'x-request-id': requestId,
-        },
-        maxPayload: route.maxMessageBytes,
-        timeoutMs: this.config.EDGE_UPSTREAM_CONNECT_TIMEOUT_MS,
+      const edgePrincipal = await signEdgePrincipal({
+        secret: this.config.EDGE_PRINCIPAL_SECRET!,
+        audience: route.service,
+        method: 'GET',
+        path,
+        requestId,
+        principal,
       });
+      // Under the service's breaker and bulkhead, like any call to it: an open breaker refuses before
+      // dialling, a handshake that cannot reach the service counts against it; the bulkhead slot is
+      // held for the handshake only (an open socket is bounded by the connection leases instead).
+      upstream = await this.backendGuard.call(route.service, () =>
+        openUpstream(target, {
+          service: route.service,
+          protocols: protocols.application,
+          headers: { [EDGE_PRINCIPAL_HEADER]: edgePrincipal, 'x-request-id': requestId },
+          maxPayload: route.maxMessageBytes,
+          timeoutMs: this.config.EDGE_UPSTREAM_CONNECT_TIMEOUT_MS,
+        }),
+      );
       if (socket.destroyed) throw new Error('client left during admission');
       chosenProtocol.set(request, responseProtocol(upstream.protocol, protocols));
       const opened = upstream;
@@ -192,7 +198,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
       let relayed = false;
       mounted.server.handleUpgrade(request, socket, head, (client) => {
         relayed = true;
-        this.relay(connectionId, principal, held, client, opened, route);
+        this.relay(connectionId, principal, held, client, opened, route, credentialExpiresAtMs);
       });
       // ws answers a handshake it cannot complete (400) without calling back: nothing was relayed.
       if (!relayed) {
@@ -217,9 +223,11 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
     client: WebSocket,
     upstream: WebSocket,
     route: WebSocketRouteDefinition,
+    credentialExpiresAtMs: number | undefined,
   ): void {
     const connection = new RelayedConnection(id, route.id, principal, lease, client, upstream, {
       idleTimeoutMs: route.idleTimeoutSeconds * 1000,
+      credentialExpiresAtMs,
       highWaterBytes: this.config.WS_BACKPRESSURE_HIGH_WATER_BYTES,
       closeGraceMs: CLOSE_GRACE_MS,
       logger: this.logger,

@@ -6,6 +6,7 @@ import type { GatewayEnv } from '../config/gateway-env.schema';
 import { assertJsonMediaType } from '../http/json-media-type';
 import { pathMatcher, type WebSocketRouteDefinition } from '../routes/kinds/websocket-route';
 import { clientIp } from '../throttling/client-ip';
+import { headerCredentialExpiryMs } from './credential-expiry';
 import type { WebSocketAdmission } from './websocket-admission';
 import type { WebSocketTickets } from './websocket-tickets';
 
@@ -77,7 +78,13 @@ export function registerWebSocketTicketRoute(
         request.clientIp,
         reply,
       );
-      const issued = await deps.tickets.issue(principal, target.route.id, body.data.path);
+      // The socket it opens closes when the credential it was issued to expires.
+      const issued = await deps.tickets.issue(
+        principal,
+        target.route.id,
+        body.data.path,
+        headerCredentialExpiryMs(request.headers),
+      );
       void reply.header('cache-control', 'no-store');
       return reply.status(201).send(issued);
     },

@@ -16,6 +16,14 @@ interface StoredTicket {
   principal: unknown;
   routeId: string;
   path: string;
+  /** When the credential the ticket was issued to expires (ms since the epoch), if it does. */
+  credentialExpiresAtMs?: number;
+}
+
+/** A consumed ticket: who it was issued to, and until when that credential is valid. */
+export interface RedeemedTicket {
+  principal: Principal;
+  credentialExpiresAtMs?: number;
 }
 
 /**
@@ -35,9 +43,10 @@ export class WebSocketTickets {
     principal: Principal,
     routeId: string,
     path: string,
+    credentialExpiresAtMs?: number,
   ): Promise<{ ticket: string; expiresInSeconds: number }> {
     const ticket = randomBytes(32).toString('base64url');
-    const stored: StoredTicket = { principal, routeId, path };
+    const stored: StoredTicket = { principal, routeId, path, credentialExpiresAtMs };
     await this.withBudget(
       this.redis.set(this.key(ticket), JSON.stringify(stored), 'EX', this.config.WS_TICKET_TTL_SECONDS),
     ).catch(() => {
@@ -48,8 +57,8 @@ export class WebSocketTickets {
     return { ticket, expiresInSeconds: this.config.WS_TICKET_TTL_SECONDS };
   }
 
-  /** The principal the ticket was issued to; the ticket is gone afterwards, whatever the outcome. */
-  async consume(ticket: string, routeId: string, path: string): Promise<Principal> {
+  /** Whom the ticket was issued to; the ticket is gone afterwards, whatever the outcome. */
+  async consume(ticket: string, routeId: string, path: string): Promise<RedeemedTicket> {
     if (!TICKET.test(ticket)) throw new UnauthenticatedError(INVALID);
     let raw: string | null;
     try {
@@ -66,7 +75,10 @@ export class WebSocketTickets {
     }
     const principal = principalSchema.safeParse(stored.principal);
     if (!principal.success) throw new UnauthenticatedError(INVALID);
-    return principal.data;
+    const expiresAt = stored.credentialExpiresAtMs;
+    return typeof expiresAt === 'number'
+      ? { principal: principal.data, credentialExpiresAtMs: expiresAt }
+      : { principal: principal.data };
   }
 
   private key(ticket: string): string {

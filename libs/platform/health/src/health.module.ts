@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController, LivenessController } from './health.controller';
 import { HealthPingResponder } from './health-ping.responder';
@@ -10,7 +10,8 @@ import { ReadinessCheck } from './readiness.check';
 /**
  * `/health/live`, `/health/ready`, `/metrics`, and the RPC health ping of backend services. With
  * `httpPort: 'liveness-only'` the HTTP port gets `/health/live` alone and the owner serves
- * `ReadinessCheck` and metrics elsewhere (the gateway's internal port).
+ * `ReadinessCheck` and metrics elsewhere (the gateway's internal port); with `httpPort: 'none'` the
+ * owner serves liveness too.
  */
 @Module({})
 export class HealthModule {
@@ -28,10 +29,20 @@ export class HealthModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers:
-        options.httpPort === 'liveness-only' ? [LivenessController] : [HealthController, MetricsController],
+      controllers: controllersFor(options.httpPort ?? 'all'),
       providers: [...providers, ReadinessCheck],
       exports: [READINESS_INDICATORS, ReadinessCheck],
     };
+  }
+}
+
+function controllersFor(httpPort: NonNullable<HealthModuleOptions['httpPort']>): Type[] {
+  switch (httpPort) {
+    case 'all':
+      return [HealthController, MetricsController];
+    case 'liveness-only':
+      return [LivenessController];
+    case 'none':
+      return [];
   }
 }

@@ -71,6 +71,30 @@ describe('startTracing', () => {
     }
   });
 
+  it('records nothing it would not export: new traces go out unsampled, a sampled caller is followed', async () => {
+    const handle = startTracing({ serviceName: 'gateway' });
+    try {
+      const root = getTracer().startSpan('rpc auth.profile.get');
+      expect(root.isRecording()).toBe(false);
+      const headers: Record<string, string> = {};
+      propagation.inject(trace.setSpan(ROOT_CONTEXT, root), headers);
+      expect(headers.traceparent).toBe(
+        `00-${root.spanContext().traceId}-${root.spanContext().spanId}-00`,
+      );
+      root.end();
+
+      const caller = propagation.extract(ROOT_CONTEXT, {
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      });
+      const child = getTracer().startSpan('handle-rpc', {}, caller);
+      expect(child.isRecording()).toBe(true);
+      expect(child.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+      child.end();
+    } finally {
+      await handle.shutdown();
+    }
+  });
+
   describe('with an OTLP endpoint', () => {
     let server: Server;
     const received: Array<{ url?: string; contentType?: string; body: string }> = [];

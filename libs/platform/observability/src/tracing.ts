@@ -3,6 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
+  AlwaysOffSampler,
   BatchSpanProcessor,
   NoopSpanProcessor,
   ParentBasedSampler,
@@ -40,9 +41,15 @@ export function startTracing(opts: TracingOptions): TracingHandle {
   if (opts.otlpEndpoint) {
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(opts.otlpEndpoint) })));
   }
+  const exporting = spanProcessors.length > 0;
   // Without any processor NodeSDK would register no provider at all; with a no-op one, spans still
   // get real ids, so logs keep their traceId and the traceparent still flows to other services.
-  if (spanProcessors.length === 0) spanProcessors.push(new NoopSpanProcessor());
+  if (!exporting) spanProcessors.push(new NoopSpanProcessor());
+  // Nothing exports what this process records: the traces it starts are not sampled, so its spans
+  // are non-recording (real ids, no attributes, events or timing kept; ~3 % of the gateway's CPU
+  // per RPC when recorded for nothing) and the `traceparent` it sends says "not sampled", which
+  // callees without an exporter follow too. A caller's sampled trace is still followed (ParentBased).
+  const root = exporting ? new TraceIdRatioBasedSampler(opts.samplerRatio ?? 1) : new AlwaysOffSampler();
 
   const sdk = new NodeSDK({
     resource: defaultResource().merge(
@@ -56,7 +63,7 @@ export function startTracing(opts: TracingOptions): TracingHandle {
     serviceName: opts.serviceName,
     instrumentations: [],
     textMapPropagator: createW3cPropagator(),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(opts.samplerRatio ?? 1) }),
+    sampler: new ParentBasedSampler({ root }),
     spanProcessors,
     // Empty lists, not omitted: NodeSDK would otherwise default to OTLP metric and log exporters
     // polling a collector that may not exist. Metrics are Prometheus (metrics.ts), logs are pino.

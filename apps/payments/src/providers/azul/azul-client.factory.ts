@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ProviderEnv } from '../../config/provider-env';
-import { CircuitBreaker, type CircuitState } from '../resilience/circuit-breaker';
+import { CircuitBreaker, type BreakerState } from '@platform/resilience';
 import { AzulClient } from './azul-client';
 import { AzulTransport } from './azul-transport';
 
@@ -15,7 +15,7 @@ export interface AzulClientHandle {
  */
 export function createAzulClient(
   env: ProviderEnv,
-  options: { now?: () => number; onBreakerChange?: (from: CircuitState, to: CircuitState) => void } = {},
+  options: { now?: () => number; onBreakerChange?: (from: BreakerState, to: BreakerState) => void } = {},
 ): AzulClientHandle | null {
   const { AZUL_URL, AZUL_MERCHANT_ID, AZUL_AUTH1, AZUL_AUTH2, AZUL_CERT_PATH, AZUL_KEY_PATH } = env;
   if (!AZUL_URL || !AZUL_MERCHANT_ID || !AZUL_AUTH1 || !AZUL_AUTH2 || !AZUL_CERT_PATH || !AZUL_KEY_PATH)

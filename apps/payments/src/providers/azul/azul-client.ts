@@ -1,4 +1,4 @@
-import { CircuitBreaker } from '../resilience/circuit-breaker';
+import { CircuitBreaker } from '@platform/resilience';
 import { AzulRejectedError, isAzulOutage } from './azul-errors';
 import { isErrorAnswer, isoCodeOf, type AzulAnswer, type AzulOperation } from './azul-messages';
 import type { AzulTransport } from './azul-transport';

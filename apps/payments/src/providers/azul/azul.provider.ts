@@ -17,7 +17,7 @@ import {
   type VerifiedWebhook,
   type VoidInput,
 } from '../payment-provider.port';
-import { CircuitOpenError } from '../resilience/circuit-breaker';
+import { CircuitOpenError } from '@platform/resilience';
 import type { AzulClient, AzulPaymentOutcome } from './azul-client';
 import { AzulRejectedError, AzulTimeoutError, AzulUnavailableError } from './azul-errors';
 import {

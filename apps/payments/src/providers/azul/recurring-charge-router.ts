@@ -1,5 +1,4 @@
-import { CircuitOpenError } from '../resilience/circuit-breaker';
-import type { CircuitBreaker } from '../resilience/circuit-breaker';
+import { CircuitOpenError, type CircuitBreaker } from '@platform/resilience';
 import { AzulTimeoutError, AzulUnavailableError } from './azul-errors';
 
 /**

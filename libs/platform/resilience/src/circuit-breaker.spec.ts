@@ -7,9 +7,7 @@ import {
 
 const OPTIONS: CircuitBreakerOptions = {
   consecutiveFailures: 3,
-  failureRate: 0.5,
-  minRequests: 10,
-  windowMs: 10_000, // buckets of 1 000 ms
+  failureRate: { ratio: 0.5, minRequests: 10, windowMs: 10_000 }, // buckets of 1 000 ms
   coolDownMs: 5_000,
 };
 
@@ -17,6 +15,7 @@ function setup(options: Partial<CircuitBreakerOptions> = {}) {
   let now = 0;
   const changes: [BreakerState, BreakerState][] = [];
   const breaker = new CircuitBreaker(
+    'recordings',
     { ...OPTIONS, ...options },
     () => now,
     (from, to) => changes.push([from, to]),
@@ -95,13 +94,13 @@ describe('CircuitBreaker', () => {
     call(true);
     call(true);
     call(true);
-    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterSeconds: 5 });
+    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterMs: 5_000, retryAfterSeconds: 5 });
     at(4_999);
-    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterSeconds: 2 });
+    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterMs: 1_001, retryAfterSeconds: 2 });
     at(5_001);
-    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterSeconds: 1 });
+    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterMs: 999, retryAfterSeconds: 1 });
     at(5_999);
-    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterSeconds: 1 });
+    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterMs: 1, retryAfterSeconds: 1 });
     at(6_000);
     expect(breaker.state).toBe('half-open');
   });
@@ -114,7 +113,7 @@ describe('CircuitBreaker', () => {
     at(5_000);
     const probe = breaker.tryAcquire();
     expect(probe).toEqual({ admitted: true, probe: true });
-    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterSeconds: 1 });
+    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterMs: 1_000, retryAfterSeconds: 1 });
     breaker.record(probe as Admitted, false);
     expect(breaker.state).toBe('closed');
     expect(breaker.tryAcquire()).toEqual({ admitted: true, probe: false });
@@ -138,7 +137,7 @@ describe('CircuitBreaker', () => {
     breaker.record(breaker.tryAcquire() as Admitted, true);
     expect(breaker.state).toBe('open');
     at(9_999);
-    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterSeconds: 1 });
+    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterMs: 1, retryAfterSeconds: 1 });
     at(10_000);
     expect(breaker.state).toBe('half-open');
   });
@@ -159,7 +158,7 @@ describe('CircuitBreaker', () => {
 describe('CircuitBreaker.release (an outcome that says nothing about the service)', () => {
   it('gives a half-open probe slot back without closing or reopening, and counts nothing while closed', () => {
     let now = 0;
-    const breaker = new CircuitBreaker(OPTIONS, () => now);
+    const breaker = new CircuitBreaker('recordings', OPTIONS, () => now);
     for (let i = 0; i < 2; i++) breaker.record(breaker.tryAcquire() as Admitted, true);
     breaker.release(breaker.tryAcquire() as Admitted);
     breaker.record(breaker.tryAcquire() as Admitted, true); // 3rd failure in a row: released one did not reset
@@ -168,5 +167,13 @@ describe('CircuitBreaker.release (an outcome that says nothing about the service
     breaker.release(breaker.tryAcquire() as Admitted);
     expect(breaker.state).toBe('half-open');
     expect(breaker.tryAcquire()).toEqual({ admitted: true, probe: true });
+  });
+});
+
+describe('CircuitBreaker without a failure-rate rule (consecutive failures only)', () => {
+  it('never opens on a rate: 50 of 100 calls failing, never 3 in a row, keeps it closed', () => {
+    const breaker = new CircuitBreaker('azul', { consecutiveFailures: 3, coolDownMs: 5_000 }, () => 0);
+    for (let i = 0; i < 100; i++) breaker.record(breaker.tryAcquire() as Admitted, i % 2 === 0);
+    expect(breaker.state).toBe('closed');
   });
 });

@@ -1,11 +1,11 @@
-import { CircuitBreaker, CircuitOpenError, type CircuitState } from './circuit-breaker';
+import { CircuitBreaker, CircuitOpenError, type BreakerState } from './circuit-breaker';
 
 class Outage extends Error {}
 const isOutage = (error: unknown) => error instanceof Outage;
 
-describe('provider CircuitBreaker', () => {
+describe('CircuitBreaker.run (a payment provider: consecutive failures only)', () => {
   let now: number;
-  let changes: Array<[CircuitState, CircuitState]>;
+  let changes: Array<[BreakerState, BreakerState]>;
   let breaker: CircuitBreaker;
   let calls: number;
   const fail = () =>
