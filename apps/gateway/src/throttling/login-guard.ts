@@ -6,7 +6,7 @@ import { DomainError } from '@platform/errors';
 import { withTimeout } from '@platform/timeouts';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { DegradedDependencyLog } from './degraded-dependency.log';
-import { setRateLimitHeaders } from './request-throttle.service';
+import { setRateLimitHeaders } from './throttle-limits';
 import {
   LOGIN_ADMIT_SCRIPT,
   LOGIN_REFUND_SCRIPT,

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '@platform/contracts';
-import { setRateLimitHeaders, throttleLimits, type ThrottleSettings } from './request-throttle.service';
+import { setRateLimitHeaders, throttleLimits, type ThrottleSettings } from './throttle-limits';
 
 /** The pure part of request throttling at its edges; every figure worked out by hand. */
 describe('throttle limits, at their edges', () => {

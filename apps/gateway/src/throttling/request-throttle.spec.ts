@@ -1,5 +1,5 @@
 import type { Principal } from '@platform/contracts';
-import { throttleLimits, type ThrottleSettings } from './request-throttle.service';
+import { throttleLimits, type ThrottleSettings } from './throttle-limits';
 
 describe('throttle limits of a request', () => {
   const settings = (factor = 1, scale = 1): ThrottleSettings => ({
@@ -38,7 +38,12 @@ describe('throttle limits of a request', () => {
   });
 
   it('makes API keys draw from their organization’s bucket, each with a window of its own', () => {
-    const keyPrincipal = (apiKeyId: string): Principal => ({ ...user, kind: 'api-key', userId: null, apiKeyId });
+    const keyPrincipal = (apiKeyId: string): Principal => ({
+      ...user,
+      kind: 'api-key',
+      userId: null,
+      apiKeyId,
+    });
     const [bucketA, windowA] = throttleLimits(route, keyPrincipal('k1'), 'ip', settings());
     const [bucketB, windowB] = throttleLimits(route, keyPrincipal('k2'), 'ip', settings());
     const [bucketUser] = throttleLimits(route, user, 'ip', settings());
