@@ -17,7 +17,7 @@ interface CreatedInvitation {
  * while the first runs → 409.
  */
 describe('Idempotency-Key on auth commands (whole platform)', () => {
-  const suite = usePlatform(GENEROUS_LIMITS);
+  const suite = usePlatform(GENEROUS_LIMITS, { organizationsStartOn: 'ENTERPRISE' });
 
   const createKey = (owner: Account, idempotencyKey: string, name = 'ci') =>
     suite.api.post<CreatedKey>('/v1/orgs/api-keys', {

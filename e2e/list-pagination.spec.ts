@@ -9,7 +9,7 @@ type Named = { id: string; name: string };
 
 /** Cursor pagination of every list of the public API (issue 6 point 4), through the gateway. */
 describe('cursor pagination of lists (whole platform)', () => {
-  const suite = usePlatform(GENEROUS_LIMITS);
+  const suite = usePlatform(GENEROUS_LIMITS, { organizationsStartOn: 'ENTERPRISE' });
 
   const getPage = <T>(path: string, account: Account, query: Record<string, string>) =>
     suite.api.get<Page<T>>(path, { token: account.tokens.accessToken, query });

@@ -15,13 +15,16 @@ const PHISHING_NAME = 'Platform Security: your account is locked, verify at http
  * organization.
  */
 describe('outgoing mail cannot be abused (whole platform, SMTP sink)', () => {
-  const suite = usePlatform({
-    ...GENEROUS_LIMITS,
-    MAIL_PER_RECIPIENT_LIMIT: String(PER_RECIPIENT),
-    MAIL_PER_RECIPIENT_WINDOW_SECONDS: '3600',
-    INVITATION_MAILS_PER_ORGANIZATION_LIMIT: String(PER_ORGANIZATION),
-    INVITATION_MAILS_PER_ORGANIZATION_WINDOW_SECONDS: '3600',
-  });
+  const suite = usePlatform(
+    {
+      ...GENEROUS_LIMITS,
+      MAIL_PER_RECIPIENT_LIMIT: String(PER_RECIPIENT),
+      MAIL_PER_RECIPIENT_WINDOW_SECONDS: '3600',
+      INVITATION_MAILS_PER_ORGANIZATION_LIMIT: String(PER_ORGANIZATION),
+      INVITATION_MAILS_PER_ORGANIZATION_WINDOW_SECONDS: '3600',
+    },
+    { organizationsStartOn: 'ENTERPRISE' },
+  );
   const mailsTo = (email: string, subject: RegExp) =>
     suite.platform.mail.messages().filter((m) => m.to.includes(email) && subject.test(m.subject));
   const invite = (owner: Account, email: string) =>

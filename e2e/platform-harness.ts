@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BackendServiceName } from '@platform/contracts';
+import { Client } from 'pg';
+import type { BackendServiceName, PlanCode } from '@platform/contracts';
 import { bootstrapService, type RunningService, type ServiceDefinition } from '@platform/bootstrap';
 import type { BaseEnv } from '@platform/config';
 import {
@@ -65,10 +66,13 @@ export class PlatformHarness {
   /**
    * `gatewayRoutes` join the real route table, e.g. routes to a backend that has no public route
    * yet (its health ping), so a suite can watch that backend's routes through the gateway.
+   * `organizationsStartOn`: every organization registered from then on starts on that plan instead
+   * of FREE (as if it had bought it), for suites about something else than plan caps that need
+   * several members (FREE allows one). Fixture only: a trigger in auth's test database.
    */
   async start(
     extraEnv: Record<string, string> = {},
-    options: { gatewayRoutes?: readonly RouteDefinition[] } = {},
+    options: { gatewayRoutes?: readonly RouteDefinition[]; organizationsStartOn?: PlanCode } = {},
   ): Promise<this> {
     const [vhost, redis, mail] = await Promise.all([
       createTestVhost('e2e'),
@@ -126,7 +130,35 @@ export class PlatformHarness {
       module: (config, logger) => GatewayModule.forRoot(config as never, logger, routes),
     };
     this.gateway = await bootstrapService(gateway, this.env);
+    if (options.organizationsStartOn) await this.startOrganizationsOn(options.organizationsStartOn);
     return this;
+  }
+
+  /** Puts an organization on `plan` in auth's database, as a bought subscription would (fixture). */
+  async setOrganizationPlan(organizationId: string, plan: PlanCode): Promise<void> {
+    await this.onAuthDatabase((client) =>
+      client.query(`UPDATE organizations SET plan = $2 WHERE id = $1`, [organizationId, plan]),
+    );
+  }
+
+  private async onAuthDatabase(work: (client: Client) => Promise<unknown>): Promise<void> {
+    const client = new Client({ connectionString: this.databases.get('auth')!.url });
+    await client.connect();
+    try {
+      await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  private async startOrganizationsOn(plan: PlanCode): Promise<void> {
+    await this.onAuthDatabase((client) =>
+      client.query(`
+        CREATE FUNCTION e2e_organizations_start_on() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN NEW.plan := '${plan}'; RETURN NEW; END $$;
+        CREATE TRIGGER e2e_organizations_start_on BEFORE INSERT ON organizations
+          FOR EACH ROW EXECUTE FUNCTION e2e_organizations_start_on();`),
+    );
   }
 
   /**

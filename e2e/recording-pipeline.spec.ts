@@ -202,9 +202,10 @@ describe('recording pipeline: upload completed → audio worker → READY | FAIL
     });
     expect(await status(recording.id)).toMatchObject({ status: 'UPLOADING' });
     const handOff = await pipeline.recordings.admin.query(
-      `SELECT 1 FROM outbox_events WHERE payload->>'recordingId' = $1`,
+      `SELECT routing_key FROM outbox_events WHERE payload->>'recordingId' = $1 ORDER BY created_at`,
       [recording.id],
     );
-    expect(handOff).toEqual([]);
+    // Only the creation's own event (metering counts it); no hand-off to the audio worker.
+    expect(handOff).toEqual([{ routing_key: 'recordings.recording.created' }]);
   });
 });

@@ -133,6 +133,8 @@ describe('recordings through the gateway', () => {
 
   it('validates input at the edge and lets viewers read but not write', async () => {
     const owner = await register(suite.api, 'rec-owner');
+    // FREE allows one member: the organization buys STARTER (in auth, where invitations are capped).
+    await suite.platform.setOrganizationPlan(owner.organizationId, 'STARTER');
     const viewer = await addMember(suite.api, suite.platform.mail, owner, 'viewer');
     expectProblem(await create(owner, { title: '' }), 400, 'VALIDATION_FAILED');
     expectProblem(

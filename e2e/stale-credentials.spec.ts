@@ -14,7 +14,7 @@ interface ApiKeyItem {
  */
 describe('stale credentials (whole platform)', () => {
   // The credential cache keeps its production default (30 s): the point is that it does not matter.
-  const suite = usePlatform({ ...GENEROUS_LIMITS, CREDENTIAL_CACHE_TTL_SECONDS: '30' });
+  const suite = usePlatform({ ...GENEROUS_LIMITS, CREDENTIAL_CACHE_TTL_SECONDS: '30' }, { organizationsStartOn: 'ENTERPRISE' });
   let owner: Account;
 
   beforeAll(async () => {

@@ -13,7 +13,7 @@ type Items<T> = { items: T[] };
  * lists only ever show A's own. Every route acting on an id is covered.
  */
 describe('tenant isolation through the gateway (whole platform)', () => {
-  const suite = usePlatform(GENEROUS_LIMITS);
+  const suite = usePlatform(GENEROUS_LIMITS, { organizationsStartOn: 'ENTERPRISE' });
   let a: Account;
   let b: Account;
   let bMember: Account;

@@ -39,8 +39,10 @@ describe('service-feature generator', () => {
         'libs',
         'tools',
         `apps/${SERVICE}`,
-        // The whole gateway project (its project.json too: tools/mutation depends on it).
+        // The whole gateway and payments projects (their project.json too: tools/mutation depends on
+        // both, and Nx refuses a graph whose implicit dependencies are missing).
         'apps/gateway',
+        'apps/payments',
         'tsconfig.base.json',
         'nx.json',
         'package.json',
