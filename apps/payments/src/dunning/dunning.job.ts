@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
 import { TenantDatabase } from '@platform/tenancy';
 import type { PaymentsEnv } from '../config/payments-env.schema';
 import { BillingMail } from '../mail/billing-mail';
@@ -24,9 +24,6 @@ const DAY_MS = 24 * 3600 * 1000;
  */
 @Injectable()
 export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-
   constructor(
     private readonly tenants: TenantDatabase,
     private readonly subscriptions: SubscriptionRepository,
@@ -39,18 +36,17 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  private readonly periodic = new PeriodicRun(
+    () => this.runDue(),
+    (error) => this.logger.error({ err: error }, 'dunning run failed'),
+  );
+
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.runDue()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'dunning run failed'))
-        .finally(() => (this.running = undefined));
-    }, this.config.DUNNING_POLL_MS);
-    this.timer.unref();
+    this.periodic.start(this.config.DUNNING_POLL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Runs every retry that is due now; answers the organizations handled. */

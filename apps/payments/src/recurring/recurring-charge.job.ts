@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
 import type { PaidPlanCode } from '@platform/contracts';
 import { TenantDatabase } from '@platform/tenancy';
 import type { PaymentsEnv } from '../config/payments-env.schema';
@@ -36,9 +36,6 @@ const DAY_MS = 24 * 3600 * 1000;
  */
 @Injectable()
 export class RecurringChargeJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-
   constructor(
     private readonly tenants: TenantDatabase,
     private readonly subscriptions: SubscriptionRepository,
@@ -50,19 +47,18 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  private readonly periodic = new PeriodicRun(
+    () => this.runDue(),
+    (error) => this.logger.error({ err: error }, 'recurring charge run failed'),
+  );
+
   onApplicationBootstrap(): void {
     if (!this.routing.router) return; // AZUL not configured: nothing to schedule
-    this.timer = setInterval(() => {
-      this.running ??= this.runDue()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'recurring charge run failed'))
-        .finally(() => (this.running = undefined));
-    }, this.config.RECURRING_CHARGE_POLL_MS);
-    this.timer.unref();
+    this.periodic.start(this.config.RECURRING_CHARGE_POLL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Sends the notices and places the charges that are due now; answers the organizations handled. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
 import { isDomainError } from '@platform/errors';
 import { TenantDatabase } from '@platform/tenancy';
 import type { StorageEnv } from '../config/storage-env.schema';
@@ -23,8 +23,6 @@ const BATCH = 100;
  */
 @Injectable()
 export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
 
   constructor(
     private readonly tenants: TenantDatabase,
@@ -35,24 +33,19 @@ export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  private readonly periodic = new PeriodicRun(
+    () => this.sweep(),
+    (error) => this.logger.error({ err: error }, 'storage: upload sweep failed'),
+  );
+
   onApplicationBootstrap(): void {
     const every = this.config.STORAGE_UPLOAD_SWEEP_INTERVAL_MS;
     if (every === 0) return;
-    this.timer = setInterval(() => {
-      // One sweep at a time per replica; an overrunning one simply skips a tick.
-      this.running ??= this.sweep()
-        .catch((error: unknown) => {
-          this.logger.error({ err: error }, 'storage: upload sweep failed');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }, every);
-    this.timer.unref();
+    this.periodic.start(every);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Removes uploads expired at `now`; resolves with how many went. */

@@ -5,3 +5,4 @@ export * from './http-instrumentation';
 export * from './define-backend-service';
 export * from './messaging-options';
 export * from './request-timeout-exemption';
+export * from './periodic-run';
