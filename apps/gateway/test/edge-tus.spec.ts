@@ -120,11 +120,13 @@ describe('gateway stream route: a tus 1.0 client (tus-js-client) uploads through
         onBeforeRequest: async (request) => {
           request.setHeader('authorization', `Bearer ${await token()}`);
         },
-        onProgress: (sent) => {
-          // Mid-PATCH: every connection through the proxy drops at once (RST), as a flaky network does.
-          if (!severed && sent > SIZE / 3) {
+        onAfterResponse: (request) => {
+          // Mid-PATCH: once a third of the body has crossed the wire, every connection through the proxy
+          // drops at once (RST), as a flaky network does. Armed by bytes at the proxy, not by the client's
+          // progress events, which can lag until the whole body is already through.
+          if (!severed && request.getMethod() === 'POST') {
             severed = true;
-            proxy.sever();
+            proxy.severAfterClientBytes(SIZE / 3);
           }
         },
         onError: reject,

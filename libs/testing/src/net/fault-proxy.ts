@@ -8,7 +8,10 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
  * - `cut()` / `restore()`: connections drop and new ones are refused until restored on the same port —
  *   the dependency's process stopped, then started again;
  * - `freeze()`: every socket stays open but nothing is forwarded — a dead network path (no RST, no FIN;
- *   only heartbeats and timeouts notice).
+ *   only heartbeats and timeouts notice);
+ * - `severAfterClientBytes(n)`: like `sever()`, but once the clients have sent `n` more bytes upstream —
+ *   a drop placed mid-request by the wire itself, so it cannot arrive after a fast peer has already sent
+ *   everything (a client's own progress events lag behind what its socket has flushed).
  */
 export interface FaultProxy {
   port: number;
@@ -16,27 +19,37 @@ export interface FaultProxy {
   cut(): Promise<void>;
   restore(): Promise<void>;
   freeze(): void;
+  severAfterClientBytes(bytes: number): void;
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(upstreamHost: string, upstreamPort: number): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
   let frozen = false;
+  let clientBytesUntilSever = Infinity;
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
-  const forward = (from: Socket, to: Socket) =>
+  const forward = (from: Socket, to: Socket, fromClient: boolean) =>
     from.on('data', (chunk: Buffer) => {
-      if (!frozen) to.write(chunk);
+      if (frozen) return;
+      if (fromClient && chunk.length >= clientBytesUntilSever) {
+        to.write(chunk.subarray(0, clientBytesUntilSever));
+        clientBytesUntilSever = Infinity;
+        sever();
+        return;
+      }
+      if (fromClient) clientBytesUntilSever -= chunk.length;
+      to.write(chunk);
     });
   const listen = async (port: number): Promise<Server> => {
     const server = createServer((client) => {
       const upstream = connect(upstreamPort, upstreamHost);
       track(client);
       track(upstream);
-      forward(client, upstream);
-      forward(upstream, client);
+      forward(client, upstream, true);
+      forward(upstream, client, false);
       client.on('error', () => upstream.destroy());
       upstream.on('error', () => client.destroy());
       client.on('close', () => upstream.destroy());
@@ -70,6 +83,9 @@ export async function startFaultProxy(upstreamHost: string, upstreamPort: number
     },
     freeze() {
       frozen = true;
+    },
+    severAfterClientBytes(bytes: number) {
+      clientBytesUntilSever = bytes;
     },
     async close() {
       await stop(server);
