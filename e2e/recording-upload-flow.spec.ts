@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import type { AudioAnalysis } from '@platform/contracts';
 import { makeAudio } from '../apps/audio-worker/test/support/test-audio';
 import { register, type Account } from './support/accounts';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { startFakeS3, type FakeS3 } from '@platform/testing';
 import { GENEROUS_LIMITS, usePlatform } from './support/platform';
 import { settledStatus, uploadInChunks, uploadWithTus } from './support/recording-upload';
 
@@ -37,9 +39,9 @@ afterAll(() => rm(workDir, { recursive: true, force: true }));
  * publishes `storage.upload.completed`, recordings hands the job to the audio worker, the worker
  * reads the bytes and reports the analysis: READY, with the audio's real duration and silence.
  */
-function describeFlow(title: string, env: Record<string, string>) {
+function describeFlow(title: string, env: Record<string, string> | (() => Record<string, string>)) {
   describe(title, () => {
-    const suite = usePlatform({ ...GENEROUS_LIMITS, ...env });
+    const suite = usePlatform(() => ({ ...GENEROUS_LIMITS, ...(typeof env === 'function' ? env() : env) }));
     let owner: Account;
     let stranger: Account;
 
@@ -173,4 +175,41 @@ describeFlow('recording upload flow through the gateway (worker downloads a sign
   AUDIO_SOURCE: 'storage',
   AUDIO_LOCAL_ROOT: path.join(tmpdir(), `e2e-no-such-root-${randomBytes(6).toString('hex')}`),
   STORAGE_DOWNLOAD_URL_SECRET: randomBytes(32).toString('base64url'),
+});
+
+// Storage on its S3 driver (a local S3-compatible server through the real AWS SDK), the worker on a
+// signed link from storage's internal port: storage streams the object out of S3 (store.read), so
+// READY here proves the worker analyses bytes that only ever lived in the bucket. Storage's local
+// root and the worker's are empty directories.
+describe('with storage on S3', () => {
+  let s3: FakeS3;
+  beforeAll(async () => {
+    s3 = await startFakeS3();
+  }, 30_000);
+  afterAll(() => s3?.stop());
+
+  describeFlow(
+    'recording upload flow through the gateway (storage on S3, worker downloads a signed link)',
+    () => ({
+      ...s3.env,
+      AUDIO_SOURCE: 'storage',
+      AUDIO_LOCAL_ROOT: path.join(tmpdir(), `e2e-no-such-root-${randomBytes(6).toString('hex')}`),
+      STORAGE_DOWNLOAD_URL_SECRET: randomBytes(32).toString('base64url'),
+    }),
+  );
+
+  it('the analysed bytes lived in the bucket: one object of the audio size per upload', async () => {
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
+    // The three flows above each completed one upload of the 10 s file (the stranger's planted 3 s
+    // tone is another size).
+    const ofAudioSize = (listed.Contents ?? []).filter((object) => object.Size === audio.length);
+    expect(ofAudioSize).toHaveLength(3);
+    client.destroy();
+  });
 });

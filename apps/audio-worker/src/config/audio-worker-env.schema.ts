@@ -20,7 +20,8 @@ export const audioWorkerEnvSchema = z
      * Where recordings' bytes come from: `local` = storage's local-driver files on a shared volume
      * (`<AUDIO_LOCAL_ROOT>/objects/<organizationId>/<objectId>`); `storage` = a signed download link
      * on storage's internal port (STORAGE_INTERNAL_URL, STORAGE_DOWNLOAD_URL_SECRET), streamed to a
-     * temporary file in AUDIO_WORK_DIR. Storage's S3 driver (presigned links) is not handled yet.
+     * temporary file in AUDIO_WORK_DIR. With storage on its S3 driver, use `storage`: storage streams
+     * the object out of the bucket on that link (the worker needs no S3 credentials).
      */
     AUDIO_SOURCE: z.enum(['local', 'storage']).default('local'),
     /** Storage's STORAGE_LOCAL_ROOT, as mounted in the worker (same default). */

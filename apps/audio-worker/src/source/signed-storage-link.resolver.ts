@@ -8,7 +8,9 @@ import { DownloadLinkResolver } from './http-download.audio-source';
  * HMAC-SHA256 over `download:v2:<organizationId>:<objectId>:<expires>` keyed by storage's
  * STORAGE_DOWNLOAD_URL_SECRET (shared with the worker, as EDGE_PRINCIPAL_SECRET is shared with the
  * gateway), on storage's internal port. The link lives `ttlSeconds`: just long enough to start the
- * download. (Format of storage's `SignedDownloadUrl`; the S3 driver's presigned links are not handled here.)
+ * download. (Format of storage's `SignedDownloadUrl`. Whatever storage's driver, the link is served by
+ * storage itself, which streams the bytes from its store: on the S3 driver too, the worker needs no S3
+ * credentials and sees no presigned S3 URL.)
  */
 export class SignedStorageLinkResolver extends DownloadLinkResolver {
   constructor(
