@@ -37,6 +37,26 @@ describe('audio worker env schema', () => {
     );
   });
 
+  it('keeps job attempt counts 7 days by default, pruned hourly; refuses a retention a live job could outlast', () => {
+    expect(loadConfig(audioWorkerEnvSchema, base)).toMatchObject({
+      AUDIO_JOB_ATTEMPTS_RETENTION_MS: 604_800_000,
+      AUDIO_JOB_ATTEMPTS_PRUNE_INTERVAL_MS: 3_600_000,
+    });
+    // 4 attempts × (15 min timeout + 5 min longest retry delay) = 80 min = 4,800,000 ms.
+    expect(messageOf({ ...base, AUDIO_JOB_ATTEMPTS_RETENTION_MS: '4800000' })).toContain(
+      'AUDIO_JOB_ATTEMPTS_RETENTION_MS',
+    );
+    expect(messageOf({ ...base, AUDIO_JOB_ATTEMPTS_RETENTION_MS: '4800001' })).toBe('');
+    // 1 attempt × (1 min + 5 min) = 6 min.
+    const short = { AUDIO_JOB_MAX_ATTEMPTS: '1', AUDIO_JOB_TIMEOUT_MS: '60000' };
+    expect(messageOf({ ...base, ...short, AUDIO_JOB_ATTEMPTS_RETENTION_MS: '360000' })).not.toBe('');
+    expect(messageOf({ ...base, ...short, AUDIO_JOB_ATTEMPTS_RETENTION_MS: '360001' })).toBe('');
+    expect(messageOf({ ...base, AUDIO_JOB_ATTEMPTS_PRUNE_INTERVAL_MS: '0' })).toBe('');
+    expect(messageOf({ ...base, AUDIO_JOB_ATTEMPTS_PRUNE_INTERVAL_MS: '-1' })).toContain(
+      'AUDIO_JOB_ATTEMPTS_PRUNE_INTERVAL_MS',
+    );
+  });
+
   it('never prints the Gemini key or the download secret', () => {
     const config = loadConfig(audioWorkerEnvSchema, {
       ...base,

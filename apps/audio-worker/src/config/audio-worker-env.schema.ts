@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { secret, serviceEnvSchema, urlWithProtocol } from '@platform/config';
+import { MAX_RETRY_DELAY_MS } from '@platform/messaging';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -16,6 +17,17 @@ export const audioWorkerEnvSchema = z
     AUDIO_JOB_MAX_ATTEMPTS: positiveInt.default(4),
     /** Backoff of the n-th retry: base × 2^(n-1), capped at 5 minutes. */
     AUDIO_JOB_RETRY_BASE_MS: positiveInt.default(10_000),
+    /** How often old job_attempts rows are deleted (0 = never, e.g. a replica that should not). */
+    AUDIO_JOB_ATTEMPTS_PRUNE_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(60 * 60_000),
+    /**
+     * A job's start count is kept this long after its last start. Must outlast any job still in
+     * flight (checked below), else a crash-looping job would start counting from 1 again.
+     */
+    AUDIO_JOB_ATTEMPTS_RETENTION_MS: positiveInt.default(7 * 24 * 60 * 60_000),
     /**
      * Where recordings' bytes come from: `local` = storage's local-driver files on a shared volume
      * (`<AUDIO_LOCAL_ROOT>/objects/<organizationId>/<objectId>`); `storage` = a signed download link
@@ -44,6 +56,16 @@ export const audioWorkerEnvSchema = z
     GEMINI_INLINE_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
   })
   .superRefine((env, ctx) => {
+    // The longest a job can stay alive: every attempt runs to its timeout and waits the longest
+    // retry delay before the next.
+    const longestJobLifeMs = env.AUDIO_JOB_MAX_ATTEMPTS * (env.AUDIO_JOB_TIMEOUT_MS + MAX_RETRY_DELAY_MS);
+    if (env.AUDIO_JOB_ATTEMPTS_RETENTION_MS <= longestJobLifeMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIO_JOB_ATTEMPTS_RETENTION_MS'],
+        message: `must exceed AUDIO_JOB_MAX_ATTEMPTS × (AUDIO_JOB_TIMEOUT_MS + ${MAX_RETRY_DELAY_MS} ms), ${longestJobLifeMs} ms here`,
+      });
+    }
     if (env.AUDIO_SOURCE === 'storage' && !env.STORAGE_DOWNLOAD_URL_SECRET) {
       ctx.addIssue({
         code: 'custom',

@@ -11,6 +11,7 @@ import { NoTranscriptionProvider, TranscriptionProvider } from '../transcription
 import { AnalysisJobRunner } from './analysis-job.runner';
 import { AudioJobConsumer } from './audio-job.consumer';
 import { JobAttempts } from './job-attempts';
+import { JobAttemptsPruner } from './job-attempts.pruner';
 
 /** The worker: its job queue, the analysis, and the adapters chosen by configuration. */
 @Module({
@@ -44,6 +45,7 @@ import { JobAttempts } from './job-attempts';
     },
     AnalysisJobRunner,
     JobAttempts,
+    JobAttemptsPruner,
     AudioJobConsumer,
   ],
 })

@@ -32,4 +32,22 @@ export class JobAttempts {
     );
     return rows[0]!.attempts;
   }
+
+  /**
+   * Deletes the counts of jobs last started before `startedBefore`, `batchSize` rows per statement
+   * (short statements: no long lock on a busy table); resolves with how many went.
+   */
+  async prune(startedBefore: Date, batchSize = 1000): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const [, count]: [unknown, number] = await this.dataSource.query(
+        `DELETE FROM job_attempts WHERE job_id IN (
+           SELECT job_id FROM job_attempts WHERE last_started_at < $1 LIMIT $2
+         )`,
+        [startedBefore, batchSize],
+      );
+      removed += count;
+      if (count < batchSize) return removed;
+    }
+  }
 }

@@ -7,7 +7,8 @@ export interface ConsumerTopology {
   retryQueue(delayMs: number): string;
 }
 
-const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/** The longest wait between two attempts, whatever the base and the attempt number. */
+export const MAX_RETRY_DELAY_MS = 5 * 60_000;
 
 export function consumerTopology(queue: string, maxAttempts: number, retryBaseMs: number): ConsumerTopology {
   const retryDelaysMs = Array.from({ length: Math.max(maxAttempts - 1, 0) }, (_, i) =>
