@@ -108,6 +108,21 @@ const ROUTES = [
   }),
 ];
 
+/** An API key that auth says expires a few seconds after the suite starts (`expiresAtMs` set in beforeAll). */
+const EXPIRING_KEY = {
+  key: 'pk_live_expiring',
+  id: randomUUID(),
+  organizationId: randomUUID(),
+  expiresAtMs: 0,
+};
+const apiKeyPrincipal = {
+  kind: 'api-key' as const,
+  userId: null,
+  roles: ['developer'],
+  scopes: [],
+  plan: 'FREE' as const,
+};
+
 describe('websocket routes (gateway on real Redis and RabbitMQ, service socket played by a ws server)', () => {
   const bed = new GatewayTestBed(
     [AUTH_RPC.getJwks, AUTH_RPC.verifyApiKey, AUTH_RPC.resolveOrganizationCode],
@@ -138,8 +153,18 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
     key = await createSigningKey();
     bed.handlers.set(AUTH_RPC.getJwks, async () => ({ keys: [key.publicJwk] }));
     bed.handlers.set(AUTH_RPC.verifyApiKey, async ({ data }) => {
-      if ((data as { key: string }).key !== 'pk_live_good')
-        throw new DomainError('UNAUTHENTICATED', 'bad key');
+      const presented = (data as { key: string }).key;
+      if (presented === EXPIRING_KEY.key) {
+        return {
+          principal: {
+            ...apiKeyPrincipal,
+            organizationId: EXPIRING_KEY.organizationId,
+            apiKeyId: EXPIRING_KEY.id,
+          },
+          expiresAt: new Date(EXPIRING_KEY.expiresAtMs).toISOString(),
+        };
+      }
+      if (presented !== 'pk_live_good') throw new DomainError('UNAUTHENTICATED', 'bad key');
       return {
         principal: {
           kind: 'api-key',
@@ -279,7 +304,9 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
 
     it('counts handshakes that cannot reach the service: after 3 the breaker is open and the 4th is refused without dialling', async () => {
       const upgrade = async () =>
-        refused(await openSocket(wsUrl('/v1/test/down'), { protocols: ['bearer', await tokenFor(randomUUID())] }));
+        refused(
+          await openSocket(wsUrl('/v1/test/down'), { protocols: ['bearer', await tokenFor(randomUUID())] }),
+        );
 
       for (let i = 1; i <= 3; i++) {
         const outcome = await upgrade();
@@ -556,6 +583,32 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
       for (const [i, socket] of sockets.entries()) {
         expect(await socket.closed).toEqual({ code: 4401, reason: 'credential expired' });
         expect(Date.now()).toBeGreaterThanOrEqual(expiresAt * 1000);
+        expect(await services[i]!.closed).toEqual({ code: 1001, reason: 'credential expired' });
+      }
+    });
+
+    it('closes an API key’s sockets at the key’s expiresAt (headers and ticket alike): 4401 to the client, 1001 to the service', async () => {
+      EXPIRING_KEY.expiresAtMs = Date.now() + 2500;
+      const headers = { 'x-api-key': EXPIRING_KEY.key };
+      const ticket = await request<{ ticket: string }>(`${bed.url}/v1/ws-tickets`, {
+        method: 'POST',
+        headers,
+        json: { path: '/v1/test/keys-stream' },
+      });
+      expect(ticket.status).toBe(201);
+      const sockets = await Promise.all([
+        openSocket(wsUrl('/v1/test/keys-stream?who=expiring-key-header'), { headers }),
+        openSocket(wsUrl(`/v1/test/keys-stream?who=expiring-key-ticket&ticket=${ticket.body.ticket}`)),
+      ]).then((outcomes) => outcomes.map(opened));
+      const services = await Promise.all(
+        ['expiring-key-header', 'expiring-key-ticket'].map((who) =>
+          waitFor(`the service side of ${who}`, () => upstream.connections.find((c) => c.url.includes(who))),
+        ),
+      );
+
+      for (const [i, socket] of sockets.entries()) {
+        expect(await socket.closed).toEqual({ code: 4401, reason: 'credential expired' });
+        expect(Date.now()).toBeGreaterThanOrEqual(EXPIRING_KEY.expiresAtMs);
         expect(await services[i]!.closed).toEqual({ code: 1001, reason: 'credential expired' });
       }
     });

@@ -46,13 +46,14 @@ export class AccessTokenVerifier {
    */
   async verifyDeferringRevocation(
     token: string,
-  ): Promise<{ principal: Principal; revocation: PendingRevocationCheck }> {
+  ): Promise<{ principal: Principal; expiresAtMs: number; revocation: PendingRevocationCheck }> {
     const digest = VerifiedTokenCache.digest(token);
     const claims =
       this.verified.get(digest, (kid) => this.jwks.currentKey(kid)) ??
       (await this.verifySignature(token, digest));
     return {
       principal: principalFromClaims(claims),
+      expiresAtMs: claims.exp * 1000,
       revocation: this.denylist.pendingTokenCheck(claims.jti, claims.sid),
     };
   }

@@ -7,6 +7,13 @@ import { CredentialResolver } from './credential.resolver';
 import { readCredential } from './credentials';
 import type { PendingRevocationCheck } from './token-denylist';
 
+/** Who is calling, and until when their credential is valid (ms since the epoch; none: no expiry). */
+export interface Authenticated {
+  principal: Principal;
+  expiresAtMs?: number;
+  revocation?: PendingRevocationCheck;
+}
+
 /** Who is calling: a bearer token (verified locally), an API key or an organization code. */
 @Injectable()
 export class Authenticator {
@@ -16,9 +23,25 @@ export class Authenticator {
   ) {}
 
   async authenticate(headers: IncomingHttpHeaders, ip: string, requestId: string): Promise<Principal> {
-    const { principal, revocation } = await this.authenticateDeferringRevocation(headers, ip, requestId);
+    return (await this.authenticateUntilExpiry(headers, ip, requestId)).principal;
+  }
+
+  /**
+   * `authenticate`, and when the credential expires: a bearer token's `exp`, an API key's or an
+   * organization code's `expiresAt` (as auth answered it). A socket opened with it closes then.
+   */
+  async authenticateUntilExpiry(
+    headers: IncomingHttpHeaders,
+    ip: string,
+    requestId: string,
+  ): Promise<Omit<Authenticated, 'revocation'>> {
+    const { revocation, ...authenticated } = await this.authenticateDeferringRevocation(
+      headers,
+      ip,
+      requestId,
+    );
     await revocation?.run();
-    return principal;
+    return authenticated;
   }
 
   /**
@@ -30,19 +53,19 @@ export class Authenticator {
     headers: IncomingHttpHeaders,
     ip: string,
     requestId: string,
-  ): Promise<{ principal: Principal; revocation?: PendingRevocationCheck }> {
+  ): Promise<Authenticated> {
     const credential = readCredential(headers);
-    let principal: Principal;
-    let revocation: PendingRevocationCheck | undefined;
+    let authenticated: Authenticated;
     switch (credential.kind) {
       case 'bearer':
-        ({ principal, revocation } = await this.accessTokens.verifyDeferringRevocation(credential.token));
+        // The verified token's `exp` (no second decoding).
+        authenticated = await this.accessTokens.verifyDeferringRevocation(credential.token);
         break;
       case 'api-key':
-        principal = await this.credentials.resolveApiKey(credential.key, ip, requestId);
+        authenticated = await this.credentials.resolveApiKey(credential.key, ip, requestId);
         break;
       case 'organization-code':
-        principal = await this.credentials.resolveOrganizationCode(
+        authenticated = await this.credentials.resolveOrganizationCode(
           credential.code,
           credential.userId,
           ip,
@@ -50,9 +73,10 @@ export class Authenticator {
         );
         break;
     }
+    const { principal } = authenticated;
     // Every later log line of the request carries the tenant.
     const context = requestContext.get();
     if (context && principal.organizationId) context.organizationId = principal.organizationId;
-    return revocation ? { principal, revocation } : { principal };
+    return authenticated;
   }
 }

@@ -11,6 +11,12 @@ import { TokenDenylist } from './token-denylist';
 /** The only principal kind each look-up may yield. */
 const PRINCIPAL_KIND = { 'api-key': 'api-key', 'org-code': 'organization-code' } as const;
 
+/** A key's or code's principal, and when the credential stops working (ms since the epoch; none: never). */
+export interface ResolvedCredential {
+  principal: Principal;
+  expiresAtMs?: number;
+}
+
 /** Codes with which auth refuses a credential (as opposed to failing itself). */
 const REFUSALS = new Set(['UNAUTHENTICATED', 'NOT_FOUND', 'FORBIDDEN', 'VALIDATION_FAILED']);
 
@@ -30,7 +36,7 @@ export class CredentialResolver {
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
   ) {}
 
-  resolveApiKey(key: string, ip: string, requestId: string): Promise<Principal> {
+  resolveApiKey(key: string, ip: string, requestId: string): Promise<ResolvedCredential> {
     return this.resolve(
       'api-key',
       CredentialCache.digest(key),
@@ -45,7 +51,7 @@ export class CredentialResolver {
     userId: string | undefined,
     ip: string,
     requestId: string,
-  ): Promise<Principal> {
+  ): Promise<ResolvedCredential> {
     const data = userId === undefined ? { code } : { code, userId };
     return this.resolve(
       'org-code',
@@ -62,7 +68,7 @@ export class CredentialResolver {
     ip: string,
     refusal: string,
     lookup: () => Promise<unknown>,
-  ): Promise<Principal> {
+  ): Promise<ResolvedCredential> {
     const cached = await this.cache.get(kind, digest);
     if (cached) {
       if ('invalid' in cached) throw new UnauthenticatedError(refusal);
@@ -71,7 +77,7 @@ export class CredentialResolver {
       const apiKeyId = cached.principal.apiKeyId;
       if (apiKeyId && (await this.denylist.isApiKeyRevoked(apiKeyId)))
         throw new UnauthenticatedError(refusal);
-      return cached.principal;
+      return resolved(cached.principal, cached.expiresAt);
     }
     await this.limitLookups(ip);
     let result: { principal?: unknown; expiresAt?: unknown };
@@ -96,7 +102,7 @@ export class CredentialResolver {
     }
     const expiresAt = typeof result.expiresAt === 'string' ? result.expiresAt : null;
     await this.cache.set(kind, digest, { principal: principal.data, expiresAt });
-    return principal.data;
+    return resolved(principal.data, expiresAt);
   }
 
   private async limitLookups(ip: string): Promise<void> {
@@ -114,4 +120,8 @@ export class CredentialResolver {
       });
     }
   }
+}
+
+function resolved(principal: Principal, expiresAt: string | null): ResolvedCredential {
+  return expiresAt === null ? { principal } : { principal, expiresAtMs: Date.parse(expiresAt) };
 }

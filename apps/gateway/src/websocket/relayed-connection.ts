@@ -70,7 +70,8 @@ export class RelayedConnection {
       this.options.logger.debug({ err: error, connection: this.id }, 'service socket error'),
     );
     this.scheduleIdleCheck(this.options.idleTimeoutMs);
-    if (this.options.credentialExpiresAtMs !== undefined) this.scheduleExpiry(this.options.credentialExpiresAtMs);
+    if (this.options.credentialExpiresAtMs !== undefined)
+      this.scheduleExpiry(this.options.credentialExpiresAtMs);
     this.upstream.resume();
   }
 

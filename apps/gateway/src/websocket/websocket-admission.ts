@@ -7,7 +7,6 @@ import { Authenticator } from '../authentication/authenticator.service';
 import { TokenDenylist } from '../authentication/token-denylist';
 import type { WebSocketRouteDefinition } from '../routes/kinds/websocket-route';
 import { RouteAdmission } from '../routes/route-admission';
-import { accessTokenExpiryMs, headerCredentialExpiryMs } from './credential-expiry';
 import { readUpgradeCredential, type OfferedProtocols } from './upgrade-credential';
 import { WebSocketTickets } from './websocket-tickets';
 
@@ -53,16 +52,19 @@ export class WebSocketAdmission {
         break;
       }
       case 'subprotocol-bearer':
-        principal = await this.authenticator.authenticate(
+        ({ principal, expiresAtMs: credentialExpiresAtMs } = await this.authenticator.authenticateUntilExpiry(
           { authorization: `Bearer ${credential.token}` },
           caller.ip,
           caller.requestId,
-        );
-        credentialExpiresAtMs = accessTokenExpiryMs(credential.token);
+        ));
         break;
       case 'headers':
-        principal = await this.authenticator.authenticate(request.headers, caller.ip, caller.requestId);
-        credentialExpiresAtMs = headerCredentialExpiryMs(request.headers);
+        // A bearer token's `exp`, or an API key's / organization code's `expiresAt`.
+        ({ principal, expiresAtMs: credentialExpiresAtMs } = await this.authenticator.authenticateUntilExpiry(
+          request.headers,
+          caller.ip,
+          caller.requestId,
+        ));
         break;
     }
     await this.routes.gate(route, principal, caller.ip, headerSink(caller.headers));

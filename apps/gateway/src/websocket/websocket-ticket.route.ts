@@ -6,9 +6,11 @@ import type { GatewayEnv } from '../config/gateway-env.schema';
 import { assertJsonMediaType } from '../http/json-media-type';
 import { pathMatcher, type WebSocketRouteDefinition } from '../routes/kinds/websocket-route';
 import { clientIp } from '../throttling/client-ip';
-import { headerCredentialExpiryMs } from './credential-expiry';
 import type { WebSocketAdmission } from './websocket-admission';
 import type { WebSocketTickets } from './websocket-tickets';
+
+/** When the caller's credential expires, from authentication (onRequest) to the ticket (handler). */
+const credentialExpiry = new WeakMap<object, number | undefined>();
 
 export const WS_TICKET_PATH = '/v1/ws-tickets';
 export const WS_TICKET_ROUTE_ID = 'websocket.issueTicket';
@@ -52,11 +54,13 @@ export function registerWebSocketTicketRoute(
     onRequest: async (request) => {
       assertJsonMediaType(request);
       request.clientIp = clientIp(request, deps.config.TRUSTED_PROXY_HOPS);
-      request.principal = await deps.authenticator.authenticate(
+      const authenticated = await deps.authenticator.authenticateUntilExpiry(
         request.headers,
         request.clientIp,
         String(request.id),
       );
+      request.principal = authenticated.principal;
+      credentialExpiry.set(request, authenticated.expiresAtMs);
     },
     handler: async (request, reply) => {
       const body = wsTicketRequestSchema.safeParse(request.body ?? {});
@@ -83,7 +87,7 @@ export function registerWebSocketTicketRoute(
         principal,
         target.route.id,
         body.data.path,
-        headerCredentialExpiryMs(request.headers),
+        credentialExpiry.get(request),
       );
       void reply.header('cache-control', 'no-store');
       return reply.status(201).send(issued);
