@@ -64,7 +64,12 @@ describe('auth sessions and tokens (real PostgreSQL, Redis, RabbitMQ)', () => {
       expect(events).toEqual([
         {
           routing_key: 'auth.organization.created',
-          payload: { organizationId: account.organizationId, name: 'Test Org', ownerUserId: account.userId },
+          payload: {
+            organizationId: account.organizationId,
+            name: 'Test Org',
+            ownerUserId: account.userId,
+            plan: 'FREE',
+          },
         },
         {
           routing_key: 'auth.member.joined',

@@ -1,5 +1,6 @@
 import { AzulPaymentEntity } from './azul-payments/azul-payment.entity';
 import { InvoiceEntity } from './invoices/invoice.entity';
+import { GrantedPlanEntity } from './plans/granted-plan.entity';
 import { RecurringChargeEntity } from './recurring/recurring-charge.entity';
 import { SubscriptionEntity } from './subscriptions/subscription.entity';
 import { UsageAlertEntity } from './usage/usage-alert.entity';
@@ -16,4 +17,5 @@ export const paymentsEntities: Function[] = [
   RecurringChargeEntity,
   UsageCounterEntity,
   UsageAlertEntity,
+  GrantedPlanEntity,
 ];

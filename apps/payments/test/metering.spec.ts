@@ -40,6 +40,7 @@ describe('payments: metering, usage and alerts', () => {
     'payments.storage.object.deleted',
     'payments.auth.member.joined',
     'payments.auth.member.removed',
+    'payments.auth.organization.created',
   ];
 
   const subscribe = (organizationId: string, billingEmail: string) =>
@@ -229,6 +230,53 @@ describe('payments: metering, usage and alerts', () => {
         manager.query(`SELECT count(*)::int AS n FROM usage_counters WHERE organization_id = $1`, [orgA]),
       );
     expect(visible).toEqual([{ n: 0 }]);
+  });
+
+  it('an organization created on a plan from an organization code is metered against that plan until it buys one', async () => {
+    const coded = randomUUID();
+    const legacy = randomUUID();
+    const ownerCoded = member(coded, ['owner']);
+    const limitOf = async (principal: Principal) =>
+      (await usage(principal, { metric: 'recordings' })).items[0] as { limit: number; plan: string };
+    await handled({ 'auth.organization.created': 3 }, async () => {
+      const created = {
+        organizationId: coded,
+        name: 'Coded',
+        ownerUserId: randomUUID(),
+        plan: 'PROFESSIONAL' as const,
+      };
+      const id = randomUUID();
+      await publish('auth.organization.created', created, id);
+      await publish('auth.organization.created', created, id); // redelivered: changes nothing
+      // Written before the event named a plan: FREE, nothing granted.
+      await publish('auth.organization.created', {
+        organizationId: legacy,
+        name: 'Old',
+        ownerUserId: randomUUID(),
+      });
+    });
+    // PROFESSIONAL allows 500 recordings; FREE 10.
+    expect(await limitOf(ownerCoded)).toMatchObject({ plan: 'PROFESSIONAL', limit: 500 });
+    expect(await limitOf(member(legacy, ['owner']))).toMatchObject({ plan: 'FREE', limit: 10 });
+    expect(
+      await app.bed.admin.query(
+        `SELECT organization_id, plan FROM granted_plans WHERE organization_id = ANY($1)`,
+        [[coded, legacy]],
+      ),
+    ).toEqual([{ organization_id: coded, plan: 'PROFESSIONAL' }]);
+
+    // A checkout started but not paid (TRIAL) does not take the granted plan away...
+    await app.bed.admin.query(
+      `INSERT INTO subscriptions (organization_id, plan, status) VALUES ($1, 'FREE', 'TRIAL')`,
+      [coded],
+    );
+    expect(await limitOf(ownerCoded)).toMatchObject({ plan: 'PROFESSIONAL', limit: 500 });
+    // ...a subscription bought here decides (STARTER: 100).
+    await app.bed.admin.query(
+      `UPDATE subscriptions SET plan = 'STARTER', status = 'ACTIVE' WHERE organization_id = $1`,
+      [coded],
+    );
+    expect(await limitOf(ownerCoded)).toMatchObject({ plan: 'STARTER', limit: 100 });
   });
 
   it('refuses bad input and callers without billing:read', async () => {

@@ -74,7 +74,12 @@ export class OrganizationService {
     await this.outbox.add<EventPayloads['auth.organization.created']>(
       manager,
       EVENT_NAMES.organizationCreated,
-      { organizationId: organization.id, name: organization.name, ownerUserId: input.ownerUserId },
+      {
+        organizationId: organization.id,
+        name: organization.name,
+        ownerUserId: input.ownerUserId,
+        plan: organization.plan,
+      },
     );
     await this.announceMember(manager, organization.id, input.ownerUserId, 'owner');
     return organization;

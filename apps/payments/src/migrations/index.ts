@@ -2,6 +2,7 @@ import { CreateIdempotencyTables1764050000000 } from '@platform/idempotency';
 import { CreatePaymentsTables1764600000000 } from './1764600000000-create-payments-tables';
 import { CreateUsageTables1796100000000 } from './1796100000000-create-usage-tables';
 import { AzulPaymentsAndRecurringCharges1796200000000 } from './1796200000000-azul-payments-and-recurring-charges';
+import { GrantedPlans1796400000000 } from './1796400000000-granted-plans';
 
 /**
  * Migrations of the payments database, in order. The outbox/processed-events tables come from
@@ -14,4 +15,5 @@ export const paymentsMigrations: Function[] = [
   CreatePaymentsTables1764600000000,
   CreateUsageTables1796100000000,
   AzulPaymentsAndRecurringCharges1796200000000,
+  GrantedPlans1796400000000,
 ];

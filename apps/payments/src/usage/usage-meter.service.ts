@@ -8,6 +8,7 @@ import {
   type UsageMetric,
 } from '@platform/contracts';
 import { OutboxWriter } from '@platform/messaging';
+import { GrantedPlanRepository } from '../plans/granted-plan.repository';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import type { PendingNotice } from '../webhooks/billing-event.applier';
 import { usagePeriodOf, type UsagePeriod } from './usage-period';
@@ -34,6 +35,7 @@ export class UsageMeter {
   constructor(
     private readonly usage: UsageRepository,
     private readonly subscriptions: SubscriptionRepository,
+    private readonly grantedPlans: GrantedPlanRepository,
     private readonly outbox: OutboxWriter,
   ) {}
 
@@ -44,8 +46,12 @@ export class UsageMeter {
     at: Date,
   ): Promise<{ plan: PlanCode; period: UsagePeriod; billingEmail: string | null }> {
     const row = await this.subscriptions.find(organizationId, manager);
+    // A subscription bought here decides; before one (no row, or a checkout not yet paid: TRIAL),
+    // the plan the organization was created on from an organization code, else FREE.
+    const bought = row && row.status !== 'TRIAL' ? row.plan : null;
+    const plan = bought ?? (await this.grantedPlans.find(organizationId, manager)) ?? row?.plan ?? 'FREE';
     return {
-      plan: row?.plan ?? 'FREE',
+      plan,
       period: usagePeriodOf(row, at),
       billingEmail: row?.billingEmail ?? null,
     };

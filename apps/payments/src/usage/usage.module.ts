@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PlansModule } from '../plans/plans.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { UsageEventsHandlers } from './usage-events.handlers';
 import { UsageHandlers } from './usage.handlers';
@@ -8,7 +9,7 @@ import { UsageService } from './usage.service';
 
 /** Metering: usage events into per-period counters, the usage read, and the 80%/100% alerts. */
 @Module({
-  imports: [SubscriptionsModule],
+  imports: [SubscriptionsModule, PlansModule],
   controllers: [UsageHandlers, UsageEventsHandlers],
   providers: [UsageRepository, UsageMeter, UsageService],
 })

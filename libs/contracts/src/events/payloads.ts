@@ -12,7 +12,12 @@ import {
 const tenantEvent = z.object({ organizationId: z.string().min(1) });
 
 export const eventPayloadSchemas = {
-  [EVENT_NAMES.organizationCreated]: tenantEvent.extend({ name: z.string(), ownerUserId: z.string() }),
+  [EVENT_NAMES.organizationCreated]: tenantEvent.extend({
+    name: z.string(),
+    ownerUserId: z.string(),
+    /** The plan it starts on (an organization code's); events written before this field: FREE. */
+    plan: z.enum(PLAN_CODES).optional(),
+  }),
   [EVENT_NAMES.memberJoined]: tenantEvent.extend({ userId: z.string(), role: z.string() }),
   [EVENT_NAMES.memberRemoved]: tenantEvent.extend({ userId: z.string() }),
   [EVENT_NAMES.objectDeleted]: tenantEvent.extend({
