@@ -109,9 +109,9 @@ describe('metering through the whole platform: GET /v1/payments/usage', () => {
     expect((await usageOf(owner)).recordings).toMatchObject({ used: 2 });
   });
 
-  it('is for billing roles: a developer of the organization gets 403, an invalid metric 400', async () => {
-    const developer = await addMember(suite.api, suite.platform.mail, owner, 'viewer');
-    const refused = await suite.api.get('/v1/payments/usage', { token: developer.tokens.accessToken });
+  it('is for billing roles: a viewer of the organization gets 403, an invalid metric 400', async () => {
+    const viewer = await addMember(suite.api, suite.platform.mail, owner, 'viewer');
+    const refused = await suite.api.get('/v1/payments/usage', { token: viewer.tokens.accessToken });
     expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
     const invalid = await suite.api.get('/v1/payments/usage?metric=minutes', {
       token: owner.tokens.accessToken,
