@@ -237,7 +237,10 @@ describe('payments: metering, usage and alerts', () => {
     const legacy = randomUUID();
     const ownerCoded = member(coded, ['owner']);
     const limitOf = async (principal: Principal) =>
-      (await usage(principal, { metric: 'recordings' })).items[0] as { limit: number; plan: string };
+      (await usage(principal, { metric: 'recordings' })).items[0] as unknown as {
+        limit: number;
+        plan: string;
+      };
     await handled({ 'auth.organization.created': 3 }, async () => {
       const created = {
         organizationId: coded,
