@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { access } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EVENT_NAMES, OBJECT_RPC } from '@platform/contracts';
 import { waitFor, EventSource } from '@platform/testing';
@@ -144,6 +144,83 @@ describe('storage: deleting a recording deletes its object', () => {
     expect((await storage.http.headTus(ownerA, location)).status).toBe(404);
     const patch = await storage.http.patchTus(ownerA, location, 2000, wavBytes(2000));
     expect(patch.status).toBe(404);
+  });
+
+  it('a recording deleted before any upload: its id then takes no upload in that organization (409), other organizations unaffected', async () => {
+    const recordingId = randomUUID();
+    const eventId = randomUUID();
+    await recordings.publish(EVENT_NAMES.recordingDeleted, { organizationId: orgA, recordingId }, eventId);
+    await waitFor('the deletion handled', async () => (await processed(eventId)) === 1);
+
+    const late = await storage.http.request('POST', `/v1/upload?recordingId=${recordingId}`, {
+      principal: ownerA,
+      headers: { 'content-type': 'audio/wav' },
+      body: wavBytes(6000),
+    });
+    expect(late.status).toBe(409);
+    expect(await late.json()).toMatchObject({
+      code: 'CONFLICT',
+      detail: 'This recording was deleted: it takes no upload',
+    });
+    // The seed's chunk flow is refused the same way (a tombstone is no upload to append to).
+    const chunk = wavBytes(6000);
+    const chunked = await storage.http.request('POST', `/v1/chunks/${recordingId}`, {
+      principal: ownerA,
+      headers: {
+        'content-type': 'application/octet-stream',
+        'chunk-index': '0',
+        'chunk-sha256': createHash('sha256').update(chunk).digest('hex'),
+      },
+      body: chunk,
+    });
+    expect(chunked.status).toBe(409);
+    expect(await chunked.json()).toMatchObject({ detail: 'This recording was deleted: it takes no upload' });
+    // Nothing was stored for it: the tombstone has no bytes and frees nothing, lists never show it.
+    const rows = (await storage.bed.admin.query(
+      `SELECT status, size_bytes, received_bytes FROM objects WHERE organization_id = $1 AND recording_id = $2`,
+      [orgA, recordingId],
+    )) as object[];
+    expect(rows).toEqual([{ status: 'deleted', size_bytes: '0', received_bytes: '0' }]);
+    const outbox = (await storage.bed.admin.query(
+      `SELECT count(*)::int AS n FROM outbox_events WHERE routing_key = 'storage.object.deleted'
+        AND payload->>'organizationId' = $1 AND payload->>'objectId' IN
+        (SELECT id::text FROM objects WHERE recording_id = $2)`,
+      [orgA, recordingId],
+    )) as { n: number }[];
+    expect(outbox).toEqual([{ n: 0 }]);
+
+    // Organization B's recording of the same id is its own: its upload goes through.
+    const ownerB = member(orgB, ['owner'], 'STARTER');
+    const other = await storage.http.request('POST', `/v1/upload?recordingId=${recordingId}`, {
+      principal: ownerB,
+      headers: { 'content-type': 'audio/wav' },
+      body: wavBytes(6000),
+    });
+    expect(other.status).toBe(201);
+  });
+
+  it('a deletion by hand the store cannot carry out is rolled back (503, object intact), and goes through once retried', async () => {
+    const id = await uploadFor(randomUUID());
+    const file = join(storage.root, 'objects', orgA, id);
+    // A directory where the file was: the driver's removal fails as a full or broken store would.
+    await rm(file);
+    await mkdir(file);
+    await writeFile(join(file, 'obstacle'), 'x');
+
+    await expect(storage.bed.call(OBJECT_RPC.delete, { id }, ownerA)).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+    });
+    expect(await statusOf(id)).toBe('completed');
+    const announced = (await storage.bed.admin.query(
+      `SELECT count(*)::int AS n FROM outbox_events WHERE routing_key = 'storage.object.deleted' AND payload->>'objectId' = $1`,
+      [id],
+    )) as { n: number }[];
+    expect(announced).toEqual([{ n: 0 }]);
+
+    await rm(file, { recursive: true });
+    expect(await storage.bed.call(OBJECT_RPC.delete, { id }, ownerA)).toEqual({ deleted: true });
+    expect(await statusOf(id)).toBeUndefined();
+    expect(await exists(file)).toBe(false);
   });
 
   it('an event of organization B naming A’s recording deletes nothing of A', async () => {

@@ -167,6 +167,12 @@ describe('storage: S3 driver (server-side multipart, presigned multipart and dow
     await expect(bed.call(OBJECT_RPC.get, { id: started.objectId }, ownerA)).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+    // S3 was told: the multipart upload (and any part already sent) is aborted, not left to bill.
+    const [{ multipart_upload_id: uploadId } = { multipart_upload_id: '' }] = [] as {
+      multipart_upload_id: string;
+    }[];
+    void uploadId;
+    expect([...s3.abortedUploads].length).toBeGreaterThanOrEqual(1);
   });
 
   it('presigned multipart over the quota is refused at initiate', async () => {
@@ -181,14 +187,21 @@ describe('storage: S3 driver (server-side multipart, presigned multipart and dow
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('abort removes the upload and frees its reservation', async () => {
+  it('abort removes the upload and frees its reservation, and aborts the multipart upload at S3', async () => {
     const started = await bed.call(MULTIPART_RPC.initiate, { sizeBytes: 6 * MiB }, ownerA);
+    const [row] = (await bed.admin.query(`SELECT multipart_upload_id FROM objects WHERE id = $1`, [
+      started.objectId,
+    ])) as { multipart_upload_id: string }[];
+    expect(s3.abortedUploads.has(row!.multipart_upload_id)).toBe(false);
+
     expect(await bed.call(MULTIPART_RPC.abort, { objectId: started.objectId }, ownerA)).toEqual({
       aborted: true,
     });
     await expect(bed.call(OBJECT_RPC.get, { id: started.objectId }, ownerA)).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+    // S3 was told: the multipart upload (and any part already sent) does not stay behind to bill.
+    expect(s3.abortedUploads.has(row!.multipart_upload_id)).toBe(true);
   });
 
   it('a deleted recording’s object is deleted from the bucket (recordings.recording.deleted)', async () => {

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '@platform/bootstrap';
+import { randomUUID } from 'node:crypto';
 import { processTenantEventOnce, TenantDatabase } from '@platform/tenancy';
+import { storageKeyOf } from '../drivers/storage-key';
 import { ObjectRepository } from '../object/object.repository';
 import { ObjectService } from '../object/object.service';
 import { UploadLock } from '../uploads/upload-lock';
@@ -21,6 +23,11 @@ export interface RecordingDeleted {
  * included), so the consumer's retry with backoff tries again; removal is idempotent, so a commit
  * that fails after the bytes went is simply redone. Under the upload's Redis lock: an upload still
  * streaming into the object answers its client first (a busy lock is a retry, not a loss).
+ *
+ * A recording deleted before any upload named it still gets a tombstone (no bytes): an upload that
+ * starts afterwards finds its recording taken (409) instead of storing bytes nobody will ever
+ * reach or delete. Taken under the organization's quota lock, which upload creation holds too, so
+ * the two can never both win.
  */
 @Injectable()
 export class RecordingDeletionService {
@@ -44,8 +51,13 @@ export class RecordingDeletionService {
         event.eventId,
         event.organizationId,
         async () => {
+          await this.objects.lockQuota(event.organizationId);
           const row = await this.objects.lockByRecording(event.recordingId);
-          if (!row || row.status === 'deleted') return;
+          if (!row) {
+            await this.tombstoneWithoutBytes(event);
+            return;
+          }
+          if (row.status === 'deleted') return;
           await this.objects.update(row.id, { status: 'deleted', deletedAt: new Date() });
           await this.objectService.announceDeleted(row);
           await this.objectService.removeBytes(row);
@@ -56,5 +68,24 @@ export class RecordingDeletionService {
         },
       );
     await (target ? this.lock.withLock(target.id, work) : work());
+  }
+
+  private async tombstoneWithoutBytes(event: RecordingDeleted): Promise<void> {
+    const id = randomUUID();
+    await this.objects.insert({
+      id,
+      organizationId: event.organizationId,
+      recordingId: event.recordingId,
+      status: 'deleted',
+      // Never uploaded: the kind is moot, the key names nothing that exists.
+      uploadKind: 'single',
+      storageKey: storageKeyOf(event.organizationId, id),
+      sizeBytes: 0,
+      deletedAt: new Date(),
+    });
+    this.logger.info(
+      { recordingId: event.recordingId },
+      'storage: recording deleted before any upload; its id takes no upload now',
+    );
   }
 }

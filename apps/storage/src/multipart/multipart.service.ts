@@ -18,6 +18,7 @@ import { ObjectService } from '../object/object.service';
 import { BadRequestError, PayloadTooLargeError, UnsupportedContentError } from '../shared/storage.errors';
 import { ALLOWED_AUDIO_TYPES, detectAudioType, SNIFF_BYTES } from '../uploads/audio-signature';
 import { StorageQuota } from '../uploads/storage-quota';
+import { assertRecordingTakesUpload } from '../uploads/recording-upload-slot';
 import { UploadCompletion } from '../uploads/upload-completion';
 
 /**
@@ -64,8 +65,7 @@ export class MultipartService {
     try {
       await this.tenants.runForPrincipal(principal, async () => {
         await this.objects.lockQuota(organizationId);
-        if (input.recordingId && (await this.objects.findByRecording(input.recordingId)))
-          throw new ConflictError('This recording already has an upload', { recordingId: input.recordingId });
+        await assertRecordingTakesUpload(this.objects, input.recordingId);
         await this.quota.assertFits(principal, organizationId, null, input.sizeBytes);
         await this.objects.insert({
           id,

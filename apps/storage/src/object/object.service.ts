@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER } from '@platform/bootstrap';
 import { EVENT_NAMES, type PageRequest, type Principal } from '@platform/contracts';
-import { ConflictError, NotFoundError } from '@platform/errors';
+import { ConflictError, DomainError, NotFoundError } from '@platform/errors';
 import { OutboxWriter } from '@platform/messaging';
 import { currentTenantManager, TenantDatabase, tenantOfPrincipal } from '@platform/tenancy';
 import type { Logger } from 'pino';
@@ -44,23 +44,29 @@ export class ObjectService {
    * transaction: metering frees its bytes), then the bytes: staged, stored and any S3 multipart upload.
    */
   async delete(principal: Principal, id: string): Promise<void> {
-    const removed = await this.tenants.runForPrincipal(principal, async () => {
+    await this.tenants.runForPrincipal(principal, async () => {
       const row = await this.objects.lockById(id);
       if (!row) throw new NotFoundError('Object', id);
       await this.objects.delete(id);
       await this.announceDeleted(row);
-      return row;
+      // Before the commit: a store that cannot remove the bytes rolls the deletion back (the object
+      // stays, whole and reachable) and the caller is told to try again — never a record gone with
+      // its bytes left behind where nothing would ever delete them. Removal is idempotent, so a
+      // commit that fails after it is redone by the retry.
+      try {
+        await this.removeBytes(row);
+      } catch (error) {
+        this.logger.error({ err: error, objectId: id }, 'storage: bytes not removed; deletion rolled back');
+        throw new DomainError(
+          'SERVICE_UNAVAILABLE',
+          'The object store could not remove the bytes: nothing was deleted, try again',
+          {
+            objectId: id,
+            retryAfterSeconds: 5,
+          },
+        );
+      }
     });
-    try {
-      await this.removeBytes(removed);
-    } catch (error) {
-      // The record is gone (the quota is free, nobody can reach the bytes); an orphan file is swept
-      // by an operator, so the caller still gets its answer.
-      this.logger.error(
-        { err: error, objectId: id },
-        'storage: bytes of a deleted object could not be removed',
-      );
-    }
   }
 
   /**

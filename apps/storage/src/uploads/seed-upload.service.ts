@@ -7,6 +7,7 @@ import type { ObjectEntity } from '../object/object.entity';
 import { ObjectRepository } from '../object/object.repository';
 import { ObjectService } from '../object/object.service';
 import { BadRequestError } from '../shared/storage.errors';
+import { refuseTakenRecording } from './recording-upload-slot';
 import { UploadCompletion } from './upload-completion';
 import { UploadService } from './upload.service';
 
@@ -33,6 +34,8 @@ export class SeedUploadService {
   ): Promise<ObjectEntity> {
     if (chunk.contentLength === 0) throw new BadRequestError('A chunk carries at least one byte');
     let upload = await this.byRecording(principal, recordingId);
+    // A deleted recording's tombstone is not an upload to append to.
+    if (upload?.status === 'deleted') refuseTakenRecording(upload, recordingId);
     if (!upload && chunk.chunkIndex === 0)
       upload = await this.uploads.create(principal, {
         kind: 'chunks',

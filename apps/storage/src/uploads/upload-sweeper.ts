@@ -23,7 +23,6 @@ const BATCH = 100;
  */
 @Injectable()
 export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-
   constructor(
     private readonly tenants: TenantDatabase,
     private readonly objects: ObjectRepository,

@@ -20,6 +20,7 @@ import {
 } from '../shared/storage.errors';
 import { AudioSniffer, ByteLimit, Sha256Tap } from './byte-streams';
 import { StorageQuota } from './storage-quota';
+import { assertRecordingTakesUpload } from './recording-upload-slot';
 import { UploadLock } from './upload-lock';
 
 export interface NewUpload {
@@ -72,8 +73,7 @@ export class UploadService {
     const storageKey = storageKeyOf(organizationId, id);
     const created = await this.tenants.runForPrincipal(principal, async () => {
       await this.objects.lockQuota(organizationId);
-      if (input.recordingId && (await this.objects.findByRecording(input.recordingId)))
-        throw new ConflictError('This recording already has an upload', { recordingId: input.recordingId });
+      await assertRecordingTakesUpload(this.objects, input.recordingId);
       await this.quota.assertFits(principal, organizationId, null, input.sizeBytes ?? 0);
       return this.objects.insert({
         id,

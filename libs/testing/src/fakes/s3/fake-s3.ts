@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import { MultipartAbortFront } from './multipart-abort-front';
 
 export interface FakeS3 {
   /** http://127.0.0.1:<port>: STORAGE_S3_ENDPOINT (path-style). */
@@ -13,6 +14,8 @@ export interface FakeS3 {
   bucket: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** Upload ids of multipart uploads aborted through the fake (AbortMultipartUpload answered 204). */
+  abortedUploads: ReadonlySet<string>;
   /** The env of a service whose S3 driver should talk to this fake. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -33,7 +36,10 @@ export async function startFakeS3(bucket = 'platform-storage-test'): Promise<Fak
     directory,
     configureBuckets: [{ name: bucket }],
   });
-  const { port } = await server.run();
+  const { port: s3rverPort } = await server.run();
+  // In front of s3rver, for the one multipart call it lacks (AbortMultipartUpload).
+  const front = new MultipartAbortFront(s3rverPort);
+  const port = await front.listen();
   const endpoint = `http://127.0.0.1:${port}`;
   // s3rver's fixed development credentials.
   const accessKeyId = 'S3RVER';
@@ -52,7 +58,9 @@ export async function startFakeS3(bucket = 'platform-storage-test'): Promise<Fak
       STORAGE_S3_ACCESS_KEY_ID: accessKeyId,
       STORAGE_S3_SECRET_ACCESS_KEY: secretAccessKey,
     },
+    abortedUploads: front.aborted,
     async stop() {
+      await front.close();
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },
