@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '@platform/bootstrap';
 import type { PlanCode, UsageMetric } from '@platform/contracts';
-import { Mailer } from './mailer';
+import { Mailer } from '@platform/mail';
 
 export type BillingNotice =
   | { kind: 'payment-failed'; plan: PlanCode; nextRetryAt: Date }

@@ -18,6 +18,7 @@ export class SmtpMailer extends Mailer implements OnApplicationShutdown {
     });
   }
 
+  /** Resolves once the server accepted the message (250 after DATA); rejects on any SMTP or network error. */
   async send(message: MailMessage): Promise<void> {
     await this.transport.sendMail({ from: this.from, ...message });
   }
