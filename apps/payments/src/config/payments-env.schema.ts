@@ -48,6 +48,16 @@ export const paymentsEnvSchema = z
     /** SMTP for billing emails; unset outside production: emails are written to the log. */
     SMTP_URL: secret(urlWithProtocol('smtp', 'smtps').optional()),
     MAIL_FROM: z.string().min(3).default('Platform Billing <billing@localhost>'),
+    /**
+     * Attempts to send one billing notice before it is parked in `payments.billing-mail.dlq`. With
+     * the default backoff (10 s doubling, capped at 5 min) 20 attempts ride out about 80 minutes of
+     * SMTP outage.
+     */
+    MAIL_MAX_ATTEMPTS: positiveInt.default(20),
+    /** Delay before the first retry of a failed send; each next one doubles (at most 5 minutes). */
+    MAIL_RETRY_BASE_MS: positiveInt.default(10_000),
+    /** Billing notices sent at once per replica (each holds a database connection while SMTP answers). */
+    MAIL_CONCURRENCY: positiveInt.default(4),
   })
   .superRefine((env, ctx) => {
     for (const problem of providerEnvProblems(env, env.NODE_ENV))

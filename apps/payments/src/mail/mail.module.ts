@@ -3,8 +3,11 @@ import type { Logger } from 'pino';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { createMailer, Mailer } from '@platform/mail';
 import type { PaymentsEnv } from '../config/payments-env.schema';
-import { BillingMail } from './billing-mail';
+import { BillingMailConsumer } from './billing-mail.consumer';
+import { BillingMailSender } from './billing-mail.sender';
+import { BillingNotices } from './billing-notices';
 
+/** Billing emails: queued through the outbox by the features (BillingNotices), sent by the consumer. */
 @Global()
 @Module({
   providers: [
@@ -13,8 +16,10 @@ import { BillingMail } from './billing-mail';
       useFactory: (config: PaymentsEnv, logger: Logger): Mailer => createMailer(config, logger),
       inject: [SERVICE_CONFIG, LOGGER],
     },
-    BillingMail,
+    BillingNotices,
+    BillingMailSender,
+    BillingMailConsumer,
   ],
-  exports: [BillingMail],
+  exports: [BillingNotices],
 })
 export class MailModule {}
