@@ -38,6 +38,14 @@ export const paymentsEnvSchema = z
     WEBHOOK_INBOX_CONCURRENCY: positiveInt.default(4),
     /** Attempts before an inbox event is parked (left unprocessed with its last error, for an operator). */
     WEBHOOK_INBOX_MAX_ATTEMPTS: positiveInt.default(10),
+    /**
+     * Applied inbox events are deleted this many days after they were applied. The row is also the
+     * dedup key of a redelivery, so keep it well past the providers' retry windows (Stripe retries
+     * for up to 3 days): at least 7.
+     */
+    WEBHOOK_INBOX_RETENTION_DAYS: z.coerce.number().int().min(7).default(30),
+    /** How often the pruning of applied inbox events runs. */
+    WEBHOOK_INBOX_PRUNE_INTERVAL_MS: positiveInt.default(3_600_000),
     DUNNING_RETRY_DAYS: retryDays.default([1, 3, 5, 7]),
     /** How often the dunning job looks for retries that are due. */
     DUNNING_POLL_MS: positiveInt.default(60_000),
