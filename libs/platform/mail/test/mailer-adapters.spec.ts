@@ -1,18 +1,5 @@
-import { createServer } from 'node:net';
-import { startSmtpSink, type SmtpSink } from '@platform/testing';
+import { startFaultProxy, startSmtpSink, type SmtpSink } from '@platform/testing';
 import { createMailer, LogMailer, SmtpMailer } from '../src';
-
-/** A port nothing listens on: the SMTP server is down. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('@platform/mail adapters', () => {
   let sink: SmtpSink;
@@ -45,11 +32,18 @@ describe('@platform/mail adapters', () => {
   });
 
   it('SMTP: rejects when the server is down (callers decide whether to retry)', async () => {
-    const mailer = new SmtpMailer(`smtp://127.0.0.1:${await closedPort()}`, 'x@platform.test');
-    await expect(mailer.send({ to: 'a@example.test', subject: 's', text: 't' })).rejects.toThrow(
-      /ECONNREFUSED/,
-    );
-    mailer.onApplicationShutdown();
+    const down = await startFaultProxy('127.0.0.1', sink.port);
+    await down.cut(); // the port now refuses connections
+    const mailer = new SmtpMailer(`smtp://127.0.0.1:${down.port}`, 'x@platform.test');
+    try {
+      await expect(mailer.send({ to: 'a@example.test', subject: 's', text: 't' })).rejects.toThrow(
+        /ECONNREFUSED/,
+      );
+      expect(sink.messages()).toEqual([]);
+    } finally {
+      mailer.onApplicationShutdown();
+      await down.close();
+    }
   });
 
   it('createMailer: SMTP with SMTP_URL, else the log adapter with a warning', async () => {
