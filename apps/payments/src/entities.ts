@@ -1,5 +1,6 @@
 import { AzulPaymentEntity } from './azul-payments/azul-payment.entity';
 import { InvoiceEntity } from './invoices/invoice.entity';
+import { SentBillingMailEntity } from './mail/sent-billing-mail.entity';
 import { GrantedPlanEntity } from './plans/granted-plan.entity';
 import { RecurringChargeEntity } from './recurring/recurring-charge.entity';
 import { SubscriptionEntity } from './subscriptions/subscription.entity';
@@ -18,4 +19,5 @@ export const paymentsEntities: Function[] = [
   UsageCounterEntity,
   UsageAlertEntity,
   GrantedPlanEntity,
+  SentBillingMailEntity,
 ];

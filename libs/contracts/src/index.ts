@@ -18,6 +18,7 @@ export * from './contract/contract-conformance';
 export * from './auth/auth-contract';
 export * from './payments/payments-rpc';
 export * from './payments/payments-contract';
+export * from './payments/billing-notice';
 export * from './storage/storage-contract';
 export * from './recordings/recordings-contract';
 export * from './voice/voice-contract';

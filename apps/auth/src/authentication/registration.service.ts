@@ -7,7 +7,7 @@ import { EmailVerificationService } from '../email-verification/email-verificati
 import { BackgroundMail } from '../mail/background-mail';
 import { MailQuota } from '../mail/mail-quota';
 import { MailTemplates } from '../mail/mail-templates';
-import { Mailer } from '../mail/mailer.port';
+import { Mailer } from '@platform/mail';
 import { OrganizationService } from '../organizations/organization.service';
 import { PasswordHasher } from '../security/password-hasher';
 import { assertAcceptablePassword } from '../security/password-policy';

@@ -7,7 +7,7 @@ import type { AuthEnv } from '../config/auth-env.schema';
 import { BackgroundMail } from '../mail/background-mail';
 import { MailQuota } from '../mail/mail-quota';
 import { MailTemplates } from '../mail/mail-templates';
-import { Mailer } from '../mail/mailer.port';
+import { Mailer } from '@platform/mail';
 import { sha256Hex } from '../security/opaque-token';
 import { issueSingleUseToken } from '../security/single-use-link';
 import { Clock } from '../shared/clock';

@@ -8,7 +8,7 @@ import { TenantDatabase } from '@platform/tenancy';
 import type { AuthEnv } from '../config/auth-env.schema';
 import { MailQuota, type QuotaDecision } from '../mail/mail-quota';
 import { MailTemplates } from '../mail/mail-templates';
-import { Mailer } from '../mail/mailer.port';
+import { Mailer } from '@platform/mail';
 import { MembershipRepository } from '../memberships/membership.repository';
 import { assertRoomForMember } from '../memberships/member-quota';
 import { MembershipService } from '../memberships/membership.service';

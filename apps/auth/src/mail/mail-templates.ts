@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import type { AuthEnv } from '../config/auth-env.schema';
 import { inertText } from './inert-text';
-import type { MailMessage } from './mailer.port';
+import type { MailMessage } from '@platform/mail';
 
 const escapeHtml = (value: string) =>
   value.replace(

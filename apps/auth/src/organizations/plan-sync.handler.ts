@@ -5,7 +5,7 @@ import { EVENT_NAMES, paymentsContract, type ContractEventPayload, type PlanCode
 import { AmqpContext, claimEvent, contractHandlers } from '@platform/messaging';
 import { TenantDatabase } from '@platform/tenancy';
 import { BackgroundMail } from '../mail/background-mail';
-import { Mailer } from '../mail/mailer.port';
+import { Mailer } from '@platform/mail';
 import { MailTemplates } from '../mail/mail-templates';
 import { OrganizationCodeService } from '../organization-codes/organization-code.service';
 import { OrganizationService } from './organization.service';

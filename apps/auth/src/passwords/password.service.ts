@@ -9,7 +9,7 @@ import { UnverifiedAccountClaim } from '../email-verification/unverified-account
 import { BackgroundMail } from '../mail/background-mail';
 import { MailQuota } from '../mail/mail-quota';
 import { MailTemplates } from '../mail/mail-templates';
-import { Mailer } from '../mail/mailer.port';
+import { Mailer } from '@platform/mail';
 import { sha256Hex } from '../security/opaque-token';
 import { PasswordHasher } from '../security/password-hasher';
 import { assertAcceptablePassword } from '../security/password-policy';

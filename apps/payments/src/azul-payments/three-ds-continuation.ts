@@ -9,7 +9,7 @@ import { REGIONAL_PROVIDERS } from '../providers/providers.module';
 import type { RegionalProviders } from '../providers/regional-providers';
 import { addMonths } from '../shared/billing-period';
 import { Clock } from '../shared/clock';
-import type { PendingNotice } from '../webhooks/billing-event.applier';
+import type { PendingNotice } from '../mail/billing-notices';
 import { DirectChargeApplier } from '../webhooks/direct-charge.applier';
 import { AzulPaymentEntity } from './azul-payment.entity';
 

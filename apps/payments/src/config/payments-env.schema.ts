@@ -38,6 +38,14 @@ export const paymentsEnvSchema = z
     WEBHOOK_INBOX_CONCURRENCY: positiveInt.default(4),
     /** Attempts before an inbox event is parked (left unprocessed with its last error, for an operator). */
     WEBHOOK_INBOX_MAX_ATTEMPTS: positiveInt.default(10),
+    /**
+     * Applied inbox events are deleted this many days after they were applied. The row is also the
+     * dedup key of a redelivery, so keep it well past the providers' retry windows (Stripe retries
+     * for up to 3 days): at least 7.
+     */
+    WEBHOOK_INBOX_RETENTION_DAYS: z.coerce.number().int().min(7).default(30),
+    /** How often the pruning of applied inbox events runs. */
+    WEBHOOK_INBOX_PRUNE_INTERVAL_MS: positiveInt.default(3_600_000),
     DUNNING_RETRY_DAYS: retryDays.default([1, 3, 5, 7]),
     /** How often the dunning job looks for retries that are due. */
     DUNNING_POLL_MS: positiveInt.default(60_000),
@@ -48,6 +56,16 @@ export const paymentsEnvSchema = z
     /** SMTP for billing emails; unset outside production: emails are written to the log. */
     SMTP_URL: secret(urlWithProtocol('smtp', 'smtps').optional()),
     MAIL_FROM: z.string().min(3).default('Platform Billing <billing@localhost>'),
+    /**
+     * Attempts to send one billing notice before it is parked in `payments.billing-mail.dlq`. With
+     * the default backoff (10 s doubling, capped at 5 min) 20 attempts ride out about 80 minutes of
+     * SMTP outage.
+     */
+    MAIL_MAX_ATTEMPTS: positiveInt.default(20),
+    /** Delay before the first retry of a failed send; each next one doubles (at most 5 minutes). */
+    MAIL_RETRY_BASE_MS: positiveInt.default(10_000),
+    /** Billing notices sent at once per replica (each holds a database connection while SMTP answers). */
+    MAIL_CONCURRENCY: positiveInt.default(4),
   })
   .superRefine((env, ctx) => {
     for (const problem of providerEnvProblems(env, env.NODE_ENV))

@@ -1,16 +1,17 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
 import { TenantDatabase } from '@platform/tenancy';
 import type { PaymentsEnv } from '../config/payments-env.schema';
-import { BillingMail } from '../mail/billing-mail';
+import { BillingNotices, type PendingNotice } from '../mail/billing-notices';
 import { PaymentProviders } from '../providers/payment-providers';
 import { RecurringChargeJob } from '../recurring/recurring-charge.job';
 import { Clock } from '../shared/clock';
 import { callProvider } from '../shared/provider-errors';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-import { BillingEventApplier, clearedDunning, type PendingNotice } from '../webhooks/billing-event.applier';
+import { BillingEventApplier, clearedDunning } from '../webhooks/billing-event.applier';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -29,7 +30,7 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly subscriptions: SubscriptionRepository,
     private readonly providers: PaymentProviders,
     private readonly applier: BillingEventApplier,
-    private readonly mail: BillingMail,
+    private readonly notices: BillingNotices,
     private readonly recurring: RecurringChargeJob,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
@@ -64,8 +65,10 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
     const handled: string[] = [];
     for (const { organizationId } of due) {
       try {
-        const notices = await this.retry(organizationId, now);
-        for (const { to, notice } of notices) await this.mail.send(to, notice);
+        await this.tenants.runInTenant(organizationId, async (manager) => {
+          const notices = await this.retry(manager, organizationId, now);
+          await this.notices.queue(manager, organizationId, `dunning:${now.toISOString()}`, notices);
+        });
         handled.push(organizationId);
       } catch (error) {
         this.logger.error(
@@ -77,54 +80,46 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
     return handled;
   }
 
-  private retry(organizationId: string, now: Date): Promise<PendingNotice[]> {
-    return this.tenants.runInTenant(organizationId, async (manager) => {
-      const row = await this.subscriptions.findForUpdate(organizationId, manager);
-      if (
-        !row ||
-        row.status !== 'PAST_DUE' ||
-        !row.nextRetryAt ||
-        row.nextRetryAt > now ||
-        !row.dunningInvoiceId
-      ) {
-        return [];
-      }
-      const attempt = row.dunningRetries + 1;
-      const provider = this.providers.get(row.provider!);
-      // AZUL has no invoice to pay again: its owed monthly charge is charged again (same period).
-      const result = provider.retryInvoicePayment
-        ? await callProvider(() =>
-            provider.retryInvoicePayment!(
-              { providerInvoiceId: row.dunningInvoiceId! },
-              { idempotencyKey: `${organizationId}:dunning:${row.dunningInvoiceId}:${attempt}` },
-            ),
-          )
-        : await this.recurring.retryOwed(manager, row, attempt, now);
-      if (result.paid) {
-        await manager.update(
-          SubscriptionEntity,
-          { organizationId },
-          { status: 'ACTIVE', ...clearedDunning() },
-        );
-        return [
-          { to: row.billingEmail, notice: { kind: 'payment-received', plan: row.plan, reactivated: false } },
-        ];
-      }
-      const schedule = this.config.DUNNING_RETRY_DAYS;
-      if (attempt >= schedule.length) {
-        await manager.update(
-          SubscriptionEntity,
-          { organizationId },
-          { status: 'SUSPENDED', dunningRetries: attempt, nextRetryAt: null, suspendedAt: now },
-        );
-        await this.applier.publishSuspended(manager, organizationId, row.plan, now);
-        return [{ to: row.billingEmail, notice: { kind: 'suspended', plan: row.plan } }];
-      }
-      const nextRetryAt = new Date(row.pastDueSince!.getTime() + schedule[attempt]! * DAY_MS);
-      await manager.update(SubscriptionEntity, { organizationId }, { dunningRetries: attempt, nextRetryAt });
+  private async retry(manager: EntityManager, organizationId: string, now: Date): Promise<PendingNotice[]> {
+    const row = await this.subscriptions.findForUpdate(organizationId, manager);
+    if (
+      !row ||
+      row.status !== 'PAST_DUE' ||
+      !row.nextRetryAt ||
+      row.nextRetryAt > now ||
+      !row.dunningInvoiceId
+    ) {
+      return [];
+    }
+    const attempt = row.dunningRetries + 1;
+    const provider = this.providers.get(row.provider!);
+    // AZUL has no invoice to pay again: its owed monthly charge is charged again (same period).
+    const result = provider.retryInvoicePayment
+      ? await callProvider(() =>
+          provider.retryInvoicePayment!(
+            { providerInvoiceId: row.dunningInvoiceId! },
+            { idempotencyKey: `${organizationId}:dunning:${row.dunningInvoiceId}:${attempt}` },
+          ),
+        )
+      : await this.recurring.retryOwed(manager, row, attempt, now);
+    if (result.paid) {
+      await manager.update(SubscriptionEntity, { organizationId }, { status: 'ACTIVE', ...clearedDunning() });
       return [
-        { to: row.billingEmail, notice: { kind: 'retry-failed', plan: row.plan, attempt, nextRetryAt } },
+        { to: row.billingEmail, notice: { kind: 'payment-received', plan: row.plan, reactivated: false } },
       ];
-    });
+    }
+    const schedule = this.config.DUNNING_RETRY_DAYS;
+    if (attempt >= schedule.length) {
+      await manager.update(
+        SubscriptionEntity,
+        { organizationId },
+        { status: 'SUSPENDED', dunningRetries: attempt, nextRetryAt: null, suspendedAt: now },
+      );
+      await this.applier.publishSuspended(manager, organizationId, row.plan, now);
+      return [{ to: row.billingEmail, notice: { kind: 'suspended', plan: row.plan } }];
+    }
+    const nextRetryAt = new Date(row.pastDueSince!.getTime() + schedule[attempt]! * DAY_MS);
+    await manager.update(SubscriptionEntity, { organizationId }, { dunningRetries: attempt, nextRetryAt });
+    return [{ to: row.billingEmail, notice: { kind: 'retry-failed', plan: row.plan, attempt, nextRetryAt } }];
   }
 }

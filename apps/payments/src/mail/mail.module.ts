@@ -1,21 +1,25 @@
 import { Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
+import { createMailer, Mailer } from '@platform/mail';
 import type { PaymentsEnv } from '../config/payments-env.schema';
-import { BillingMail } from './billing-mail';
-import { LogMailer, Mailer, SmtpMailer } from './mailer';
+import { BillingMailConsumer } from './billing-mail.consumer';
+import { BillingMailSender } from './billing-mail.sender';
+import { BillingNotices } from './billing-notices';
 
+/** Billing emails: queued through the outbox by the features (BillingNotices), sent by the consumer. */
 @Global()
 @Module({
   providers: [
     {
       provide: Mailer,
-      useFactory: (config: PaymentsEnv, logger: Logger): Mailer =>
-        config.SMTP_URL ? new SmtpMailer(config.SMTP_URL, config.MAIL_FROM) : new LogMailer(logger),
+      useFactory: (config: PaymentsEnv, logger: Logger): Mailer => createMailer(config, logger),
       inject: [SERVICE_CONFIG, LOGGER],
     },
-    BillingMail,
+    BillingNotices,
+    BillingMailSender,
+    BillingMailConsumer,
   ],
-  exports: [BillingMail],
+  exports: [BillingNotices],
 })
 export class MailModule {}

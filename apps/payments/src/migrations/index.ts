@@ -3,6 +3,8 @@ import { CreatePaymentsTables1764600000000 } from './1764600000000-create-paymen
 import { CreateUsageTables1796100000000 } from './1796100000000-create-usage-tables';
 import { AzulPaymentsAndRecurringCharges1796200000000 } from './1796200000000-azul-payments-and-recurring-charges';
 import { GrantedPlans1796400000000 } from './1796400000000-granted-plans';
+import { SentBillingMails1796500000000 } from './1796500000000-sent-billing-mails';
+import { WebhookInboxProcessedIndex1796600000000 } from './1796600000000-webhook-inbox-processed-index';
 
 /**
  * Migrations of the payments database, in order. The outbox/processed-events tables come from
@@ -16,4 +18,6 @@ export const paymentsMigrations: Function[] = [
   CreateUsageTables1796100000000,
   AzulPaymentsAndRecurringCharges1796200000000,
   GrantedPlans1796400000000,
+  SentBillingMails1796500000000,
+  WebhookInboxProcessedIndex1796600000000,
 ];

@@ -5,7 +5,7 @@ import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
 import type { PaidPlanCode } from '@platform/contracts';
 import { TenantDatabase } from '@platform/tenancy';
 import type { PaymentsEnv } from '../config/payments-env.schema';
-import { BillingMail } from '../mail/billing-mail';
+import { BillingNotices } from '../mail/billing-notices';
 import { itbisIncluded } from '../providers/azul/itbis';
 import { RecurringChargeDeferredError, type RoutedCharge } from '../providers/azul/recurring-charge-router';
 import { PaymentProviderFailure } from '../providers/payment-provider.port';
@@ -13,7 +13,7 @@ import { addMonths, periodKey } from '../shared/billing-period';
 import { Clock } from '../shared/clock';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-import type { PendingNotice } from '../webhooks/billing-event.applier';
+import type { PendingNotice } from '../mail/billing-notices';
 import { DirectChargeApplier } from '../webhooks/direct-charge.applier';
 import { RecurringChargeEntity } from './recurring-charge.entity';
 import {
@@ -40,7 +40,7 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
     private readonly tenants: TenantDatabase,
     private readonly subscriptions: SubscriptionRepository,
     private readonly directCharges: DirectChargeApplier,
-    private readonly mail: BillingMail,
+    private readonly notices: BillingNotices,
     private readonly clock: Clock,
     @Inject(RECURRING_CHARGE_ROUTER) private readonly routing: RecurringChargeRouterHolder,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
@@ -80,10 +80,11 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
     const handled: string[] = [];
     for (const { organizationId } of due) {
       try {
-        const notices = await this.tenants.runInTenant(organizationId, (manager) =>
-          this.handle(manager, organizationId, now),
-        );
-        for (const { to, notice } of notices) await this.mail.send(to, notice);
+        const notices = await this.tenants.runInTenant(organizationId, async (manager) => {
+          const decided = await this.handle(manager, organizationId, now);
+          await this.notices.queue(manager, organizationId, `recurring:${now.toISOString()}`, decided);
+          return decided;
+        });
         if (notices.length > 0) handled.push(organizationId);
       } catch (error) {
         this.logger.error(
@@ -143,7 +144,7 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
       lock: { mode: 'pessimistic_write' },
     });
     if (!charge) {
-      // The notice is sent when the period's row is created, so it goes once (after the commit).
+      // The notice is queued with the period's row (same transaction), so it goes once.
       charge = await manager.save(
         manager.create(RecurringChargeEntity, {
           organizationId,

@@ -13,8 +13,7 @@ import {
 } from '@platform/contracts';
 import { AmqpContext, contractHandlers } from '@platform/messaging';
 import { processTenantEventOnce, TenantDatabase } from '@platform/tenancy';
-import { BillingMail } from '../mail/billing-mail';
-import type { PendingNotice } from '../webhooks/billing-event.applier';
+import { BillingNotices } from '../mail/billing-notices';
 import { UsageMeter } from './usage-meter.service';
 
 const Gateway = contractHandlers(gatewayContract);
@@ -26,14 +25,14 @@ const Auth = contractHandlers(authContract);
  * Metering's consumers: each source event becomes one change of one counter. Every event is counted
  * once: its id is claimed in `processed_events` (per consumer) in the same tenant transaction as the
  * counter update, so a redelivery or an outbox re-publish changes nothing. Queues are derived
- * (`payments.<event>`). Alert emails go out after the commit.
+ * (`payments.<event>`). Alert emails are queued in the same transaction (BillingNotices).
  */
 @Controller()
 export class UsageEventsHandlers {
   constructor(
     private readonly tenants: TenantDatabase,
     private readonly meter: UsageMeter,
-    private readonly mail: BillingMail,
+    private readonly notices: BillingNotices,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -88,18 +87,18 @@ export class UsageEventsHandlers {
     delta: number,
   ): Promise<void> {
     const event = ctx.event!;
-    let notices: PendingNotice[] = [];
+    let alerts = 0;
     await processTenantEventOnce(this.tenants, consumer, event.id, organizationId, async (manager) => {
       if (delta === 0) return;
-      notices = await this.meter.record(manager, {
+      const notices = await this.meter.record(manager, {
         organizationId,
         metric,
         delta,
         at: new Date(event.occurredAt),
       });
+      await this.notices.queue(manager, organizationId, `${consumer}:${event.id}`, notices);
+      alerts = notices.length;
     });
-    for (const { to, notice } of notices) await this.mail.send(to, notice);
-    if (notices.length > 0)
-      this.logger.info({ organizationId, metric, alerts: notices.length }, 'usage alerts raised');
+    if (alerts > 0) this.logger.info({ organizationId, metric, alerts }, 'usage alerts raised');
   }
 }

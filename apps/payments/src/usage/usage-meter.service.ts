@@ -10,7 +10,7 @@ import {
 import { OutboxWriter } from '@platform/messaging';
 import { GrantedPlanRepository } from '../plans/granted-plan.repository';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-import type { PendingNotice } from '../webhooks/billing-event.applier';
+import type { PendingNotice } from '../mail/billing-notices';
 import { usagePeriodOf, type UsagePeriod } from './usage-period';
 import { UsageRepository } from './usage.repository';
 
@@ -27,8 +27,8 @@ export interface UsageChange {
  * Counts usage into the organization's current period and raises the usage alerts: when a change
  * takes a metric from below to at-or-above 80% or 100% of its plan limit, the alert is claimed
  * (one row per organization, period, metric and threshold), `payments.usage.threshold-reached` goes
- * to the outbox in the same transaction, and an email to the billing address is handed back to be
- * sent after the commit (as dunning does).
+ * to the outbox in the same transaction, and an email to the billing address is handed back for the
+ * caller to queue in that transaction too (BillingNotices, as dunning does).
  */
 @Injectable()
 export class UsageMeter {

@@ -4,7 +4,7 @@ import { SERVICE_CONFIG } from '@platform/bootstrap';
 import type { PaymentProviderName, PlanCode, SubscriptionStatus } from '@platform/contracts';
 import type { PaymentsEnv } from '../config/payments-env.schema';
 import { InvoiceRepository } from '../invoices/invoice.repository';
-import type { BillingNotice } from '../mail/billing-mail';
+import type { PendingNotice } from '../mail/billing-notices';
 import type {
   NormalizedProviderEvent,
   ProviderInvoice,
@@ -23,12 +23,6 @@ import { DirectChargeApplier } from './direct-charge.applier';
 import { ThreeDsContinuation } from '../azul-payments/three-ds-continuation';
 
 export { clearedDunning };
-
-/** A mail to send once the transaction that decided it has committed. */
-export interface PendingNotice {
-  to: string | null;
-  notice: BillingNotice;
-}
 
 const LIVE = LIVE_STATUSES;
 

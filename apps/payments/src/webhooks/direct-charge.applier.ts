@@ -12,7 +12,7 @@ import {
   SubscriptionLifecycle,
 } from '../subscriptions/subscription-lifecycle';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-import type { PendingNotice } from './billing-event.applier';
+import type { PendingNotice } from '../mail/billing-notices';
 
 /** A direct charge (AZUL, Mercado Pago, the Stripe fallback) that paid one period of a plan. */
 export interface PaidCharge {

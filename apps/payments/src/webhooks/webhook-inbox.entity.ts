@@ -8,6 +8,7 @@ import type { PaymentProviderName } from '@platform/contracts';
  */
 @Index('uq_webhook_inbox_provider_event', ['provider', 'providerEventId'], { unique: true })
 @Index('idx_webhook_inbox_pending', ['nextAttemptAt'], { where: 'processed_at IS NULL' })
+@Index('idx_webhook_inbox_processed', ['processedAt'], { where: 'processed_at IS NOT NULL' })
 @Entity({ name: 'webhook_inbox' })
 export class WebhookInboxEntity {
   @PrimaryGeneratedColumn('uuid')

@@ -3,12 +3,12 @@ import type { Logger } from 'pino';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { TenantDatabase } from '@platform/tenancy';
 import type { PaymentsEnv } from '../config/payments-env.schema';
-import { BillingMail } from '../mail/billing-mail';
+import { BillingNotices, type PendingNotice } from '../mail/billing-notices';
 import type { NormalizedProviderEvent } from '../providers/payment-provider.port';
 import { PaymentProviders } from '../providers/payment-providers';
 import { Clock } from '../shared/clock';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-import { BillingEventApplier, type PendingNotice } from './billing-event.applier';
+import { BillingEventApplier } from './billing-event.applier';
 import { WebhookInbox } from './webhook-inbox';
 import type { WebhookInboxEntity } from './webhook-inbox.entity';
 import { webhooksProcessedTotal } from './webhook-metrics';
@@ -36,7 +36,7 @@ export class WebhookInboxProcessor implements OnApplicationBootstrap, OnApplicat
     private readonly tenants: TenantDatabase,
     private readonly subscriptions: SubscriptionRepository,
     private readonly applier: BillingEventApplier,
-    private readonly mail: BillingMail,
+    private readonly notices: BillingNotices,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -129,22 +129,22 @@ export class WebhookInboxProcessor implements OnApplicationBootstrap, OnApplicat
       webhooksProcessedTotal.inc({ provider: stored.provider, outcome: 'skipped' });
       return true;
     }
-    const notices = await this.tenants.runInTenant(organizationId, async (manager) => {
+    const applied = await this.tenants.runInTenant(organizationId, async (manager) => {
       const claimed: unknown[] = await manager.query(
         `SELECT id FROM webhook_inbox WHERE id = $1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED`,
         [id],
       );
-      if (claimed.length === 0) return null; // another replica has it, or it is done
+      if (claimed.length === 0) return false; // another replica has it, or it is done
       const pending: PendingNotice[] = [];
       for (const event of events) {
         pending.push(...(await this.applier.apply(manager, organizationId, stored.provider, event)));
       }
+      await this.notices.queue(manager, organizationId, `webhook:${id}`, pending);
       await this.markProcessed(manager, id, null);
-      return pending;
+      return true;
     });
-    if (!notices) return false;
+    if (!applied) return false;
     webhooksProcessedTotal.inc({ provider: stored.provider, outcome: 'applied' });
-    for (const { to, notice } of notices) await this.mail.send(to, notice);
     return true;
   }
 

@@ -47,6 +47,21 @@ export class WebhookInbox {
     return this.dataSource.getRepository(WebhookInboxEntity).findOneBy({ id });
   }
 
+  /**
+   * Deletes up to `batch` events applied before `processedBefore`; answers how many. Events never
+   * applied (pending, or parked after their last attempt) are kept whatever their age: they are
+   * work, or an operator's evidence.
+   */
+  async pruneProcessed(processedBefore: Date, batch: number): Promise<number> {
+    const deleted: unknown[] = await this.dataSource.query(
+      `DELETE FROM webhook_inbox WHERE id IN (
+         SELECT id FROM webhook_inbox WHERE processed_at < $1 ORDER BY processed_at LIMIT $2
+       ) RETURNING id`,
+      [processedBefore, batch],
+    );
+    return deleted.length;
+  }
+
   /** A failed attempt: counted, with the error, and put off (exponential, capped at 10 minutes). */
   async recordFailure(id: string, error: unknown, now: Date): Promise<void> {
     await this.dataSource.query(

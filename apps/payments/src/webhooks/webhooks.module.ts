@@ -11,6 +11,7 @@ import { keepRawBodyForWebhooks } from './raw-webhook-body';
 import { WebhookController } from './webhook.controller';
 import { WebhookInbox } from './webhook-inbox';
 import { WebhookInboxProcessor } from './webhook-inbox.processor';
+import { WebhookInboxPruner } from './webhook-inbox.pruner';
 
 @Module({
   imports: [SubscriptionsModule, InvoicesModule],
@@ -18,6 +19,7 @@ import { WebhookInboxProcessor } from './webhook-inbox.processor';
   providers: [
     WebhookInbox,
     WebhookInboxProcessor,
+    WebhookInboxPruner,
     BillingEventApplier,
     DirectChargeApplier,
     SubscriptionLifecycle,

@@ -28,6 +28,8 @@ export const EVENT_NAMES = {
   subscriptionSuspended: 'payments.subscription.suspended',
   subscriptionReactivated: 'payments.subscription.reactivated',
   usageThresholdReached: 'payments.usage.threshold-reached',
+  /** Payments' durable billing emails (its own consumer sends them): see billingNoticeRequestedSchema. */
+  billingNoticeRequested: 'payments.billing-notice.requested',
   // Recording pipeline (issue 10): recordings hands a recording to the audio worker, which reports back.
   // The worker's events carry its service name, as every routing key does (`audio-worker.`, not `audio.`).
   analysisRequested: 'recordings.analysis.requested',

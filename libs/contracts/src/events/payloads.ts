@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EVENT_NAMES } from './names';
 import { PLAN_CODES } from '../billing/plans';
 import { USAGE_METRICS } from '../billing/usage';
+import { billingNoticeRequestedSchema } from '../payments/billing-notice';
 import {
   AUDIO_ANALYSIS_FAILURES,
   AUDIO_ANALYSIS_STAGES,
@@ -106,6 +107,7 @@ export const eventPayloadSchemas = {
     usage: z.number().nonnegative(),
     max: z.number().nonnegative(),
   }),
+  [EVENT_NAMES.billingNoticeRequested]: billingNoticeRequestedSchema,
 } as const;
 
 export type EventPayloads = {

@@ -19,6 +19,7 @@ export const paymentsContract = defineServiceContract({
     [EVENT_NAMES.subscriptionSuspended]: eventPayloadSchemas[EVENT_NAMES.subscriptionSuspended],
     [EVENT_NAMES.subscriptionReactivated]: eventPayloadSchemas[EVENT_NAMES.subscriptionReactivated],
     [EVENT_NAMES.usageThresholdReached]: eventPayloadSchemas[EVENT_NAMES.usageThresholdReached],
+    [EVENT_NAMES.billingNoticeRequested]: eventPayloadSchemas[EVENT_NAMES.billingNoticeRequested],
   },
 });
 

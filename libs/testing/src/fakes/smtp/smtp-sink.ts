@@ -11,6 +11,8 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html?: string;
+  /** The Message-ID header as sent (`<id@domain>`). */
+  messageId?: string;
   /** http(s) URLs found in the html hrefs and the text, in that order, without duplicates. */
   links: string[];
   receivedAt: Date;
@@ -73,6 +75,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
             subject: parsed.subject ?? '',
             text,
             html,
+            messageId: parsed.messageId,
             links: extractLinks(text, html),
             receivedAt: new Date(),
           };

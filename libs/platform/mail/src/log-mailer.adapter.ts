@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import { Mailer, type MailMessage } from './mailer.port';
 
 /**
- * Development only (config refuses it in production): with no SMTP_URL, emails — links included —
- * are written to the log so that a local `npm start` can still reset passwords and accept invites.
+ * Development only (each service's config refuses it in production): with no SMTP_URL, emails —
+ * links included — are written to the log, so a local `npm start` can still reset passwords,
+ * accept invites and read billing notices.
  */
 export class LogMailer extends Mailer {
-  constructor(private readonly logger: Logger) {
+  constructor(private readonly logger: Pick<Logger, 'info'>) {
     super();
   }
 

@@ -2,7 +2,10 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Mailer, type MailMessage } from './mailer.port';
 
-/** Sends through any SMTP server (`smtp://user:pass@host:587`, `smtps://...`) with pooled connections. */
+/**
+ * Sends through any SMTP server (`smtp://user:pass@host:587`, `smtps://...`; add `?pool=true` for
+ * pooled connections), one connection per message otherwise.
+ */
 export class SmtpMailer extends Mailer implements OnApplicationShutdown {
   private readonly transport: Transporter;
 
@@ -18,6 +21,7 @@ export class SmtpMailer extends Mailer implements OnApplicationShutdown {
     });
   }
 
+  /** Resolves once the server accepted the message (250 after DATA); rejects on any SMTP or network error. */
   async send(message: MailMessage): Promise<void> {
     await this.transport.sendMail({ from: this.from, ...message });
   }

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { PLAN_CODES } from '../billing/plans';
+import { USAGE_METRICS } from '../billing/usage';
+
+const plan = z.enum(PLAN_CODES);
+/** Dates travel as ISO strings (JSON) and are read back as Dates; producers pass Dates. */
+const date = z.coerce.date();
+
+/** One billing email, as the state change that decided it describes it (wording is the sender's). */
+export const billingNoticeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('payment-failed'), plan, nextRetryAt: date }),
+  z.object({
+    kind: z.literal('retry-failed'),
+    plan,
+    attempt: z.number().int().positive(),
+    nextRetryAt: date,
+  }),
+  z.object({ kind: z.literal('suspended'), plan }),
+  z.object({ kind: z.literal('payment-received'), plan, reactivated: z.boolean() }),
+  z.object({
+    kind: z.literal('renewal-notice'),
+    plan,
+    chargeOn: date,
+    amountCents: z.number().int().nonnegative(),
+    currency: z.string().length(3),
+  }),
+  z.object({
+    kind: z.literal('usage-threshold'),
+    plan,
+    metric: z.enum(USAGE_METRICS),
+    thresholdPercent: z.number().int().positive(),
+    used: z.number().nonnegative(),
+    max: z.number().nonnegative(),
+    periodEnd: date,
+  }),
+]);
+export type BillingNotice = z.output<typeof billingNoticeSchema>;
+
+/**
+ * `payments.billing-notice.requested`: payments' own durable mail queue. Written to payments'
+ * outbox in the transaction that decided the email, consumed by payments itself (SMTP, retries,
+ * dead-letter queue). `mailKey` is unique per organization and names the decision (a redelivery or
+ * a re-publish finds it already sent). Not for other services: it carries a billing address.
+ */
+export const billingNoticeRequestedSchema = z.object({
+  organizationId: z.string().min(1),
+  mailKey: z.string().min(1).max(200),
+  /** The billing address on file when the notice was decided. */
+  to: z.string().min(3).max(320),
+  notice: billingNoticeSchema,
+});
