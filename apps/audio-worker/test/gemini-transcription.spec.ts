@@ -92,7 +92,7 @@ describe('transcription: Gemini adapter (fake Gemini API)', () => {
     });
   });
 
-  it('does not call Gemini for a recording without speech, nor beyond the inline size cap', async () => {
+  it('does not call Gemini for a recording without speech', async () => {
     const before = gemini.calls.length;
     expect(await provider().transcribe({ ...input(), speechSeconds: 0 })).toEqual({
       status: 'available',
@@ -101,12 +101,68 @@ describe('transcription: Gemini adapter (fake Gemini API)', () => {
       summary: '',
       reason: 'no speech detected',
     });
-    const capped = await provider({ inlineMaxBytes: 1000 }).transcribe(input());
-    expect(capped).toMatchObject({
-      status: 'unavailable',
-      reason: expect.stringMatching(/^audio too large for an inline Gemini request/),
-    });
     expect(gemini.calls.length).toBe(before);
+  });
+
+  describe('beyond the inline cap: the Files API', () => {
+    const large = (overrides: Parameters<typeof provider>[0] = {}) =>
+      provider({ inlineMaxBytes: 1000, filePollIntervalMs: 10, ...overrides });
+
+    it('uploads the Opus audio (resumable), prompts with its URI, and deletes the file afterwards', async () => {
+      gemini.answer({ kind: 'transcript', transcript: 'Una llamada larga.', summary: 'Larga.' });
+      gemini.processFiles({ polls: 0 });
+      const [calls, files] = [gemini.calls.length, gemini.files.length];
+
+      const transcript = await large().transcribe(input());
+
+      expect(transcript).toEqual({
+        status: 'available',
+        provider: 'gemini',
+        text: 'Una llamada larga.',
+        summary: 'Larga.',
+        reason: null,
+      });
+      expect(gemini.files.length).toBe(files + 1);
+      const file = gemini.files.at(-1)!;
+      expect(file.mimeType).toBe('audio/ogg');
+      expect(file.bytes.length).toBeGreaterThan(1000);
+      expect(file.bytes.subarray(0, 4).toString('latin1')).toBe('OggS');
+      expect(file.deleted).toBe(true);
+      const call = gemini.calls[calls]!;
+      // Named by URI, not inlined: the fake resolves the URI to the uploaded bytes.
+      expect(call.fileUri).toBe(file.uri);
+      expect(call.mimeType).toBe('audio/ogg');
+      expect(call.audio!.equals(file.bytes)).toBe(true);
+    });
+
+    it('waits while the file is PROCESSING, then uses it', async () => {
+      gemini.answer({ kind: 'transcript', transcript: 'Procesado.', summary: 'Ok.' });
+      gemini.processFiles({ polls: 3 });
+
+      expect(await large().transcribe(input())).toMatchObject({ status: 'available', text: 'Procesado.' });
+      expect(gemini.files.at(-1)).toMatchObject({ processingPolls: 0, deleted: true });
+    });
+
+    it('a file Gemini cannot process: unavailable with its reason, and the file is deleted', async () => {
+      gemini.processFiles({ polls: 1, failWith: 'Unsupported audio encoding' });
+      const calls = gemini.calls.length;
+
+      expect(await large().transcribe(input())).toMatchObject({
+        status: 'unavailable',
+        reason: 'the Files API could not process the audio: Unsupported audio encoding',
+      });
+      expect(gemini.files.at(-1)!.deleted).toBe(true);
+      expect(gemini.calls.length).toBe(calls);
+      gemini.processFiles({ polls: 0 });
+    });
+
+    it('a refused key at upload: unavailable, saying which step failed', async () => {
+      expect(await large({ apiKey: 'wrong-key' }).transcribe(input())).toMatchObject({
+        status: 'unavailable',
+        reason:
+          'Gemini Files API answered 400 starting the upload: API key not valid. Please pass a valid API key.',
+      });
+    });
   });
 
   it('without a provider configured, the transcript is unavailable and says why', async () => {

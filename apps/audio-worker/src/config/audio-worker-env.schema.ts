@@ -53,6 +53,7 @@ export const audioWorkerEnvSchema = z
     GEMINI_BASE_URL: urlWithProtocol('http', 'https').default('https://generativelanguage.googleapis.com'),
     GEMINI_MODEL: z.string().min(1).default('gemini-2.5-flash'),
     GEMINI_TIMEOUT_MS: positiveInt.default(120_000),
+    /** Re-encoded audio up to this size goes inline; larger audio is uploaded through the Files API. */
     GEMINI_INLINE_MAX_BYTES: positiveInt.default(20 * 1024 * 1024),
   })
   .superRefine((env, ctx) => {

@@ -1,8 +1,9 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { runFfmpeg } from '../analysis/ffmpeg';
+import { GeminiFiles, GeminiFilesError } from './gemini-files';
 import {
   TranscriptionProvider,
   unavailable,
@@ -16,8 +17,11 @@ export interface GeminiOptions {
   baseUrl: string;
   model: string;
   timeoutMs: number;
-  /** Inline audio cap (Gemini takes up to 20 MB of inline data per request). */
+  /** Audio up to this size goes inline in the request; larger audio through the Files API. */
   inlineMaxBytes: number;
+  /** Files API: how often and how long to wait for an uploaded file to become ACTIVE. */
+  filePollIntervalMs?: number;
+  fileActiveWithinMs?: number;
   ffmpeg: string;
   workDir?: string;
 }
@@ -26,6 +30,11 @@ const PROMPT =
   'Transcribe this recording verbatim in its original language, then summarise it in two or three ' +
   'sentences in the same language. Answer only JSON: {"transcript": string, "summary": string}. ' +
   'If nobody speaks, answer {"transcript": "", "summary": ""}.';
+
+/** The audio part of a request: inline bytes, or a file uploaded through the Files API. */
+type AudioPart =
+  | { inline_data: { mime_type: string; data: string } }
+  | { file_data: { mime_type: string; file_uri: string } };
 
 interface GenerateContentResponse {
   candidates?: { content?: { parts?: { text?: string }[] }; finishReason?: string }[];
@@ -36,12 +45,20 @@ interface GenerateContentResponse {
 /**
  * Gemini through its REST API (`models/{model}:generateContent`), audio sent inline. The recording is
  * re-encoded first to 16 kHz mono Opus (24 kb/s: an hour is ~11 MB), a format Gemini reads, so any
- * input format works and long recordings fit inline; beyond `inlineMaxBytes` the transcript is
- * unavailable with that reason (the Files API upload is not built).
+ * input format works. Up to `inlineMaxBytes` the audio goes inline; beyond, it is uploaded through
+ * the Files API (streamed from disk), named by its URI in the request, and deleted afterwards.
  */
 export class GeminiTranscriptionProvider extends TranscriptionProvider {
+  private readonly files: GeminiFiles;
+
   constructor(private readonly options: GeminiOptions) {
     super();
+    this.files = new GeminiFiles({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl,
+      pollIntervalMs: options.filePollIntervalMs,
+      activeWithinMs: options.fileActiveWithinMs,
+    });
   }
 
   async transcribe(input: TranscriptionInput, signal?: AbortSignal): Promise<Transcript> {
@@ -73,17 +90,42 @@ export class GeminiTranscriptionProvider extends TranscriptionProvider {
       const { code, lastLines } = await run.done;
       if (code !== 0)
         return unavailable('gemini', `could not encode audio for Gemini: ${lastLines.at(-1) ?? ''}`);
-      const audio = await readFile(encoded);
-      if (audio.length > this.options.inlineMaxBytes) {
-        return unavailable('gemini', `audio too large for an inline Gemini request (${audio.length} bytes)`);
+      const { size } = await stat(encoded);
+      if (size <= this.options.inlineMaxBytes) {
+        const data = (await readFile(encoded)).toString('base64');
+        return await this.generate({ inline_data: { mime_type: 'audio/ogg', data } }, signal);
       }
-      return await this.generate(audio, signal);
+      return await this.generateFromFile(encoded, signal);
     } finally {
       await rm(encoded, { force: true });
     }
   }
 
-  private async generate(audio: Buffer, signal?: AbortSignal): Promise<Transcript> {
+  private async generateFromFile(encoded: string, signal?: AbortSignal): Promise<Transcript> {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    let file;
+    try {
+      file = await this.files.upload(
+        encoded,
+        'audio/ogg',
+        signal ? AbortSignal.any([signal, timeout]) : timeout,
+      );
+    } catch (error) {
+      signal?.throwIfAborted();
+      const message = (error as Error).message;
+      return unavailable(
+        'gemini',
+        error instanceof GeminiFilesError ? message : `Gemini unreachable: ${message}`,
+      );
+    }
+    try {
+      return await this.generate({ file_data: { mime_type: file.mimeType, file_uri: file.uri } }, signal);
+    } finally {
+      await this.files.delete(file.name);
+    }
+  }
+
+  private async generate(audio: AudioPart, signal?: AbortSignal): Promise<Transcript> {
     const url = `${this.options.baseUrl.replace(/\/$/, '')}/v1beta/models/${encodeURIComponent(this.options.model)}:generateContent`;
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     let response: Response;
@@ -95,10 +137,7 @@ export class GeminiTranscriptionProvider extends TranscriptionProvider {
           contents: [
             {
               role: 'user',
-              parts: [
-                { text: PROMPT },
-                { inline_data: { mime_type: 'audio/ogg', data: audio.toString('base64') } },
-              ],
+              parts: [{ text: PROMPT }, audio],
             },
           ],
           generationConfig: { responseMimeType: 'application/json', temperature: 0 },
