@@ -30,7 +30,10 @@ describe('toRpcError: exactly the keys there is something to say in', () => {
   });
 
   it('a remote non-internal failure keeps the errorId it came with, and gets none without one', () => {
-    const withId = fromRpcError({ code: 'NOT_FOUND', message: 'Recording not found', errorId: 'e-7' }, 'r.get');
+    const withId = fromRpcError(
+      { code: 'NOT_FOUND', message: 'Recording not found', errorId: 'e-7' },
+      'r.get',
+    );
     expect(toRpcError(withId)).toEqual({ code: 'NOT_FOUND', message: 'Recording not found', errorId: 'e-7' });
     const withoutId = fromRpcError({ code: 'NOT_FOUND', message: 'Recording not found' }, 'r.get');
     expect(Object.keys(toRpcError(withoutId)).sort()).toEqual(['code', 'message']);
