@@ -28,4 +28,23 @@ describe('admitCredential', () => {
     expect(() => admitCredential('public', ['user'], principal('organization-code'))).not.toThrow();
     expect(() => admitCredential('authenticated', ['user'], null)).not.toThrow();
   });
+
+  // The 403 detail is the one place a developer learns which credential to send instead.
+  it.each([
+    [
+      'organization-code',
+      ['user', 'api-key'],
+      'This route does not accept an organization code; it accepts a user access token or an API key',
+    ],
+    ['system', ['user'], 'This route does not accept a platform credential; it accepts a user access token'],
+    [
+      'user',
+      ['api-key', 'organization-code'],
+      'This route does not accept a user access token; it accepts an API key or an organization code',
+    ],
+  ] as const)('refuses %s on a route for %j with the detail %j', (kind, accepted, detail) => {
+    expect(() => admitCredential('authenticated', accepted, principal(kind))).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN', message: detail }),
+    );
+  });
 });

@@ -133,6 +133,17 @@ describe('the OpenAPI document, as published', () => {
       },
     });
     expect(Object.keys(document.components.schemas!)).toEqual(['ProblemDetails']);
+    expect(document.components.parameters).toEqual({
+      'Idempotency-Key': {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'Makes a retry of this command safe: kept 24 h per organization and caller. The same request again answers the stored response with `Idempotent-Replayed: true`; ' +
+          'another request with the key → 422 IDEMPOTENCY_KEY_REUSED; while the first is running → 409 IDEMPOTENCY_KEY_IN_FLIGHT. 1–255 visible ASCII characters.',
+        schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+      },
+    });
   });
 
   it('documents the health endpoints, the tags and the rate-limit classes', () => {

@@ -138,6 +138,8 @@ describe('WebSocket routes in the OpenAPI document', () => {
               schema: {
                 type: 'object',
                 properties: { ticket: { type: 'string' }, expiresInSeconds: { type: 'integer' } },
+                // The result as sent: exactly these fields.
+                additionalProperties: false,
               },
             },
           },

@@ -78,4 +78,34 @@ describe('route input', () => {
       ]);
     }
   });
+
+  it('finds a NUL character inside arrays and nested objects, past nulls and numbers', () => {
+    const nested = defineRoute({
+      ...route,
+      request: {
+        body: z.object({
+          tags: z.array(z.string()),
+          meta: z.object({ inner: z.object({ note: z.string(), missing: z.null(), count: z.number() }) }),
+          lines: z.array(z.object({ text: z.string() })),
+        }),
+      },
+    } as never);
+    const issuesOf = (body: unknown) => {
+      try {
+        parseRouteInput(nested, { params: {}, query: {}, body });
+        return [];
+      } catch (error) {
+        return (error as ValidationError).issues.map((issue) => issue.path);
+      }
+    };
+    const clean = { tags: ['a', 'b'], meta: { inner: { note: 'x', missing: null, count: 3 } }, lines: [] };
+    expect(issuesOf(clean)).toEqual([]);
+    expect(
+      issuesOf({
+        tags: ['a', 'b\u0000'],
+        meta: { inner: { note: '\u0000x', missing: null, count: 3 } },
+        lines: [{ text: 'fine' }, { text: 'bad\u0000' }],
+      }),
+    ).toEqual(['body.tags.1', 'body.meta.inner.note', 'body.lines.1.text']);
+  });
 });

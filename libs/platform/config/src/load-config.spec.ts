@@ -100,3 +100,11 @@ describe('EDGE_PRINCIPAL_SECRET (shared by the gateway and every service)', () =
     expect(redactConfig(serviceEnvSchema, config).EDGE_PRINCIPAL_SECRET).toBe('[secret]');
   });
 });
+
+describe('ConfigError', () => {
+  it('prints one problem per line under a heading', () => {
+    expect(new ConfigError(['A: is required (unset)', 'B: too big (got "9")']).message).toBe(
+      'Invalid configuration:\n  - A: is required (unset)\n  - B: too big (got "9")',
+    );
+  });
+});

@@ -34,11 +34,15 @@ export function redactConfig<S extends z.ZodObject>(schema: S, config: z.infer<S
   for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
     const field = schema.shape[key as keyof typeof schema.shape] as z.ZodType | undefined;
     if (field && isSecret(field)) out[key] = '[secret]';
-    else if (typeof value === 'string' && /^[a-z+]+:\/\/[^/]*@/i.test(value))
-      out[key] = stripCredentials(value);
-    else out[key] = value;
+    // A list (a comma-separated variable parsed into strings) is redacted item by item.
+    else if (Array.isArray(value)) out[key] = value.map(redactValue);
+    else out[key] = redactValue(value);
   }
   return out;
+}
+
+function redactValue(value: unknown): unknown {
+  return typeof value === 'string' && /^[a-z+]+:\/\/[^/]*@/i.test(value) ? stripCredentials(value) : value;
 }
 
 function stripCredentials(url: string): string {

@@ -85,12 +85,13 @@ function mapStatus(
   return code === undefined ? undefined : { code, detail: message };
 }
 
-/** Nest puts validation messages in the response body (`{ message: string | string[] }`), not in `.message`. */
+/**
+ * Nest puts validation messages in the response body (`{ message: string[] }`), not in `.message`.
+ * A string response or a string `message` needs nothing here: HttpException's own initMessage copies
+ * either into `.message` already.
+ */
 function httpExceptionMessage(err: HttpException): string {
-  const response = err.getResponse();
-  if (typeof response === 'string') return response;
-  const message = (response as { message?: unknown }).message;
-  if (typeof message === 'string') return message;
+  const message = (err.getResponse() as { message?: unknown }).message;
   if (Array.isArray(message) && message.every((m) => typeof m === 'string')) return message.join('; ');
   return err.message;
 }

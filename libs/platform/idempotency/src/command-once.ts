@@ -1,17 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import type { Principal } from '@platform/contracts';
-import { DomainError } from '@platform/errors';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './idempotency.errors';
+import { IDEMPOTENCY_TTL_MS, type IdempotencyScope } from './idempotency-scope';
 import { requestHash } from './request-hash';
 import type { ResponseCodec } from './response-codec';
-
-export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
-
-/** Whose key it is: the same Idempotency-Key of two members of one organization never collides. */
-export interface IdempotencyScope {
-  organizationId: string;
-  principalKey: string;
-}
 
 export interface CommandExecution {
   /** The RPC pattern: part of "the same request". */
@@ -55,16 +46,6 @@ function store(execution: CommandExecution, response: unknown): StoredResponse {
 function restore<T>(execution: CommandExecution, stored: StoredResponse | null | undefined): T {
   if (!stored || !('value' in stored)) return undefined as T;
   return (execution.codec ? execution.codec.open(stored.value, codecContext(execution)) : stored.value) as T;
-}
-
-export function idempotencyScopeOf(principal: Principal | null | undefined): IdempotencyScope {
-  if (!principal?.organizationId) {
-    throw new DomainError('BAD_REQUEST', 'Idempotency-Key is honoured only for requests in an organization');
-  }
-  return {
-    organizationId: principal.organizationId,
-    principalKey: principal.userId ?? principal.apiKeyId ?? principal.kind,
-  };
 }
 
 function rows<T>(result: unknown): T[] {

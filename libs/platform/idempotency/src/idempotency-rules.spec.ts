@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '@platform/contracts';
 import { DomainError } from '@platform/errors';
-import { IDEMPOTENCY_TTL_MS, idempotencyScopeOf } from './command-once';
+import { IDEMPOTENCY_TTL_MS, idempotencyScopeOf } from './idempotency-scope';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from './idempotency.errors';
 import { requestHash } from './request-hash';
 

@@ -2,6 +2,7 @@ export * from './idempotency-tables.migration';
 export * from './idempotency.errors';
 export * from './request-hash';
 export * from './command-once';
+export * from './idempotency-scope';
 export * from './tenant-command';
 export * from './nest/idempotent-command.interceptor';
 export * from './nest/idempotent-command.decorator';

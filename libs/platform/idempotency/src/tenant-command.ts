@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Principal, RpcMeta } from '@platform/contracts';
 import { runForPrincipal } from '@platform/tenancy';
-import { executeCommandOnce, idempotencyScopeOf, type CommandOutcome } from './command-once';
+import { executeCommandOnce, type CommandOutcome } from './command-once';
+import { idempotencyScopeOf } from './idempotency-scope';
 import type { ResponseCodec } from './response-codec';
 
 export interface TenantCommand {

@@ -1,5 +1,6 @@
 import {
   CircuitBreaker,
+  CircuitOpenError,
   type Admitted,
   type BreakerState,
   type CircuitBreakerOptions,
@@ -175,5 +176,111 @@ describe('CircuitBreaker without a failure-rate rule (consecutive failures only)
     const breaker = new CircuitBreaker('azul', { consecutiveFailures: 3, coolDownMs: 5_000 }, () => 0);
     for (let i = 0; i < 100; i++) breaker.record(breaker.tryAcquire() as Admitted, i % 2 === 0);
     expect(breaker.state).toBe('closed');
+  });
+});
+
+describe('CircuitBreaker, state bookkeeping', () => {
+  const trip = (call: (failed: boolean) => void) => {
+    call(true);
+    call(true);
+    call(true);
+  };
+
+  it('a failure of a call admitted while closed, reported after it opened, does not extend the cool-down', () => {
+    const { breaker, call, at, changes } = setup({ consecutiveFailures: 1 });
+    const late = breaker.tryAcquire() as Admitted;
+    call(true); // opens at t=0 (cool-down 5 000 ms)
+    at(3_000);
+    breaker.record(late, true);
+    at(5_000);
+    expect(breaker.state).toBe('half-open');
+    expect(changes).toEqual([
+      ['closed', 'open'],
+      ['open', 'half-open'],
+    ]);
+  });
+
+  it('releasing a call admitted while closed does not free the probe slot of a later half-open', () => {
+    const { breaker, call, at } = setup();
+    const early = breaker.tryAcquire() as Admitted;
+    trip(call);
+    at(5_000);
+    expect(breaker.tryAcquire()).toEqual({ admitted: true, probe: true });
+    breaker.release(early);
+    expect(breaker.tryAcquire()).toEqual({ admitted: false, retryAfterMs: 1_000, retryAfterSeconds: 1 });
+  });
+
+  it('after a probe closes it and it trips again, the next half-open admits a probe again', () => {
+    const { breaker, call, at } = setup();
+    trip(call);
+    at(5_000);
+    breaker.record(breaker.tryAcquire() as Admitted, false);
+    trip(call);
+    at(10_000);
+    expect(breaker.tryAcquire()).toEqual({ admitted: true, probe: true });
+  });
+
+  it('a fresh breaker admits its first probe after its first cool-down', () => {
+    const { breaker, call, at } = setup();
+    trip(call);
+    at(5_000);
+    expect(breaker.tryAcquire()).toEqual({ admitted: true, probe: true });
+  });
+
+  it('a probe whose success is reported twice reports one change to closed', () => {
+    const { breaker, call, at, changes } = setup();
+    trip(call);
+    at(5_000);
+    const probe = breaker.tryAcquire() as Admitted;
+    breaker.record(probe, false);
+    breaker.record(probe, false);
+    expect(breaker.state).toBe('closed');
+    expect(changes).toEqual([
+      ['closed', 'open'],
+      ['open', 'half-open'],
+      ['half-open', 'closed'],
+    ]);
+  });
+
+  it('a slot older than the window is not counted even when its place in the ring was not reused', () => {
+    // Buckets of 100 ms; at t=1 150 the window is (1 100 - 1 000, 1 150]: the calls at t=50 are out.
+    const { breaker, call, at } = setup({
+      consecutiveFailures: 100,
+      failureRate: { ratio: 0.5, minRequests: 4, windowMs: 1_000 },
+    });
+    at(50);
+    call(true);
+    call(false);
+    call(false); // 3 calls < 4: not judged
+    at(1_150);
+    call(true); // in the window: 1 call, 1 failure (counting t=50 would make 4 calls, 2 failures = 0.5)
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('closing after a probe forgets the failure-rate window', () => {
+    const { breaker, call, at } = setup({
+      consecutiveFailures: 100,
+      failureRate: { ratio: 0.5, minRequests: 4, windowMs: 10_000 },
+    });
+    call(false);
+    call(true);
+    call(false);
+    call(true); // 4 calls, 2 failures: opens at t=0
+    expect(breaker.state).toBe('open');
+    at(5_000);
+    breaker.record(breaker.tryAcquire() as Admitted, false);
+    // Same window, new judgement: 3 calls since closing, fewer than the 4 the rule needs.
+    call(true);
+    call(true);
+    call(true);
+    expect(breaker.state).toBe('closed');
+  });
+});
+
+describe('CircuitOpenError', () => {
+  it('names the dependency and the wait, and says nothing was sent', () => {
+    const error = new CircuitOpenError('azul', 1_500);
+    expect(error).toMatchObject({ name: 'CircuitOpenError', provider: 'azul', retryAfterMs: 1_500 });
+    expect(error.message).toBe('azul circuit is open; nothing was sent (retry in 1500 ms)');
   });
 });

@@ -192,7 +192,7 @@ export class CircuitBreaker {
     // Every change of state starts counting afresh: a reopened or closed breaker judges new calls only.
     this.consecutive = 0;
     for (const bucket of this.buckets) Object.assign(bucket, { index: -Infinity, calls: 0, failures: 0 });
-    if (to !== 'half-open') this.probeOut = false;
+    // probeOut needs no reset here: only the probe's own outcome (record) or release leaves half-open's slot.
     const from = this.current;
     this.current = to;
     if (from !== to) this.onChange(from, to);

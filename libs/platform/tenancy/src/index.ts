@@ -4,6 +4,7 @@ export * from './tenant-context';
 export * from './tenant-transaction';
 export * from './tenant-read';
 export * from './system-transaction';
+export * from './system-work';
 export * from './tenant-isolation-gaps';
 export * from './tenant-database';
 export * from './tenancy.module';

@@ -1,7 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createDataSource, type DatabaseOptions } from '@platform/persistence';
-import type { TenancyLogger } from './system-transaction';
+import type { TenancyLogger } from './system-work';
 import { SYSTEM_DATA_SOURCE, TENANCY_LOGGER, TenantDatabase } from './tenant-database';
 
 export interface TenancyModuleOptions {

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '@platform/contracts';
-import { announceSystemWork, runAsSystem, type TenancyLogger } from './system-transaction';
+import { runAsSystem } from './system-transaction';
+import { announceSystemWork, type TenancyLogger } from './system-work';
 import { currentTenantManager, currentTenantScope } from './tenant-context';
 import { connectedRoleBypassesRls } from './tenant-isolation-gaps';
 import type { QueryResultRow } from 'pg';

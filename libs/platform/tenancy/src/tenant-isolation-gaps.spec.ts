@@ -77,6 +77,24 @@ describe('findTenantIsolationGaps', () => {
     ],
     ['USING written with other spacing', { tenant_policy: GOOD_EXPR.replace(/ /g, '\n  ') }, []],
     [
+      'USING and WITH CHECK printed without any space, or with spaces inside the parentheses',
+      {
+        tenant_policy:
+          "(organization_id=(NULLIF(current_setting('app.organization_id'::text,true),''::text))::uuid)",
+        tenant_check:
+          "( organization_id = ( NULLIF( current_setting( 'app.organization_id'::text, true ), ''::text ) )::uuid )",
+      },
+      [],
+    ],
+    [
+      'a FOR ALL policy with neither USING nor WITH CHECK (CREATE POLICY tenant_isolation ON t)',
+      { tenant_policy: null, tenant_check: null, tenant_policy_for_all: true },
+      [
+        'tenant_isolation USING does not read app.organization_id',
+        'tenant_isolation WITH CHECK does not read app.organization_id',
+      ],
+    ],
+    [
       'USING on the column but another setting',
       { tenant_policy: "organization_id = current_setting('app.other')::uuid" },
       ['tenant_isolation USING does not read app.organization_id'],

@@ -80,7 +80,9 @@ export async function findTenantIsolationGaps(
       const problems: string[] = [];
       if (!row.rls_enabled) problems.push('row level security is not enabled');
       if (!row.rls_forced) problems.push('row level security is not forced (the owner bypasses it)');
-      if (row.tenant_policy === null && row.tenant_check === null && row.tenant_policy_for_all === null) {
+      // tenant_policy_for_all is NULL exactly when the LEFT JOIN found no policy of that name; a policy
+      // with neither USING nor WITH CHECK exists (PostgreSQL accepts one) and is judged below.
+      if (row.tenant_policy_for_all === null) {
         problems.push(`no ${TENANT_POLICY_NAME} policy`);
       } else {
         if (!row.tenant_policy_for_all) {

@@ -1,9 +1,9 @@
 import type { Principal } from '@platform/contracts';
 import { DomainError } from '@platform/errors';
-import { announceSystemWork } from './system-transaction';
+import { announceSystemWork } from './system-work';
 import { currentTenantManager, currentTenantScope, withTenantScope } from './tenant-context';
 import { isUuid, TENANT_PREDICATE } from './tenant-setting';
-import { runInTenant, tenantOfPrincipal } from './tenant-transaction';
+import { runForPrincipal, runInTenant, tenantOfPrincipal } from './tenant-transaction';
 
 // Pure rules of the tenancy lib, pinned by hand (the mutation gate runs this spec). What the rules
 // do inside PostgreSQL is proven by test/tenant-isolation.spec.ts on a real database.
@@ -99,6 +99,38 @@ describe('runInTenant', () => {
     expect(seen.same).toBe(true);
     expect(seen.scope).toEqual({ organizationId: ORG, manager });
     expect(seen.current).toBe(manager);
+  });
+});
+
+describe('runForPrincipal', () => {
+  function recordingDataSource() {
+    const queries: Array<[string, unknown[]]> = [];
+    const manager = { query: async (sql: string, params: unknown[]) => queries.push([sql, params]) };
+    let opened = 0;
+    const dataSource = {
+      transaction: async (work: (m: unknown) => unknown) => {
+        opened++;
+        return work(manager);
+      },
+    } as never;
+    return { dataSource, queries, opened: () => opened };
+  }
+
+  it("runs the work in the principal's organization and answers its result", async () => {
+    const { dataSource, queries } = recordingDataSource();
+    await expect(runForPrincipal(dataSource, principal({}), async () => 'done')).resolves.toBe('done');
+    expect(queries).toEqual([['SELECT set_config($1, $2, true)', ['app.organization_id', ORG]]]);
+  });
+
+  it('refuses a caller without a principal or without an organization before opening a transaction', async () => {
+    const { dataSource, opened } = recordingDataSource();
+    await expect(runForPrincipal(dataSource, null, async () => 1)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
+    await expect(
+      runForPrincipal(dataSource, principal({ organizationId: '' }), async () => 1),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(opened()).toBe(0);
   });
 });
 

@@ -117,6 +117,15 @@ describe('rolling stats', () => {
     expect(tenSeconds.snapshot(0).p95Ms).toBe(10_000);
   });
 
+  it('counts a caller as slow only for a call slower than slowMs, not one that takes exactly slowMs', () => {
+    const exact = new RollingStats({ windowSeconds: 5, slowMs: 1000, callerCap: 5 });
+    exact.record(0, 1_000, false, 'c');
+    expect(exact.snapshot(0).slowCallers).toBe(0);
+    const slower = new RollingStats({ windowSeconds: 5, slowMs: 1000, callerCap: 5 });
+    slower.record(0, 1_001, false, 'c');
+    expect(slower.snapshot(0).slowCallers).toBe(1);
+  });
+
   it('keeps a second for exactly windowSeconds, then forgets it', () => {
     const stats = new RollingStats({ windowSeconds: 10, slowMs: 1000, callerCap: 1 });
     stats.record(3_500, 20, true, 'c'); // second 3

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   parseThreeDsCallbackBody,
   signThreeDsCallback,
@@ -93,6 +94,23 @@ describe('AZUL 3-D Secure callback tokens', () => {
     ).toEqual({
       cRes: undefined,
       threeDSMethodData: 'eyJ0aHJlZURTU2VydmVyVHJhbnNJRCI6IjEifQ',
+    });
+  });
+
+  it('refuses a correctly signed token whose payload is not JSON as malformed', () => {
+    // Signed as the scheme says: HMAC-SHA256 over "azul-3ds-callback.<payload>", both base64url.
+    const payload = Buffer.from('{"organizationId":"org-1",').toString('base64url');
+    const signature = createHmac('sha256', secret).update(`azul-3ds-callback.${payload}`).digest('base64url');
+    expect(verifyThreeDsCallback(secret, `${payload}.${signature}`, at(0))).toEqual({
+      valid: false,
+      reason: 'malformed',
+    });
+  });
+
+  it('reads a cRes posted with a lower-case field name', () => {
+    expect(parseThreeDsCallbackBody(Buffer.from('cres=eyJ0cmFuc1N0YXR1cyI6IlkifQ'))).toEqual({
+      cRes: 'eyJ0cmFuc1N0YXR1cyI6IlkifQ',
+      threeDSMethodData: undefined,
     });
   });
 });

@@ -37,6 +37,21 @@ function tsToMs(ts: string): number {
 }
 
 /**
+ * The ts the SDK's HMAC covered. The SDK keeps the LAST `ts=` part, so with two parts
+ * (`ts=<now>,ts=<captured>,v1=<captured hash>`) the captured HMAC verifies while a reader of the first
+ * part would see a fresh time: a replay past the window. Mercado Pago sends exactly one, so any other
+ * count is refused. Keys are matched as the SDK does: trimmed, case-insensitive, a whole key (`xts` is
+ * not `ts`). Number() ignores the spaces around the value.
+ */
+function signedTs(header: string): string | undefined {
+  const values = header
+    .split(',')
+    .filter((part) => /^\s*ts\s*=/i.test(part))
+    .map((part) => part.slice(part.indexOf('=') + 1));
+  return values.length === 1 ? values[0] : undefined;
+}
+
+/**
  * Verifies a notification's x-signature with the webhook secret, in constant time, and refuses a ts
  * older (or further in the future) than `toleranceSeconds`: a captured notification cannot be replayed.
  */
@@ -64,8 +79,9 @@ export function verifyMercadoPagoSignature(
       return { valid: false, reason: 'bad-signature' };
     return { valid: false, reason: 'malformed' };
   }
-  // Valid, so the SDK found `ts=<digits>` among the header's comma-separated parts.
-  const ts = /(?:^|,)\s*ts\s*=\s*(\d+)/i.exec(input.signature ?? '')?.[1] ?? '0';
+  // Valid, so the header is a string holding `ts=<digits>`.
+  const ts = signedTs(String(input.signature));
+  if (ts === undefined) return { valid: false, reason: 'malformed' };
   const tsMs = tsToMs(ts);
   if (Math.abs(now.getTime() - tsMs) > toleranceSeconds * 1000)
     return { valid: false, reason: 'stale-timestamp' };
