@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PAYMENTS_RPC, paymentsContract, expectMatchesContract, type Principal } from '@platform/contracts';
 import { waitFor } from '@platform/testing';
+import { DunningJob } from '../src/dunning/dunning.job';
+import { PrepaidPeriodEndJob } from '../src/dunning/prepaid-period-end.job';
 import { member, startPaymentsTestApp, type PaymentsTestApp } from './support/payments-test-app';
 
 interface SubscriptionView {
@@ -209,6 +211,93 @@ describe('payments: Mercado Pago checkout and notifications', () => {
       detail: `Webhook rejected: ${reason}`,
     });
     expect(await app.inboxCount()).toBe(before);
+  });
+
+  it('a prepaid month that ends unpaid: PAST_DUE with a renewal email, reminders, suspended after the last; paying a new checkout reopens it', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const DAY = 24 * 3600 * 1000;
+    const { sessionId } = await checkout(owner, 'STARTER');
+    const paidAt = new Date('2026-03-10T09:00:00.000Z');
+    await notify(mp().pay(sessionId, 'approved', paidAt).id);
+    await waitFor('active', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
+    await app.inboxDrained();
+    // The month it bought: 10 March → 10 April.
+    const end = new Date('2026-04-10T09:00:00.000Z');
+    expect((await subscriptionOf(owner)).currentPeriodEnd).toBe(end.toISOString());
+    await app.bed.admin.query(
+      `UPDATE subscriptions SET billing_email = 'owner@example.test' WHERE organization_id = $1`,
+      [org],
+    );
+    const periodEnd = app.bed.service.app.get(PrepaidPeriodEndJob);
+    const dunning = app.bed.service.app.get(DunningJob);
+    const renewalMails = async () =>
+      ((await app.outboxEvents('payments.billing-notice.requested', org)) as { notice: { kind: string } }[])
+        .map((event) => event.notice)
+        .filter((notice) => notice.kind === 'renewal-due');
+    const at = async (time: Date, run: { runDue(): Promise<string[]> }) => {
+      app.clock.set(time);
+      return (await run.runDue()).includes(org);
+    };
+
+    // Still paid a minute before the end; due a minute after, once.
+    expect(await at(new Date(end.getTime() - 60_000), periodEnd)).toBe(false);
+    expect((await subscriptionOf(owner)).status).toBe('ACTIVE');
+    expect(await at(new Date(end.getTime() + 60_000), periodEnd)).toBe(true);
+    expect(await at(new Date(end.getTime() + 120_000), periodEnd)).toBe(false);
+    expect((await subscriptionOf(owner)).status).toBe('PAST_DUE');
+    // Default schedule 1, 3, 5, 7 days: suspension on the 7th day after the end.
+    expect(await renewalMails()).toEqual([
+      {
+        kind: 'renewal-due',
+        plan: 'STARTER',
+        periodEnd: end.toISOString(),
+        suspendOn: '2026-04-17T09:00:00.000Z',
+      },
+    ]);
+
+    // Reminders on days 1, 3 and 5; the 7th suspends (the gateway then answers 402).
+    for (const days of [1, 3, 5]) {
+      expect(await at(new Date(end.getTime() + days * DAY + 60_000), dunning)).toBe(true);
+      expect((await subscriptionOf(owner)).status).toBe('PAST_DUE');
+    }
+    expect(await renewalMails()).toHaveLength(4);
+    expect(await at(new Date(end.getTime() + 7 * DAY + 60_000), dunning)).toBe(true);
+    expect((await subscriptionOf(owner)).status).toBe('SUSPENDED');
+    expect(await app.outboxEvents('payments.subscription.suspended', org)).toEqual([
+      {
+        organizationId: org,
+        plan: 'STARTER',
+        suspendedAt: new Date(end.getTime() + 7 * DAY + 60_000).toISOString(),
+      },
+    ]);
+
+    // The customer pays the next month through a new checkout: active again, reactivated.
+    const renewal = await checkout(owner, 'STARTER');
+    const renewedAt = new Date(end.getTime() + 7 * DAY + 3_600_000);
+    await notify(mp().pay(renewal.sessionId, 'approved', renewedAt).id);
+    await waitFor('active again', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
+    await app.inboxDrained();
+    expect(await subscriptionOf(owner)).toMatchObject({
+      plan: 'STARTER',
+      currentPeriodStart: renewedAt.toISOString(),
+      currentPeriodEnd: '2026-05-17T10:00:00.000Z',
+    });
+    expect(await app.outboxEvents('payments.subscription.reactivated', org)).toHaveLength(1);
+  });
+
+  it('an active prepaid subscription is refused a second checkout (409); so is one paid through another provider', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const { sessionId } = await checkout(owner, 'STARTER');
+    await notify(mp().pay(sessionId, 'approved').id);
+    await waitFor('active', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
+    await expect(checkout(owner, 'STARTER')).rejects.toMatchObject({ code: 'CONFLICT' });
+    await app.bed.admin.query(
+      `UPDATE subscriptions SET provider = 'stripe', status = 'PAST_DUE' WHERE organization_id = $1`,
+      [org],
+    );
+    await expect(checkout(owner, 'STARTER')).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('refuses a genuine notification whose query names another payment (data.id is what is signed)', async () => {

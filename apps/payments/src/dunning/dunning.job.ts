@@ -93,15 +93,20 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
     }
     const attempt = row.dunningRetries + 1;
     const provider = this.providers.get(row.provider!);
+    // Mercado Pago months are prepaid: nothing to charge again, only the customer can pay (a new
+    // checkout); each step of the schedule is a reminder, the last one suspends.
+    const prepaid = row.provider === 'mercadopago';
     // AZUL has no invoice to pay again: its owed monthly charge is charged again (same period).
-    const result = provider.retryInvoicePayment
-      ? await callProvider(() =>
-          provider.retryInvoicePayment!(
-            { providerInvoiceId: row.dunningInvoiceId! },
-            { idempotencyKey: `${organizationId}:dunning:${row.dunningInvoiceId}:${attempt}` },
-          ),
-        )
-      : await this.recurring.retryOwed(manager, row, attempt, now);
+    const result = prepaid
+      ? { paid: false }
+      : provider.retryInvoicePayment
+        ? await callProvider(() =>
+            provider.retryInvoicePayment!(
+              { providerInvoiceId: row.dunningInvoiceId! },
+              { idempotencyKey: `${organizationId}:dunning:${row.dunningInvoiceId}:${attempt}` },
+            ),
+          )
+        : await this.recurring.retryOwed(manager, row, attempt, now);
     if (result.paid) {
       await manager.update(SubscriptionEntity, { organizationId }, { status: 'ACTIVE', ...clearedDunning() });
       return [
@@ -120,6 +125,15 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
     }
     const nextRetryAt = new Date(row.pastDueSince!.getTime() + schedule[attempt]! * DAY_MS);
     await manager.update(SubscriptionEntity, { organizationId }, { dunningRetries: attempt, nextRetryAt });
+    if (prepaid) {
+      const suspendOn = new Date(row.pastDueSince!.getTime() + schedule.at(-1)! * DAY_MS);
+      return [
+        {
+          to: row.billingEmail,
+          notice: { kind: 'renewal-due', plan: row.plan, periodEnd: row.pastDueSince!, suspendOn },
+        },
+      ];
+    }
     return [{ to: row.billingEmail, notice: { kind: 'retry-failed', plan: row.plan, attempt, nextRetryAt } }];
   }
 }

@@ -27,7 +27,12 @@ export function composeBillingNotice(notice: BillingNotice): { subject: string; 
     case 'suspended':
       return {
         subject: 'Your organization is suspended',
-        text: `The payment for your ${notice.plan} plan could not be collected after several attempts, so your organization is suspended. Pay the open invoice in the billing portal to reopen it at once.`,
+        text: `The payment for your ${notice.plan} plan could not be collected after several attempts, so your organization is suspended. Pay what is owed from the billing page (the open invoice, or a new checkout for a Mercado Pago month) to reopen it at once.`,
+      };
+    case 'renewal-due':
+      return {
+        subject: `Your ${notice.plan} plan's month has ended: renew it`,
+        text: `The month you paid for your ${notice.plan} plan with Mercado Pago ended on ${day(notice.periodEnd)}. Mercado Pago payments do not renew by themselves: pay the next month from the billing page (checkout with Mercado Pago) before ${day(notice.suspendOn)}, when the organization would be suspended.`,
       };
     case 'renewal-notice':
       return {

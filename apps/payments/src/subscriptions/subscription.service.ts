@@ -43,7 +43,15 @@ export class SubscriptionService {
     const { provider: providerName = 'stripe', ...page } = input;
     const provider = this.providers.get(providerName);
     const row = await this.subscriptions.ensureLocked(caller.organizationId);
-    if (row.status === 'ACTIVE' || row.status === 'PAST_DUE' || row.status === 'SUSPENDED') {
+    // A prepaid Mercado Pago month that ended unpaid is renewed by paying a new checkout.
+    const prepaidRenewal =
+      providerName === 'mercadopago' &&
+      row.provider === 'mercadopago' &&
+      (row.status === 'PAST_DUE' || row.status === 'SUSPENDED');
+    if (
+      !prepaidRenewal &&
+      (row.status === 'ACTIVE' || row.status === 'PAST_DUE' || row.status === 'SUSPENDED')
+    ) {
       throw new ConflictError(
         'The organization already has a subscription: change its plan or use the billing portal',
       );

@@ -1,0 +1,110 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
+import { TenantDatabase } from '@platform/tenancy';
+import type { PaymentsEnv } from '../config/payments-env.schema';
+import { BillingNotices, type PendingNotice } from '../mail/billing-notices';
+import { Clock } from '../shared/clock';
+import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { SubscriptionRepository } from '../subscriptions/subscription.repository';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Mercado Pago months are prepaid: a Checkout Pro payment buys one period and nothing renews it (no
+ * stored card, no provider subscription). When such a period ends unpaid, the subscription goes
+ * PAST_DUE from the period's end — the organization keeps working — with a `renewal-due` email
+ * saying how to pay the next month and by when; DunningJob then sends a reminder on each day of
+ * DUNNING_RETRY_DAYS and suspends after the last, as for a card that keeps failing. A payment of a
+ * new checkout at any point makes it ACTIVE again (DirectChargeApplier). Without this pass a paid
+ * month would have kept the plan forever. Each organization in its own transaction, row locked and
+ * re-checked, so replicas and reruns change it once.
+ */
+@Injectable()
+export class PrepaidPeriodEndJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly periodic = new PeriodicRun(
+    () => this.runDue(),
+    (error) => this.logger.error({ err: error }, 'prepaid period end run failed'),
+  );
+
+  constructor(
+    private readonly tenants: TenantDatabase,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly notices: BillingNotices,
+    private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.periodic.start(this.config.DUNNING_POLL_MS);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.periodic.stop();
+  }
+
+  /** Moves every prepaid subscription whose period ended to PAST_DUE; answers the organizations moved. */
+  async runDue(): Promise<string[]> {
+    const now = this.clock.now();
+    const ended = await this.tenants.runAsSystem('payments.prepaid-period-end.scan', (manager) =>
+      manager
+        .createQueryBuilder(SubscriptionEntity, 's')
+        .select('s.organizationId', 'organizationId')
+        .where(`s.provider = 'mercadopago' AND s.status = 'ACTIVE' AND s.current_period_end <= :now`, { now })
+        .orderBy('s.current_period_end')
+        .limit(100)
+        .getRawMany<{ organizationId: string }>(),
+    );
+    const moved: string[] = [];
+    for (const { organizationId } of ended) {
+      try {
+        await this.tenants.runInTenant(organizationId, async (manager) => {
+          const notices = await this.endPeriod(manager, organizationId, now);
+          await this.notices.queue(
+            manager,
+            organizationId,
+            `prepaid-period-end:${now.toISOString()}`,
+            notices,
+          );
+          if (notices.length > 0) moved.push(organizationId);
+        });
+      } catch (error) {
+        this.logger.error({ err: error, organizationId }, 'prepaid period end failed; next run tries again');
+      }
+    }
+    return moved;
+  }
+
+  private async endPeriod(
+    manager: EntityManager,
+    organizationId: string,
+    now: Date,
+  ): Promise<PendingNotice[]> {
+    const row = await this.subscriptions.findForUpdate(organizationId, manager);
+    const periodEnd = row?.currentPeriodEnd;
+    if (!row || row.provider !== 'mercadopago' || row.status !== 'ACTIVE' || !periodEnd || periodEnd > now)
+      return [];
+    const schedule = this.config.DUNNING_RETRY_DAYS;
+    const dayAfterEnd = (days: number) => new Date(periodEnd.getTime() + days * DAY_MS);
+    await manager.update(
+      SubscriptionEntity,
+      { organizationId },
+      {
+        status: 'PAST_DUE',
+        pastDueSince: periodEnd,
+        // What is owed: the month after this one (no provider invoice behind it).
+        dunningInvoiceId: `mercadopago:renewal:${periodEnd.toISOString()}`,
+        dunningRetries: 0,
+        nextRetryAt: dayAfterEnd(schedule[0]!),
+      },
+    );
+    return [
+      {
+        to: row.billingEmail,
+        notice: { kind: 'renewal-due', plan: row.plan, periodEnd, suspendOn: dayAfterEnd(schedule.at(-1)!) },
+      },
+    ];
+  }
+}
