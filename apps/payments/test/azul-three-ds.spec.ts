@@ -131,6 +131,27 @@ describe('payments: AZUL 3-D Secure callback', () => {
     expect(row.payment_token).toMatch(/^[0-9A-F]{32}$/);
   });
 
+  it('a suspended AZUL subscription is paid by its owner with a new card: ACTIVE again, reactivated; an active one is refused (409)', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    await app.bed.admin.query(
+      `INSERT INTO subscriptions (organization_id, plan, status, provider, provider_customer_id,
+         current_period_start, current_period_end, past_due_since, suspended_at, dunning_invoice_id)
+       VALUES ($1::uuid, 'PROFESSIONAL', 'SUSPENDED', 'azul', $1::text, now() - interval '40 days',
+         now() - interval '10 days', now() - interval '10 days', now() - interval '3 days', 'recurring:x')`,
+      [org],
+    );
+    const { cRes, termUrl, token } = await challenged(org, 'pay-what-is-owed');
+    expect((await app.postAzulCallback(termUrl, { cRes })).status).toBe(200);
+    await waitFor('active again', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
+    await app.inboxDrained();
+    expect(await app.outboxEvents('payments.subscription.reactivated', org)).toHaveLength(1);
+
+    await expect(
+      startPayment(org, { plan: 'PROFESSIONAL', paymentToken: token }, 'while-active'),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('a retried start (same Idempotency-Key) answers the same payment and charges nothing twice', async () => {
     const org = randomUUID();
     const token = await tokenOf(AZUL_TEST_CARDS.approved);

@@ -60,7 +60,11 @@ export class AzulPaymentService {
     const row = await this.subscriptions.ensureLocked(organizationId, manager);
     const existing = await manager.findOneBy(AzulPaymentEntity, { idempotencyKey });
     if (existing) return toAzulPaymentDto(existing);
-    if (LIVE_STATUSES.has(row.status)) {
+    // An AZUL subscription whose monthly charge failed (PAST_DUE) or was given up on (SUSPENDED) is
+    // paid here too, with a card the customer gives now: the payment reopens it at once, instead of
+    // waiting for the next retry on the stored card (or for nothing, once suspended).
+    const lapsedAzul = row.provider === 'azul' && (row.status === 'PAST_DUE' || row.status === 'SUSPENDED');
+    if (LIVE_STATUSES.has(row.status) && !lapsedAzul) {
       throw new ConflictError('The organization already has a subscription');
     }
     // Where the renewal notices, receipts and dunning emails of this subscription go.
