@@ -286,6 +286,68 @@ describe('payments: Mercado Pago checkout and notifications', () => {
     expect(await app.outboxEvents('payments.subscription.reactivated', org)).toHaveLength(1);
   });
 
+  it.each(['refunded', 'charged_back'] as const)(
+    'the current month’s payment %s: PAST_DUE now with a payment-reversed email; a reversal of an older month changes nothing',
+    async (how) => {
+      const org = randomUUID();
+      const owner = member(org, ['owner']);
+      await app.bed.admin.query(
+        `INSERT INTO subscriptions (organization_id, plan, status, billing_email) VALUES ($1, 'FREE', 'TRIAL', 'owner@example.test')`,
+        [org],
+      );
+      const first = mp().pay(
+        (await checkout(owner, 'STARTER')).sessionId,
+        'approved',
+        new Date('2026-01-05T10:00:00.000Z'),
+      );
+      await notify(first.id);
+      await waitFor('first month', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
+      await app.inboxDrained();
+      // Renewed early, in a second checkout: the current period is the one the second payment bought.
+      await app.bed.admin.query(`UPDATE subscriptions SET status = 'PAST_DUE' WHERE organization_id = $1`, [
+        org,
+      ]);
+      const second = mp().pay(
+        (await checkout(owner, 'STARTER')).sessionId,
+        'approved',
+        new Date('2026-02-05T10:00:00.000Z'),
+      );
+      await notify(second.id);
+      await waitFor(
+        'second month',
+        async () =>
+          (await subscriptionOf(owner)).currentPeriodStart === '2026-02-05T10:00:00.000Z' &&
+          (await subscriptionOf(owner)).status === 'ACTIVE',
+      );
+      await app.inboxDrained();
+      const reversedMails = async () =>
+        ((await app.outboxEvents('payments.billing-notice.requested', org)) as { notice: { kind: string } }[])
+          .map((event) => event.notice)
+          .filter((notice) => notice.kind === 'payment-reversed');
+
+      // The older month's payment reversed: the current month is still paid.
+      mp().reverse(first.id, how, new Date('2026-02-10T10:00:00.000Z'));
+      await notify(first.id);
+      await app.inboxDrained();
+      expect((await subscriptionOf(owner)).status).toBe('ACTIVE');
+      expect(await reversedMails()).toEqual([]);
+
+      // The current month's payment reversed: no longer paid.
+      app.clock.set(new Date('2026-02-12T10:00:00.000Z'));
+      mp().reverse(second.id, how, new Date('2026-02-12T09:00:00.000Z'));
+      await notify(second.id);
+      await waitFor('past due', async () => (await subscriptionOf(owner)).status === 'PAST_DUE');
+      await app.inboxDrained();
+      expect(await reversedMails()).toEqual([
+        { kind: 'payment-reversed', plan: 'STARTER', suspendOn: '2026-02-19T10:00:00.000Z' },
+      ]);
+      // A second notification of the same reversal changes nothing more.
+      await notify(second.id);
+      await app.inboxDrained();
+      expect(await reversedMails()).toHaveLength(1);
+    },
+  );
+
   it('an active prepaid subscription is refused a second checkout (409); so is one paid through another provider', async () => {
     const org = randomUUID();
     const owner = member(org, ['owner']);

@@ -15,6 +15,15 @@ const COLUMNS = `id, organization_id AS "organizationId", provider, provider_inv
 /** Invoices, always inside the caller's tenant transaction (row-level security scopes them). */
 @Injectable()
 export class InvoiceRepository {
+  /** The invoice of one provider charge or invoice (null when none was recorded). */
+  findByProviderId(
+    manager: EntityManager,
+    provider: PaymentProviderName,
+    providerInvoiceId: string,
+  ): Promise<InvoiceEntity | null> {
+    return manager.findOneBy(InvoiceEntity, { provider, providerInvoiceId });
+  }
+
   /**
    * Records the provider's view of an invoice. Never regresses: an older fact (lower version) is
    * ignored, and a paid invoice stays paid whatever arrives later. Answers the stored status.

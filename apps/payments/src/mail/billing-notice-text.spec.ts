@@ -14,6 +14,19 @@ describe('billing notice wording', () => {
     );
   });
 
+  it('a reversed payment says the month is no longer paid and by when to pay it', () => {
+    expect(
+      composeBillingNotice({
+        kind: 'payment-reversed',
+        plan: 'ENTERPRISE',
+        suspendOn: new Date('2026-02-19T10:00:00.000Z'),
+      }),
+    ).toEqual({
+      subject: 'The payment for your ENTERPRISE plan was reversed',
+      text: 'The Mercado Pago payment for the current month of your ENTERPRISE plan was refunded or charged back, so that month is no longer paid. Pay it from the billing page (checkout with Mercado Pago) before 2026-02-19, when the organization would be suspended.',
+    });
+  });
+
   it('a suspension tells how to reopen for either kind of provider', () => {
     expect(composeBillingNotice({ kind: 'suspended', plan: 'PROFESSIONAL' })).toEqual({
       subject: 'Your organization is suspended',

@@ -29,6 +29,11 @@ export function composeBillingNotice(notice: BillingNotice): { subject: string; 
         subject: 'Your organization is suspended',
         text: `The payment for your ${notice.plan} plan could not be collected after several attempts, so your organization is suspended. Pay what is owed from the billing page (the open invoice, or a new checkout for a Mercado Pago month) to reopen it at once.`,
       };
+    case 'payment-reversed':
+      return {
+        subject: `The payment for your ${notice.plan} plan was reversed`,
+        text: `The Mercado Pago payment for the current month of your ${notice.plan} plan was refunded or charged back, so that month is no longer paid. Pay it from the billing page (checkout with Mercado Pago) before ${day(notice.suspendOn)}, when the organization would be suspended.`,
+      };
     case 'renewal-due':
       return {
         subject: `Your ${notice.plan} plan's month has ended: renew it`,

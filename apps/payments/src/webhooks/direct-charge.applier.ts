@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@platform/bootstrap';
+import type { PaymentsEnv } from '../config/payments-env.schema';
 import type { EntityManager } from 'typeorm';
 import type { PaidPlanCode, PaymentProviderName } from '@platform/contracts';
 import { InvoiceRepository } from '../invoices/invoice.repository';
@@ -13,6 +15,8 @@ import {
 } from '../subscriptions/subscription-lifecycle';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import type { PendingNotice } from '../mail/billing-notices';
+
+const DAY_MS = 24 * 3600 * 1000;
 
 /** A direct charge (AZUL, Mercado Pago, the Stripe fallback) that paid one period of a plan. */
 export interface PaidCharge {
@@ -48,6 +52,7 @@ export class DirectChargeApplier {
     private readonly invoices: InvoiceRepository,
     private readonly lifecycle: SubscriptionLifecycle,
     private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
   ) {}
 
   /** A provider's `charge.updated` fact (Mercado Pago payments): only an approved one with our plan acts. */
@@ -57,7 +62,8 @@ export class DirectChargeApplier {
     provider: PaymentProviderName,
     event: Extract<NormalizedProviderEvent, { kind: 'charge.updated' }>,
   ): Promise<PendingNotice[]> {
-    // Pending, declined, refunded: nothing to activate (refunds and chargebacks are not applied yet).
+    if (event.status === 'refunded') return this.reversed(manager, organizationId, provider, event);
+    // Pending, declined, voided: nothing to activate.
     if (event.status !== 'succeeded' || !event.plan || event.plan === 'FREE') return [];
     const paidAt = event.paidAt ?? new Date(event.version);
     return this.paid(manager, organizationId, {
@@ -72,6 +78,48 @@ export class DirectChargeApplier {
       paidAt,
       version: event.version,
     });
+  }
+
+  /**
+   * A refund or chargeback of the charge that paid the CURRENT period: that period is no longer paid,
+   * so the subscription goes PAST_DUE now and dunning takes over (reminders, then suspension), as
+   * when a prepaid month ends unpaid; paying a new checkout reopens it. The invoice stays as it was
+   * paid (the reversal is the provider's record). A reversal of an older month, of another
+   * provider's subscription, or older than the last fact applied changes nothing.
+   */
+  private async reversed(
+    manager: EntityManager,
+    organizationId: string,
+    provider: PaymentProviderName,
+    event: Extract<NormalizedProviderEvent, { kind: 'charge.updated' }>,
+  ): Promise<PendingNotice[]> {
+    const row = await this.subscriptions.findForUpdate(organizationId, manager);
+    if (!row || row.provider !== provider || row.status !== 'ACTIVE') return [];
+    if (event.version <= row.providerVersion) return [];
+    const invoice = await this.invoices.findByProviderId(manager, provider, event.providerChargeId);
+    if (!invoice?.periodStart || invoice.periodStart.getTime() !== row.currentPeriodStart?.getTime())
+      return [];
+    const now = this.clock.now();
+    const schedule = this.config.DUNNING_RETRY_DAYS;
+    const dayAfter = (days: number) => new Date(now.getTime() + days * DAY_MS);
+    await manager.update(
+      SubscriptionEntity,
+      { organizationId },
+      {
+        status: 'PAST_DUE',
+        pastDueSince: now,
+        dunningInvoiceId: `${provider}:reversed:${event.providerChargeId}`,
+        dunningRetries: 0,
+        nextRetryAt: dayAfter(schedule[0]!),
+        providerVersion: event.version,
+      },
+    );
+    return [
+      {
+        to: row.billingEmail,
+        notice: { kind: 'payment-reversed', plan: row.plan, suspendOn: dayAfter(schedule.at(-1)!) },
+      },
+    ];
   }
 
   async paid(manager: EntityManager, organizationId: string, charge: PaidCharge): Promise<PendingNotice[]> {

@@ -55,6 +55,11 @@ export interface FakeMercadoPago {
   /** A pending payment is decided later (the acquirer answered): new status, date_last_updated = `at`. */
   settle(paymentId: number, outcome: 'approved' | 'rejected', at?: Date): FakePayment;
   /**
+   * An approved payment reversed: refunded by the seller (`refunded`, status_detail `refunded`) or
+   * disputed by the cardholder (`charged_back`, status_detail `settled`); date_approved is kept.
+   */
+  reverse(paymentId: number, how: 'refunded' | 'charged_back', at?: Date): FakePayment;
+  /**
    * The webhook Mercado Pago sends for a payment, signed like the real one. `signWith` forges it
    * with another secret; `tsMs` backdates it.
    */
@@ -216,6 +221,17 @@ export async function startFakeMercadoPago(options: FakeMercadoPagoOptions = {})
         status: outcome,
         status_detail: outcome === 'approved' ? 'accredited' : 'cc_rejected_other_reason',
         date_approved: outcome === 'approved' ? at.toISOString() : null,
+        date_last_updated: at.toISOString(),
+      });
+      return payment;
+    },
+    reverse(paymentId, how, at = new Date()) {
+      const payment = payments.get(paymentId);
+      if (!payment) throw new Error(`no payment ${paymentId}`);
+      if (payment.status !== 'approved') throw new Error(`payment ${paymentId} is ${payment.status}`);
+      Object.assign(payment, {
+        status: how,
+        status_detail: how === 'refunded' ? 'refunded' : 'settled',
         date_last_updated: at.toISOString(),
       });
       return payment;
