@@ -79,10 +79,12 @@ describe('payments: billing emails are sent once, after the commit, whatever fai
       'Retry 2 of the payment for your PROFESSIONAL plan failed. Next attempt: 2026-01-04.',
     );
     expect(mail.messageId).toMatch(/^<[0-9a-f]{32}@billing\.platform>$/);
+    // The ledger row commits only once SMTP accepted the mail, so after the sink saw it: read it once
+    // a later notice went through (one send at a time, MAIL_CONCURRENCY=1).
+    await sentinelAfter('committed');
     expect(await ledger(org)).toEqual([
       { mail_key: 'dunning:2026-01-01T00:00:00.000Z:0:retry-failed', kind: 'retry-failed' },
     ]);
-    await sentinelAfter('committed');
     expect(mailsTo(to)).toHaveLength(1);
   });
 
