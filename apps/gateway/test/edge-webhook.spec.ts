@@ -97,6 +97,14 @@ describe('gateway webhook route: a Stripe-signed body reaches the owning service
     upstream = await startUpstreamServer(async (request, response) => {
       const body = await readBody(request);
       received.push({ body, headers: request.headers, url: request.url ?? '' });
+      if (request.url?.startsWith('/v1/webhooks/azul')) {
+        // Payments sends the cardholder's browser on to the app once the 3-D Secure result is stored.
+        response.writeHead(303, {
+          location: 'https://app.example.test/billing?azul3ds=received',
+          'set-cookie': 'service-session=1',
+        });
+        return void response.end();
+      }
       try {
         const event = stripe.webhooks.constructEvent(
           body,
@@ -235,13 +243,17 @@ describe('gateway webhook route: a Stripe-signed body reaches the owning service
     expect(call!.headers['x-request-id']).toBe('mp-request-6f1d2c');
   });
 
-  it('the AZUL 3-D Secure route forwards the browser’s form and the session token in the query unchanged', async () => {
+  it('the AZUL 3-D Secure route forwards the browser’s form and the session token in the query unchanged, and relays the service’s redirect', async () => {
     const form = 'cRes=eyJ0cmFuc1N0YXR1cyI6IlkifQ%3D%3D&threeDSSessionData=';
-    await fetch(`${bed.url}/v1/webhooks/azul?session=abc.def`, {
+    const answer = await fetch(`${bed.url}/v1/webhooks/azul?session=abc.def`, {
       method: 'POST',
       body: form,
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'browser=1' },
+      redirect: 'manual',
     });
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('location')).toBe('https://app.example.test/billing?azul3ds=received');
+    expect(answer.headers.get('set-cookie')).toBeNull();
     expect(received).toHaveLength(1);
     const [call] = received;
     expect(call!.url).toBe('/v1/webhooks/azul?session=abc.def');

@@ -53,6 +53,12 @@ export const providerEnvShape = {
    * MethodNotificationUrl of every customer-present charge. Without it AZUL charges go without 3-D Secure.
    */
   AZUL_CALLBACK_URL: urlWithProtocol('https', 'http').optional(),
+  /**
+   * Where the cardholder's browser goes once it has posted the 3-D Secure challenge result to
+   * /v1/webhooks/azul (303 See Other, `?azul3ds=received`): the app's page that polls the payment.
+   * Unset: the post is answered with JSON, and the browser stays on it.
+   */
+  AZUL_RETURN_URL: urlWithProtocol('https', 'http').optional(),
   /** How long a 3-D Secure callback URL stays valid, seconds. */
   AZUL_CALLBACK_TTL_SECONDS: positiveInt.default(900),
   /** AZUL's breaker opens after this many timeouts/unreachable answers in a row... */

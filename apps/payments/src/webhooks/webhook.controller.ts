@@ -1,10 +1,11 @@
 import { Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { LOGGER } from '@platform/bootstrap';
+import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { PAYMENT_PROVIDERS, type PaymentProviderName } from '@platform/contracts';
 import { DomainError, PROBLEM_CONTENT_TYPE, resolveRequestId, toProblemDetails } from '@platform/errors';
-import { WebhookVerificationError } from '../providers/payment-provider.port';
+import type { PaymentsEnv } from '../config/payments-env.schema';
+import { WebhookVerificationError, type VerifiedWebhook } from '../providers/payment-provider.port';
 import { PaymentProviders } from '../providers/payment-providers';
 import { Clock } from '../shared/clock';
 import { WebhookInbox } from './webhook-inbox';
@@ -24,6 +25,7 @@ export class WebhookController {
     private readonly inbox: WebhookInbox,
     private readonly processor: WebhookInboxProcessor,
     private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -58,6 +60,11 @@ export class WebhookController {
       const stored = await this.inbox.accept(name, verified, now);
       webhooksReceivedTotal.inc({ provider: name, outcome: stored ? 'stored' : 'duplicate' });
       if (stored) this.processor.wake();
+      const browserReturn = this.browserReturnFor(name, verified);
+      if (browserReturn) {
+        void reply.status(303).header('location', browserReturn).send();
+        return;
+      }
       void reply.status(200).send({ received: true, duplicate: !stored });
     } catch (error) {
       const problemSource =
@@ -76,5 +83,18 @@ export class WebhookController {
       }
       void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
     }
+  }
+
+  /**
+   * AZUL's challenge result is posted by the cardholder's browser (the issuer's page submits the form
+   * to our TermUrl): once it is stored, the browser is sent on to the app (AZUL_RETURN_URL), which
+   * polls `GET /v1/payments/azul/payments/:id`. The method step is posted by a hidden iframe: JSON.
+   */
+  private browserReturnFor(provider: PaymentProviderName, webhook: VerifiedWebhook): string | undefined {
+    const target = this.config.AZUL_RETURN_URL;
+    if (provider !== 'azul' || webhook.type !== 'three-ds.challenge-completed' || !target) return undefined;
+    const url = new URL(target);
+    url.searchParams.set('azul3ds', 'received');
+    return url.toString();
   }
 }

@@ -190,6 +190,8 @@ export async function startPaymentsTestApp(
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(form).toString(),
+        // A browser would follow a 303 to the app (AZUL_RETURN_URL); the test reads the answer itself.
+        redirect: 'manual',
       }),
     inboxDrained,
     inboxCount: () => count(`SELECT count(*)::int AS n FROM webhook_inbox`),

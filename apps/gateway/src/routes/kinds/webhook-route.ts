@@ -16,8 +16,12 @@ import type { WebhookRouteDefinition } from './webhook-route.definition';
 const MAX_ANSWER_BYTES = 64 * 1024;
 /** Besides the listed signature headers, what a service needs to read and trace the call. */
 const ALWAYS_FORWARDED = ['content-type', 'traceparent', 'tracestate'];
-/** Answer headers worth relaying to a provider (never the service's connection or cookies). */
-const RELAYED_ANSWER_HEADERS = new Set(['content-type', 'retry-after']);
+/**
+ * Answer headers worth relaying to a provider (never the service's connection or cookies).
+ * `location`: a service may send a browser that posted to a webhook route on (AZUL's 3-D Secure
+ * result, 303); the URL is the service's configuration, never taken from the request.
+ */
+const RELAYED_ANSWER_HEADERS = new Set(['content-type', 'retry-after', 'location']);
 
 /**
  * Serves a webhook route: public (throttled per client IP), the raw body kept byte-exact (each
