@@ -49,7 +49,7 @@ mutation_gate() {
       warn "mutation gate skipped: no baseline (run \`npm run test:mutation\` once; it takes long)"
       return 0
     fi
-    mkdir -p reports && gunzip -c tools/mutation/stryker-baseline.json.gz > reports/stryker-incremental.json
+    npm run --silent test:mutation:restore-baseline
   fi
   npm run --silent test:mutation:changed
 }
