@@ -10,6 +10,7 @@ import { RecurringChargeJob } from '../recurring/recurring-charge.job';
 import { Clock } from '../shared/clock';
 import { callProvider } from '../shared/provider-errors';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { sweepSubscriptions } from '../subscriptions/subscription-sweep';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import { BillingEventApplier, clearedDunning } from '../webhooks/billing-event.applier';
 
@@ -53,31 +54,19 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
   /** Runs every retry that is due now; answers the organizations handled. */
   async runDue(): Promise<string[]> {
     const now = this.clock.now();
-    const due = await this.tenants.runAsSystem('payments.dunning.scan', (manager) =>
-      manager
-        .createQueryBuilder(SubscriptionEntity, 's')
-        .select('s.organizationId', 'organizationId')
-        .where(`s.status = 'PAST_DUE' AND s.next_retry_at <= :now`, { now })
-        .orderBy('s.next_retry_at')
-        .limit(100)
-        .getRawMany<{ organizationId: string }>(),
+    return sweepSubscriptions(
+      { tenants: this.tenants, notices: this.notices, logger: this.logger },
+      {
+        scan: 'payments.dunning.scan',
+        where: `s.status = 'PAST_DUE' AND s.next_retry_at <= :now`,
+        parameters: { now },
+        orderBy: 's.next_retry_at',
+        decide: (manager, organizationId) => this.retry(manager, organizationId, now),
+        cause: `dunning:${now.toISOString()}`,
+        failure: 'dunning retry failed to run; next scan tries again',
+        report: 'decided',
+      },
     );
-    const handled: string[] = [];
-    for (const { organizationId } of due) {
-      try {
-        await this.tenants.runInTenant(organizationId, async (manager) => {
-          const notices = await this.retry(manager, organizationId, now);
-          await this.notices.queue(manager, organizationId, `dunning:${now.toISOString()}`, notices);
-        });
-        handled.push(organizationId);
-      } catch (error) {
-        this.logger.error(
-          { err: error, organizationId },
-          'dunning retry failed to run; next scan tries again',
-        );
-      }
-    }
-    return handled;
   }
 
   private async retry(manager: EntityManager, organizationId: string, now: Date): Promise<PendingNotice[]> {

@@ -7,6 +7,7 @@ import type { PaymentsEnv } from '../config/payments-env.schema';
 import { BillingNotices, type PendingNotice } from '../mail/billing-notices';
 import { Clock } from '../shared/clock';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { sweepSubscriptions } from '../subscriptions/subscription-sweep';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -48,33 +49,19 @@ export class PrepaidPeriodEndJob implements OnApplicationBootstrap, OnApplicatio
   /** Moves every prepaid subscription whose period ended to PAST_DUE; answers the organizations moved. */
   async runDue(): Promise<string[]> {
     const now = this.clock.now();
-    const ended = await this.tenants.runAsSystem('payments.prepaid-period-end.scan', (manager) =>
-      manager
-        .createQueryBuilder(SubscriptionEntity, 's')
-        .select('s.organizationId', 'organizationId')
-        .where(`s.provider = 'mercadopago' AND s.status = 'ACTIVE' AND s.current_period_end <= :now`, { now })
-        .orderBy('s.current_period_end')
-        .limit(100)
-        .getRawMany<{ organizationId: string }>(),
+    return sweepSubscriptions(
+      { tenants: this.tenants, notices: this.notices, logger: this.logger },
+      {
+        scan: 'payments.prepaid-period-end.scan',
+        where: `s.provider = 'mercadopago' AND s.status = 'ACTIVE' AND s.current_period_end <= :now`,
+        parameters: { now },
+        orderBy: 's.current_period_end',
+        decide: (manager, organizationId) => this.endPeriod(manager, organizationId, now),
+        cause: `prepaid-period-end:${now.toISOString()}`,
+        failure: 'prepaid period end failed; next run tries again',
+        report: 'noticed',
+      },
     );
-    const moved: string[] = [];
-    for (const { organizationId } of ended) {
-      try {
-        await this.tenants.runInTenant(organizationId, async (manager) => {
-          const notices = await this.endPeriod(manager, organizationId, now);
-          await this.notices.queue(
-            manager,
-            organizationId,
-            `prepaid-period-end:${now.toISOString()}`,
-            notices,
-          );
-          if (notices.length > 0) moved.push(organizationId);
-        });
-      } catch (error) {
-        this.logger.error({ err: error, organizationId }, 'prepaid period end failed; next run tries again');
-      }
-    }
-    return moved;
   }
 
   private async endPeriod(

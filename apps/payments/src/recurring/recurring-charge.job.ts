@@ -12,6 +12,7 @@ import { PaymentProviderFailure } from '../providers/payment-provider.port';
 import { addMonths, periodKey } from '../shared/billing-period';
 import { Clock } from '../shared/clock';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { sweepSubscriptions } from '../subscriptions/subscription-sweep';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import type { PendingNotice } from '../mail/billing-notices';
 import { DirectChargeApplier } from '../webhooks/direct-charge.applier';
@@ -65,35 +66,19 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
   async runDue(): Promise<string[]> {
     const now = this.clock.now();
     const horizon = new Date(now.getTime() + this.config.RECURRING_NOTICE_DAYS * DAY_MS);
-    const due = await this.tenants.runAsSystem('payments.recurring.scan', (manager) =>
-      manager
-        .createQueryBuilder(SubscriptionEntity, 's')
-        .select('s.organizationId', 'organizationId')
-        .where(`s.provider = 'azul' AND s.status = 'ACTIVE' AND s.current_period_end <= :horizon`, {
-          horizon,
-        })
-        .andWhere('s.payment_token IS NOT NULL')
-        .orderBy('s.current_period_end')
-        .limit(100)
-        .getRawMany<{ organizationId: string }>(),
+    return sweepSubscriptions(
+      { tenants: this.tenants, notices: this.notices, logger: this.logger },
+      {
+        scan: 'payments.recurring.scan',
+        where: `s.provider = 'azul' AND s.status = 'ACTIVE' AND s.current_period_end <= :horizon AND s.payment_token IS NOT NULL`,
+        parameters: { horizon },
+        orderBy: 's.current_period_end',
+        decide: (manager, organizationId) => this.handle(manager, organizationId, now),
+        cause: `recurring:${now.toISOString()}`,
+        failure: 'recurring charge failed to run; next scan tries again',
+        report: 'noticed',
+      },
     );
-    const handled: string[] = [];
-    for (const { organizationId } of due) {
-      try {
-        const notices = await this.tenants.runInTenant(organizationId, async (manager) => {
-          const decided = await this.handle(manager, organizationId, now);
-          await this.notices.queue(manager, organizationId, `recurring:${now.toISOString()}`, decided);
-          return decided;
-        });
-        if (notices.length > 0) handled.push(organizationId);
-      } catch (error) {
-        this.logger.error(
-          { err: error, organizationId },
-          'recurring charge failed to run; next scan tries again',
-        );
-      }
-    }
-    return handled;
   }
 
   /**
