@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PAYMENTS_RPC, paymentsContract, expectMatchesContract, type Principal } from '@platform/contracts';
 import { waitFor } from '@platform/testing';
 import { DunningJob } from '../src/dunning/dunning.job';
-import { PrepaidPeriodEndJob } from '../src/dunning/prepaid-period-end.job';
+import { PrepaidPeriodEnd } from '../src/dunning/prepaid-period-end';
 import { member, startPaymentsTestApp, type PaymentsTestApp } from './support/payments-test-app';
 
 interface SubscriptionView {
@@ -229,7 +229,7 @@ describe('payments: Mercado Pago checkout and notifications', () => {
       `UPDATE subscriptions SET billing_email = 'owner@example.test' WHERE organization_id = $1`,
       [org],
     );
-    const periodEnd = app.bed.service.app.get(PrepaidPeriodEndJob);
+    const periodEnd = app.bed.service.app.get(PrepaidPeriodEnd);
     const dunning = app.bed.service.app.get(DunningJob);
     const renewalMails = async () =>
       ((await app.outboxEvents('payments.billing-notice.requested', org)) as { notice: { kind: string } }[])

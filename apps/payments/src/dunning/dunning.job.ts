@@ -11,6 +11,7 @@ import { Clock } from '../shared/clock';
 import { callProvider } from '../shared/provider-errors';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
 import { sweepSubscriptions } from '../subscriptions/subscription-sweep';
+import { PrepaidPeriodEnd } from './prepaid-period-end';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import { BillingEventApplier, clearedDunning } from '../webhooks/billing-event.applier';
 
@@ -33,13 +34,15 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly applier: BillingEventApplier,
     private readonly notices: BillingNotices,
     private readonly recurring: RecurringChargeJob,
+    private readonly prepaidPeriodEnd: PrepaidPeriodEnd,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   private readonly periodic = new PeriodicRun(
-    () => this.runDue(),
+    // Lapsed prepaid months enter dunning first, then every retry that is due runs.
+    () => this.prepaidPeriodEnd.runDue().then(() => this.runDue()),
     (error) => this.logger.error({ err: error }, 'dunning run failed'),
   );
 

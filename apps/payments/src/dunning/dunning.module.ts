@@ -3,10 +3,10 @@ import { RecurringModule } from '../recurring/recurring.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DunningJob } from './dunning.job';
-import { PrepaidPeriodEndJob } from './prepaid-period-end.job';
+import { PrepaidPeriodEnd } from './prepaid-period-end';
 
 @Module({
   imports: [SubscriptionsModule, WebhooksModule, RecurringModule],
-  providers: [DunningJob, PrepaidPeriodEndJob],
+  providers: [DunningJob, PrepaidPeriodEnd],
 })
 export class DunningModule {}

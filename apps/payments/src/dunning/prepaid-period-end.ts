@@ -1,7 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
+import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { TenantDatabase } from '@platform/tenancy';
 import type { PaymentsEnv } from '../config/payments-env.schema';
 import { BillingNotices, type PendingNotice } from '../mail/billing-notices';
@@ -20,15 +20,11 @@ const DAY_MS = 24 * 3600 * 1000;
  * DUNNING_RETRY_DAYS and suspends after the last, as for a card that keeps failing. A payment of a
  * new checkout at any point makes it ACTIVE again (DirectChargeApplier). Without this pass a paid
  * month would have kept the plan forever. Each organization in its own transaction, row locked and
- * re-checked, so replicas and reruns change it once.
+ * re-checked, so replicas and reruns change it once. Run by DunningJob at the start of each of its
+ * passes (DUNNING_POLL_MS), so a lapsed month enters dunning in the same pass.
  */
 @Injectable()
-export class PrepaidPeriodEndJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly periodic = new PeriodicRun(
-    () => this.runDue(),
-    (error) => this.logger.error({ err: error }, 'prepaid period end run failed'),
-  );
-
+export class PrepaidPeriodEnd {
   constructor(
     private readonly tenants: TenantDatabase,
     private readonly subscriptions: SubscriptionRepository,
@@ -37,14 +33,6 @@ export class PrepaidPeriodEndJob implements OnApplicationBootstrap, OnApplicatio
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
-
-  onApplicationBootstrap(): void {
-    this.periodic.start(this.config.DUNNING_POLL_MS);
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.periodic.stop();
-  }
 
   /** Moves every prepaid subscription whose period ended to PAST_DUE; answers the organizations moved. */
   async runDue(): Promise<string[]> {
