@@ -260,6 +260,16 @@ describe('payments: metering, usage and alerts', () => {
     });
     // PROFESSIONAL allows 500 recordings; FREE 10.
     expect(await limitOf(ownerCoded)).toMatchObject({ plan: 'PROFESSIONAL', limit: 500 });
+    // The subscription view says the same plan; nothing was bought here (TRIAL, no provider).
+    expect(await app.bed.call(PAYMENTS_RPC.getSubscription, {}, ownerCoded)).toMatchObject({
+      plan: 'PROFESSIONAL',
+      status: 'TRIAL',
+      provider: null,
+    });
+    expect(await app.bed.call(PAYMENTS_RPC.getSubscription, {}, member(legacy, ['owner']))).toMatchObject({
+      plan: 'FREE',
+      status: 'TRIAL',
+    });
     expect(await limitOf(member(legacy, ['owner']))).toMatchObject({ plan: 'FREE', limit: 10 });
     expect(
       await app.bed.admin.query(
@@ -280,6 +290,10 @@ describe('payments: metering, usage and alerts', () => {
       [coded],
     );
     expect(await limitOf(ownerCoded)).toMatchObject({ plan: 'STARTER', limit: 100 });
+    expect(await app.bed.call(PAYMENTS_RPC.getSubscription, {}, ownerCoded)).toMatchObject({
+      plan: 'STARTER',
+      status: 'ACTIVE',
+    });
   });
 
   it('refuses bad input and callers without billing:read', async () => {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { PAYMENTS_RPC, type PaidPlanCode, type SubscriptionDto } from '@platform/contracts';
 import { ConflictError } from '@platform/errors';
 import { currentTenantManager } from '@platform/tenancy';
+import { GrantedPlanRepository } from '../plans/granted-plan.repository';
 import { PaymentProviders } from '../providers/payment-providers';
 import { callProvider, providerIdempotencyKey } from '../shared/provider-errors';
 import { toSubscriptionDto, withProviderSnapshot } from './subscription.mapper';
@@ -25,10 +26,16 @@ export class SubscriptionService {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
     private readonly providers: PaymentProviders,
+    private readonly grantedPlans: GrantedPlanRepository,
   ) {}
 
   async get(organizationId: string): Promise<SubscriptionDto> {
-    return toSubscriptionDto(await this.subscriptions.find(organizationId));
+    const subscription = toSubscriptionDto(await this.subscriptions.find(organizationId));
+    if (subscription.status !== 'TRIAL') return subscription;
+    // Nothing bought here: the plan the organization was created on (an organization code's), the
+    // one auth enforces and metering measures; FREE otherwise.
+    const granted = await this.grantedPlans.find(organizationId);
+    return granted ? { ...subscription, plan: granted } : subscription;
   }
 
   async startCheckout(
