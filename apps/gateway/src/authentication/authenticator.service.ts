@@ -22,15 +22,12 @@ export class Authenticator {
     private readonly credentials: CredentialResolver,
   ) {}
 
-  async authenticate(headers: IncomingHttpHeaders, ip: string, requestId: string): Promise<Principal> {
-    return (await this.authenticateUntilExpiry(headers, ip, requestId)).principal;
-  }
-
   /**
-   * `authenticate`, and when the credential expires: a bearer token's `exp`, an API key's or an
-   * organization code's `expiresAt` (as auth answered it). A socket opened with it closes then.
+   * Who is calling, the denylist checked, and when the credential expires: a bearer token's `exp`,
+   * an API key's or an organization code's `expiresAt` (as auth answered it). A socket opened with
+   * it closes then.
    */
-  async authenticateUntilExpiry(
+  async authenticate(
     headers: IncomingHttpHeaders,
     ip: string,
     requestId: string,

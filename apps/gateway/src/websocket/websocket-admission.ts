@@ -52,7 +52,7 @@ export class WebSocketAdmission {
         break;
       }
       case 'subprotocol-bearer':
-        ({ principal, expiresAtMs: credentialExpiresAtMs } = await this.authenticator.authenticateUntilExpiry(
+        ({ principal, expiresAtMs: credentialExpiresAtMs } = await this.authenticator.authenticate(
           { authorization: `Bearer ${credential.token}` },
           caller.ip,
           caller.requestId,
@@ -60,7 +60,7 @@ export class WebSocketAdmission {
         break;
       case 'headers':
         // A bearer token's `exp`, or an API key's / organization code's `expiresAt`.
-        ({ principal, expiresAtMs: credentialExpiresAtMs } = await this.authenticator.authenticateUntilExpiry(
+        ({ principal, expiresAtMs: credentialExpiresAtMs } = await this.authenticator.authenticate(
           request.headers,
           caller.ip,
           caller.requestId,

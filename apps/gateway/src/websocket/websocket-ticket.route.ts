@@ -54,7 +54,7 @@ export function registerWebSocketTicketRoute(
     onRequest: async (request) => {
       assertJsonMediaType(request);
       request.clientIp = clientIp(request, deps.config.TRUSTED_PROXY_HOPS);
-      const authenticated = await deps.authenticator.authenticateUntilExpiry(
+      const authenticated = await deps.authenticator.authenticate(
         request.headers,
         request.clientIp,
         String(request.id),
