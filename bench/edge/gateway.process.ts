@@ -28,11 +28,13 @@ const checks: EdgeChecks = { type: 'edge-checks', jwt: true, limiter: true };
 let benchPrincipal: Principal | undefined;
 
 function installSwitches(): void {
-  const authenticate = Authenticator.prototype.authenticate;
-  Authenticator.prototype.authenticate = function (this: Authenticator, ...args) {
+  // What every route's admission (RouteAdmission) calls: the switch must sit here, not on
+  // `authenticate`, which only WebSocket upgrades and tickets use.
+  const authenticate = Authenticator.prototype.authenticateDeferringRevocation;
+  Authenticator.prototype.authenticateDeferringRevocation = function (this: Authenticator, ...args) {
     if (checks.jwt) return authenticate.apply(this, args);
     if (!benchPrincipal) throw new Error('BENCH_PRINCIPAL is needed to switch JWT verification off');
-    return Promise.resolve(benchPrincipal);
+    return Promise.resolve({ principal: benchPrincipal });
   };
   const enforce = RequestThrottle.prototype.enforce;
   RequestThrottle.prototype.enforce = function (this: RequestThrottle, ...args) {
