@@ -10,12 +10,11 @@ import { RecurringChargeJob } from '../recurring/recurring-charge.job';
 import { Clock } from '../shared/clock';
 import { callProvider } from '../shared/provider-errors';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { dunningDay, suspensionDay } from '../subscriptions/subscription-lifecycle';
 import { sweepSubscriptions } from '../subscriptions/subscription-sweep';
 import { PrepaidPeriodEnd } from './prepaid-period-end';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import { BillingEventApplier, clearedDunning } from '../webhooks/billing-event.applier';
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * Dunning: a PAST_DUE subscription's owed invoice is retried at the provider on the days of
@@ -115,10 +114,10 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
       await this.applier.publishSuspended(manager, organizationId, row.plan, now);
       return [{ to: row.billingEmail, notice: { kind: 'suspended', plan: row.plan } }];
     }
-    const nextRetryAt = new Date(row.pastDueSince!.getTime() + schedule[attempt]! * DAY_MS);
+    const nextRetryAt = dunningDay(row.pastDueSince!, schedule[attempt]!);
     await manager.update(SubscriptionEntity, { organizationId }, { dunningRetries: attempt, nextRetryAt });
     if (prepaid) {
-      const suspendOn = new Date(row.pastDueSince!.getTime() + schedule.at(-1)! * DAY_MS);
+      const suspendOn = suspensionDay(row.pastDueSince!, schedule);
       return [
         {
           to: row.billingEmail,

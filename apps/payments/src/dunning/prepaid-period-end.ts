@@ -7,10 +7,9 @@ import type { PaymentsEnv } from '../config/payments-env.schema';
 import { BillingNotices, type PendingNotice } from '../mail/billing-notices';
 import { Clock } from '../shared/clock';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { startedDunning, suspensionDay } from '../subscriptions/subscription-lifecycle';
 import { sweepSubscriptions } from '../subscriptions/subscription-sweep';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * Mercado Pago months are prepaid: a Checkout Pro payment buys one period and nothing renews it (no
@@ -62,23 +61,18 @@ export class PrepaidPeriodEnd {
     if (!row || row.provider !== 'mercadopago' || row.status !== 'ACTIVE' || !periodEnd || periodEnd > now)
       return [];
     const schedule = this.config.DUNNING_RETRY_DAYS;
-    const dayAfterEnd = (days: number) => new Date(periodEnd.getTime() + days * DAY_MS);
-    await manager.update(
-      SubscriptionEntity,
-      { organizationId },
-      {
-        status: 'PAST_DUE',
-        pastDueSince: periodEnd,
-        // What is owed: the month after this one (no provider invoice behind it).
-        dunningInvoiceId: `mercadopago:renewal:${periodEnd.toISOString()}`,
-        dunningRetries: 0,
-        nextRetryAt: dayAfterEnd(schedule[0]!),
-      },
-    );
+    // What is owed: the month after this one (no provider invoice behind it).
+    const owed = `mercadopago:renewal:${periodEnd.toISOString()}`;
+    await manager.update(SubscriptionEntity, { organizationId }, startedDunning(owed, periodEnd, schedule));
     return [
       {
         to: row.billingEmail,
-        notice: { kind: 'renewal-due', plan: row.plan, periodEnd, suspendOn: dayAfterEnd(schedule.at(-1)!) },
+        notice: {
+          kind: 'renewal-due',
+          plan: row.plan,
+          periodEnd,
+          suspendOn: suspensionDay(periodEnd, schedule),
+        },
       },
     ];
   }

@@ -12,6 +12,7 @@ import { PaymentProviderFailure } from '../providers/payment-provider.port';
 import { addMonths, periodKey } from '../shared/billing-period';
 import { Clock } from '../shared/clock';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { startedDunning } from '../subscriptions/subscription-lifecycle';
 import { sweepSubscriptions } from '../subscriptions/subscription-sweep';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import type { PendingNotice } from '../mail/billing-notices';
@@ -276,20 +277,15 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
         lastError: routed.result.declineCode ?? null,
       },
     );
-    const nextRetryAt = new Date(now.getTime() + this.config.DUNNING_RETRY_DAYS[0]! * DAY_MS);
     // Dunning owes this period's charge (its key); DunningJob retries it through retryOwed.
-    await manager.update(
-      SubscriptionEntity,
-      { organizationId: row.organizationId },
+    const dunning = startedDunning(charge.idempotencyKey, now, this.config.DUNNING_RETRY_DAYS);
+    await manager.update(SubscriptionEntity, { organizationId: row.organizationId }, dunning);
+    return [
       {
-        status: 'PAST_DUE',
-        dunningInvoiceId: charge.idempotencyKey,
-        pastDueSince: now,
-        dunningRetries: 0,
-        nextRetryAt,
+        to: row.billingEmail,
+        notice: { kind: 'payment-failed', plan: row.plan, nextRetryAt: dunning.nextRetryAt },
       },
-    );
-    return [{ to: row.billingEmail, notice: { kind: 'payment-failed', plan: row.plan, nextRetryAt } }];
+    ];
   }
 
   private priceOf(plan: PaidPlanCode): number | undefined {

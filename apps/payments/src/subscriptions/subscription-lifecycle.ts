@@ -70,6 +70,32 @@ export class SubscriptionLifecycle {
   }
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The day `days` (a DUNNING_RETRY_DAYS entry) after dunning started at `since`. */
+export function dunningDay(since: Date, days: number): Date {
+  return new Date(since.getTime() + days * DAY_MS);
+}
+
+/** When dunning started at `since` suspends if nothing is paid: the schedule's last day. */
+export function suspensionDay(since: Date, retryDays: readonly number[]): Date {
+  return dunningDay(since, retryDays.at(-1)!);
+}
+
+/**
+ * The dunning fields of a subscription that starts owing `owed` (a provider invoice, a charge's key,
+ * a lapsed prepaid month) at `since`: PAST_DUE, no retry yet, the first on the schedule's first day.
+ */
+export function startedDunning(owed: string, since: Date, retryDays: readonly number[]) {
+  return {
+    status: 'PAST_DUE' as const,
+    dunningInvoiceId: owed,
+    pastDueSince: since,
+    dunningRetries: 0,
+    nextRetryAt: dunningDay(since, retryDays[0]!),
+  };
+}
+
 /** The dunning fields of a subscription that pays again (or is cancelled). */
 export function clearedDunning(): Partial<SubscriptionEntity> {
   return {

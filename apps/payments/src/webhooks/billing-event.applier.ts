@@ -16,6 +16,7 @@ import { SubscriptionEntity } from '../subscriptions/subscription.entity';
 import {
   clearedDunning,
   LIVE_STATUSES,
+  startedDunning,
   SubscriptionLifecycle,
 } from '../subscriptions/subscription-lifecycle';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
@@ -25,8 +26,6 @@ import { ThreeDsContinuation } from '../azul-payments/three-ds-continuation';
 export { clearedDunning };
 
 const LIVE = LIVE_STATUSES;
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * Applies normalized provider facts to one organization's subscription and invoices, inside the
@@ -183,20 +182,18 @@ export class BillingEventApplier {
     // Dunning starts once per owed invoice of a live subscription; later failures are the retries'
     // own (the job counts them). A subscription never activated has nothing to suspend.
     if (!row || (row.status !== 'ACTIVE' && row.status !== 'PAST_DUE') || row.dunningInvoiceId) return [];
-    const now = this.clock.now();
-    const nextRetryAt = new Date(now.getTime() + this.config.DUNNING_RETRY_DAYS[0]! * DAY_MS);
-    await manager.update(
-      SubscriptionEntity,
-      { organizationId },
-      {
-        status: 'PAST_DUE',
-        dunningInvoiceId: invoice.providerInvoiceId,
-        pastDueSince: now,
-        dunningRetries: 0,
-        nextRetryAt,
-      },
+    const dunning = startedDunning(
+      invoice.providerInvoiceId,
+      this.clock.now(),
+      this.config.DUNNING_RETRY_DAYS,
     );
-    return [{ to: row.billingEmail, notice: { kind: 'payment-failed', plan: row.plan, nextRetryAt } }];
+    await manager.update(SubscriptionEntity, { organizationId }, dunning);
+    return [
+      {
+        to: row.billingEmail,
+        notice: { kind: 'payment-failed', plan: row.plan, nextRetryAt: dunning.nextRetryAt },
+      },
+    ];
   }
 
   /** Dunning gave up (kept here for the dunning job; the lifecycle class publishes). */

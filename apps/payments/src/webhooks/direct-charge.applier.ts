@@ -11,12 +11,12 @@ import { SubscriptionEntity } from '../subscriptions/subscription.entity';
 import {
   clearedDunning,
   LIVE_STATUSES,
+  startedDunning,
+  suspensionDay,
   SubscriptionLifecycle,
 } from '../subscriptions/subscription-lifecycle';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import type { PendingNotice } from '../mail/billing-notices';
-
-const DAY_MS = 24 * 3600 * 1000;
 
 /** A direct charge (AZUL, Mercado Pago, the Stripe fallback) that paid one period of a plan. */
 export interface PaidCharge {
@@ -101,23 +101,16 @@ export class DirectChargeApplier {
       return [];
     const now = this.clock.now();
     const schedule = this.config.DUNNING_RETRY_DAYS;
-    const dayAfter = (days: number) => new Date(now.getTime() + days * DAY_MS);
+    const owed = `${provider}:reversed:${event.providerChargeId}`;
     await manager.update(
       SubscriptionEntity,
       { organizationId },
-      {
-        status: 'PAST_DUE',
-        pastDueSince: now,
-        dunningInvoiceId: `${provider}:reversed:${event.providerChargeId}`,
-        dunningRetries: 0,
-        nextRetryAt: dayAfter(schedule[0]!),
-        providerVersion: event.version,
-      },
+      { ...startedDunning(owed, now, schedule), providerVersion: event.version },
     );
     return [
       {
         to: row.billingEmail,
-        notice: { kind: 'payment-reversed', plan: row.plan, suspendOn: dayAfter(schedule.at(-1)!) },
+        notice: { kind: 'payment-reversed', plan: row.plan, suspendOn: suspensionDay(now, schedule) },
       },
     ];
   }
