@@ -172,4 +172,29 @@ describe('billing with Stripe (whole platform)', () => {
     });
     expect([invalid.status, invalid.body.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
+
+  it('the AZUL backup-card route: validated at the edge, refused for a Stripe-billed organization, billing roles only', async () => {
+    const page = { successUrl: 'https://app.test/card', cancelUrl: 'https://app.test/billing' };
+    const stripeBilled = await api.post('/v1/payments/azul/fallback-card', {
+      token: owner.tokens.accessToken,
+      json: page,
+      headers: { 'idempotency-key': 'fallback-card-1' },
+    });
+    expect([stripeBilled.status, stripeBilled.body.code]).toEqual([409, 'CONFLICT']);
+    const badUrl = await api.post('/v1/payments/azul/fallback-card', {
+      token: owner.tokens.accessToken,
+      json: { ...page, successUrl: 'ftp://app.test/card' },
+    });
+    expect([badUrl.status, badUrl.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const developer = await addMember(api, platform.mail, owner, 'developer');
+    const forbidden = await api.post('/v1/payments/azul/fallback-card', {
+      token: developer.tokens.accessToken,
+      json: page,
+    });
+    expect([forbidden.status, forbidden.body.code]).toEqual([403, 'FORBIDDEN']);
+    // No Stripe customer was made for any of them (the only customers are the checkout's).
+    expect([...stripe.customers.values()].map((c) => c.metadata)).toEqual([
+      { organizationId: owner.organizationId },
+    ]);
+  });
 });

@@ -2,6 +2,7 @@ import { defineBackendService } from '@platform/bootstrap';
 import { AzulPaymentsModule } from './azul-payments/azul-payments.module';
 import { paymentsEnvSchema, type PaymentsEnv } from './config/payments-env.schema';
 import { DunningModule } from './dunning/dunning.module';
+import { FallbackCardModule } from './fallback-card/fallback-card.module';
 import { paymentsEntities } from './entities';
 import { InvoicesModule } from './invoices/invoices.module';
 import { MailModule } from './mail/mail.module';
@@ -41,6 +42,7 @@ export function createPaymentsService(overrides: PaymentsServiceOverrides = {}) 
       InvoicesModule,
       WebhooksModule,
       AzulPaymentsModule,
+      FallbackCardModule,
       RecurringModule,
       DunningModule,
       UsageModule,

@@ -5,6 +5,7 @@ import { DunningJob } from '../src/dunning/dunning.job';
 import { REGIONAL_PROVIDERS } from '../src/providers/providers.module';
 import type { RegionalProviders } from '../src/providers/regional-providers';
 import { RecurringChargeJob } from '../src/recurring/recurring-charge.job';
+import { saveFallbackCard } from './support/fallback-card';
 import { member, startPaymentsTestApp, type PaymentsTestApp } from './support/payments-test-app';
 
 /**
@@ -193,23 +194,15 @@ describe('payments: AZUL recurring monthly charges', () => {
     });
   });
 
-  it('while AZUL’s breaker is open the charge goes to Stripe (off-session, default card), exactly once', async () => {
-    const customer = (await (
-      await fetch(`${app.stripe.url}/v1/customers`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${app.stripe.secretKey}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: new URLSearchParams({ 'metadata[organizationId]': orgs.fallback }).toString(),
-      })
-    ).json()) as { id: string };
-    app.stripe.attachDefaultPaymentMethod(customer.id);
-    // How the Stripe customer of the fallback is set up (a SetupIntent) is not built: set it here.
-    await app.bed.admin.query(
-      `UPDATE subscriptions SET fallback_customer_id = $2 WHERE organization_id = $1`,
-      [orgs.fallback, customer.id],
-    );
+  it('while AZUL’s breaker is open the charge goes to Stripe (off-session, the saved backup card), exactly once', async () => {
+    // The member saved a backup card on Stripe's setup page (Checkout does not make it the default).
+    const card = await saveFallbackCard(app, member(orgs.fallback, ['owner']), {
+      brand: 'amex',
+      last4: '0005',
+    });
+    expect(app.stripe.customers.get(card.customerId)!.invoice_settings).toEqual({
+      default_payment_method: null,
+    });
     at('2026-12-25T12:01:00.000Z');
     // AZUL stops answering: one call times out and the breaker opens.
     app.azul!.setMode('hang');
@@ -224,9 +217,14 @@ describe('payments: AZUL recurring monthly charges', () => {
     expect(await job.runDue()).toEqual([]);
 
     expect(app.azul!.received.length).toBe(sentToAzul);
-    const intents = app.stripe.paymentIntents.succeeded().filter((pi) => pi.customer === customer.id);
+    const intents = app.stripe.paymentIntents.succeeded().filter((pi) => pi.customer === card.customerId);
     expect(intents).toEqual([
-      expect.objectContaining({ amount: 590_000, currency: 'dop', off_session: true }),
+      expect.objectContaining({
+        amount: 590_000,
+        currency: 'dop',
+        off_session: true,
+        payment_method: card.paymentMethodId,
+      }),
     ]);
     expect(
       app.stripe.requests.filter((r) => r.path === '/v1/payment_intents').map((r) => r.idempotencyKey),

@@ -67,6 +67,7 @@ describe('payments: Stripe subscriptions', () => {
       currentPeriodEnd: null,
       cancelAtPeriodEnd: false,
       nextPaymentRetryAt: null,
+      fallbackCard: null,
       updatedAt: null,
     });
   });

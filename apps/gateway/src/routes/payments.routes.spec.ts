@@ -12,6 +12,7 @@ describe('billing routes in the route table and the OpenAPI document', () => {
     for (const route of PAYMENTS_ROUTES) expect(ROUTE_TABLE).toContain(route);
     const auths = PAYMENTS_ROUTES.map((route) => `${route.id}=${String(route.auth)}`).sort();
     expect(auths).toEqual([
+      'payments.azul.fallbackCard.setup=billing:write',
       'payments.azul.payments.get=billing:read',
       'payments.azul.payments.start=billing:write',
       'payments.checkout=billing:write',

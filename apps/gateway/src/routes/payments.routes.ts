@@ -169,6 +169,24 @@ export const PAYMENTS_ROUTES: RouteDefinition[] = [
     summary: 'Get an AZUL payment',
   }),
   defineRoute({
+    id: 'payments.azul.fallbackCard.setup',
+    method: 'POST',
+    path: '/v1/payments/azul/fallback-card',
+    rpc: P.setupFallbackCard,
+    auth: 'billing:write',
+    rateLimit: 'sensitive',
+    idempotent: true,
+    request: { body: S[P.setupFallbackCard].request },
+    success: {
+      status: 201,
+      description:
+        'A Stripe Checkout Session in setup mode (nothing is charged): the card saved there pays AZUL’s monthly charge while AZUL is unavailable. Send the browser to `url`; the subscription’s `fallbackCard` shows the card once Stripe confirms it (409 unless the subscription is billed through AZUL, 503 when Stripe is not configured)',
+    },
+    bodyLimitBytes: SMALL_BODY,
+    tag: TAG,
+    summary: 'Save a backup card for AZUL’s monthly charge',
+  }),
+  defineRoute({
     id: 'payments.usage.get',
     method: 'GET',
     path: '/v1/payments/usage',

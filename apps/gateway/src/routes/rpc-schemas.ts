@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { authRpcSchemas, multipartRpc, objectRpc, paymentsRpcSchemas, recordingRpc } from '@platform/contracts';
+import {
+  authRpcSchemas,
+  multipartRpc,
+  objectRpc,
+  paymentsRpcSchemas,
+  recordingRpc,
+} from '@platform/contracts';
 
 /**
  * Request/result schemas of every RPC pattern the gateway routes to, from the contracts. A new

@@ -5,6 +5,7 @@ import { AzulPaymentsAndRecurringCharges1796200000000 } from './1796200000000-az
 import { GrantedPlans1796400000000 } from './1796400000000-granted-plans';
 import { SentBillingMails1796500000000 } from './1796500000000-sent-billing-mails';
 import { WebhookInboxProcessedIndex1796600000000 } from './1796600000000-webhook-inbox-processed-index';
+import { FallbackCard1796700000000 } from './1796700000000-fallback-card';
 
 /**
  * Migrations of the payments database, in order. The outbox/processed-events tables come from
@@ -20,4 +21,5 @@ export const paymentsMigrations: Function[] = [
   GrantedPlans1796400000000,
   SentBillingMails1796500000000,
   WebhookInboxProcessedIndex1796600000000,
+  FallbackCard1796700000000,
 ];

@@ -26,6 +26,12 @@ export interface PaymentProvider {
   /** Hosted checkout for a recurring plan (`hosted-checkout`): where to send the browser. */
   createCheckout?(input: CheckoutInput, options: ProviderCallOptions): Promise<CheckoutSession>;
 
+  /**
+   * A hosted page that saves a card for later off-session charges, charging nothing (`card-setup`;
+   * Stripe Checkout in setup mode). The provider's webhook then reports `card.saved`.
+   */
+  createCardSetup?(input: CardSetupInput, options: ProviderCallOptions): Promise<CheckoutSession>;
+
   /** Self-service management page (`billing-portal`). */
   createPortalSession?(input: PortalInput, options: ProviderCallOptions): Promise<PortalSession>;
 
@@ -78,6 +84,7 @@ export interface PaymentProvider {
 export type ProviderCapability =
   | 'hosted-checkout'
   | 'billing-portal'
+  | 'card-setup'
   | 'direct-charge'
   | 'capture'
   | 'refund'
@@ -109,6 +116,13 @@ export interface CheckoutInput {
   cancelUrl: string;
 }
 
+export interface CardSetupInput {
+  organizationId: string;
+  providerCustomerId: string;
+  successUrl: string;
+  cancelUrl: string;
+}
+
 export interface CheckoutSession {
   sessionId: string;
   url: string;
@@ -126,8 +140,10 @@ export interface PortalSession {
 
 export interface ChargeInput {
   organizationId: string;
-  /** A stored payment token (AZUL DataVault token, Stripe payment method...). */
+  /** A stored payment token (AZUL DataVault token, Stripe customer...). */
   paymentToken: string;
+  /** Stripe: which saved card (PaymentMethod) of the customer in `paymentToken`; else its default. */
+  paymentMethodId?: string;
   amountCents: number;
   /** Part of `amountCents` that is tax (ITBIS for AZUL). */
   taxCents: number;
@@ -275,6 +291,19 @@ export type NormalizedProviderEvent =
       plan: PlanCode | null;
       /** When the provider approved it (the paid period starts then); null until approved. */
       paidAt: Date | null;
+      version: number;
+    }
+  | {
+      /**
+       * A card was saved for off-session charges (Stripe Checkout in setup mode completed): the
+       * fallback of AZUL's monthly charges. `providerCustomerId` is the customer it belongs to.
+       */
+      kind: 'card.saved';
+      organizationId: string | null;
+      providerCustomerId: string;
+      paymentMethodId: string;
+      brand: string | null;
+      last4: string | null;
       version: number;
     }
   | {

@@ -218,7 +218,9 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
       currency: 'DOP',
       description: `${row.plan} plan, ${periodKey(periodStart)}`,
       azulToken: row.paymentToken ?? undefined,
-      fallbackToken: row.fallbackCustomerId ?? undefined,
+      // Only a confirmed card makes a fallback (the customer alone exists from the setup's start).
+      fallbackToken: (row.fallbackPaymentMethodId && row.fallbackCustomerId) || undefined,
+      fallbackPaymentMethod: row.fallbackPaymentMethodId ?? undefined,
       azulOutcomeUnknown: outcomeUnknown && unknownAt === 'azul',
     };
     // Stripe may have taken it: only Stripe is asked again (its Idempotency-Key finds the intent).

@@ -42,6 +42,7 @@ export const recurringChargeRouterProvider: Provider = {
               {
                 organizationId: charge.organizationId,
                 paymentToken: charge.fallbackToken,
+                paymentMethodId: charge.fallbackPaymentMethod,
                 amountCents: charge.amountCents,
                 taxCents: charge.taxCents,
                 currency: charge.currency,

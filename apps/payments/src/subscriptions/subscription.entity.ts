@@ -70,11 +70,25 @@ export class SubscriptionEntity {
   paymentToken!: string | null;
 
   /**
-   * The organization's Stripe customer (with a default payment method) that takes AZUL recurring
-   * charges while AZUL's breaker is open (seed 003). How it is set up (a Stripe SetupIntent) is not built.
+   * The organization's Stripe customer whose saved card takes AZUL recurring charges while AZUL's
+   * breaker is open (seed 003). Created by the first fallback-card setup, reused by later ones.
    */
   @Column('text', { nullable: true })
   fallbackCustomerId!: string | null;
+
+  /** The saved card (Stripe PaymentMethod of the fallback customer); null until Stripe confirms one. */
+  @Column('text', { nullable: true })
+  fallbackPaymentMethodId!: string | null;
+
+  @Column('text', { nullable: true })
+  fallbackCardBrand!: string | null;
+
+  @Column('text', { nullable: true })
+  fallbackCardLast4!: string | null;
+
+  /** When Stripe confirmed the card (the event's time): an older confirmation never replaces it. */
+  @Column('timestamptz', { nullable: true })
+  fallbackCardSavedAt!: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

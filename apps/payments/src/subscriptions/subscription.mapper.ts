@@ -13,6 +13,7 @@ export const NO_SUBSCRIPTION: SubscriptionDto = {
   currentPeriodEnd: null,
   cancelAtPeriodEnd: false,
   nextPaymentRetryAt: null,
+  fallbackCard: null,
   updatedAt: null,
 };
 
@@ -26,6 +27,15 @@ export function toSubscriptionDto(row: SubscriptionEntity | null): SubscriptionD
     currentPeriodEnd: iso(row.currentPeriodEnd),
     cancelAtPeriodEnd: row.cancelAtPeriodEnd,
     nextPaymentRetryAt: row.status === 'PAST_DUE' ? iso(row.nextRetryAt) : null,
+    fallbackCard:
+      row.fallbackPaymentMethodId && row.fallbackCardSavedAt
+        ? {
+            provider: 'stripe',
+            brand: row.fallbackCardBrand,
+            last4: row.fallbackCardLast4,
+            savedAt: row.fallbackCardSavedAt.toISOString(),
+          }
+        : null,
     updatedAt: iso(row.updatedAt),
   };
 }

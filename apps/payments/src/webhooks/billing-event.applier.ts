@@ -22,6 +22,7 @@ import {
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import { DirectChargeApplier } from './direct-charge.applier';
 import { ThreeDsContinuation } from '../azul-payments/three-ds-continuation';
+import { FallbackCardRecorder } from '../fallback-card/fallback-card.recorder';
 
 export { clearedDunning };
 
@@ -43,6 +44,7 @@ export class BillingEventApplier {
     private readonly lifecycle: SubscriptionLifecycle,
     private readonly directCharges: DirectChargeApplier,
     private readonly threeDs: ThreeDsContinuation,
+    private readonly fallbackCards: FallbackCardRecorder,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
   ) {}
@@ -73,6 +75,9 @@ export class BillingEventApplier {
         return this.directCharges.chargeUpdated(manager, organizationId, provider, event);
       case 'three-ds.completed':
         return this.threeDs.continue(manager, organizationId, event);
+      case 'card.saved':
+        await this.fallbackCards.saved(manager, organizationId, event);
+        return [];
     }
   }
 

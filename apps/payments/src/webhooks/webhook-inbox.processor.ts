@@ -192,6 +192,10 @@ function factsOf(event: NormalizedProviderEvent): {
   switch (event.kind) {
     case 'checkout.completed':
       return { organizationId: event.organizationId, providerCustomerId: event.providerCustomerId };
+    // The fallback customer is no organization's billing customer (that one is AZUL's): the
+    // organization we attached decides, and the applier checks the customer is its fallback one.
+    case 'card.saved':
+      return { organizationId: event.organizationId, providerCustomerId: null };
     case 'subscription.updated':
     case 'subscription.deleted':
       return {

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { InvoicesModule } from '../invoices/invoices.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { ThreeDsContinuation } from '../azul-payments/three-ds-continuation';
+import { FallbackCardRecorder } from '../fallback-card/fallback-card.recorder';
 import { SubscriptionLifecycle } from '../subscriptions/subscription-lifecycle';
 import { BillingEventApplier } from './billing-event.applier';
 import { DirectChargeApplier } from './direct-charge.applier';
@@ -24,6 +25,7 @@ import { WebhookInboxPruner } from './webhook-inbox.pruner';
     DirectChargeApplier,
     SubscriptionLifecycle,
     ThreeDsContinuation,
+    FallbackCardRecorder,
   ],
   exports: [BillingEventApplier, DirectChargeApplier, SubscriptionLifecycle],
 })

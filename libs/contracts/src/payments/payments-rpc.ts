@@ -19,6 +19,7 @@ export const PAYMENTS_RPC = {
   startAzulPayment: 'payments.azul-payment.start',
   getAzulPayment: 'payments.azul-payment.get',
   getUsage: 'payments.usage.get',
+  setupFallbackCard: 'payments.fallback-card.setup',
 } as const;
 export type PaymentsRpcPattern = (typeof PAYMENTS_RPC)[keyof typeof PAYMENTS_RPC];
 
@@ -54,6 +55,18 @@ export const subscriptionSchema = z.object({
   cancelAtPeriodEnd: z.boolean(),
   /** Set while PAST_DUE: when the next automatic payment retry runs. */
   nextPaymentRetryAt: timestamp,
+  /**
+   * The Stripe card that pays AZUL's monthly charge while AZUL is down (seed 003); null until one
+   * is saved through `POST /v1/payments/azul/fallback-card`.
+   */
+  fallbackCard: z
+    .object({
+      provider: z.literal('stripe'),
+      brand: z.string().nullable(),
+      last4: z.string().nullable(),
+      savedAt: z.string().datetime(),
+    })
+    .nullable(),
   updatedAt: timestamp,
 });
 export type SubscriptionDto = z.infer<typeof subscriptionSchema>;
@@ -176,6 +189,15 @@ export const paymentsRpcSchemas = {
       contentType: z.literal('text/html; charset=utf-8'),
       html: z.string(),
     }),
+  },
+  /**
+   * A Stripe Checkout page in setup mode that saves a card (no charge) to take AZUL's monthly charge
+   * while AZUL's breaker is open. AZUL-billed subscriptions only; the card counts once Stripe's
+   * `checkout.session.completed` arrives (see `fallbackCard` of the subscription).
+   */
+  [PAYMENTS_RPC.setupFallbackCard]: {
+    request: z.object({ successUrl: returnUrl, cancelUrl: returnUrl }),
+    result: z.object({ sessionId: z.string(), url: z.string().url(), expiresAt: timestamp }),
   },
   /** Usage of the current period, every metric or the one named (`?metric=`). */
   [PAYMENTS_RPC.getUsage]: {

@@ -12,5 +12,6 @@ export type { FakeAzulTransaction } from './azul/azul-ledger';
 export * from './azul/fake-azul';
 export * from './mercadopago/fake-mercadopago';
 export * from './stripe/fake-stripe';
+export type { FakeCard } from './stripe/setup-intents';
 export * from './s3/fake-s3';
 export * from './gemini/fake-gemini';

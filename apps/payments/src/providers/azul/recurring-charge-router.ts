@@ -14,6 +14,8 @@ export interface TokenChargeProvider {
 export interface TokenChargeInput {
   organizationId: string;
   paymentToken: string;
+  /** The fallback's saved card (Stripe PaymentMethod of the customer in `paymentToken`). */
+  paymentMethodId?: string;
   amountCents: number;
   taxCents: number;
   currency: string;
@@ -38,8 +40,10 @@ export interface RecurringCharge {
   description: string;
   /** The organization's AZUL DataVault token, if it pays with AZUL. */
   azulToken?: string;
-  /** The organization's token at the fallback provider (Stripe customer / payment method), if any. */
+  /** The organization's token at the fallback provider (its Stripe customer), once it saved a card. */
   fallbackToken?: string;
+  /** Which saved card of that customer pays (its Stripe PaymentMethod). */
+  fallbackPaymentMethod?: string;
   /**
    * An earlier attempt with this key reached AZUL and its outcome is unknown (timed out). Then only
    * AZUL may be asked again (it finds the original by CustomOrderId); charging the fallback could
@@ -121,9 +125,12 @@ export class RecurringChargeRouter {
       );
     }
     // The same key: a retried fallback charge is deduplicated by the fallback provider too.
-    const result = await this.fallback.charge(this.input(charge, charge.fallbackToken), {
-      idempotencyKey: charge.idempotencyKey,
-    });
+    const result = await this.fallback.charge(
+      { ...this.input(charge, charge.fallbackToken), paymentMethodId: charge.fallbackPaymentMethod },
+      {
+        idempotencyKey: charge.idempotencyKey,
+      },
+    );
     return { provider: this.fallback.name, reason, result };
   }
 

@@ -6,6 +6,7 @@ import {
   type ChangePlanInput,
   type ChargeInput,
   type ChargeResult,
+  type CardSetupInput,
   type CheckoutInput,
   type CheckoutSession,
   type CreateCustomerInput,
@@ -31,6 +32,9 @@ import {
 import { StripePlanPrices } from './stripe-plan-prices';
 
 const PLAN_METADATA_KEY = 'plan';
+/** Marks our setup-mode sessions (`metadata.purpose`): the card backs AZUL's monthly charge. */
+const PURPOSE_METADATA_KEY = 'purpose';
+const FALLBACK_CARD_PURPOSE = 'azul-fallback';
 
 /**
  * The Stripe adapter of the payment-provider port, on Stripe's official SDK. `STRIPE_API_URL`
@@ -42,6 +46,7 @@ export class StripePaymentProvider implements PaymentProvider {
   readonly capabilities: ReadonlySet<ProviderCapability> = new Set<ProviderCapability>([
     'hosted-checkout',
     'billing-portal',
+    'card-setup',
     'subscription-management',
     'invoice-retry',
     'direct-charge',
@@ -111,6 +116,39 @@ export class StripePaymentProvider implements PaymentProvider {
           metadata,
           // Copied by Stripe onto every invoice of the subscription: webhooks name their tenant.
           subscription_data: { metadata },
+        },
+        { idempotencyKey: options.idempotencyKey },
+      ),
+    );
+    return {
+      sessionId: session.id,
+      url: session.url!,
+      expiresAt: session.expires_at ? new Date(session.expires_at * 1000) : null,
+    };
+  }
+
+  /**
+   * Checkout in setup mode: the member enters a card on Stripe's page, nothing is charged, and the
+   * SetupIntent it confirms makes the card usable off-session (what `charge` then does).
+   */
+  async createCardSetup(input: CardSetupInput, options: ProviderCallOptions): Promise<CheckoutSession> {
+    const metadata = {
+      [ORGANIZATION_METADATA_KEY]: input.organizationId,
+      [PURPOSE_METADATA_KEY]: FALLBACK_CARD_PURPOSE,
+    };
+    const session = await this.request(() =>
+      this.stripe.checkout.sessions.create(
+        {
+          mode: 'setup',
+          customer: input.providerCustomerId,
+          client_reference_id: input.organizationId,
+          // Cards only (what an off-session PaymentIntent charges here), for the DOP charges of AZUL's plans.
+          allowed_payment_method_types: ['card'],
+          currency: 'dop',
+          success_url: input.successUrl,
+          cancel_url: input.cancelUrl,
+          metadata,
+          setup_intent_data: { metadata },
         },
         { idempotencyKey: options.idempotencyKey },
       ),
@@ -226,10 +264,7 @@ export class StripePaymentProvider implements PaymentProvider {
         false,
       );
     }
-    const customer = await this.request(() => this.stripe.customers.retrieve(input.paymentToken));
-    const paymentMethod = customer.deleted
-      ? null
-      : stripeIdOf(customer.invoice_settings?.default_payment_method ?? null);
+    const paymentMethod = input.paymentMethodId ?? (await this.defaultPaymentMethodOf(input.paymentToken));
     if (!paymentMethod) {
       throw new PaymentProviderFailure(
         'stripe',
@@ -273,6 +308,11 @@ export class StripePaymentProvider implements PaymentProvider {
       }
       throw this.failure(error);
     }
+  }
+
+  private async defaultPaymentMethodOf(customerId: string): Promise<string | null> {
+    const customer = await this.request(() => this.stripe.customers.retrieve(customerId));
+    return customer.deleted ? null : stripeIdOf(customer.invoice_settings?.default_payment_method ?? null);
   }
 
   verifyWebhook(request: RawWebhookRequest, now: Date): VerifiedWebhook {
@@ -319,6 +359,7 @@ export class StripePaymentProvider implements PaymentProvider {
     switch (event.type) {
       case 'checkout.session.completed': {
         const session = event.data.object;
+        if (session.mode === 'setup') return this.savedCard(session, version);
         if (session.mode !== 'subscription') return [];
         return [
           {
@@ -363,6 +404,38 @@ export class StripePaymentProvider implements PaymentProvider {
       default:
         return [];
     }
+  }
+
+  /**
+   * A completed setup-mode session of ours: the card its SetupIntent saved (read from Stripe, the
+   * event carries only the intent's id). Another purpose's session, or an intent that did not
+   * succeed, saved nothing we use.
+   */
+  private async savedCard(
+    session: Stripe.Checkout.Session,
+    version: number,
+  ): Promise<NormalizedProviderEvent[]> {
+    const setupIntentId = stripeIdOf(session.setup_intent);
+    const customerId = stripeIdOf(session.customer);
+    if (session.metadata?.[PURPOSE_METADATA_KEY] !== FALLBACK_CARD_PURPOSE || !setupIntentId || !customerId)
+      return [];
+    const intent = await this.request(() =>
+      this.stripe.setupIntents.retrieve(setupIntentId, { expand: ['payment_method'] }),
+    );
+    const paymentMethod = intent.payment_method;
+    if (intent.status !== 'succeeded' || !paymentMethod) return [];
+    const card = typeof paymentMethod === 'string' ? null : paymentMethod.card;
+    return [
+      {
+        kind: 'card.saved',
+        organizationId: session.client_reference_id ?? session.metadata?.[ORGANIZATION_METADATA_KEY] ?? null,
+        providerCustomerId: customerId,
+        paymentMethodId: stripeIdOf(paymentMethod)!,
+        brand: card?.brand ?? null,
+        last4: card?.last4 ?? null,
+        version,
+      },
+    ];
   }
 
   /** Every SDK call: Stripe's errors become the port's PaymentProviderFailure. */

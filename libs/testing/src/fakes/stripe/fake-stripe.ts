@@ -4,6 +4,7 @@ import Stripe from 'stripe';
 import { readBody, sendJson } from '../http/http-io';
 import { closeServer, listenOnLoopback } from '../http/listen';
 import { FakePaymentIntents } from './payment-intents';
+import { FakeSetupIntents, type FakeCard } from './setup-intents';
 import { missing, required, StripeApiError } from './stripe-errors';
 import {
   formArray,
@@ -70,11 +71,14 @@ export class FakeStripe {
   private readonly cards = new Map<string, CardBehaviour>();
   private invoiceCounter = 0;
   private readonly sdk = new Stripe('sk_test_signing_only');
+  /** Cards saved by Checkout in setup mode (SetupIntents and their PaymentMethods). */
+  readonly setupIntents = new FakeSetupIntents(() => this.seconds());
   /** Off-session charges of a customer's saved card (PaymentIntents confirmed at creation). */
   readonly paymentIntents = new FakePaymentIntents(
     this.customers,
     (customerId) => (this.cards.get(customerId) ?? 'succeed') === 'succeed',
     () => this.seconds(),
+    (paymentMethodId, customerId) => this.setupIntents.belongsTo(paymentMethodId, customerId),
   );
 
   constructor(options: FakeStripeOptions) {
@@ -115,6 +119,24 @@ export class FakeStripe {
     const paymentMethod = this.id('pm');
     customer.invoice_settings = { default_payment_method: paymentMethod };
     return paymentMethod;
+  }
+
+  /**
+   * The customer entered a card on a setup-mode Checkout page: a succeeded SetupIntent saves it
+   * (attached to the session's customer, not made its default: Checkout does not). Returns the
+   * events Stripe sends: setup_intent.succeeded, checkout.session.completed.
+   */
+  completeSetup(sessionId: string, card: FakeCard = { brand: 'visa', last4: '4242' }): Stripe.Event[] {
+    const session = this.checkoutSessions.get(sessionId);
+    if (!session) throw missing('checkout.session', sessionId);
+    if (session.mode !== 'setup') throw new Error(`${sessionId} is a ${String(session.mode)} session`);
+    const intent = this.setupIntents.saveCard(
+      String(session.customer),
+      card,
+      session.__setupIntentMetadata as Record<string, string>,
+    );
+    Object.assign(session, { status: 'complete', setup_intent: intent.id });
+    return [this.emit('setup_intent.succeeded', intent), this.emit('checkout.session.completed', session)];
   }
 
   /** Future charges of this customer decline (`card_declined`) or succeed. */
@@ -273,7 +295,9 @@ export class FakeStripe {
         sendJson(res, status, answer, this.headers(idempotencyKey));
         return;
       }
-      const { status, body: answer } = this.route(method, url.pathname, body);
+      // The SDK sends a GET's parameters in the query string (`expand[0]=payment_method`).
+      const expand = [...url.searchParams].filter(([key]) => key.startsWith('expand')).map(([, v]) => v);
+      const { status, body: answer } = this.route(method, url.pathname, body, expand);
       sendJson(res, status, answer, this.headers());
     } catch (error) {
       if (error instanceof StripeApiError) {
@@ -306,7 +330,12 @@ export class FakeStripe {
     };
   }
 
-  private route(method: string, path: string, body: FormObject): { status: number; body: unknown } {
+  private route(
+    method: string,
+    path: string,
+    body: FormObject,
+    expand: string[] = [],
+  ): { status: number; body: unknown } {
     const parts = path.split('/').filter(Boolean);
     const ok = (value: unknown) => ({ status: 200, body: value });
     if (parts[0] !== 'v1')
@@ -328,6 +357,8 @@ export class FakeStripe {
       if (method === 'GET') return ok(this.publicObject(this.get(this.subscriptions, 'subscription', id)));
       if (method === 'POST' && !action) return ok(this.publicObject(this.updateSubscription(id, body)));
     }
+    if (method === 'GET' && resource === 'setup_intents' && id)
+      return ok(this.setupIntents.retrieve(id, expand));
     if (resource === 'payment_intents') {
       if (method === 'POST' && !id) return ok(this.paymentIntents.create(body));
       if (method === 'GET' && id) return ok(this.get(this.paymentIntents.all, 'payment_intent', id));
@@ -372,10 +403,16 @@ export class FakeStripe {
     if (!successUrl) throw required('success_url');
     const customer = formString(body.customer);
     if (customer && !this.customers.has(customer)) throw missing('customer', customer, 'customer');
+    const setup = mode === 'setup';
+    // Setup mode charges nothing: no line items, and Stripe wants a currency or an explicit list of
+    // payment method types to know which methods to offer.
+    if (setup && !formString(body.currency) && formArray(body.allowed_payment_method_types).length === 0)
+      throw required('currency');
+    if (setup && !customer) throw required('customer');
     const lineItems = formArray(body.line_items).map(formObject);
-    if (lineItems.length === 0) throw required('line_items');
-    const priceId = formString(lineItems[0]!.price);
-    if (!priceId || !this.prices.has(priceId)) {
+    if (!setup && lineItems.length === 0) throw required('line_items');
+    const priceId = setup ? null : formString(lineItems[0]!.price);
+    if (!setup && (!priceId || !this.prices.has(priceId))) {
       throw missing('price', String(priceId), 'line_items[0][price]');
     }
     const id = `cs_test_${randomBytes(16).toString('hex')}`;
@@ -388,8 +425,9 @@ export class FakeStripe {
       client_reference_id: formString(body.client_reference_id) ?? null,
       metadata: formMetadata(body.metadata),
       status: 'open',
-      payment_status: 'unpaid',
+      payment_status: setup ? 'no_payment_required' : 'unpaid',
       subscription: null,
+      setup_intent: null,
       success_url: successUrl,
       cancel_url: formString(body.cancel_url) ?? null,
       created: this.seconds(),
@@ -398,6 +436,7 @@ export class FakeStripe {
       livemode: false,
       __price: priceId,
       __subscriptionMetadata: formMetadata(formObject(body.subscription_data).metadata),
+      __setupIntentMetadata: formMetadata(formObject(body.setup_intent_data).metadata),
     };
     this.checkoutSessions.set(id, session);
     return session;

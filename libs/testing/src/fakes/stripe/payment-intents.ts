@@ -17,6 +17,8 @@ export class FakePaymentIntents {
     private readonly customers: ReadonlyMap<string, Json>,
     private readonly cardSucceeds: (customerId: string) => boolean,
     private readonly seconds: () => number,
+    /** A saved card of the customer other than its default (FakeStripe's setup intents). */
+    private readonly attached: (paymentMethodId: string, customerId: string) => boolean = () => false,
   ) {}
 
   /** Money actually taken: succeeded intents, oldest first. */
@@ -36,7 +38,7 @@ export class FakePaymentIntents {
     const paymentMethod = formString(body.payment_method);
     if (!paymentMethod) throw required('payment_method');
     const saved = (customer.invoice_settings as Json | undefined)?.default_payment_method;
-    if (paymentMethod !== saved) {
+    if (paymentMethod !== saved && !this.attached(paymentMethod, customerId)) {
       throw new StripeApiError(
         400,
         'invalid_request_error',
