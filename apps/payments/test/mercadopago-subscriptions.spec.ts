@@ -331,6 +331,38 @@ describe('payments: Mercado Pago checkout and notifications', () => {
       await app.inboxDrained();
       expect((await subscriptionOf(owner)).status).toBe('ACTIVE');
       expect(await reversedMails()).toEqual([]);
+      // Its invoice stays paid and shows the money given back, whichever month it paid.
+      const refundsOf = async () =>
+        (
+          (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, owner)) as {
+            items: {
+              periodStart: string;
+              status: string;
+              amountPaidCents: number;
+              amountRefundedCents: number;
+              refundedAt: string | null;
+            }[];
+          }
+        ).items.map(({ periodStart, status, amountPaidCents, amountRefundedCents, refundedAt }) => ({
+          periodStart,
+          status,
+          amountPaidCents,
+          amountRefundedCents,
+          refundedAt,
+        }));
+      const paidUnrefunded = (periodStart: string) => ({
+        periodStart,
+        status: 'paid',
+        amountPaidCents: 11_900_000,
+        amountRefundedCents: 0,
+        refundedAt: null,
+      });
+      const refundedFirst = {
+        ...paidUnrefunded('2026-01-05T10:00:00.000Z'),
+        amountRefundedCents: 11_900_000,
+        refundedAt: '2026-02-10T10:00:00.000Z',
+      };
+      expect(await refundsOf()).toEqual([paidUnrefunded('2026-02-05T10:00:00.000Z'), refundedFirst]);
 
       // The current month's payment reversed: no longer paid.
       app.clock.set(new Date('2026-02-12T10:00:00.000Z'));
@@ -345,6 +377,14 @@ describe('payments: Mercado Pago checkout and notifications', () => {
       await notify(second.id);
       await app.inboxDrained();
       expect(await reversedMails()).toHaveLength(1);
+      expect(await refundsOf()).toEqual([
+        {
+          ...paidUnrefunded('2026-02-05T10:00:00.000Z'),
+          amountRefundedCents: 11_900_000,
+          refundedAt: '2026-02-12T09:00:00.000Z',
+        },
+        refundedFirst,
+      ]);
     },
   );
 

@@ -33,6 +33,13 @@ export function renderInvoiceHtml(invoice: InvoiceDto, organizationId: string): 
     ['Total', money(invoice.totalCents, invoice.currency)],
     ['Amount paid', money(invoice.amountPaidCents, invoice.currency)],
     ['Paid on', day(invoice.paidAt)],
+    // A reversed payment is shown beside what was paid, never by rewriting it.
+    ...(invoice.amountRefundedCents > 0
+      ? ([
+          ['Refunded', money(invoice.amountRefundedCents, invoice.currency)],
+          ['Refunded on', day(invoice.refundedAt)],
+        ] as [string, string][])
+      : []),
     ['Payment provider', invoice.provider],
   ];
   const body = rows

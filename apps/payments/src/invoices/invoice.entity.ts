@@ -8,6 +8,7 @@ type InvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
  * Tenant-owned (forced RLS). `providerVersion` orders facts: an older webhook never regresses it.
  */
 @Check('invoices_status_check', `status IN ('draft', 'open', 'paid', 'uncollectible', 'void')`)
+@Check('invoices_amount_refunded_cents_check', `amount_refunded_cents >= 0`)
 @Index('uq_invoices_provider_invoice', ['provider', 'providerInvoiceId'], { unique: true })
 @Index('idx_invoices_organization_page', ['organizationId', 'createdAt', 'id'])
 @Entity({ name: 'invoices' })
@@ -56,6 +57,13 @@ export class InvoiceEntity {
 
   @Column('timestamptz', { nullable: true })
   paidAt!: Date | null;
+
+  /** What the provider gave back (refund, chargeback); the invoice itself stays as it was paid. */
+  @Column('int', { default: 0 })
+  amountRefundedCents!: number;
+
+  @Column('timestamptz', { nullable: true })
+  refundedAt!: Date | null;
 
   @Column('bigint', { default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
   providerVersion!: number;

@@ -18,6 +18,8 @@ export function toInvoiceDto(row: InvoiceEntity): InvoiceDto {
     periodStart: iso(row.periodStart),
     periodEnd: iso(row.periodEnd),
     paidAt: iso(row.paidAt),
+    amountRefundedCents: row.amountRefundedCents,
+    refundedAt: iso(row.refundedAt),
     createdAt: new Date(row.createdAt).toISOString(),
   };
 }

@@ -10,6 +10,7 @@ const COLUMNS = `id, organization_id AS "organizationId", provider, provider_inv
   number, status, currency, subtotal_cents AS "subtotalCents", tax_cents AS "taxCents",
   total_cents AS "totalCents", amount_paid_cents AS "amountPaidCents", plan,
   period_start AS "periodStart", period_end AS "periodEnd", paid_at AS "paidAt",
+  amount_refunded_cents AS "amountRefundedCents", refunded_at AS "refundedAt",
   provider_version AS "providerVersion", created_at AS "createdAt"`;
 
 /** Invoices, always inside the caller's tenant transaction (row-level security scopes them). */
@@ -76,6 +77,23 @@ export class InvoiceRepository {
       providerInvoiceId: invoice.providerInvoiceId,
     });
     return stored.status;
+  }
+
+  /**
+   * The provider reversed the charge of an invoice (in full: Mercado Pago's `refunded` and
+   * `charged_back`): the amount paid went back. Repeating it changes nothing; the first time stays.
+   */
+  async recordReversal(
+    manager: EntityManager,
+    provider: PaymentProviderName,
+    providerInvoiceId: string,
+    at: Date,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE invoices SET amount_refunded_cents = amount_paid_cents, refunded_at = COALESCE(refunded_at, $3)
+        WHERE provider = $1 AND provider_invoice_id = $2 AND status = 'paid'`,
+      [provider, providerInvoiceId, at],
+    );
   }
 
   findById(id: string): Promise<InvoiceEntity | null> {

@@ -6,6 +6,7 @@ import { GrantedPlans1796400000000 } from './1796400000000-granted-plans';
 import { SentBillingMails1796500000000 } from './1796500000000-sent-billing-mails';
 import { WebhookInboxProcessedIndex1796600000000 } from './1796600000000-webhook-inbox-processed-index';
 import { FallbackCard1796700000000 } from './1796700000000-fallback-card';
+import { InvoiceRefunds1796800000000 } from './1796800000000-invoice-refunds';
 
 /**
  * Migrations of the payments database, in order. The outbox/processed-events tables come from
@@ -22,4 +23,5 @@ export const paymentsMigrations: Function[] = [
   SentBillingMails1796500000000,
   WebhookInboxProcessedIndex1796600000000,
   FallbackCard1796700000000,
+  InvoiceRefunds1796800000000,
 ];

@@ -83,9 +83,10 @@ export class DirectChargeApplier {
   /**
    * A refund or chargeback of the charge that paid the CURRENT period: that period is no longer paid,
    * so the subscription goes PAST_DUE now and dunning takes over (reminders, then suspension), as
-   * when a prepaid month ends unpaid; paying a new checkout reopens it. The invoice stays as it was
-   * paid (the reversal is the provider's record). A reversal of an older month, of another
-   * provider's subscription, or older than the last fact applied changes nothing.
+   * when a prepaid month ends unpaid; paying a new checkout reopens it. The invoice of the charge,
+   * whichever month it paid, stays `paid` and shows the amount given back. A reversal of an older
+   * month, of another provider's subscription, or older than the last fact applied changes no
+   * subscription.
    */
   private async reversed(
     manager: EntityManager,
@@ -93,6 +94,7 @@ export class DirectChargeApplier {
     provider: PaymentProviderName,
     event: Extract<NormalizedProviderEvent, { kind: 'charge.updated' }>,
   ): Promise<PendingNotice[]> {
+    await this.invoices.recordReversal(manager, provider, event.providerChargeId, new Date(event.version));
     const row = await this.subscriptions.findForUpdate(organizationId, manager);
     if (!row || row.provider !== provider || row.status !== 'ACTIVE') return [];
     if (event.version <= row.providerVersion) return [];

@@ -88,6 +88,9 @@ export const invoiceSchema = z.object({
   periodStart: timestamp,
   periodEnd: timestamp,
   paidAt: timestamp,
+  /** Given back by the provider (refund or chargeback); 0 when nothing was. The status stays `paid`. */
+  amountRefundedCents: z.number().int().nonnegative(),
+  refundedAt: timestamp,
   createdAt: z.string().datetime(),
 });
 export type InvoiceDto = z.infer<typeof invoiceSchema>;
