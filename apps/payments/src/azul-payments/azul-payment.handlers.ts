@@ -3,7 +3,8 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import { PAYMENTS_RPC, paymentsContract, type PaymentsRequest, type Principal } from '@platform/contracts';
 import { IdempotentCommand } from '@platform/idempotency';
 import { AmqpContext, contractHandlers, CurrentPrincipal, RequirePermission } from '@platform/messaging';
-import { tenantOfPrincipal, TenantTransactionInterceptor } from '@platform/tenancy';
+import { TenantTransactionInterceptor } from '@platform/tenancy';
+import { billingCallerOf } from '../shared/billing-caller';
 import { AzulPaymentService } from './azul-payment.service';
 
 const Payments = contractHandlers(paymentsContract);
@@ -25,10 +26,7 @@ export class AzulPaymentHandlers {
     @CurrentPrincipal() principal: Principal,
     @Ctx() ctx: AmqpContext,
   ) {
-    return this.payments.start(
-      { organizationId: tenantOfPrincipal(principal), idempotencyKey: ctx.envelope?.meta.idempotencyKey },
-      data,
-    );
+    return this.payments.start(billingCallerOf(principal, ctx), data);
   }
 
   @Payments.MessagePattern(PAYMENTS_RPC.getAzulPayment)

@@ -3,7 +3,7 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import { PAYMENTS_RPC, paymentsContract, type PaymentsRequest, type Principal } from '@platform/contracts';
 import { IdempotentCommand } from '@platform/idempotency';
 import { AmqpContext, contractHandlers, CurrentPrincipal, RequirePermission } from '@platform/messaging';
-import { tenantOfPrincipal } from '@platform/tenancy';
+import { billingCallerOf } from '../shared/billing-caller';
 import { FallbackCardService } from './fallback-card.service';
 
 const Payments = contractHandlers(paymentsContract);
@@ -24,9 +24,6 @@ export class FallbackCardHandlers {
     @CurrentPrincipal() principal: Principal,
     @Ctx() ctx: AmqpContext,
   ) {
-    return this.fallbackCards.startSetup(
-      { organizationId: tenantOfPrincipal(principal), idempotencyKey: ctx.envelope?.meta.idempotencyKey },
-      data,
-    );
+    return this.fallbackCards.startSetup(billingCallerOf(principal, ctx), data);
   }
 }

@@ -7,7 +7,7 @@ import { callProvider, providerIdempotencyKey } from '../shared/provider-errors'
 import { LIVE_STATUSES } from '../subscriptions/subscription-lifecycle';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
-import type { BillingCaller } from '../subscriptions/subscription.service';
+import type { BillingCaller } from '../shared/billing-caller';
 
 /**
  * The backup card of an AZUL-billed organization (seed 003: while AZUL's breaker is open, the

@@ -4,13 +4,10 @@ import { PAYMENTS_RPC, paymentsContract, type PaymentsRequest, type Principal } 
 import { IdempotentCommand } from '@platform/idempotency';
 import { AmqpContext, contractHandlers, CurrentPrincipal, RequirePermission } from '@platform/messaging';
 import { tenantOfPrincipal, TenantTransactionInterceptor } from '@platform/tenancy';
-import { SubscriptionService, type BillingCaller } from './subscription.service';
+import { billingCallerOf } from '../shared/billing-caller';
+import { SubscriptionService } from './subscription.service';
 
 const Payments = contractHandlers(paymentsContract);
-
-function callerOf(principal: Principal, ctx: AmqpContext): BillingCaller {
-  return { organizationId: tenantOfPrincipal(principal), idempotencyKey: ctx.envelope?.meta.idempotencyKey };
-}
 
 /**
  * Subscription RPCs. Commands are `@IdempotentCommand()` (their own tenant transaction; the
@@ -37,7 +34,7 @@ export class SubscriptionHandlers {
     @CurrentPrincipal() principal: Principal,
     @Ctx() ctx: AmqpContext,
   ) {
-    return this.subscriptions.startCheckout(callerOf(principal, ctx), data);
+    return this.subscriptions.startCheckout(billingCallerOf(principal, ctx), data);
   }
 
   @Payments.MessagePattern(PAYMENTS_RPC.createPortalSession)
@@ -48,7 +45,7 @@ export class SubscriptionHandlers {
     @CurrentPrincipal() principal: Principal,
     @Ctx() ctx: AmqpContext,
   ) {
-    return this.subscriptions.openPortal(callerOf(principal, ctx), data.returnUrl);
+    return this.subscriptions.openPortal(billingCallerOf(principal, ctx), data.returnUrl);
   }
 
   @Payments.MessagePattern(PAYMENTS_RPC.changePlan)
@@ -59,13 +56,13 @@ export class SubscriptionHandlers {
     @CurrentPrincipal() principal: Principal,
     @Ctx() ctx: AmqpContext,
   ) {
-    return this.subscriptions.changePlan(callerOf(principal, ctx), data.plan);
+    return this.subscriptions.changePlan(billingCallerOf(principal, ctx), data.plan);
   }
 
   @Payments.MessagePattern(PAYMENTS_RPC.cancelSubscription)
   @RequirePermission('billing:write', { kinds: ['user'] })
   @IdempotentCommand()
   cancel(@CurrentPrincipal() principal: Principal, @Ctx() ctx: AmqpContext) {
-    return this.subscriptions.cancelAtPeriodEnd(callerOf(principal, ctx));
+    return this.subscriptions.cancelAtPeriodEnd(billingCallerOf(principal, ctx));
   }
 }

@@ -5,16 +5,11 @@ import { ConflictError } from '@platform/errors';
 import { currentTenantManager } from '@platform/tenancy';
 import { GrantedPlanRepository } from '../plans/granted-plan.repository';
 import { PaymentProviders } from '../providers/payment-providers';
+import type { BillingCaller } from '../shared/billing-caller';
 import { callProvider, providerIdempotencyKey } from '../shared/provider-errors';
 import { toSubscriptionDto, withProviderSnapshot } from './subscription.mapper';
 import { SubscriptionRepository } from './subscription.repository';
 import { SubscriptionEntity } from './subscription.entity';
-
-/** Who asks and with which Idempotency-Key (from the envelope, never from `data`). */
-export interface BillingCaller {
-  organizationId: string;
-  idempotencyKey?: string;
-}
 
 /**
  * The subscription use cases (Stripe; Mercado Pago Checkout Pro for organizations that choose it). The subscription row is locked for the whole command, so two

@@ -120,11 +120,7 @@ export class StripePaymentProvider implements PaymentProvider {
         { idempotencyKey: options.idempotencyKey },
       ),
     );
-    return {
-      sessionId: session.id,
-      url: session.url!,
-      expiresAt: session.expires_at ? new Date(session.expires_at * 1000) : null,
-    };
+    return hostedPage(session);
   }
 
   /**
@@ -153,11 +149,7 @@ export class StripePaymentProvider implements PaymentProvider {
         { idempotencyKey: options.idempotencyKey },
       ),
     );
-    return {
-      sessionId: session.id,
-      url: session.url!,
-      expiresAt: session.expires_at ? new Date(session.expires_at * 1000) : null,
-    };
+    return hostedPage(session);
   }
 
   async createPortalSession(input: PortalInput, options: ProviderCallOptions): Promise<PortalSession> {
@@ -469,4 +461,13 @@ export class StripePaymentProvider implements PaymentProvider {
 function planFromMetadata(metadata: Stripe.Metadata | null | undefined) {
   const plan = metadata?.[PLAN_METADATA_KEY];
   return plan === 'STARTER' || plan === 'PROFESSIONAL' || plan === 'ENTERPRISE' ? plan : null;
+}
+
+/** Where a Checkout Session sends the browser, and until when. */
+function hostedPage(session: Stripe.Checkout.Session): CheckoutSession {
+  return {
+    sessionId: session.id,
+    url: session.url!,
+    expiresAt: session.expires_at ? new Date(session.expires_at * 1000) : null,
+  };
 }
