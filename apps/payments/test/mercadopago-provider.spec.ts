@@ -66,6 +66,8 @@ describe('MercadoPagoPaymentProvider (port adapter) against the fake API', () =>
         currency: 'COP',
         plan: 'PROFESSIONAL',
         paidAt: new Date('2026-11-03T14:00:00.000Z'),
+        // Not a renewal paid ahead: the month starts when it was paid.
+        periodStart: null,
         version: Date.parse('2026-11-03T14:00:00.000Z'),
       },
     ]);

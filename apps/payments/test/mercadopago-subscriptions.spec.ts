@@ -286,6 +286,85 @@ describe('payments: Mercado Pago checkout and notifications', () => {
     expect(await app.outboxEvents('payments.subscription.reactivated', org)).toHaveLength(1);
   });
 
+  it('a prepaid month can be paid ahead in its last days: one reminder, the same plan only, once; the paid month follows without a gap', async () => {
+    const org = randomUUID();
+    const owner = member(org, ['owner']);
+    const DAY = 24 * 3600 * 1000;
+    const paidAt = new Date('2026-06-01T08:00:00.000Z');
+    app.clock.set(paidAt);
+    await notify(mp().pay((await checkout(owner, 'STARTER')).sessionId, 'approved', paidAt).id);
+    await waitFor('active', async () => (await subscriptionOf(owner)).status === 'ACTIVE');
+    await app.inboxDrained();
+    await app.bed.admin.query(
+      `UPDATE subscriptions SET billing_email = 'owner@example.test' WHERE organization_id = $1`,
+      [org],
+    );
+    const end = new Date('2026-07-01T08:00:00.000Z');
+    const prepaid = app.bed.service.app.get(PrepaidPeriodEnd);
+    const noticesOf = async (kind: string) =>
+      ((await app.outboxEvents('payments.billing-notice.requested', org)) as { notice: { kind: string } }[])
+        .map((event) => event.notice)
+        .filter((notice) => notice.kind === kind);
+
+    // Default RECURRING_NOTICE_DAYS 3: a minute before the window, no reminder and no early checkout.
+    app.clock.set(new Date(end.getTime() - 3 * DAY - 60_000));
+    expect(await prepaid.remindDue()).not.toContain(org);
+    await expect(checkout(owner, 'STARTER')).rejects.toMatchObject({ code: 'CONFLICT' });
+    // In the window: one reminder, however many passes run.
+    app.clock.set(new Date(end.getTime() - 3 * DAY + 60_000));
+    expect(await prepaid.remindDue()).toContain(org);
+    expect(await prepaid.remindDue()).not.toContain(org);
+    expect(await noticesOf('renewal-reminder')).toEqual([
+      { kind: 'renewal-reminder', plan: 'STARTER', periodEnd: end.toISOString() },
+    ]);
+
+    // Another plan waits for the month's end; the same plan is bought for the month after this one.
+    await expect(checkout(owner, 'PROFESSIONAL')).rejects.toMatchObject({ code: 'CONFLICT' });
+    const ahead = await checkout(owner, 'STARTER');
+    expect(mp().preferences.get(ahead.sessionId)!['metadata']).toMatchObject({
+      renews_from: end.toISOString(),
+    });
+    const payment = mp().pay(ahead.sessionId, 'approved', new Date(end.getTime() - 2 * DAY));
+    await notify(payment.id);
+    await app.inboxDrained();
+    const invoices = async () =>
+      (
+        (await app.bed.call(PAYMENTS_RPC.listInvoices, {}, owner)) as {
+          items: { periodStart: string; periodEnd: string; status: string }[];
+        }
+      ).items.map(({ periodStart, periodEnd, status }) => ({ periodStart, periodEnd, status }));
+    expect(await invoices()).toEqual([
+      { periodStart: end.toISOString(), periodEnd: '2026-08-01T08:00:00.000Z', status: 'paid' },
+      { periodStart: paidAt.toISOString(), periodEnd: end.toISOString(), status: 'paid' },
+    ]);
+    // This month is untouched until it ends; a receipt went out; the next month is not sold twice.
+    expect(await subscriptionOf(owner)).toMatchObject({
+      status: 'ACTIVE',
+      currentPeriodStart: paidAt.toISOString(),
+      currentPeriodEnd: end.toISOString(),
+    });
+    expect(await noticesOf('payment-received')).toEqual([
+      { kind: 'payment-received', plan: 'STARTER', reactivated: false },
+    ]);
+    await expect(checkout(owner, 'STARTER')).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    // The month ends: the paid one follows at once — no PAST_DUE, no renewal-due email.
+    app.clock.set(new Date(end.getTime() + 60_000));
+    await prepaid.runDue();
+    const followed = {
+      status: 'ACTIVE',
+      currentPeriodStart: end.toISOString(),
+      currentPeriodEnd: '2026-08-01T08:00:00.000Z',
+    };
+    expect(await subscriptionOf(owner)).toMatchObject(followed);
+    expect(await noticesOf('renewal-due')).toEqual([]);
+    // A late redelivery of that payment's notification changes nothing and mails nothing.
+    await notify(payment.id);
+    await app.inboxDrained();
+    expect(await subscriptionOf(owner)).toMatchObject(followed);
+    expect(await noticesOf('payment-received')).toHaveLength(1);
+  });
+
   it.each(['refunded', 'charged_back'] as const)(
     'the current month’s payment %s: PAST_DUE now with a payment-reversed email; a reversal of an older month changes nothing',
     async (how) => {

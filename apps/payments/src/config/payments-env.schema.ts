@@ -49,7 +49,11 @@ export const paymentsEnvSchema = z
     DUNNING_RETRY_DAYS: retryDays.default([1, 3, 5, 7]),
     /** How often the dunning job looks for retries that are due. */
     DUNNING_POLL_MS: positiveInt.default(60_000),
-    /** AZUL monthly charges: the notice email goes this many days before the charge (seed 003). */
+    /**
+     * AZUL monthly charges: the notice email goes this many days before the charge (seed 003).
+     * Mercado Pago months: the renewal reminder goes this many days before the month ends, and from
+     * then the next month can be paid ahead.
+     */
     RECURRING_NOTICE_DAYS: z.coerce.number().int().min(0).max(28).default(3),
     /** How often the recurring-charge job looks for notices and charges that are due. */
     RECURRING_CHARGE_POLL_MS: positiveInt.default(300_000),

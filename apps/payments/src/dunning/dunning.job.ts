@@ -40,8 +40,13 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   private readonly periodic = new PeriodicRun(
-    // Lapsed prepaid months enter dunning first, then every retry that is due runs.
-    () => this.prepaidPeriodEnd.runDue().then(() => this.runDue()),
+    // Prepaid months: reminders before their end, then lapsed ones enter dunning (or roll on to a
+    // month paid ahead); then every retry that is due runs.
+    () =>
+      this.prepaidPeriodEnd
+        .remindDue()
+        .then(() => this.prepaidPeriodEnd.runDue())
+        .then(() => this.runDue()),
     (error) => this.logger.error({ err: error }, 'dunning run failed'),
   );
 

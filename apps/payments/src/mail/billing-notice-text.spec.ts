@@ -14,6 +14,19 @@ describe('billing notice wording', () => {
     );
   });
 
+  it('a prepaid month about to end says when, and that the next can be paid ahead without losing a day', () => {
+    expect(
+      composeBillingNotice({
+        kind: 'renewal-reminder',
+        plan: 'STARTER',
+        periodEnd: new Date('2026-07-01T08:00:00.000Z'),
+      }),
+    ).toEqual({
+      subject: "Your STARTER plan's month ends on 2026-07-01",
+      text: 'The month you paid for your STARTER plan with Mercado Pago ends on 2026-07-01, and Mercado Pago payments do not renew by themselves. You can pay the next month now from the billing page (checkout with Mercado Pago, same plan): it starts when this one ends, so no day is lost.',
+    });
+  });
+
   it('a reversed payment says the month is no longer paid and by when to pay it', () => {
     expect(
       composeBillingNotice({

@@ -34,6 +34,11 @@ export function composeBillingNotice(notice: BillingNotice): { subject: string; 
         subject: `The payment for your ${notice.plan} plan was reversed`,
         text: `The Mercado Pago payment for the current month of your ${notice.plan} plan was refunded or charged back, so that month is no longer paid. Pay it from the billing page (checkout with Mercado Pago) before ${day(notice.suspendOn)}, when the organization would be suspended.`,
       };
+    case 'renewal-reminder':
+      return {
+        subject: `Your ${notice.plan} plan's month ends on ${day(notice.periodEnd)}`,
+        text: `The month you paid for your ${notice.plan} plan with Mercado Pago ends on ${day(notice.periodEnd)}, and Mercado Pago payments do not renew by themselves. You can pay the next month now from the billing page (checkout with Mercado Pago, same plan): it starts when this one ends, so no day is lost.`,
+      };
     case 'renewal-due':
       return {
         subject: `Your ${notice.plan} plan's month has ended: renew it`,

@@ -7,6 +7,7 @@ import { SentBillingMails1796500000000 } from './1796500000000-sent-billing-mail
 import { WebhookInboxProcessedIndex1796600000000 } from './1796600000000-webhook-inbox-processed-index';
 import { FallbackCard1796700000000 } from './1796700000000-fallback-card';
 import { InvoiceRefunds1796800000000 } from './1796800000000-invoice-refunds';
+import { PrepaidRenewalReminder1796900000000 } from './1796900000000-prepaid-renewal-reminder';
 
 /**
  * Migrations of the payments database, in order. The outbox/processed-events tables come from
@@ -24,4 +25,5 @@ export const paymentsMigrations: Function[] = [
   WebhookInboxProcessedIndex1796600000000,
   FallbackCard1796700000000,
   InvoiceRefunds1796800000000,
+  PrepaidRenewalReminder1796900000000,
 ];

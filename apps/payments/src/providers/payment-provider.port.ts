@@ -114,6 +114,8 @@ export interface CheckoutInput {
   plan: PaidPlanCode;
   successUrl: string;
   cancelUrl: string;
+  /** A prepaid month paid before the current one ends: the month bought starts here. */
+  renewsFrom?: Date;
 }
 
 export interface CardSetupInput {
@@ -291,6 +293,8 @@ export type NormalizedProviderEvent =
       plan: PlanCode | null;
       /** When the provider approved it (the paid period starts then); null until approved. */
       paidAt: Date | null;
+      /** A renewal paid ahead: the period it buys starts here rather than at `paidAt`. */
+      periodStart?: Date | null;
       version: number;
     }
   | {

@@ -86,6 +86,10 @@ export class SubscriptionEntity {
   @Column('text', { nullable: true })
   fallbackCardLast4!: string | null;
 
+  /** The prepaid month's end (Mercado Pago) whose renewal reminder went out (once per month). */
+  @Column('timestamptz', { nullable: true })
+  prepaidRemindedFor!: Date | null;
+
   /** When Stripe confirmed the card (the event's time): an older confirmation never replaces it. */
   @Column('timestamptz', { nullable: true })
   fallbackCardSavedAt!: Date | null;

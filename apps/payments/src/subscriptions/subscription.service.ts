@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { PAYMENTS_RPC, type PaidPlanCode, type SubscriptionDto } from '@platform/contracts';
 import { ConflictError } from '@platform/errors';
 import { currentTenantManager } from '@platform/tenancy';
+import type { PaymentsEnv } from '../config/payments-env.schema';
 import { GrantedPlanRepository } from '../plans/granted-plan.repository';
 import { PaymentProviders } from '../providers/payment-providers';
 import type { BillingCaller } from '../shared/billing-caller';
 import { callProvider, providerIdempotencyKey } from '../shared/provider-errors';
+import { Clock } from '../shared/clock';
+import { paidAheadMonth, renewalWindowOpensAt } from './prepaid-renewal';
 import { toSubscriptionDto, withProviderSnapshot } from './subscription.mapper';
 import { SubscriptionRepository } from './subscription.repository';
 import { SubscriptionEntity } from './subscription.entity';
@@ -22,6 +26,8 @@ export class SubscriptionService {
     private readonly subscriptions: SubscriptionRepository,
     private readonly providers: PaymentProviders,
     private readonly grantedPlans: GrantedPlanRepository,
+    private readonly clock: Clock,
+    @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
   ) {}
 
   async get(organizationId: string): Promise<SubscriptionDto> {
@@ -50,8 +56,12 @@ export class SubscriptionService {
       providerName === 'mercadopago' &&
       row.provider === 'mercadopago' &&
       (row.status === 'PAST_DUE' || row.status === 'SUSPENDED');
+    // ... or, in the last days of a month still paid, ahead: the month bought starts when this one ends.
+    const renewsFrom =
+      providerName === 'mercadopago' ? await this.paidAheadStart(row, input.plan) : undefined;
     if (
       !prepaidRenewal &&
+      !renewsFrom &&
       (row.status === 'ACTIVE' || row.status === 'PAST_DUE' || row.status === 'SUSPENDED')
     ) {
       throw new ConflictError(
@@ -62,7 +72,7 @@ export class SubscriptionService {
     const customerId = providerName === 'stripe' ? await this.customerOf(row) : caller.organizationId;
     const session = await callProvider(() =>
       provider.createCheckout!(
-        { organizationId: caller.organizationId, providerCustomerId: customerId, ...page },
+        { organizationId: caller.organizationId, providerCustomerId: customerId, ...page, renewsFrom },
         {
           // Mercado Pago needs a key on every preference; without the caller's, a fresh one (no retry to match).
           idempotencyKey:
@@ -79,6 +89,28 @@ export class SubscriptionService {
       url: session.url,
       expiresAt: session.expiresAt?.toISOString() ?? null,
     };
+  }
+
+  /**
+   * Where the next prepaid month starts when it is being paid ahead: the current Mercado Pago month
+   * is ACTIVE and in its renewal window (RECURRING_NOTICE_DAYS before its end). Same plan only (a
+   * plan change waits for the month's end), and once: a month paid ahead is not bought twice.
+   */
+  private async paidAheadStart(row: SubscriptionEntity, plan: PaidPlanCode): Promise<Date | undefined> {
+    const periodEnd = row.currentPeriodEnd;
+    const now = this.clock.now();
+    if (row.provider !== 'mercadopago' || row.status !== 'ACTIVE' || !periodEnd || periodEnd <= now)
+      return undefined;
+    if (now < renewalWindowOpensAt(periodEnd, this.config.RECURRING_NOTICE_DAYS)) return undefined;
+    if (plan !== row.plan) {
+      throw new ConflictError(
+        `This month is renewed on ${row.plan}; choose another plan once it ends (${periodEnd.toISOString()})`,
+      );
+    }
+    if (await paidAheadMonth(currentTenantManager(), 'mercadopago', periodEnd)) {
+      throw new ConflictError('The next month is paid already');
+    }
+    return periodEnd;
   }
 
   async openPortal(caller: BillingCaller, returnUrl: string) {

@@ -66,18 +66,42 @@ export class DirectChargeApplier {
     // Pending, declined, voided: nothing to activate.
     if (event.status !== 'succeeded' || !event.plan || event.plan === 'FREE') return [];
     const paidAt = event.paidAt ?? new Date(event.version);
-    return this.paid(manager, organizationId, {
+    const periodStart = event.periodStart ?? paidAt;
+    const charge: PaidCharge = {
       provider,
       providerChargeId: event.providerChargeId,
       plan: event.plan,
       totalCents: event.amountCents,
       taxCents: 0,
       currency: event.currency,
-      periodStart: paidAt,
-      periodEnd: addMonths(paidAt, 1),
+      periodStart,
+      periodEnd: addMonths(periodStart, 1),
       paidAt,
       version: event.version,
-    });
+    };
+    // A renewal paid ahead buys a month that has not begun: the current one stays as it is, and
+    // PrepaidPeriodEnd moves on to the paid month when this one ends.
+    if (event.periodStart && event.periodStart > this.clock.now())
+      return this.paidAhead(manager, organizationId, charge);
+    return this.paid(manager, organizationId, charge);
+  }
+
+  /** The invoice of the month paid ahead, and a receipt the first time it is recorded. */
+  private async paidAhead(
+    manager: EntityManager,
+    organizationId: string,
+    charge: PaidCharge,
+  ): Promise<PendingNotice[]> {
+    const known = await this.invoices.findByProviderId(manager, charge.provider, charge.providerChargeId);
+    await this.recordInvoice(manager, organizationId, charge);
+    if (known) return [];
+    const row = await this.subscriptions.findForUpdate(organizationId, manager);
+    return [
+      {
+        to: row?.billingEmail ?? null,
+        notice: { kind: 'payment-received', plan: charge.plan, reactivated: false },
+      },
+    ];
   }
 
   /**
@@ -118,30 +142,7 @@ export class DirectChargeApplier {
   }
 
   async paid(manager: EntityManager, organizationId: string, charge: PaidCharge): Promise<PendingNotice[]> {
-    await this.invoices.upsert(
-      manager,
-      organizationId,
-      charge.provider,
-      {
-        providerInvoiceId: charge.providerChargeId,
-        providerCustomerId: organizationId,
-        providerSubscriptionId: null,
-        organizationId,
-        number: null,
-        status: 'paid',
-        currency: charge.currency,
-        subtotalCents: charge.totalCents - charge.taxCents,
-        taxCents: charge.taxCents,
-        totalCents: charge.totalCents,
-        amountPaidCents: charge.totalCents,
-        plan: charge.plan,
-        periodStart: charge.periodStart,
-        periodEnd: charge.periodEnd,
-        paidAt: charge.paidAt,
-        attemptCount: 1,
-      },
-      charge.version,
-    );
+    await this.recordInvoice(manager, organizationId, charge);
     const row = await this.subscriptions.ensureLocked(organizationId, manager);
     // Who keeps the subscription: the AZUL subscription stays AZUL's when the Stripe fallback took
     // a charge (AZUL takes the next one again).
@@ -191,5 +192,37 @@ export class DirectChargeApplier {
           },
         ]
       : [];
+  }
+
+  /** Our invoice of a direct charge: paid, the period it bought (unique per provider charge). */
+  private async recordInvoice(
+    manager: EntityManager,
+    organizationId: string,
+    charge: PaidCharge,
+  ): Promise<void> {
+    await this.invoices.upsert(
+      manager,
+      organizationId,
+      charge.provider,
+      {
+        providerInvoiceId: charge.providerChargeId,
+        providerCustomerId: organizationId,
+        providerSubscriptionId: null,
+        organizationId,
+        number: null,
+        status: 'paid',
+        currency: charge.currency,
+        subtotalCents: charge.totalCents - charge.taxCents,
+        taxCents: charge.taxCents,
+        totalCents: charge.totalCents,
+        amountPaidCents: charge.totalCents,
+        plan: charge.plan,
+        periodStart: charge.periodStart,
+        periodEnd: charge.periodEnd,
+        paidAt: charge.paidAt,
+        attemptCount: 1,
+      },
+      charge.version,
+    );
   }
 }

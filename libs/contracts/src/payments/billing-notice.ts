@@ -18,6 +18,8 @@ export const billingNoticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('suspended'), plan }),
   /** The payment of the current prepaid month was refunded or charged back: pay again before `suspendOn`. */
   z.object({ kind: z.literal('payment-reversed'), plan, suspendOn: date }),
+  /** A prepaid month (Mercado Pago) ends soon: the next one can be paid ahead now. */
+  z.object({ kind: z.literal('renewal-reminder'), plan, periodEnd: date }),
   /** A prepaid month (Mercado Pago) ended unpaid: pay the next one before `suspendOn`. */
   z.object({ kind: z.literal('renewal-due'), plan, periodEnd: date, suspendOn: date }),
   z.object({ kind: z.literal('payment-received'), plan, reactivated: z.boolean() }),

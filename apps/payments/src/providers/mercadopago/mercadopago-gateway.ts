@@ -28,6 +28,8 @@ export interface CheckoutPreferenceInput {
   payerEmail?: string;
   /** X-Idempotency-Key: a retried request gets the same preference back. */
   idempotencyKey: string;
+  /** A renewal paid before the current month ends: the month bought starts here (metadata `renews_from`). */
+  renewsFrom?: Date;
 }
 
 export interface CheckoutPreference {
@@ -47,6 +49,8 @@ export interface MercadoPagoPaymentView {
   currency: string;
   /** The plan from the preference's metadata (Mercado Pago copies it onto the payment). */
   plan: string | null;
+  /** The start of the month a renewal paid ahead buys (preference metadata); null otherwise. */
+  renewsFrom: Date | null;
   approvedAt: Date | null;
   updatedAt: Date;
 }
@@ -146,7 +150,11 @@ export class MercadoPagoGateway {
             },
           ],
           external_reference: input.organizationId,
-          metadata: { organization_id: input.organizationId, plan: input.plan },
+          metadata: {
+            organization_id: input.organizationId,
+            plan: input.plan,
+            ...(input.renewsFrom ? { renews_from: input.renewsFrom.toISOString() } : {}),
+          },
           back_urls: {
             success: input.successUrl,
             failure: input.failureUrl,
@@ -187,6 +195,7 @@ export class MercadoPagoGateway {
         amountCents: Math.round((payment.transaction_amount ?? 0) * 100),
         currency: payment.currency_id ?? '',
         plan: typeof payment.metadata?.['plan'] === 'string' ? (payment.metadata['plan'] as string) : null,
+        renewsFrom: dateOrNull(payment.metadata?.['renews_from']),
         approvedAt: payment.date_approved ? new Date(payment.date_approved) : null,
         updatedAt: new Date(payment.date_last_updated ?? payment.date_created ?? 0),
       };
@@ -247,4 +256,11 @@ export class MercadoPagoGateway {
       options: { timeout: this.options.timeoutMs, maxRetries: this.options.maxRetries ?? 2 },
     });
   }
+}
+
+/** A metadata date we wrote (ISO); anything else is no date. */
+function dateOrNull(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
 }

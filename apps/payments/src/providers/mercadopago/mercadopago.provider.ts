@@ -96,6 +96,7 @@ export class MercadoPagoPaymentProvider implements PaymentProvider {
         failureUrl: input.cancelUrl,
         notificationUrl: this.settings.notificationUrl,
         idempotencyKey: options.idempotencyKey,
+        renewsFrom: input.renewsFrom,
       });
       return { sessionId: preference.preferenceId, url: preference.checkoutUrl, expiresAt: null };
     } catch (error) {
@@ -137,6 +138,7 @@ export class MercadoPagoPaymentProvider implements PaymentProvider {
           currency: payment.currency,
           plan: paidPlanOf(payment.plan),
           paidAt: payment.approvedAt,
+          periodStart: payment.renewsFrom,
           version: payment.updatedAt.getTime(),
         },
       ];
