@@ -3,6 +3,7 @@ import { EmailVerificationTokenEntity } from './email-verification/email-verific
 import { InvitationEntity } from './invitations/invitation.entity';
 import { MembershipEntity } from './memberships/membership.entity';
 import { OAuthIdentityEntity } from './oauth/oauth-identity.entity';
+import { OrganizationCodeMailEntity } from './organization-codes/organization-code-mail.entity';
 import { OrganizationCodeEntity } from './organization-codes/organization-code.entity';
 import { OrganizationEntity } from './organizations/organization.entity';
 import { PasswordResetTokenEntity } from './passwords/password-reset-token.entity';
@@ -30,6 +31,7 @@ export const authEntities: Function[] = [
   EmailVerificationTokenEntity,
   ApiKeyEntity,
   OrganizationCodeEntity,
+  OrganizationCodeMailEntity,
   RecoveryCodeEntity,
   SecondFactorGuessEntity,
   OAuthIdentityEntity,

@@ -12,6 +12,7 @@ const TENANT_TABLES = [
   'idempotency_keys',
   'invitations',
   'memberships',
+  'organization_code_mails',
   'organization_codes',
   'sessions',
 ];

@@ -65,6 +65,14 @@ export const authEnvSchema = z
      * cache hit, so it must outlive the gateways' CREDENTIAL_CACHE_TTL_SECONDS (default 30).
      */
     API_KEY_REVOCATION_MARKER_TTL_SECONDS: positiveInt.default(3600),
+    /**
+     * Organization-code emails are delivered from a durable queue (organization_code_mails): how
+     * often it is looked at (a new code is sent at once anyway), the first retry delay (doubling,
+     * at most 1 h apart) and how many attempts before giving up (the defaults span about 6 hours).
+     */
+    ORGANIZATION_CODE_MAIL_POLL_MS: positiveInt.default(15_000),
+    ORGANIZATION_CODE_MAIL_RETRY_BASE_MS: positiveInt.default(30_000),
+    ORGANIZATION_CODE_MAIL_MAX_ATTEMPTS: positiveInt.default(12),
     /** Lifetime of the single-use link that proves a new account's email address. */
     EMAIL_VERIFICATION_TTL_SECONDS: positiveInt.default(24 * 3600),
     /** At most this many mails of one kind (reset, verification, invitation...) to one address per window;

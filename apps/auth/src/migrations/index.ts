@@ -3,6 +3,7 @@ import { CreateAuthTables1764100000000 } from './1764100000000-create-auth-table
 import { CreateEmailVerificationTokens1764200000000 } from './1764200000000-create-email-verification-tokens';
 import { SecondFactorGuessBudget1764409600000 } from './1764409600000-second-factor-guess-budget';
 import { TenantRowLevelSecurity1764500000000 } from './1764500000000-tenant-row-level-security';
+import { OrganizationCodeMails1796700000000 } from './1796700000000-organization-code-mails';
 
 /**
  * Migrations of the auth database, in order. The outbox/processed-events tables come from
@@ -18,4 +19,5 @@ export const authMigrations: Function[] = [
   // under forced RLS). TypeORM orders by timestamp; on a database already past the others it runs as
   // the one pending migration (its tables depend on none of auth's).
   CreateIdempotencyTables1764050000000,
+  OrganizationCodeMails1796700000000,
 ];

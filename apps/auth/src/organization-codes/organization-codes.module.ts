@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MembershipsModule } from '../memberships/memberships.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PlanSyncHandler } from '../organizations/plan-sync.handler';
+import { OrganizationCodeMails } from './organization-code-mails';
 import { OrganizationCodeHandlers } from './organization-code.handlers';
 import { OrganizationCodeService } from './organization-code.service';
 
@@ -9,6 +10,6 @@ import { OrganizationCodeService } from './organization-code.service';
   imports: [MembershipsModule, OrganizationsModule],
   // PlanSyncHandler lives with organizations but issues codes on activation, so it is served here.
   controllers: [OrganizationCodeHandlers, PlanSyncHandler],
-  providers: [OrganizationCodeService],
+  providers: [OrganizationCodeService, OrganizationCodeMails],
 })
 export class OrganizationCodesModule {}

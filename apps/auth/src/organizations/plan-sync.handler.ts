@@ -4,9 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { EVENT_NAMES, paymentsContract, type ContractEventPayload, type PlanCode } from '@platform/contracts';
 import { AmqpContext, claimEvent, contractHandlers } from '@platform/messaging';
 import { TenantDatabase } from '@platform/tenancy';
-import { BackgroundMail } from '../mail/background-mail';
-import { Mailer } from '@platform/mail';
-import { MailTemplates } from '../mail/mail-templates';
+import { OrganizationCodeMails } from '../organization-codes/organization-code-mails';
 import { OrganizationCodeService } from '../organization-codes/organization-code.service';
 import { OrganizationService } from './organization.service';
 
@@ -22,9 +20,9 @@ const CONSUMER = 'auth.plan-sync';
 /**
  * Keeps the organization's plan (which access tokens, API-key principals and rate limits carry)
  * in step with payments, and on activation issues the organization its code (seed 004) when it has
- * none, emailed once to its owners. Each event is handled once per id: the processed-events claim,
- * the plan and the code commit together in the organization's tenant transaction (organization
- * codes are under RLS). Queues are derived: `auth.payments.subscription.<activated|changed|cancelled>`.
+ * none, emailed to its owners. Each event is handled once per id: the processed-events claim,
+ * the plan, the code and its queued emails (OrganizationCodeMails) commit together in the
+ * organization's tenant transaction (organization codes are under RLS). Queues are derived: `auth.payments.subscription.<activated|changed|cancelled>`.
  * Registered by OrganizationCodesModule (it needs the code service, which depends on organizations).
  */
 @Controller()
@@ -33,9 +31,7 @@ export class PlanSyncHandler {
     private readonly tenants: TenantDatabase,
     private readonly organizations: OrganizationService,
     private readonly codes: OrganizationCodeService,
-    private readonly mailer: Mailer,
-    private readonly templates: MailTemplates,
-    private readonly background: BackgroundMail,
+    private readonly codeMails: OrganizationCodeMails,
   ) {}
 
   @Payments.EventPattern(EVENT_NAMES.subscriptionActivated)
@@ -46,15 +42,19 @@ export class PlanSyncHandler {
     const issued = await this.once(payload.organizationId, ctx, async (manager) => {
       await this.organizations.setPlan(manager, payload.organizationId, payload.plan);
       const code = await this.codes.issueOnActivation(manager, payload.organizationId, payload.plan);
-      return code ? { code, owners: await this.ownersOf(manager, payload.organizationId) } : null;
+      if (!code) return false;
+      const owners = await this.ownersOf(manager, payload.organizationId);
+      await this.codeMails.queue(manager, {
+        organizationId: payload.organizationId,
+        organizationName: owners[0]?.name ?? '',
+        plan: payload.plan,
+        code,
+        to: owners.map((owner) => owner.email),
+      });
+      return true;
     });
-    if (!issued) return;
     // After the commit: the code exists before anyone is told it.
-    for (const owner of issued.owners) {
-      this.background.run('organization code', () =>
-        this.mailer.send(this.templates.organizationCode(owner.email, issued.code, owner.name, payload.plan)),
-      );
-    }
+    if (issued) this.codeMails.sendSoon();
   }
 
   @Payments.EventPattern(EVENT_NAMES.subscriptionChanged)
