@@ -57,6 +57,7 @@ export class PlatformHarness {
   private readonly databases = new Map<BackendServiceName, TestDatabase>();
   /** Each backend's first port: a restarted backend binds it again, so the gateway's INTERNAL_URL holds. */
   private readonly ports = new Map<BackendServiceName, string>();
+  private definitions: Record<BackendServiceName, ServiceDefinition<never>> = BACKEND_DEFINITIONS;
 
   /** The gateway's internal port (detailed readiness, metrics), never routed publicly. */
   get gatewayInternalUrl(): string {
@@ -69,11 +70,17 @@ export class PlatformHarness {
    * `organizationsStartOn`: every organization registered from then on starts on that plan instead
    * of FREE (as if it had bought it), for suites about something else than plan caps that need
    * several members (FREE allows one). Fixture only: a trigger in auth's test database.
+   * `backends`: a backend built differently, e.g. payments on a controllable clock.
    */
   async start(
     extraEnv: Record<string, string> = {},
-    options: { gatewayRoutes?: readonly RouteDefinition[]; organizationsStartOn?: PlanCode } = {},
+    options: {
+      gatewayRoutes?: readonly RouteDefinition[];
+      organizationsStartOn?: PlanCode;
+      backends?: Partial<Record<BackendServiceName, ServiceDefinition<never>>>;
+    } = {},
   ): Promise<this> {
+    this.definitions = { ...BACKEND_DEFINITIONS, ...options.backends };
     const [vhost, redis, mail] = await Promise.all([
       createTestVhost('e2e'),
       createTestRedis('e2e'),
@@ -193,7 +200,7 @@ export class PlatformHarness {
 
   private async startBackend(name: BackendServiceName): Promise<void> {
     const database = this.databases.get(name)!;
-    const running = await bootstrapService(BACKEND_DEFINITIONS[name], {
+    const running = await bootstrapService(this.definitions[name], {
       ...this.env,
       ...databaseEnv(database),
       HTTP_PORT: this.ports.get(name) ?? this.env.HTTP_PORT!,
