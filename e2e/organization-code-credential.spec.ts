@@ -187,6 +187,32 @@ describe('organization code + x-user-id (whole platform)', () => {
     const wrongCode = await call({ 'x-organization-code': 'NOPE000000', 'x-user-id': owner.userId });
     expect(wrongCode.status).toBe(401);
   });
+
+  it('replacing the code: the old one, cached at the gateway, stops at once; the new one works; a developer may not', async () => {
+    const { api } = suite;
+    const read = (headers: Record<string, string>) => api.get('/v1/recordings', { headers });
+    // Used just now: the gateway holds the old code in its credential cache.
+    expect((await read(asCode())).status).toBe(200);
+
+    const byDeveloper = await api.post('/v1/orgs/code/rotate', { token: member.tokens.accessToken });
+    expect([byDeveloper.status, byDeveloper.body.code]).toEqual([403, 'FORBIDDEN']);
+    expect((await read(asCode())).status).toBe(200);
+
+    const rotated = await api.post<{ code: string; plan: string }>('/v1/orgs/code/rotate', {
+      token: owner.tokens.accessToken,
+      headers: { 'idempotency-key': 'rotate-code-1' },
+    });
+    expect(rotated.status).toBe(201);
+    expect(rotated.body.code).toMatch(/^[A-HJ-NP-Z2-9]{10}$/);
+    const refused = await read(asCode());
+    expect([refused.status, refused.body.code]).toEqual([401, 'UNAUTHENTICATED']);
+    expect((await read({ 'x-organization-code': rotated.body.code })).status).toBe(200);
+    // The code itself cannot replace itself (a leaked code must not perpetuate itself).
+    const byCode = await api.post('/v1/orgs/code/rotate', {
+      headers: { 'x-organization-code': rotated.body.code },
+    });
+    expect(byCode.status).toBe(403);
+  });
 });
 
 /** Any syntactically valid path of the route (ids that exist or not: the refusal comes first). */

@@ -122,6 +122,10 @@ const FIXTURES: Record<string, (ctx: FixtureContext) => Promise<CallSpec>> = {
     json: { plan: 'STARTER', paymentToken: 'A1B2C3D4E5F60718293A4B5C6D7E8F90' },
   }),
   'payments.azul.payments.get': async () => ({ params: { id: '00000000-0000-4000-8000-000000000000' } }),
+  'payments.azul.fallbackCard.setup': async () => ({
+    json: { successUrl: 'https://app.test/card', cancelUrl: 'https://app.test/billing' },
+  }),
+  'orgs.code.rotate': async () => ({}),
 };
 
 /**
@@ -136,6 +140,8 @@ const ADMITTED_STATUS: Record<string, number> = {
   'storage.multipart.abort': 501,
   'payments.azul.payments.start': 503,
   'payments.azul.payments.get': 404,
+  // Billed through Stripe (or not yet), never AZUL: a backup card has nothing to back (409).
+  'payments.azul.fallbackCard.setup': 409,
 };
 
 /**
@@ -192,6 +198,8 @@ const EXPECTED_ROWS: readonly Row[] = [
   ['payments.azul.payments.start',     'billing:write', 'pass', '403',  '403', 'pass', '403'],
   ['payments.azul.payments.get',       'billing:read',  'pass', 'pass', '403', 'pass', '403'],
   ['payments.usage.get',               'billing:read',  'pass', 'pass', '403', 'pass', '403'],
+  ['payments.azul.fallbackCard.setup', 'billing:write', 'pass', '403',  '403', 'pass', '403'],
+  ['orgs.code.rotate',                 'org:update',    'pass', 'pass', '403', '403',  '403'],
 ];
 const EXPECTED = Object.fromEntries(
   EXPECTED_ROWS.map(([routeId, permission, owner, admin, developer, billing, viewer]) => [

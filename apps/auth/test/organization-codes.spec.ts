@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { EVENT_NAMES, SYSTEM_PRINCIPAL } from '@platform/contracts';
+import { createHash, randomUUID } from 'node:crypto';
+import { EVENT_NAMES, SYSTEM_PRINCIPAL, type Principal } from '@platform/contracts';
 import { AmqpTransportServer, EventPublisher } from '@platform/messaging';
 import { startSmtpSink, waitFor, type SmtpSink } from '@platform/testing';
 import { AuthTestApp, rejectionOf } from './support/auth-test-app';
@@ -152,6 +152,75 @@ describe('auth organization codes (seed 004)', () => {
       ];
       for (const attempt of attempts) expect((await rejectionOf(attempt)).code).toBe('FORBIDDEN');
     }
+  });
+
+  it('an owner replaces the code: the old one stops resolving and is marked for the gateways; the new one works', async () => {
+    const owner = await auth.register({ organizationName: 'Rotating Co' });
+    const { code: old } = await issue('PROFESSIONAL', owner.organizationId);
+    const rotate = (principal: typeof owner.principal, idempotencyKey: string = randomUUID()) =>
+      auth.rpc.callWithMeta('auth.organization-code.rotate', {
+        principal,
+        data: {},
+        meta: { requestId: randomUUID(), idempotencyKey },
+      });
+
+    const { data } = await rotate(owner.principal, 'rotate-1');
+    const fresh = data as { code: string; plan: string; issuedAt: string };
+    expect(fresh).toEqual({
+      code: expect.stringMatching(/^[A-HJ-NP-Z2-9]{10}$/),
+      plan: 'FREE',
+      issuedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(fresh.code).not.toBe(old);
+    // A retry with the same Idempotency-Key answers the same code; no third code is made.
+    expect((await rotate(owner.principal, 'rotate-1')).data).toEqual(fresh);
+    const codes: { revoked: boolean }[] = await auth.dataSource.query(
+      `SELECT revoked_at IS NOT NULL AS revoked FROM organization_codes WHERE organization_id = $1
+        ORDER BY created_at`,
+      [owner.organizationId],
+    );
+    expect(codes).toEqual([{ revoked: true }, { revoked: false }]);
+
+    expect((await rejectionOf(auth.call('auth.organization-code.resolve', { code: old }))).code).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect((await auth.call('auth.organization-code.resolve', { code: fresh.code })).principal).toMatchObject(
+      {
+        kind: 'organization-code',
+        organizationId: owner.organizationId,
+      },
+    );
+    // The marker every gateway checks on a cache hit, by the old code's fingerprint (SHA-256, hex).
+    const fingerprint = createHash('sha256').update(old).digest('hex');
+    expect(await auth.isDenied(`auth:denylist:org-code:${fingerprint}`)).toBe(true);
+    expect(
+      await auth.isDenied(`auth:denylist:org-code:${createHash('sha256').update(fresh.code).digest('hex')}`),
+    ).toBe(false);
+  });
+
+  it('only an owner or admin of the organization itself, signed in, may replace its code', async () => {
+    const owner = await auth.register({ organizationName: 'Guarded Co' });
+    const { code } = await issue('STARTER', owner.organizationId);
+    const rotate = (principal: Principal | null) =>
+      rejectionOf(auth.call('auth.organization-code.rotate', {}, principal));
+    expect((await rotate({ ...owner.principal, roles: ['developer'] })).code).toBe('FORBIDDEN');
+    expect((await rotate({ ...owner.principal, kind: 'api-key', apiKeyId: randomUUID() })).code).toBe(
+      'FORBIDDEN',
+    );
+    const resolved = await auth.call('auth.organization-code.resolve', { code });
+    expect((await rotate(resolved.principal)).code).toBe('FORBIDDEN');
+    expect((await rotate(null)).code).toBe('UNAUTHENTICATED');
+    // Another organization's owner naming this organization: not a member here.
+    const stranger = await auth.register({ organizationName: 'Stranger Co' });
+    expect(
+      (await rotate({ ...stranger.principal, organizationId: owner.organizationId, roles: ['owner'] })).code,
+    ).toBe('FORBIDDEN');
+    // An organization without a code (never paid) has nothing to replace.
+    expect((await rotate(stranger.principal)).code).toBe('CONFLICT');
+    // The code is untouched by all of it.
+    expect((await auth.call('auth.organization-code.resolve', { code })).principal.organizationId).toBe(
+      owner.organizationId,
+    );
   });
 
   it('refuses issuing for an unknown organization', async () => {

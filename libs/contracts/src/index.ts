@@ -10,6 +10,7 @@ export * from './auth/permissions';
 export * from './billing/plans';
 export * from './billing/usage';
 export * from './auth/tokens';
+export * from './auth/organization-code';
 export * from './auth/auth-rpc';
 export * from './text/plain-text';
 export * from './contract/service-contract';

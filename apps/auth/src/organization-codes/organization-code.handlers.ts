@@ -1,15 +1,27 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { AUTH_RPC, authContract, type AuthRequest } from '@platform/contracts';
-import { contractHandlers, CurrentUser, SystemOnly, type CurrentUserContext } from '@platform/messaging';
+import { IdempotentCommand } from '@platform/idempotency';
+import {
+  contractHandlers,
+  CurrentUser,
+  RequirePermission,
+  SystemOnly,
+  type CurrentUserContext,
+} from '@platform/messaging';
+import { SealedResponseCodec } from '../security/sealed-response.codec';
 import { toOrganizationDto } from '../organizations/organization.mapper';
+import { OrganizationCodeRotation } from './organization-code-rotation';
 import { OrganizationCodeService } from './organization-code.service';
 
 const Auth = contractHandlers(authContract);
 
 @Controller()
 export class OrganizationCodeHandlers {
-  constructor(private readonly codes: OrganizationCodeService) {}
+  constructor(
+    private readonly codes: OrganizationCodeService,
+    private readonly rotation: OrganizationCodeRotation,
+  ) {}
 
   /** Public (seed 004 `validate-code`). */
   @Auth.MessagePattern(AUTH_RPC.validateOrganizationCode)
@@ -32,6 +44,17 @@ export class OrganizationCodeHandlers {
   async resolve(@Payload() data: AuthRequest<'auth.organization-code.resolve'>) {
     const { principal, expiresAt } = await this.codes.resolve(data.code, data.userId);
     return { principal, expiresAt: expiresAt?.toISOString() ?? null };
+  }
+
+  /**
+   * A new code for the caller's organization, the old one revoked everywhere at once. Idempotent: a
+   * retried request answers the same new code (its stored answer sealed, as it holds a secret).
+   */
+  @Auth.MessagePattern(AUTH_RPC.rotateOrganizationCode)
+  @RequirePermission('org:update', { kinds: ['user'] })
+  @IdempotentCommand({ responseCodec: SealedResponseCodec })
+  rotate(@CurrentUser() user: CurrentUserContext) {
+    return this.rotation.rotate(user);
   }
 
   /** Platform services only (payments, once an organization paid). */

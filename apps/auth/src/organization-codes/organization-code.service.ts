@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { PlanCode, Principal } from '@platform/contracts';
+import { organizationCodeFingerprint, type PlanCode, type Principal } from '@platform/contracts';
 import { ConflictError, DomainError, NotFoundError, UnauthenticatedError } from '@platform/errors';
 import { TenantDatabase } from '@platform/tenancy';
 import { MembershipRepository } from '../memberships/membership.repository';
@@ -12,15 +12,10 @@ import { isUniqueViolation } from '../shared/postgres';
 import { OrganizationCodeEntity } from './organization-code.entity';
 
 /** Seed 004: "código único de 10 caracteres (ej: ABC123XYZ9)"; drawn without look-alike characters. */
-const CODE_LENGTH = 10;
+export const CODE_LENGTH = 10;
 /** The role of a request authenticated by an organization code alone (seed 004: reads need no user). */
 export const CODE_ONLY_ROLE = 'viewer' as const;
 const INVALID_CODE = 'The organization code is invalid';
-
-/** People type codes: case, spaces and dashes do not matter. */
-export function normalizeOrganizationCode(code: string): string {
-  return code.toUpperCase().replace(/[\s-]/g, '');
-}
 
 /**
  * Organization codes are tenant rows (their organization's), but every flow here starts from the
@@ -82,7 +77,7 @@ export class OrganizationCodeService {
           `SELECT c.organization_id, o.plan, c.expires_at
          FROM organization_codes c JOIN organizations o ON o.id = c.organization_id
          WHERE c.code_hash = $1 AND c.revoked_at IS NULL`,
-          [sha256Hex(normalizeOrganizationCode(code))],
+          [organizationCodeFingerprint(code)],
         );
       const found = rows[0];
       if (!found || (found.expires_at && found.expires_at.getTime() <= this.clock.now().getTime())) {
@@ -168,7 +163,7 @@ export class OrganizationCodeService {
 
   private find(code: string, manager: EntityManager, lock = false) {
     return manager.findOne(OrganizationCodeEntity, {
-      where: { codeHash: sha256Hex(normalizeOrganizationCode(code)) },
+      where: { codeHash: organizationCodeFingerprint(code) },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
   }

@@ -3,6 +3,7 @@ import { MembershipsModule } from '../memberships/memberships.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PlanSyncHandler } from '../organizations/plan-sync.handler';
 import { OrganizationCodeMails } from './organization-code-mails';
+import { OrganizationCodeRotation } from './organization-code-rotation';
 import { OrganizationCodeHandlers } from './organization-code.handlers';
 import { OrganizationCodeService } from './organization-code.service';
 
@@ -10,6 +11,6 @@ import { OrganizationCodeService } from './organization-code.service';
   imports: [MembershipsModule, OrganizationsModule],
   // PlanSyncHandler lives with organizations but issues codes on activation, so it is served here.
   controllers: [OrganizationCodeHandlers, PlanSyncHandler],
-  providers: [OrganizationCodeService, OrganizationCodeMails],
+  providers: [OrganizationCodeService, OrganizationCodeMails, OrganizationCodeRotation],
 })
 export class OrganizationCodesModule {}

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AUTH_RPC, principalSchema, type Principal } from '@platform/contracts';
+import { AUTH_RPC, organizationCodeFingerprint, principalSchema, type Principal } from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError, UnauthenticatedError } from '@platform/errors';
 import { AmqpClient } from '@platform/messaging';
@@ -43,6 +43,8 @@ export class CredentialResolver {
       ip,
       'The API key is invalid, expired or revoked',
       () => this.rpc.call(AUTH_RPC.verifyApiKey, { principal: null, data: { key }, meta: { requestId } }),
+      // Revoked by any path (a member removed, another replica): auth's marker, by key id.
+      (principal) => (principal.apiKeyId ? this.denylist.isApiKeyRevoked(principal.apiKeyId) : false),
     );
   }
 
@@ -59,6 +61,8 @@ export class CredentialResolver {
       ip,
       'The organization code (or user) is invalid',
       () => this.rpc.call(AUTH_RPC.resolveOrganizationCode, { principal: null, data, meta: { requestId } }),
+      // Replaced by a rotation: auth's marker, by the code's fingerprint (the code is at hand here).
+      () => this.denylist.isOrganizationCodeRevoked(organizationCodeFingerprint(code)),
     );
   }
 
@@ -68,15 +72,14 @@ export class CredentialResolver {
     ip: string,
     refusal: string,
     lookup: () => Promise<unknown>,
+    revokedSinceCached: (principal: Principal) => boolean | Promise<boolean>,
   ): Promise<ResolvedCredential> {
     const cached = await this.cache.get(kind, digest);
     if (cached) {
       if ('invalid' in cached) throw new UnauthenticatedError(refusal);
-      // The entry may predate a revocation made through any path (a member removed, another replica):
-      // auth's revocation marker says so at once. A miss needs no check: auth's answer is current.
-      const apiKeyId = cached.principal.apiKeyId;
-      if (apiKeyId && (await this.denylist.isApiKeyRevoked(apiKeyId)))
-        throw new UnauthenticatedError(refusal);
+      // The entry may predate a revocation made through any path: auth's revocation marker says so
+      // at once. A miss needs no check: auth's answer is current.
+      if (await revokedSinceCached(cached.principal)) throw new UnauthenticatedError(refusal);
       return resolved(cached.principal, cached.expiresAt);
     }
     await this.limitLookups(ip);

@@ -71,6 +71,19 @@ export class TokenDenylist {
     );
   }
 
+  /**
+   * Whether auth replaced this organization code (a rotation), by its fingerprint. Checked when the
+   * code's principal comes from the credential cache, so the old code stops at once everywhere.
+   */
+  isOrganizationCodeRevoked(fingerprint: string): Promise<boolean> {
+    return this.check(
+      [denylistKeys.organizationCode(fingerprint)],
+      'cached organization codes are refused',
+      'replaced organization codes are not detected until their cache entry expires',
+      'Organization codes cannot be checked right now; retry shortly',
+    );
+  }
+
   private async check(keys: string[], closedEffect: string, openEffect: string, refusal: string) {
     try {
       const values = await withTimeout(

@@ -87,6 +87,23 @@ export const ORG_ROUTES: RouteDefinition[] = [
     summary: 'Create an organization from an organization code',
   }),
   defineRoute({
+    id: 'orgs.code.rotate',
+    method: 'POST',
+    path: '/v1/orgs/code/rotate',
+    rpc: A.rotateOrganizationCode,
+    auth: 'org:update',
+    rateLimit: 'sensitive',
+    request: {},
+    success: {
+      status: 201,
+      description:
+        'A new organization code — shown this once, stored only as its fingerprint; the old one stops working at once on every gateway (409 when the organization has no code: one is issued when it pays)',
+    },
+    idempotent: true,
+    tag: 'Organizations',
+    summary: 'Replace the organization code',
+  }),
+  defineRoute({
     id: 'members.list',
     method: 'GET',
     path: '/v1/orgs/members',

@@ -51,6 +51,8 @@ export const AUTH_RPC = {
   resolveOrganizationCode: 'auth.organization-code.resolve',
   /** Payments (later): issues a code for a paid organization. */
   issueOrganizationCode: 'auth.organization-code.issue',
+  /** An owner or admin replaces the organization's code (lost, or leaked): the old one stops at once. */
+  rotateOrganizationCode: 'auth.organization-code.rotate',
 } as const;
 export type AuthRpcPattern = (typeof AUTH_RPC)[keyof typeof AUTH_RPC];
 
@@ -267,6 +269,11 @@ export const authRpcSchemas = {
   [AUTH_RPC.issueOrganizationCode]: {
     request: z.object({ organizationId: id.optional(), plan: z.enum(PLAN_CODES) }),
     result: z.object({ code: z.string() }),
+  },
+  /** `code` is shown this once and stored only as its fingerprint. */
+  [AUTH_RPC.rotateOrganizationCode]: {
+    request: z.object({}).strict(),
+    result: z.object({ code: z.string(), plan: z.enum(PLAN_CODES), issuedAt: z.string().datetime() }),
   },
 } as const;
 

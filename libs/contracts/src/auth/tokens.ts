@@ -61,6 +61,8 @@ export const denylistKeys = {
   session: (sid: string) => `auth:denylist:sid:${sid}`,
   /** A revoked API key (any path: revoke, member removed or left); the gateway checks it on a cache hit. */
   apiKey: (apiKeyId: string) => `auth:denylist:api-key:${apiKeyId}`,
+  /** A replaced organization code, by its fingerprint; the gateway checks it on a cache hit. */
+  organizationCode: (fingerprint: string) => `auth:denylist:org-code:${fingerprint}`,
 };
 
 export const jwkSchema = z.object({
