@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
+import { LOGGER, PeriodicTask, SERVICE_CONFIG } from '@platform/bootstrap';
 import type { AudioWorkerEnv } from '../config/audio-worker-env.schema';
 import { JobAttempts } from './job-attempts';
 
@@ -13,25 +13,25 @@ import { JobAttempts } from './job-attempts';
  * DELETEs just find less to do. `pruneOnce(now)` takes the clock as an argument (tests pass one).
  */
 @Injectable()
-export class JobAttemptsPruner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly periodic = new PeriodicRun(
-    () => this.pruneOnce(),
-    (error) => this.logger.error({ err: error }, 'audio worker: pruning job attempts failed'),
-  );
-
+export class JobAttemptsPruner extends PeriodicTask {
   constructor(
     private readonly attempts: JobAttempts,
     @Inject(SERVICE_CONFIG) private readonly config: AudioWorkerEnv,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const every = this.config.AUDIO_JOB_ATTEMPTS_PRUNE_INTERVAL_MS;
-    if (every > 0) this.periodic.start(every);
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.periodic.stop();
+  protected runPass() {
+    return this.pruneOnce();
+  }
+
+  protected intervalMs() {
+    return this.config.AUDIO_JOB_ATTEMPTS_PRUNE_INTERVAL_MS;
+  }
+
+  protected passFailed(error: unknown) {
+    this.logger.error({ err: error }, 'audio worker: pruning job attempts failed');
   }
 
   /** Removes the counts older than the retention at `now`; resolves with how many went. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
+import { LOGGER, PeriodicTask, SERVICE_CONFIG } from '@platform/bootstrap';
 import { Mailer } from '@platform/mail';
 import { TenantDatabase } from '@platform/tenancy';
 import type { AuthEnv } from '../config/auth-env.schema';
@@ -27,12 +27,7 @@ const sealContext = (mailId: string) => `organization-code-mail:${mailId}`;
  * once: a second copy of the same code is harmless; a lost one is not).
  */
 @Injectable()
-export class OrganizationCodeMails implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly periodic = new PeriodicRun(
-    () => this.deliverDue(),
-    (error) => this.logger.error({ err: error }, 'organization code mail pass failed'),
-  );
-
+export class OrganizationCodeMails extends PeriodicTask {
   constructor(
     private readonly tenants: TenantDatabase,
     private readonly mailer: Mailer,
@@ -41,16 +36,26 @@ export class OrganizationCodeMails implements OnApplicationBootstrap, OnApplicat
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: AuthEnv,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.periodic.start(this.config.ORGANIZATION_CODE_MAIL_POLL_MS);
-    // Mails left by a previous process (or refused before it stopped) go out now.
-    this.periodic.trigger();
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.periodic.stop();
+  override onApplicationBootstrap(): void {
+    super.onApplicationBootstrap();
+    // Mails left by a previous process (or refused before it stopped) go out now.
+    this.runSoon();
+  }
+
+  protected runPass() {
+    return this.deliverDue();
+  }
+
+  protected intervalMs() {
+    return this.config.ORGANIZATION_CODE_MAIL_POLL_MS;
+  }
+
+  protected passFailed(error: unknown) {
+    this.logger.error({ err: error }, 'organization code mail pass failed');
   }
 
   /** Queues the code's email to each owner, in the caller's tenant transaction (the code's own). */
@@ -81,7 +86,7 @@ export class OrganizationCodeMails implements OnApplicationBootstrap, OnApplicat
 
   /** After the queueing transaction committed: send without waiting for the next pass. */
   sendSoon(): void {
-    this.periodic.trigger();
+    this.runSoon();
   }
 
   /** One pass over the mails that are due; answers how many were sent. */

@@ -1,7 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
+import { LOGGER, PeriodicTask, SERVICE_CONFIG } from '@platform/bootstrap';
 import { TenantDatabase } from '@platform/tenancy';
 import type { PaymentsEnv } from '../config/payments-env.schema';
 import { BillingNotices, type PendingNotice } from '../mail/billing-notices';
@@ -25,7 +25,7 @@ import { BillingEventApplier, clearedDunning } from '../webhooks/billing-event.a
  * idempotency key (invoice + attempt), so two replicas or a crash never collect twice.
  */
 @Injectable()
-export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DunningJob extends PeriodicTask {
   constructor(
     private readonly tenants: TenantDatabase,
     private readonly subscriptions: SubscriptionRepository,
@@ -37,25 +37,26 @@ export class DunningJob implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  private readonly periodic = new PeriodicRun(
-    // Prepaid months: reminders before their end, then lapsed ones enter dunning (or roll on to a
-    // month paid ahead); then every retry that is due runs.
-    () =>
-      this.prepaidPeriodEnd
-        .remindDue()
-        .then(() => this.prepaidPeriodEnd.runDue())
-        .then(() => this.runDue()),
-    (error) => this.logger.error({ err: error }, 'dunning run failed'),
-  );
-
-  onApplicationBootstrap(): void {
-    this.periodic.start(this.config.DUNNING_POLL_MS);
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.periodic.stop();
+  /**
+   * Prepaid months: reminders before their end, then lapsed ones enter dunning (or roll on to a
+   * month paid ahead); then every retry that is due runs.
+   */
+  protected async runPass() {
+    await this.prepaidPeriodEnd.remindDue();
+    await this.prepaidPeriodEnd.runDue();
+    return this.runDue();
+  }
+
+  protected intervalMs() {
+    return this.config.DUNNING_POLL_MS;
+  }
+
+  protected passFailed(error: unknown) {
+    this.logger.error({ err: error }, 'dunning run failed');
   }
 
   /** Runs every retry that is due now; answers the organizations handled. */

@@ -1,7 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
+import { LOGGER, PeriodicTask, SERVICE_CONFIG } from '@platform/bootstrap';
 import type { PaidPlanCode } from '@platform/contracts';
 import { TenantDatabase } from '@platform/tenancy';
 import type { PaymentsEnv } from '../config/payments-env.schema';
@@ -37,7 +37,7 @@ const DAY_MS = 24 * 3600 * 1000;
  * PAST_DUE and dunning (DunningJob retries through `retryOwed`).
  */
 @Injectable()
-export class RecurringChargeJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RecurringChargeJob extends PeriodicTask {
   constructor(
     private readonly tenants: TenantDatabase,
     private readonly subscriptions: SubscriptionRepository,
@@ -47,20 +47,21 @@ export class RecurringChargeJob implements OnApplicationBootstrap, OnApplication
     @Inject(RECURRING_CHARGE_ROUTER) private readonly routing: RecurringChargeRouterHolder,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  private readonly periodic = new PeriodicRun(
-    () => this.runDue(),
-    (error) => this.logger.error({ err: error }, 'recurring charge run failed'),
-  );
-
-  onApplicationBootstrap(): void {
-    if (!this.routing.router) return; // AZUL not configured: nothing to schedule
-    this.periodic.start(this.config.RECURRING_CHARGE_POLL_MS);
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.periodic.stop();
+  protected runPass() {
+    return this.runDue();
+  }
+
+  protected intervalMs() {
+    // AZUL not configured: nothing to schedule.
+    return this.routing.router ? this.config.RECURRING_CHARGE_POLL_MS : 0;
+  }
+
+  protected passFailed(error: unknown) {
+    this.logger.error({ err: error }, 'recurring charge run failed');
   }
 
   /** Sends the notices and places the charges that are due now; answers the organizations handled. */

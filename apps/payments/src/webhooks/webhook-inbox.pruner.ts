@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
+import { LOGGER, PeriodicTask, SERVICE_CONFIG } from '@platform/bootstrap';
 import type { PaymentsEnv } from '../config/payments-env.schema';
 import { Clock } from '../shared/clock';
 import { WebhookInbox } from './webhook-inbox';
@@ -15,25 +15,26 @@ const BATCH = 1000;
  * prune at once: each DELETE is idempotent.
  */
 @Injectable()
-export class WebhookInboxPruner implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly periodic = new PeriodicRun(
-    () => this.prune(),
-    (error) => this.logger.error({ err: error }, 'webhook inbox pruning failed'),
-  );
-
+export class WebhookInboxPruner extends PeriodicTask {
   constructor(
     private readonly inbox: WebhookInbox,
     private readonly clock: Clock,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.periodic.start(this.config.WEBHOOK_INBOX_PRUNE_INTERVAL_MS);
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.periodic.stop();
+  protected runPass() {
+    return this.prune();
+  }
+
+  protected intervalMs() {
+    return this.config.WEBHOOK_INBOX_PRUNE_INTERVAL_MS;
+  }
+
+  protected passFailed(error: unknown) {
+    this.logger.error({ err: error }, 'webhook inbox pruning failed');
   }
 
   /** One pass; answers how many events were deleted. */

@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER, PeriodicRun, SERVICE_CONFIG } from '@platform/bootstrap';
+import { LOGGER, PeriodicTask, SERVICE_CONFIG } from '@platform/bootstrap';
 import { isDomainError } from '@platform/errors';
 import { TenantDatabase } from '@platform/tenancy';
 import type { StorageEnv } from '../config/storage-env.schema';
@@ -22,7 +22,7 @@ const BATCH = 100;
  * sweep rather than an orphan file. `sweep(now)` takes the clock as an argument (tests pass one).
  */
 @Injectable()
-export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class UploadSweeper extends PeriodicTask {
   constructor(
     private readonly tenants: TenantDatabase,
     private readonly objects: ObjectRepository,
@@ -30,21 +30,20 @@ export class UploadSweeper implements OnApplicationBootstrap, OnApplicationShutd
     private readonly lock: UploadLock,
     @Inject(SERVICE_CONFIG) private readonly config: StorageEnv,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  private readonly periodic = new PeriodicRun(
-    () => this.sweep(),
-    (error) => this.logger.error({ err: error }, 'storage: upload sweep failed'),
-  );
-
-  onApplicationBootstrap(): void {
-    const every = this.config.STORAGE_UPLOAD_SWEEP_INTERVAL_MS;
-    if (every === 0) return;
-    this.periodic.start(every);
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.periodic.stop();
+  protected runPass() {
+    return this.sweep();
+  }
+
+  protected intervalMs() {
+    return this.config.STORAGE_UPLOAD_SWEEP_INTERVAL_MS;
+  }
+
+  protected passFailed(error: unknown) {
+    this.logger.error({ err: error }, 'storage: upload sweep failed');
   }
 
   /** Removes uploads expired at `now`; resolves with how many went. */

@@ -6,3 +6,4 @@ export * from './define-backend-service';
 export * from './messaging-options';
 export * from './request-timeout-exemption';
 export * from './periodic-run';
+export * from './periodic-task';
