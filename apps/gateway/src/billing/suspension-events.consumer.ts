@@ -1,8 +1,13 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { EVENT_NAMES, eventPayloadSchema, type EventEnvelope } from '@platform/contracts';
-import { AmqpConnection, EventConsumer, PoisonMessageError, type ManagedChannel } from '@platform/messaging';
+import {
+  AmqpConnection,
+  ManagedEventConsumer,
+  PoisonMessageError,
+  type EventSubscription,
+} from '@platform/messaging';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import { OrganizationSuspension, type BillingState } from './organization-suspension';
 
@@ -19,40 +24,25 @@ const TRANSITIONS: Record<string, BillingState> = {
  * the event's own time, so a late redelivery never flips a newer state.
  */
 @Injectable()
-export class SuspensionEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private consumer?: EventConsumer;
-  private channel?: ManagedChannel;
-
+export class SuspensionEventsConsumer extends ManagedEventConsumer {
   constructor(
-    private readonly connection: AmqpConnection,
+    connection: AmqpConnection,
     private readonly suspension: OrganizationSuspension,
     @Inject(SERVICE_CONFIG) private readonly config: GatewayEnv,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.consumer = new EventConsumer(
-      this.connection,
-      {
-        queue: 'gateway.payments.subscription-billing-state',
-        routingKeys: Object.keys(TRANSITIONS),
-        maxAttempts: this.config.EVENT_MAX_ATTEMPTS,
-        retryBaseMs: this.config.EVENT_RETRY_BASE_MS,
-        prefetch: 16,
-        handle: (event) => this.apply(event),
-      },
-      this.logger,
-    );
-    this.channel = this.consumer.start();
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super(connection, logger);
   }
 
-  /** Resolves once the queue is declared, bound and consumed (events published before are not lost). */
-  async ready(timeoutMs = 10_000): Promise<void> {
-    await this.channel?.waitForChannel(timeoutMs);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+  protected subscription(): EventSubscription {
+    return {
+      queue: 'gateway.payments.subscription-billing-state',
+      routingKeys: Object.keys(TRANSITIONS),
+      maxAttempts: this.config.EVENT_MAX_ATTEMPTS,
+      retryBaseMs: this.config.EVENT_RETRY_BASE_MS,
+      prefetch: 16,
+      handle: (event) => this.apply(event),
+    };
   }
 
   private async apply(event: EventEnvelope): Promise<void> {

@@ -1,15 +1,10 @@
-import {
-  Inject,
-  Injectable,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { billingNoticeRequestedSchema, EVENT_NAMES } from '@platform/contracts';
-import { AmqpConnection, EventConsumer, type ManagedChannel } from '@platform/messaging';
+import { AmqpConnection, ManagedEventConsumer, type EventSubscription } from '@platform/messaging';
 import type { PaymentsEnv } from '../config/payments-env.schema';
-import { BillingMailSender } from './billing-mail.sender';
+import { BillingMailSender, type BillingNoticeRequest } from './billing-mail.sender';
 
 /** Payments' mail queue; failed sends wait in `<queue>.retry.<delay>ms`, then land in `<queue>.dlq`. */
 export const BILLING_MAIL_QUEUE = 'payments.billing-mail';
@@ -21,48 +16,29 @@ export const BILLING_MAIL_QUEUE = 'payments.billing-mail';
  * in the dead-letter queue with its last error (`x-last-error`) for an operator to shovel back.
  */
 @Injectable()
-export class BillingMailConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer?: EventConsumer;
-  private channel?: ManagedChannel;
-
+export class BillingMailConsumer extends ManagedEventConsumer<BillingNoticeRequest> {
   constructor(
-    private readonly connection: AmqpConnection,
+    connection: AmqpConnection,
     private readonly sender: BillingMailSender,
     @Inject(SERVICE_CONFIG) private readonly config: PaymentsEnv,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    super(connection, logger);
+  }
 
-  onApplicationBootstrap(): void {
-    this.consumer = new EventConsumer(
-      this.connection,
-      {
-        queue: BILLING_MAIL_QUEUE,
-        routingKeys: [EVENT_NAMES.billingNoticeRequested],
-        schema: billingNoticeRequestedSchema,
-        maxAttempts: this.config.MAIL_MAX_ATTEMPTS,
-        retryBaseMs: this.config.MAIL_RETRY_BASE_MS,
-        // Each send holds a database connection while SMTP answers: keep it well under the pool.
-        prefetch: this.config.MAIL_CONCURRENCY,
-        handle: async ({ payload }) => {
-          const outcome = await this.sender.send(payload);
-          this.logger.info(
-            { mailKey: payload.mailKey, kind: payload.notice.kind, outcome },
-            'billing notice',
-          );
-        },
+  protected subscription(): EventSubscription<BillingNoticeRequest> {
+    return {
+      queue: BILLING_MAIL_QUEUE,
+      routingKeys: [EVENT_NAMES.billingNoticeRequested],
+      schema: billingNoticeRequestedSchema,
+      maxAttempts: this.config.MAIL_MAX_ATTEMPTS,
+      retryBaseMs: this.config.MAIL_RETRY_BASE_MS,
+      // Each send holds a database connection while SMTP answers: keep it well under the pool.
+      prefetch: this.config.MAIL_CONCURRENCY,
+      handle: async ({ payload }) => {
+        const outcome = await this.sender.send(payload);
+        this.logger.info({ mailKey: payload.mailKey, kind: payload.notice.kind, outcome }, 'billing notice');
       },
-      this.logger,
-    );
-    this.channel = this.consumer.start();
-  }
-
-  /** Resolves once the queue is declared, bound and consumed. */
-  async ready(timeoutMs = 10_000): Promise<void> {
-    await this.channel?.waitForChannel(timeoutMs);
-  }
-
-  /** Before the database and the AMQP connection close: a send in flight finishes (or is redelivered). */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
+    };
   }
 }

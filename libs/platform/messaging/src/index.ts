@@ -9,6 +9,7 @@ export * from './rpc/replayed-result';
 export * from './rpc/rpc-errors';
 export * from './events/event-publisher';
 export * from './events/event-consumer';
+export * from './events/managed-event-consumer';
 export * from './events/event-envelope';
 export * from './events/consumer-topology';
 export * from './events/poison-message-error';
