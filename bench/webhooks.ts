@@ -13,7 +13,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import type Stripe from 'stripe';
@@ -22,6 +21,7 @@ import {
   createTestVhost,
   databaseEnv,
   FakeStripe,
+  freePort,
   startSmtpSink,
   waitFor,
 } from '@platform/testing';
@@ -32,17 +32,6 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 4000);
 const DUPLICATE_RATIO = Number(process.env.BENCH_DUPLICATE_RATIO ?? 0.2);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 32);
 const PRICE = { id: 'price_bench_starter', unitAmount: 2900, currency: 'usd' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A customer.subscription.updated event of its own organization, as Stripe would send it. */
 function subscriptionEvent(seconds: number): Stripe.Event {

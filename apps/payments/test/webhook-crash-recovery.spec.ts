@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
 import Stripe from 'stripe';
@@ -9,6 +8,7 @@ import {
   createTestVhost,
   databaseEnv,
   FakeStripe,
+  freePort,
   startSmtpSink,
   waitFor,
   type SmtpSink,
@@ -20,17 +20,6 @@ import { paymentsEnv, TEST_PRICES } from './support/payments-test-app';
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 /** The deployable bundle (SWC keeps the decorator metadata Nest's DI needs; tsx would not). */
 const MAIN = 'dist/deploy/payments/main.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The real payments entry point (its built main.js) in its own process, so the test can SIGKILL it. */
 function launchPayments(env: Record<string, string>): {

@@ -16,3 +16,4 @@ export * from './auth/principal-of-token';
 export * from './auth/auth-mail';
 export * from './auth/auth-flows';
 export * from './net/fault-proxy';
+export * from './net/free-port';
