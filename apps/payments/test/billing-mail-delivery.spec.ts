@@ -40,6 +40,16 @@ describe('payments: billing emails are sent once, after the commit, whatever fai
     await sink?.close();
   });
 
+  const setBillingEmail = (
+    manager: { query(sql: string, parameters: unknown[]): Promise<unknown> },
+    organizationId: string,
+    to: string,
+  ) =>
+    manager.query(
+      `INSERT INTO subscriptions (organization_id, plan, status, billing_email) VALUES ($1, 'FREE', 'TRIAL', $2)
+       ON CONFLICT (organization_id) DO UPDATE SET billing_email = EXCLUDED.billing_email`,
+      [organizationId, to],
+    );
   const recipient = (label: string) => `billing-${label}-${randomUUID().slice(0, 8)}@example.test`;
   const mailsTo = (to: string) => sink.messages().filter((mail) => mail.to.includes(to));
   const ledger = async (organizationId: string): Promise<{ mail_key: string; kind: string }[]> =>
@@ -47,13 +57,15 @@ describe('payments: billing emails are sent once, after the commit, whatever fai
       `SELECT mail_key, kind FROM sent_billing_mails WHERE organization_id = $1 ORDER BY sent_at`,
       [organizationId],
     );
-  /** Queues one notice in a tenant transaction of the running process, as the jobs do. */
+  /**
+   * Queues one notice in a tenant transaction of the running process, as the jobs do, for an
+   * organization whose billing address on file is `to`.
+   */
   const queue = (organizationId: string, cause: string, to: string, notice: BillingNotice = SUSPENDED) =>
-    running
-      .get(TenantDatabase)
-      .runInTenant(organizationId, (manager) =>
-        running.get(BillingNotices).queue(manager, organizationId, cause, [{ to, notice }]),
-      );
+    running.get(TenantDatabase).runInTenant(organizationId, async (manager) => {
+      await setBillingEmail(manager, organizationId, to);
+      await running.get(BillingNotices).queue(manager, organizationId, cause, [{ to, notice }]);
+    });
   /** A notice queued after `what` and received: the consumer (one at a time, in order) is past `what`. */
   const sentinelAfter = async (what: string) => {
     const org = randomUUID();
@@ -134,6 +146,35 @@ describe('payments: billing emails are sent once, after the commit, whatever fai
     await sentinelAfter('twice');
     expect(mailsTo(to)).toHaveLength(1);
     expect(await ledger(org)).toEqual([{ mail_key: 'webhook:inbox-1:0:suspended', kind: 'suspended' }]);
+  });
+
+  it('carries no address through the broker: the address on file when it is sent gets it', async () => {
+    const org = randomUUID();
+    const before = recipient('old-address');
+    const corrected = recipient('corrected-address');
+    await smtp.cut();
+    try {
+      await queue(org, 'address-change', before);
+      await waitFor(
+        'the failed send parked for its first retry',
+        async () => (await app.bed.vhost.readyCount(FIRST_RETRY_QUEUE)) === 1,
+      );
+      // The payer corrects the billing address while the mail waits.
+      await app.bed.admin.query(`UPDATE subscriptions SET billing_email = $2 WHERE organization_id = $1`, [
+        org,
+        corrected,
+      ]);
+    } finally {
+      await smtp.restore();
+    }
+    await sink.waitForMessage(corrected, { timeoutMs: 10_000 });
+    await sentinelAfter('address-change');
+    expect(mailsTo(before)).toEqual([]);
+    expect(mailsTo(corrected)).toHaveLength(1);
+    const published = await app.outboxEvents('payments.billing-notice.requested', org);
+    expect(published).toEqual([
+      { organizationId: org, mailKey: 'address-change:0:suspended', notice: SUSPENDED },
+    ]);
   });
 
   it('SMTP down, then up: the notice waits in the retry queue and is mailed once', async () => {

@@ -10,7 +10,8 @@ import { composeBillingNotice } from './billing-notice-text';
 export type BillingNoticeRequest = z.output<typeof billingNoticeRequestedSchema>;
 
 /**
- * Sends one queued billing notice, once per mail key. In the organization's transaction it claims
+ * Sends one queued billing notice, once per mail key, to the organization's billing address as it is
+ * now (the queued notice carries none). In the organization's transaction it claims
  * the key in `sent_billing_mails` (a concurrent duplicate waits on the key), hands the mail to SMTP,
  * and commits only after the server accepted it: a failed send rolls the claim back and throws, so
  * the consumer retries later. A crash after the server accepted and before the commit sends it
@@ -23,7 +24,11 @@ export class BillingMailSender {
     private readonly mailer: Mailer,
   ) {}
 
-  async send({ organizationId, mailKey, to, notice }: BillingNoticeRequest): Promise<'sent' | 'duplicate'> {
+  async send({
+    organizationId,
+    mailKey,
+    notice,
+  }: BillingNoticeRequest): Promise<'sent' | 'duplicate' | 'no-address'> {
     if (!isUuid(organizationId))
       throw new PoisonMessageError(`organizationId "${organizationId}" is not a uuid`);
     return this.tenants.runInTenant(organizationId, async (manager) => {
@@ -33,6 +38,13 @@ export class BillingMailSender {
         [organizationId, mailKey, notice.kind],
       );
       if (claimed.length === 0) return 'duplicate';
+      const [subscription] = (await manager.query(
+        `SELECT billing_email FROM subscriptions WHERE organization_id = $1`,
+        [organizationId],
+      )) as { billing_email: string | null }[];
+      const to = subscription?.billing_email;
+      // The address was removed since: nobody to tell (the claim stays, so it is not retried).
+      if (!to) return 'no-address';
       await this.mailer.send({
         to,
         ...composeBillingNotice(notice),

@@ -5,7 +5,10 @@ import { LOGGER } from '@platform/bootstrap';
 import { EVENT_NAMES, type BillingNotice } from '@platform/contracts';
 import { OutboxWriter } from '@platform/messaging';
 
-/** A mail that the transaction deciding it queues before it commits. */
+/**
+ * A mail that the transaction deciding it queues before it commits. `to` is the billing address on
+ * file then: without one nothing is queued (the sender reads the address again when it sends).
+ */
 export interface PendingNotice {
   to: string | null;
   notice: BillingNotice;
@@ -45,7 +48,6 @@ export class BillingNotices {
       await this.outbox.addEvent(manager, EVENT_NAMES.billingNoticeRequested, {
         organizationId,
         mailKey: `${cause}:${index}:${notice.kind}`,
-        to,
         notice,
       });
     }

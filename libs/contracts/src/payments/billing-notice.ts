@@ -46,12 +46,12 @@ export type BillingNotice = z.output<typeof billingNoticeSchema>;
  * `payments.billing-notice.requested`: payments' own durable mail queue. Written to payments'
  * outbox in the transaction that decided the email, consumed by payments itself (SMTP, retries,
  * dead-letter queue). `mailKey` is unique per organization and names the decision (a redelivery or
- * a re-publish finds it already sent). Not for other services: it carries a billing address.
+ * a re-publish finds it already sent). No address travels: the sender reads the organization's
+ * billing address when it sends, so no personal data sits in the broker and a corrected address
+ * is the one used.
  */
 export const billingNoticeRequestedSchema = z.object({
   organizationId: z.string().min(1),
   mailKey: z.string().min(1).max(200),
-  /** The billing address on file when the notice was decided. */
-  to: z.string().min(3).max(320),
   notice: billingNoticeSchema,
 });
