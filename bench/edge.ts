@@ -13,18 +13,23 @@
  *   jwt      the same, JWT verified (signature, claims, denylist in Redis)               (vs rpc)
  *   full     the same, JWT verified and rate limited (Lua check in Redis): the real route (vs rpc)
  * "Edge checks off" is a switch of the benchmark's gateway process only (bench/edge/gateway.process.ts).
- * Also printed: CPU time per request of the gateway and auth processes.
+ * Also printed: CPU time per request of the gateway and auth processes, and of the RabbitMQ and
+ * PostgreSQL servers (all their processes on this machine: shared with whatever else uses them).
  *
  * Env: BENCH_DURATION_SECONDS (5), BENCH_WARMUP_SECONDS (2), BENCH_ROUNDS (1; medians over rounds),
  * BENCH_CONNECTIONS (1,64), BENCH_SCENARIOS (all; e.g. "full" for profiling),
  * BENCH_CPU_PROF (process names to run with --cpu-prof, e.g. "gateway,auth"; profiles go to
- * bench/.profiles/), BENCH_LOG_LEVEL (info, the services' default).
+ * bench/.profiles/), BENCH_LOG_LEVEL (info, the services' default), BENCH_TRACE (set: the gateway and
+ * auth record timestamps of their socket reads/writes and of the RPC path's steps, written to
+ * bench/.traces/ on exit; `npx tsx bench/edge/analyze-traces.ts [skipSeconds]` prints the median
+ * timeline of one request — meant for one 1-connection cell, e.g. BENCH_SCENARIOS=rpc
+ * BENCH_CONNECTIONS=1).
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { accessTokenClaimsSchema, principalFromClaims, type Principal } from '@platform/contracts';
-import { measureLoad, type LoadResult } from './edge/load';
+import { measureLoad, pidsNamed, type LoadResult } from './edge/load';
 import { BenchPlatform, type BenchProcess } from './edge/processes';
 
 const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
@@ -181,7 +186,14 @@ async function main() {
   try {
     const platform = await startPlatform(bench);
     const all = scenarios(platform).filter((s) => !ONLY || ONLY.includes(s.id));
-    const watch = { bare: platform.bare.pid, gateway: platform.gateway.pid, auth: platform.auth.pid };
+    const watch = {
+      bare: platform.bare.pid,
+      gateway: platform.gateway.pid,
+      auth: platform.auth.pid,
+      // The broker and the database server are shared: whatever else uses them is counted too.
+      rabbitmq: () => pidsNamed('beam.smp'),
+      postgres: () => pidsNamed('postgres'),
+    };
     const results = new Map<string, LoadResult[]>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const connections of CONNECTIONS) {
@@ -222,6 +234,8 @@ function printTable(all: Scenario[], results: Map<string, LoadResult[]>) {
     'CPU/req: bare',
     'gateway',
     'auth',
+    'rabbitmq',
+    'postgres',
     'statuses',
   ];
   const rows: string[][] = [];
@@ -246,6 +260,8 @@ function printTable(all: Scenario[], results: Map<string, LoadResult[]>) {
         cpu('bare'),
         cpu('gateway'),
         cpu('auth'),
+        cpu('rabbitmq'),
+        cpu('postgres'),
         r.failures > 0 ? `${r.statuses} (${r.failures} failed)` : r.statuses,
       ]);
     }

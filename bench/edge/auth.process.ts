@@ -9,10 +9,24 @@
 import { Controller, Get, Headers, Module, type DynamicModule } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { bootstrapService, type ServiceDefinition } from '@platform/bootstrap';
+import { RpcServer } from '@platform/messaging';
 import type { AuthEnv } from '../../apps/auth/src/config/auth-env.schema';
 import { authService } from '../../apps/auth/src/service-definition';
 import { ProfileHandlers } from '../../apps/auth/src/users/profile.handlers';
+import { ProfileQuery } from '../../apps/auth/src/users/profile.query';
 import { reportReady, stopWith } from './child';
+import { installTracePoints, tracePointAround } from './trace-points';
+
+/**
+ * BENCH_TRACE: the RPC path's steps in auth (see trace-points.ts). Not on the handler method
+ * itself: Nest reads its pattern from that function's metadata.
+ */
+function installTraces(): void {
+  installTracePoints('auth');
+  tracePointAround(RpcServer.prototype, 'handle', 'a rpc handle', 'a rpc handle done');
+  tracePointAround(RpcServer.prototype, 'dispatch', 'a dispatch', 'a dispatch done');
+  tracePointAround(ProfileQuery.prototype, 'find', 'a query', 'a query done');
+}
 
 @Controller('bench')
 class BenchProfileController {
@@ -42,6 +56,7 @@ const benchAuthService: ServiceDefinition<AuthEnv> = {
 };
 
 async function main() {
+  if (process.env.BENCH_TRACE) installTraces();
   const running = await bootstrapService(benchAuthService);
   stopWith(() => running.app.close());
   reportReady(running.url);

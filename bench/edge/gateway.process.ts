@@ -13,10 +13,21 @@
  */
 import type { Principal } from '@platform/contracts';
 import { bootstrapService } from '@platform/bootstrap';
+import { RpcClient } from '@platform/messaging';
 import { Authenticator } from '../../apps/gateway/src/authentication/authenticator.service';
 import { gatewayService } from '../../apps/gateway/src/service-definition';
+import { RoutePipeline } from '../../apps/gateway/src/routes/route-pipeline';
 import { RequestThrottle } from '../../apps/gateway/src/throttling/request-throttle.service';
 import { reportReady, stopWith } from './child';
+import { installTracePoints, point, tracePointAround } from './trace-points';
+
+/** BENCH_TRACE: the RPC path's steps in the gateway (see trace-points.ts). */
+function installTraces(): void {
+  installTracePoints('gateway');
+  tracePointAround(RoutePipeline.prototype, 'handle', 'g handler', 'g handler done');
+  tracePointAround(RpcClient.prototype, 'send', 'g rpc send');
+  tracePointAround(RpcClient.prototype, 'onReply', 'g rpc reply');
+}
 
 export interface EdgeChecks {
   type: 'edge-checks';
@@ -47,12 +58,19 @@ function installSwitches(): void {
 
 async function main() {
   installSwitches();
+  if (process.env.BENCH_TRACE) installTraces();
   process.on('message', (message: EdgeChecks | { type: 'principal'; principal: Principal }) => {
     if (message.type === 'edge-checks') Object.assign(checks, message);
     if (message.type === 'principal') benchPrincipal = message.principal;
     process.send?.({ type: 'ack' });
   });
   const running = await bootstrapService(gatewayService);
+  if (process.env.BENCH_TRACE) {
+    running.app.getHttpAdapter().getInstance().server.prependListener('request', (_req, res) => {
+      point('g request');
+      res.once('finish', () => point('g finish'));
+    });
+  }
   stopWith(() => running.app.close());
   reportReady(running.url);
 }

@@ -60,6 +60,7 @@ export class BenchPlatform {
       REDIS_URL: this.redis.url,
       // Signs the principal of stream routes (gateway) and verifies it (services), as `npm start` does.
       EDGE_PRINCIPAL_SECRET: randomBytes(32).toString('base64url'),
+      ...(process.env.BENCH_TRACE ? { BENCH_TRACE: process.env.BENCH_TRACE } : {}),
       ...extraEnv,
     };
   }

@@ -54,6 +54,45 @@ describe('gateway edge: headers, CORS, errors, timeouts, adaptive limits (auth p
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('sets the same security headers on answers no route handler wrote: 401, 404, liveness, preflight', async () => {
+    const answers = await Promise.all([
+      request(`${bed.url}/v1/auth/profile`),
+      request(`${bed.url}/v1/nothing/here`),
+      request(`${bed.url}/health/live`),
+      fetch(`${bed.url}/v1/auth/profile`, {
+        method: 'OPTIONS',
+        headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'GET' },
+      }),
+    ]);
+
+    expect(answers.map((answer) => answer.status)).toEqual([401, 404, 200, 204]);
+    for (const { headers } of answers) {
+      expect(headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      );
+      expect(headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      expect(headers.get('x-content-type-options')).toBe('nosniff');
+      expect(headers.get('x-frame-options')).toBe('DENY');
+      expect(headers.get('referrer-policy')).toBe('no-referrer');
+      expect(headers.get('cross-origin-resource-policy')).toBe('same-site');
+      expect(headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('gives /docs its own CSP, and only /docs: not /docsx, query strings aside', async () => {
+    const [docs, docsQuery, lookalike] = await Promise.all([
+      fetch(`${bed.url}/docs`),
+      fetch(`${bed.url}/docs?x=1`),
+      fetch(`${bed.url}/docsx`),
+    ]);
+
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(docsQuery.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(lookalike.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
+  });
+
   it('echoes a sane x-request-id and passes it to the service', async () => {
     const response = await request(`${bed.url}/v1/auth/profile`, {
       headers: { ...auth(), 'x-request-id': 'trace-me-42' },
