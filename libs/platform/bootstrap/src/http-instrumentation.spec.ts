@@ -8,7 +8,9 @@ async function countOf(labels: Record<string, string>): Promise<number> {
   const sample = values.find(
     (value) =>
       value.metricName === 'http_server_request_duration_seconds_count' &&
-      Object.entries(labels).every(([key, expected]) => value.labels[key] === expected),
+      Object.entries(labels).every(
+        ([key, expected]) => (value.labels as Record<string, string | number | undefined>)[key] === expected,
+      ),
   );
   return sample?.value ?? 0;
 }
