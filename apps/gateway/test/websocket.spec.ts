@@ -83,6 +83,19 @@ const ROUTES = [
     summary: 'Open to API keys too',
   }),
   defineWebSocketRoute({
+    id: 'test.codes',
+    path: '/v1/test/codes-stream',
+    service: 'voice',
+    auth: 'authenticated',
+    credentials: ['organization-code'],
+    rateLimit: 'read',
+    maxConnectionsPerOrganization: 50,
+    idleTimeoutSeconds: 120,
+    maxMessageBytes: 64 * 1024,
+    tag: 'Test',
+    summary: 'Open to organization codes',
+  }),
+  defineWebSocketRoute({
     id: 'test.refused',
     path: '/v1/test/refuse',
     service: 'voice',
@@ -631,6 +644,42 @@ describe('websocket routes (gateway on real Redis and RabbitMQ, service socket p
         expect(await service.closed).toEqual({ code: 1001, reason: 'credential revoked' });
       } finally {
         await raw.del(denylistKeys.session(payload.sid));
+      }
+    });
+
+    it('closes the sockets of a replaced organization code (headers and ticket alike), and only that code’s', async () => {
+      // Codes of this run only: auth's markers are global keys, shared with any other run.
+      const oldCode = randomBytes(8).toString('hex').toUpperCase().slice(0, 10);
+      const replaced = { 'x-organization-code': oldCode };
+      const kept = { 'x-organization-code': randomBytes(8).toString('hex').toUpperCase().slice(0, 10) };
+      const ticket = await request<{ ticket: string }>(`${bed.url}/v1/ws-tickets`, {
+        method: 'POST',
+        headers: replaced,
+        json: { path: '/v1/test/codes-stream' },
+      });
+      expect(ticket.status).toBe(201);
+      const [byHeader, byTicket, byOtherCode] = await Promise.all([
+        openSocket(wsUrl('/v1/test/codes-stream?who=code-header'), { headers: replaced }),
+        openSocket(wsUrl(`/v1/test/codes-stream?who=code-ticket&ticket=${ticket.body.ticket}`)),
+        openSocket(wsUrl('/v1/test/codes-stream?who=other-code'), { headers: kept }),
+      ]).then((outcomes) => outcomes.map(opened));
+      for (const who of ['code-header', 'code-ticket', 'other-code'])
+        await waitFor(`the service side of ${who}`, () =>
+          upstream.connections.find((c) => c.url.includes(who)),
+        );
+      // What auth writes when an owner replaces the code: its fingerprint (SHA-256 of the code), marked.
+      const marker = denylistKeys.organizationCode(createHash('sha256').update(oldCode).digest('hex'));
+      await raw.set(marker, '1', 'EX', 60);
+      try {
+        expect(await byHeader!.closed).toEqual({ code: 4401, reason: 'credential revoked' });
+        expect(await byTicket!.closed).toEqual({ code: 4401, reason: 'credential revoked' });
+        const echo = nextMessage(byOtherCode!.socket);
+        byOtherCode!.socket.send('still here');
+        expect((await echo).data.toString()).toBe('still here');
+        byOtherCode!.socket.close();
+        await byOtherCode!.closed;
+      } finally {
+        await raw.del(marker);
       }
     });
 

@@ -12,6 +12,11 @@ export interface Authenticated {
   principal: Principal;
   expiresAtMs?: number;
   revocation?: PendingRevocationCheck;
+  /**
+   * The Redis key auth sets when this credential is revoked, for a credential the principal does not
+   * name (an organization code, by its fingerprint): what a long-lived holder (a WebSocket) re-checks.
+   */
+  revocationMarker?: string;
 }
 
 /** Who is calling: a bearer token (verified locally), an API key or an organization code. */

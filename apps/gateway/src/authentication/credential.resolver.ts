@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AUTH_RPC, organizationCodeFingerprint, principalSchema, type Principal } from '@platform/contracts';
+import {
+  AUTH_RPC,
+  denylistKeys,
+  organizationCodeFingerprint,
+  principalSchema,
+  type Principal,
+} from '@platform/contracts';
 import { SERVICE_CONFIG } from '@platform/bootstrap';
 import { DomainError, UnauthenticatedError } from '@platform/errors';
 import { AmqpClient } from '@platform/messaging';
@@ -15,6 +21,8 @@ const PRINCIPAL_KIND = { 'api-key': 'api-key', 'org-code': 'organization-code' }
 export interface ResolvedCredential {
   principal: Principal;
   expiresAtMs?: number;
+  /** The denylist key auth sets when the credential is replaced (organization codes). */
+  revocationMarker?: string;
 }
 
 /** Codes with which auth refuses a credential (as opposed to failing itself). */
@@ -48,22 +56,24 @@ export class CredentialResolver {
     );
   }
 
-  resolveOrganizationCode(
+  async resolveOrganizationCode(
     code: string,
     userId: string | undefined,
     ip: string,
     requestId: string,
   ): Promise<ResolvedCredential> {
     const data = userId === undefined ? { code } : { code, userId };
-    return this.resolve(
+    // Replaced by a rotation: auth's marker, by the code's fingerprint (the code is at hand here).
+    const revocationMarker = denylistKeys.organizationCode(organizationCodeFingerprint(code));
+    const resolved = await this.resolve(
       'org-code',
       CredentialCache.digest(code, userId ?? ''),
       ip,
       'The organization code (or user) is invalid',
       () => this.rpc.call(AUTH_RPC.resolveOrganizationCode, { principal: null, data, meta: { requestId } }),
-      // Replaced by a rotation: auth's marker, by the code's fingerprint (the code is at hand here).
-      () => this.denylist.isOrganizationCodeRevoked(organizationCodeFingerprint(code)),
+      () => this.denylist.isMarkedRevoked(revocationMarker),
     );
+    return { ...resolved, revocationMarker };
   }
 
   private async resolve(

@@ -72,12 +72,13 @@ export class TokenDenylist {
   }
 
   /**
-   * Whether auth replaced this organization code (a rotation), by its fingerprint. Checked when the
-   * code's principal comes from the credential cache, so the old code stops at once everywhere.
+   * Whether auth set this credential's revocation marker (a replaced organization code, by its
+   * fingerprint: `denylistKeys.organizationCode`). Checked when the code's principal comes from the
+   * credential cache, and by open WebSockets, so the old code stops at once everywhere.
    */
-  isOrganizationCodeRevoked(fingerprint: string): Promise<boolean> {
+  isMarkedRevoked(marker: string): Promise<boolean> {
     return this.check(
-      [denylistKeys.organizationCode(fingerprint)],
+      [marker],
       'cached organization codes are refused',
       'replaced organization codes are not detected until their cache entry expires',
       'Organization codes cannot be checked right now; retry shortly',

@@ -15,6 +15,8 @@ export interface RelayOptions {
    * closed then, 4401 to the client (authenticate again and reconnect), 1001 to the service.
    */
   credentialExpiresAtMs?: number;
+  /** That credential's revocation marker (an organization code's), re-checked on every heartbeat. */
+  revocationMarker?: string;
   logger: Logger;
   onClosed(connection: RelayedConnection): void;
 }
@@ -53,6 +55,11 @@ export class RelayedConnection {
     private readonly upstream: WebSocket,
     private readonly options: RelayOptions,
   ) {}
+
+  /** The credential's revocation marker, if it has one the principal does not name. */
+  get revocationMarker(): string | undefined {
+    return this.options.revocationMarker;
+  }
 
   start(): void {
     this.pipe(this.client, this.upstream);

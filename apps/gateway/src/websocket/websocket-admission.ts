@@ -15,6 +15,8 @@ export interface AdmittedUpgrade {
   protocols: OfferedProtocols;
   /** When the credential expires (ms since the epoch): the socket is closed then (4401). */
   credentialExpiresAtMs?: number;
+  /** The credential's revocation marker (an organization code's), re-checked while the socket is open. */
+  revocationMarker?: string;
 }
 
 /**
@@ -41,12 +43,13 @@ export class WebSocketAdmission {
     const { credential, protocols } = readUpgradeCredential(request.headers, target.query);
     let principal: Principal;
     let credentialExpiresAtMs: number | undefined;
+    let revocationMarker: string | undefined;
     switch (credential.kind) {
       case 'ticket': {
         const redeemed = await this.tickets.consume(credential.ticket, route.id, target.path);
-        ({ principal, credentialExpiresAtMs } = redeemed);
+        ({ principal, credentialExpiresAtMs, revocationMarker } = redeemed);
         // The credential it was issued to may have been revoked in the ticket's few seconds.
-        if (await this.revoked(principal)) {
+        if (await this.revoked(principal, revocationMarker)) {
           throw new UnauthenticatedError('The credential of this ticket was revoked');
         }
         break;
@@ -60,16 +63,17 @@ export class WebSocketAdmission {
         break;
       case 'headers':
         // A bearer token's `exp`, or an API key's / organization code's `expiresAt`.
-        ({ principal, expiresAtMs: credentialExpiresAtMs } = await this.authenticator.authenticate(
-          request.headers,
-          caller.ip,
-          caller.requestId,
-        ));
+        ({
+          principal,
+          expiresAtMs: credentialExpiresAtMs,
+          revocationMarker,
+        } = await this.authenticator.authenticate(request.headers, caller.ip, caller.requestId));
         break;
     }
     await this.routes.gate(route, principal, caller.ip, headerSink(caller.headers));
     const admitted: AdmittedUpgrade = { principal: withOrganization(principal), protocols };
     if (credentialExpiresAtMs !== undefined) admitted.credentialExpiresAtMs = credentialExpiresAtMs;
+    if (revocationMarker !== undefined) admitted.revocationMarker = revocationMarker;
     return admitted;
   }
 
@@ -88,8 +92,13 @@ export class WebSocketAdmission {
     withOrganization(principal);
   }
 
-  /** Whether auth revoked the credential behind a principal (token, session or API key) since it was checked. */
-  revoked(principal: Principal): Promise<boolean> {
+  /**
+   * Whether auth revoked the credential behind a principal since it was checked: its token or
+   * session, its API key, or — for a credential the principal does not name — its revocation marker
+   * (a replaced organization code).
+   */
+  revoked(principal: Principal, revocationMarker?: string): Promise<boolean> {
+    if (revocationMarker) return this.denylist.isMarkedRevoked(revocationMarker);
     if (principal.apiKeyId) return this.denylist.isApiKeyRevoked(principal.apiKeyId);
     if (principal.tokenId && principal.sessionId) {
       return this.denylist.isRevoked(principal.tokenId, principal.sessionId);

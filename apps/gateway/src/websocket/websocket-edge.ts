@@ -20,7 +20,7 @@ import { pathMatcher, type WebSocketRouteDefinition } from '../routes/kinds/webs
 import { clientIp } from '../throttling/client-ip';
 import { CLOSE } from './close-codes';
 import { ConnectionLeases, type ConnectionLease } from './connection-leases';
-import { RelayedConnection } from './relayed-connection';
+import { RelayedConnection, type RelayOptions } from './relayed-connection';
 import { refuseUpgrade } from './upgrade-refusal';
 import { BEARER_SUBPROTOCOL, queryWithoutTicket, type OfferedProtocols } from './upgrade-credential';
 import { internalSocketUrl, openUpstream } from './upstream-socket';
@@ -153,7 +153,7 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
       const { route } = mounted;
       assertWebSocketHandshake(request);
       const ip = clientIp(request, this.config.TRUSTED_PROXY_HOPS);
-      const { principal, protocols, credentialExpiresAtMs } = await this.admission.admit(
+      const { principal, protocols, credentialExpiresAtMs, revocationMarker } = await this.admission.admit(
         route,
         request,
         { path, query: url.searchParams },
@@ -198,7 +198,10 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
       let relayed = false;
       mounted.server.handleUpgrade(request, socket, head, (client) => {
         relayed = true;
-        this.relay(connectionId, principal, held, client, opened, route, credentialExpiresAtMs);
+        this.relay(connectionId, principal, held, client, opened, route, {
+          credentialExpiresAtMs,
+          revocationMarker,
+        });
       });
       // ws answers a handshake it cannot complete (400) without calling back: nothing was relayed.
       if (!relayed) {
@@ -223,11 +226,11 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
     client: WebSocket,
     upstream: WebSocket,
     route: WebSocketRouteDefinition,
-    credentialExpiresAtMs: number | undefined,
+    credential: Pick<RelayOptions, 'credentialExpiresAtMs' | 'revocationMarker'>,
   ): void {
     const connection = new RelayedConnection(id, route.id, principal, lease, client, upstream, {
       idleTimeoutMs: route.idleTimeoutSeconds * 1000,
-      credentialExpiresAtMs,
+      ...credential,
       highWaterBytes: this.config.WS_BACKPRESSURE_HIGH_WATER_BYTES,
       closeGraceMs: CLOSE_GRACE_MS,
       logger: this.logger,
@@ -252,7 +255,8 @@ export class WebSocketEdge implements BeforeApplicationShutdown, OnApplicationSh
   /** Redis unable to say (fail-closed denylist): the socket stays; the next beat asks again. */
   private async closeIfRevoked(connection: RelayedConnection): Promise<void> {
     try {
-      if (await this.admission.revoked(connection.principal)) closeRevoked(connection);
+      if (await this.admission.revoked(connection.principal, connection.revocationMarker))
+        closeRevoked(connection);
     } catch {
       // logged by the denylist
     }

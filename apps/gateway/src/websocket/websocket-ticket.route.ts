@@ -7,10 +7,10 @@ import { assertJsonMediaType } from '../http/json-media-type';
 import { pathMatcher, type WebSocketRouteDefinition } from '../routes/kinds/websocket-route';
 import { clientIp } from '../throttling/client-ip';
 import type { WebSocketAdmission } from './websocket-admission';
-import type { WebSocketTickets } from './websocket-tickets';
+import type { TicketCredential, WebSocketTickets } from './websocket-tickets';
 
 /** When the caller's credential expires, from authentication (onRequest) to the ticket (handler). */
-const credentialExpiry = new WeakMap<object, number | undefined>();
+const ticketCredential = new WeakMap<object, TicketCredential>();
 
 export const WS_TICKET_PATH = '/v1/ws-tickets';
 export const WS_TICKET_ROUTE_ID = 'websocket.issueTicket';
@@ -60,7 +60,10 @@ export function registerWebSocketTicketRoute(
         String(request.id),
       );
       request.principal = authenticated.principal;
-      credentialExpiry.set(request, authenticated.expiresAtMs);
+      ticketCredential.set(request, {
+        credentialExpiresAtMs: authenticated.expiresAtMs,
+        revocationMarker: authenticated.revocationMarker,
+      });
     },
     handler: async (request, reply) => {
       const body = wsTicketRequestSchema.safeParse(request.body ?? {});
@@ -87,7 +90,7 @@ export function registerWebSocketTicketRoute(
         principal,
         target.route.id,
         body.data.path,
-        credentialExpiry.get(request),
+        ticketCredential.get(request),
       );
       void reply.header('cache-control', 'no-store');
       return reply.status(201).send(issued);

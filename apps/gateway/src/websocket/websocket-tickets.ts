@@ -18,12 +18,19 @@ interface StoredTicket {
   path: string;
   /** When the credential the ticket was issued to expires (ms since the epoch), if it does. */
   credentialExpiresAtMs?: number;
+  /** That credential's revocation marker (an organization code's), if it has one. */
+  revocationMarker?: string;
 }
 
-/** A consumed ticket: who it was issued to, and until when that credential is valid. */
-export interface RedeemedTicket {
-  principal: Principal;
+/** The credential a ticket stands for: until when it is valid, and how its revocation shows. */
+export interface TicketCredential {
   credentialExpiresAtMs?: number;
+  revocationMarker?: string;
+}
+
+/** A consumed ticket: who it was issued to, and that credential's expiry and revocation marker. */
+export interface RedeemedTicket extends TicketCredential {
+  principal: Principal;
 }
 
 /**
@@ -43,10 +50,10 @@ export class WebSocketTickets {
     principal: Principal,
     routeId: string,
     path: string,
-    credentialExpiresAtMs?: number,
+    credential: TicketCredential = {},
   ): Promise<{ ticket: string; expiresInSeconds: number }> {
     const ticket = randomBytes(32).toString('base64url');
-    const stored: StoredTicket = { principal, routeId, path, credentialExpiresAtMs };
+    const stored: StoredTicket = { principal, routeId, path, ...credential };
     await this.withBudget(
       this.redis.set(this.key(ticket), JSON.stringify(stored), 'EX', this.config.WS_TICKET_TTL_SECONDS),
     ).catch(() => {
@@ -75,10 +82,11 @@ export class WebSocketTickets {
     }
     const principal = principalSchema.safeParse(stored.principal);
     if (!principal.success) throw new UnauthenticatedError(INVALID);
-    const expiresAt = stored.credentialExpiresAtMs;
-    return typeof expiresAt === 'number'
-      ? { principal: principal.data, credentialExpiresAtMs: expiresAt }
-      : { principal: principal.data };
+    const redeemed: RedeemedTicket = { principal: principal.data };
+    if (typeof stored.credentialExpiresAtMs === 'number')
+      redeemed.credentialExpiresAtMs = stored.credentialExpiresAtMs;
+    if (typeof stored.revocationMarker === 'string') redeemed.revocationMarker = stored.revocationMarker;
+    return redeemed;
   }
 
   private key(ticket: string): string {
