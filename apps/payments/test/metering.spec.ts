@@ -203,9 +203,12 @@ describe('payments: metering, usage and alerts', () => {
         { metric: 'storageBytes', used: 1000, limit: 10 * GB, percent: 0, ...period },
         { metric: 'members', used: 1, limit: 5, percent: 20, ...period },
       ],
+      // STARTER: 300 a minute, 360 at once (what the gateway's organization bucket admits).
+      rateLimit: { plan: 'STARTER', requestsPerMinute: 300, burst: 360 },
     });
     expect(await usage(ownerA, { metric: 'members' })).toEqual({
       items: [{ metric: 'members', used: 1, limit: 5, percent: 20, ...period }],
+      rateLimit: { plan: 'STARTER', requestsPerMinute: 300, burst: 360 },
     });
   });
 
@@ -222,6 +225,7 @@ describe('payments: metering, usage and alerts', () => {
         { metric: 'storageBytes', used: 0, limit: GB, percent: 0, ...month },
         { metric: 'members', used: 0, limit: 1, percent: 0, ...month },
       ],
+      rateLimit: { plan: 'FREE', requestsPerMinute: 60, burst: 72 },
     });
     // Under row-level security, B's session sees no row of A even when asked for A's id.
     const visible = await app.bed.service.app

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { PLANS, RATE_LIMIT_BURST_RATIO, type Principal } from '@platform/contracts';
+import { planRateLimit, type Principal } from '@platform/contracts';
 import type { GatewayEnv } from '../config/gateway-env.schema';
 import type { RouteDefinition } from '../routes/route-definition';
 import type { RateLimitClass } from './rate-limit-classes';
@@ -42,13 +42,13 @@ export function throttleLimits(
     : principal.userId && principal.organizationId
       ? `:user:${principal.userId}`
       : '';
-  const perMinute = PLANS[principal.plan ?? 'FREE'].requestsPerMinute * config.RATE_LIMIT_PLAN_SCALE;
+  const plan = planRateLimit(principal.plan ?? 'FREE', config.RATE_LIMIT_PLAN_SCALE);
   return [
     {
       kind: 'bucket',
       key: `${config.GATEWAY_REDIS_KEY_PREFIX}rl:{${tag}}:b`,
-      capacity: Math.ceil(perMinute * (1 + RATE_LIMIT_BURST_RATIO)),
-      refillPerMs: perMinute / MINUTE_MS,
+      capacity: plan.burst,
+      refillPerMs: plan.requestsPerMinute / MINUTE_MS,
       cost: Math.ceil(1 / factor),
     },
     window(tag, caller),

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { planLimitOf, USAGE_METRICS, type UsageItemDto, type UsageMetric } from '@platform/contracts';
+import {
+  planLimitOf,
+  planRateLimit,
+  USAGE_METRICS,
+  type PlanCode,
+  type PlanRateLimit,
+  type UsageItemDto,
+  type UsageMetric,
+} from '@platform/contracts';
 import { currentTenantManager } from '@platform/tenancy';
 import { Clock } from '../shared/clock';
 import { UsageMeter } from './usage-meter.service';
@@ -15,7 +23,10 @@ export class UsageService {
   ) {}
 
   /** Runs in the caller's tenant transaction: RLS keeps it to the caller's organization. */
-  async current(organizationId: string, only?: UsageMetric): Promise<{ items: UsageItemDto[] }> {
+  async current(
+    organizationId: string,
+    only?: UsageMetric,
+  ): Promise<{ items: UsageItemDto[]; rateLimit: PlanRateLimit & { plan: PlanCode } }> {
     const manager = currentTenantManager();
     const { plan, period } = await this.meter.planAndPeriod(manager, organizationId, this.clock.now());
     const values = await this.usage.read(manager, organizationId, period);
@@ -34,6 +45,8 @@ export class UsageService {
           periodEnd: period.end.toISOString(),
         };
       }),
+      // The same computation as the gateway's organization bucket (production scale).
+      rateLimit: { plan, ...planRateLimit(plan) },
     };
   }
 }

@@ -52,3 +52,20 @@ export const PLANS: Readonly<Record<PlanCode, PlanLimits>> = {
 
 /** Burst allowance on top of a plan's sustained rate. */
 export const RATE_LIMIT_BURST_RATIO = 0.2;
+
+/** A plan's API rate: the sustained requests per minute, and the burst admitted at once. */
+export interface PlanRateLimit {
+  requestsPerMinute: number;
+  /** The organization's token-bucket capacity at the gateway: what `RateLimit-Limit` says of it. */
+  burst: number;
+}
+
+/**
+ * The one place a plan's API rate is computed: the gateway's organization bucket enforces it and
+ * the usage endpoint shows it, so both say the same numbers. `scale` multiplies the plan's rate (the
+ * gateway's RATE_LIMIT_PLAN_SCALE, 1 in production).
+ */
+export function planRateLimit(plan: PlanCode, scale = 1): PlanRateLimit {
+  const requestsPerMinute = PLANS[plan].requestsPerMinute * scale;
+  return { requestsPerMinute, burst: Math.ceil(requestsPerMinute * (1 + RATE_LIMIT_BURST_RATIO)) };
+}

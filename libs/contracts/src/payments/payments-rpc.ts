@@ -205,6 +205,17 @@ export const paymentsRpcSchemas = {
   /** Usage of the current period, every metric or the one named (`?metric=`). */
   [PAYMENTS_RPC.getUsage]: {
     request: z.object({ metric: z.enum(USAGE_METRICS).optional() }).strict(),
-    result: z.object({ items: z.array(usageItemSchema) }),
+    result: z.object({
+      items: z.array(usageItemSchema),
+      /**
+       * The plan's API rate (requests per minute, burst), the one the gateway's organization bucket
+       * enforces: its `RateLimit-Limit` for that bucket is `burst`. API calls have no period cap.
+       */
+      rateLimit: z.object({
+        plan: z.enum(PLAN_CODES),
+        requestsPerMinute: z.number().int().positive(),
+        burst: z.number().int().positive(),
+      }),
+    }),
   },
 } as const;
