@@ -6,13 +6,13 @@ import { TenantDatabase } from '@platform/tenancy';
 import { MembershipRepository } from '../memberships/membership.repository';
 import type { OrganizationEntity } from '../organizations/organization.entity';
 import { OrganizationService } from '../organizations/organization.service';
-import { HUMAN_ALPHABET, randomString, sha256Hex } from '../security/opaque-token';
+import { HUMAN_ALPHABET, randomString } from '../security/opaque-token';
 import { Clock } from '../shared/clock';
 import { isUniqueViolation } from '../shared/postgres';
 import { OrganizationCodeEntity } from './organization-code.entity';
 
 /** Seed 004: "código único de 10 caracteres (ej: ABC123XYZ9)"; drawn without look-alike characters. */
-export const CODE_LENGTH = 10;
+const CODE_LENGTH = 10;
 /** The role of a request authenticated by an organization code alone (seed 004: reads need no user). */
 export const CODE_ONLY_ROLE = 'viewer' as const;
 const INVALID_CODE = 'The organization code is invalid';
@@ -116,7 +116,7 @@ export class OrganizationCodeService {
         // A code not bound to an organization yet has no tenant: only the system path can write it.
         await this.tenants.runAsSystem('auth.organization-code.issue', (manager) =>
           manager.insert(OrganizationCodeEntity, {
-            codeHash: sha256Hex(code),
+            codeHash: organizationCodeFingerprint(code),
             plan,
             organizationId: organizationId ?? null,
           }),
@@ -141,20 +141,63 @@ export class OrganizationCodeService {
     organizationId: string,
     plan: PlanCode,
   ): Promise<string | null> {
-    const [organization] = (await manager.query(`SELECT id FROM organizations WHERE id = $1 FOR UPDATE`, [
+    await this.lockOrganization(manager, organizationId);
+    if ((await this.liveCodesOf(manager, organizationId)).length > 0) return null;
+    // ~10^14 codes: a collision fails the transaction and the event is redelivered with a new draw.
+    return this.insertBound(manager, organizationId, plan);
+  }
+
+  /**
+   * Replaces the organization's live code(s) by a new one on its current plan, in the caller's tenant
+   * transaction (the organization row locked, as on activation). Answers the clear new code and the
+   * fingerprints of the codes it revoked; 409 when the organization holds none (it never paid).
+   */
+  async replace(
+    manager: EntityManager,
+    organizationId: string,
+  ): Promise<{ code: string; plan: PlanCode; replaced: string[] }> {
+    const { plan } = await this.lockOrganization(manager, organizationId);
+    const live = await this.liveCodesOf(manager, organizationId);
+    if (live.length === 0) {
+      throw new ConflictError('The organization has no organization code: one is issued when it pays');
+    }
+    await manager.update(
+      OrganizationCodeEntity,
+      live.map((row) => row.id),
+      { revokedAt: this.clock.now() },
+    );
+    // ~10^14 codes: a collision fails the transaction (unique hash); the caller retries.
+    const code = await this.insertBound(manager, organizationId, plan);
+    return { code, plan, replaced: live.map((row) => row.codeHash) };
+  }
+
+  /** The organization row, locked: its code decisions (activation, replacement) run one at a time. */
+  private async lockOrganization(
+    manager: EntityManager,
+    organizationId: string,
+  ): Promise<{ plan: PlanCode }> {
+    const [organization] = (await manager.query(`SELECT plan FROM organizations WHERE id = $1 FOR UPDATE`, [
       organizationId,
-    ])) as { id: string }[];
+    ])) as { plan: PlanCode }[];
     if (!organization) throw new NotFoundError('Organization', organizationId);
-    const live = await manager
+    return organization;
+  }
+
+  /** The organization's codes neither revoked nor expired. */
+  private liveCodesOf(manager: EntityManager, organizationId: string) {
+    return manager
       .createQueryBuilder(OrganizationCodeEntity, 'c')
+      .select(['c.id', 'c.codeHash'])
       .where('c.organization_id = :organizationId AND c.revoked_at IS NULL', { organizationId })
       .andWhere('(c.expires_at IS NULL OR c.expires_at > :now)', { now: this.clock.now() })
-      .getExists();
-    if (live) return null;
-    // ~10^14 codes: a collision fails the transaction and the event is redelivered with a new draw.
+      .getMany();
+  }
+
+  /** A new code bound to the organization: stored as its fingerprint, answered in clear once. */
+  private async insertBound(manager: EntityManager, organizationId: string, plan: PlanCode): Promise<string> {
     const code = randomString(CODE_LENGTH, HUMAN_ALPHABET);
     await manager.insert(OrganizationCodeEntity, {
-      codeHash: sha256Hex(code),
+      codeHash: organizationCodeFingerprint(code),
       plan,
       organizationId,
     });
