@@ -7,7 +7,11 @@ import type { PaymentsEnv } from '../config/payments-env.schema';
 import { BillingNotices, type PendingNotice } from '../mail/billing-notices';
 import { Clock } from '../shared/clock';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
-import { paidAheadMonth, renewalWindowOpensAt } from '../subscriptions/prepaid-renewal';
+import {
+  lastPeriodEndInWindow,
+  paidAheadMonth,
+  renewalWindowOpensAt,
+} from '../subscriptions/prepaid-renewal';
 import { startedDunning, suspensionDay } from '../subscriptions/subscription-lifecycle';
 import { sweepSubscriptions } from '../subscriptions/subscription-sweep';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
@@ -57,7 +61,6 @@ export class PrepaidPeriodEnd {
   /** Sends each prepaid month entering its renewal window its reminder, once; answers those reminded. */
   async remindDue(): Promise<string[]> {
     const now = this.clock.now();
-    const days = this.config.RECURRING_NOTICE_DAYS;
     return sweepSubscriptions(
       { tenants: this.tenants, notices: this.notices, logger: this.logger },
       {
@@ -65,7 +68,7 @@ export class PrepaidPeriodEnd {
         where: `s.provider = 'mercadopago' AND s.status = 'ACTIVE' AND s.current_period_end > :now
           AND s.current_period_end <= :windowEnd
           AND s.prepaid_reminded_for IS DISTINCT FROM s.current_period_end`,
-        parameters: { now, windowEnd: new Date(now.getTime() + days * 24 * 3600 * 1000) },
+        parameters: { now, windowEnd: lastPeriodEndInWindow(now, this.config.RECURRING_NOTICE_DAYS) },
         orderBy: 's.current_period_end',
         decide: (manager, organizationId) => this.remind(manager, organizationId, now),
         cause: `prepaid-renewal-reminder:${now.toISOString()}`,

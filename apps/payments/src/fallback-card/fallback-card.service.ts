@@ -6,6 +6,7 @@ import { PaymentProviders } from '../providers/payment-providers';
 import { callProvider, providerIdempotencyKey } from '../shared/provider-errors';
 import { LIVE_STATUSES } from '../subscriptions/subscription-lifecycle';
 import { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { toHostedPageDto } from '../subscriptions/subscription.mapper';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import type { BillingCaller } from '../shared/billing-caller';
 
@@ -44,11 +45,7 @@ export class FallbackCardService {
         },
       ),
     );
-    return {
-      sessionId: session.sessionId,
-      url: session.url,
-      expiresAt: session.expiresAt?.toISOString() ?? null,
-    };
+    return toHostedPageDto(session);
   }
 
   /**

@@ -5,6 +5,7 @@ import type { billingNoticeRequestedSchema } from '@platform/contracts';
 import { Mailer } from '@platform/mail';
 import { PoisonMessageError } from '@platform/messaging';
 import { isUuid, TenantDatabase } from '@platform/tenancy';
+import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import { composeBillingNotice } from './billing-notice-text';
 
 export type BillingNoticeRequest = z.output<typeof billingNoticeRequestedSchema>;
@@ -22,6 +23,7 @@ export class BillingMailSender {
   constructor(
     private readonly tenants: TenantDatabase,
     private readonly mailer: Mailer,
+    private readonly subscriptions: SubscriptionRepository,
   ) {}
 
   async send({
@@ -38,11 +40,7 @@ export class BillingMailSender {
         [organizationId, mailKey, notice.kind],
       );
       if (claimed.length === 0) return 'duplicate';
-      const [subscription] = (await manager.query(
-        `SELECT billing_email FROM subscriptions WHERE organization_id = $1`,
-        [organizationId],
-      )) as { billing_email: string | null }[];
-      const to = subscription?.billing_email;
+      const to = (await this.subscriptions.find(organizationId, manager))?.billingEmail;
       // The address was removed since: nobody to tell (the claim stays, so it is not retried).
       if (!to) return 'no-address';
       await this.mailer.send({

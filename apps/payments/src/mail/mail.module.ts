@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { LOGGER, SERVICE_CONFIG } from '@platform/bootstrap';
 import { createMailer, Mailer } from '@platform/mail';
 import type { PaymentsEnv } from '../config/payments-env.schema';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { BillingMailConsumer } from './billing-mail.consumer';
 import { BillingMailSender } from './billing-mail.sender';
 import { BillingNotices } from './billing-notices';
@@ -10,6 +11,8 @@ import { BillingNotices } from './billing-notices';
 /** Billing emails: queued through the outbox by the features (BillingNotices), sent by the consumer. */
 @Global()
 @Module({
+  // The sender reads the billing address when it sends.
+  imports: [SubscriptionsModule],
   providers: [
     {
       provide: Mailer,

@@ -11,6 +11,11 @@ export function renewalWindowOpensAt(periodEnd: Date, noticeDays: number): Date 
   return new Date(periodEnd.getTime() - noticeDays * DAY_MS);
 }
 
+/** The latest month end whose renewal window is open at `now` (the inverse of renewalWindowOpensAt). */
+export function lastPeriodEndInWindow(now: Date, noticeDays: number): Date {
+  return new Date(now.getTime() + noticeDays * DAY_MS);
+}
+
 export interface PaidAheadMonth {
   periodEnd: Date;
   /** The charge's provider version (its last update), so a redelivery of it changes nothing. */

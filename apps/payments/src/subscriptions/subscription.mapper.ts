@@ -1,5 +1,5 @@
 import type { SubscriptionDto } from '@platform/contracts';
-import type { ProviderSubscriptionSnapshot } from '../providers/payment-provider.port';
+import type { CheckoutSession, ProviderSubscriptionSnapshot } from '../providers/payment-provider.port';
 import type { SubscriptionEntity } from './subscription.entity';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -56,4 +56,9 @@ export function withProviderSnapshot(
     currentPeriodEnd: iso(snapshot.currentPeriodEnd) ?? iso(row.currentPeriodEnd),
     cancelAtPeriodEnd: snapshot.cancelAtPeriodEnd,
   };
+}
+
+/** A provider's hosted page as a command answers it: where to send the browser, until when. */
+export function toHostedPageDto(session: CheckoutSession) {
+  return { sessionId: session.sessionId, url: session.url, expiresAt: iso(session.expiresAt) };
 }

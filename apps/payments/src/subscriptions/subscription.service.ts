@@ -11,7 +11,7 @@ import type { BillingCaller } from '../shared/billing-caller';
 import { callProvider, providerIdempotencyKey } from '../shared/provider-errors';
 import { Clock } from '../shared/clock';
 import { paidAheadMonth, renewalWindowOpensAt } from './prepaid-renewal';
-import { toSubscriptionDto, withProviderSnapshot } from './subscription.mapper';
+import { toHostedPageDto, toSubscriptionDto, withProviderSnapshot } from './subscription.mapper';
 import { SubscriptionRepository } from './subscription.repository';
 import { SubscriptionEntity } from './subscription.entity';
 
@@ -84,11 +84,7 @@ export class SubscriptionService {
         },
       ),
     );
-    return {
-      sessionId: session.sessionId,
-      url: session.url,
-      expiresAt: session.expiresAt?.toISOString() ?? null,
-    };
+    return toHostedPageDto(session);
   }
 
   /**
