@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PAYMENTS_RPC, expectMatchesContract, paymentsContract, type Principal } from '@platform/contracts';
+import { PAYMENTS_RPC, type Principal } from '@platform/contracts';
 import { AZUL_TEST_CARDS } from '@platform/testing';
 import { REGIONAL_PROVIDERS } from '../src/providers/providers.module';
 import type { RegionalProviders } from '../src/providers/regional-providers';
@@ -46,11 +46,7 @@ describe('payments: the backup card of AZUL’s monthly charge (Stripe setup mod
   });
 
   const subscriptionOf = async (principal: Principal) =>
-    expectMatchesContract(
-      paymentsContract,
-      PAYMENTS_RPC.getSubscription,
-      await app.bed.call(PAYMENTS_RPC.getSubscription, {}, principal),
-    ) as SubscriptionView;
+    (await app.subscriptionOf(principal)) as SubscriptionView;
   const setup = (principal: Principal, idempotencyKey: string = randomUUID()) =>
     app.bed.rpc.callWithMeta(PAYMENTS_RPC.setupFallbackCard, {
       principal,

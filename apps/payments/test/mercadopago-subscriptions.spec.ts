@@ -30,11 +30,7 @@ describe('payments: Mercado Pago checkout and notifications', () => {
 
   const mp = () => app.mercadoPago!;
   const subscriptionOf = async (principal: Principal) =>
-    expectMatchesContract(
-      paymentsContract,
-      PAYMENTS_RPC.getSubscription,
-      await app.bed.call(PAYMENTS_RPC.getSubscription, {}, principal),
-    ) as SubscriptionView;
+    (await app.subscriptionOf(principal)) as SubscriptionView;
   const checkout = async (owner: Principal, plan = 'PROFESSIONAL', idempotencyKey: string = randomUUID()) => {
     const { data } = await app.bed.rpc.callWithMeta(PAYMENTS_RPC.createCheckoutSession, {
       principal: owner,

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
-import { paymentsContract, type Principal, type Role } from '@platform/contracts';
+import {
+  expectMatchesContract,
+  PAYMENTS_RPC,
+  paymentsContract,
+  type Principal,
+  type Role,
+  type SubscriptionDto,
+} from '@platform/contracts';
 import {
   FakeStripe,
   ServiceTestBed,
@@ -65,6 +72,8 @@ export interface PaymentsTestApp {
   inboxCount(): Promise<number>;
   /** The outbox payloads of one routing key and organization, oldest first. */
   outboxEvents(routingKey: string, organizationId: string): Promise<object[]>;
+  /** `GET subscription` as `principal`, checked against the payments contract. */
+  subscriptionOf(principal: Principal): Promise<SubscriptionDto>;
   stop(): Promise<void>;
 }
 
@@ -202,6 +211,12 @@ export async function startPaymentsTestApp(
       );
       return rows.map((row) => row.payload);
     },
+    subscriptionOf: async (principal) =>
+      expectMatchesContract(
+        paymentsContract,
+        PAYMENTS_RPC.getSubscription,
+        await bed.call(PAYMENTS_RPC.getSubscription, {}, principal),
+      ) as SubscriptionDto,
     stop: async () => {
       await bed.stop();
       await stripe.stop();
